@@ -1,0 +1,1 @@
+"""Vietnamese-aware record linkage engine (plain Python, no Django)."""
