@@ -1,0 +1,551 @@
+"""The JSON API for tips: the public intake (for a Zalo mini-app, a hotline operator's screen) and the staff
+workflow. Same forms, same services, same access rules as the web pages."""
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.security import HttpBearer, django_auth
+
+from doantu.org.models import OrgUnit, UnitKind
+
+from . import access, selectors, services
+from .forms import TipForm
+from .models import ApiToken, Forward, Relationship, Source, Tip, TipKind
+from .throttle import RATE_MESSAGE, allow_submission
+
+public_router = Router(tags=["Công khai: gửi thông tin"])
+staff_router = Router(tags=["Cán bộ: xử lý thông tin"])
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` for machine clients acting as a staff account."""
+
+    def authenticate(self, request, token):
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        found = ApiToken.objects.select_related("user").filter(digest=digest, revoked=False).first()
+        if found is None or not found.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+STAFF_AUTH = [TokenAuth(), django_auth]
+
+
+# ------------------------------------------------------------------------------------------------ schemas
+
+
+class Choice(Schema):
+    value: str
+    label: str
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+
+
+class SourceOut(Schema):
+    code: str
+    name: str
+    ward: str
+    kinds: list[Choice]
+    relationships: list[Choice]
+    residential_groups: list[GroupOut]
+    max_files: int
+    max_mb: dict[str, int]
+    max_total_mb: int
+
+
+class TipIn(Schema):
+    """Multipart form fields. Attach files as repeated ``files`` parts."""
+
+    kind: str = Field(..., description="Một trong: " + ", ".join(TipKind.values))
+    account: str = Field(..., description="Lời kể, nguyên văn")
+    consent_processing: bool = Field(..., description="Bắt buộc: đồng ý xử lý và chuyển cơ quan xác minh")
+    anonymous: bool = False
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    reporter_address: str = ""
+    residential_group: int | None = None
+    relationship: str = ""
+    dna_offer: bool = False
+    consent_contact: bool = False
+    consent_dna: bool = False
+    martyr_name: str = ""
+    martyr_alias: str = ""
+    martyr_birth_year: str = ""
+    martyr_home_place: str = ""
+    martyr_unit: str = ""
+    martyr_death_date: str = ""
+    martyr_death_place: str = ""
+    martyr_burial_place: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    location_accuracy_m: int | None = None
+    location_source: str = ""
+    location_description: str = ""
+    submission_key: str = Field(
+        "", description="Khóa chống gửi trùng; có thể thay bằng header Idempotency-Key"
+    )
+
+
+class ReceiptOut(Schema):
+    receipt_code: str
+    status: str
+    status_label: str
+    created: bool
+    status_url: str
+
+
+class ErrorsOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+class StatusIn(Schema):
+    receipt_code: str
+    phone_digits: str = ""
+
+
+class StatusOut(Schema):
+    receipt_code: str
+    status: str
+    status_label: str
+    received_at: dt.datetime
+    updated_at: dt.datetime
+    message: str
+
+
+class Detail(Schema):
+    detail: str
+
+
+# --------------------------------------------------------------------------------------------- public
+
+
+def _source(code: str) -> Source:
+    return get_object_or_404(Source.objects.select_related("ward"), code=code.lower(), active=True)
+
+
+@public_router.get(
+    "/sources/{code}", response=SourceOut, summary="Thông tin một nguồn (mã QR) và các lựa chọn"
+)
+def source_info(request, code: str):
+    source = _source(code)
+    groups = OrgUnit.objects.filter(parent=source.ward, kind=UnitKind.RESIDENTIAL_GROUP, active=True)
+    return {
+        "code": source.code,
+        "name": source.name,
+        "ward": source.ward.name,
+        "kinds": [{"value": v, "label": label} for v, label in TipKind.choices],
+        "relationships": [{"value": v, "label": label} for v, label in Relationship.choices if v],
+        "residential_groups": [{"id": g.pk, "name": g.name} for g in groups.order_by("sort_order", "name")],
+        "max_files": settings.TIP_MAX_FILES,
+        "max_mb": settings.TIP_MAX_MB,
+        "max_total_mb": settings.TIP_MAX_TOTAL_MB,
+    }
+
+
+@public_router.post(
+    "/sources/{code}/tips",
+    response={201: ReceiptOut, 200: ReceiptOut, 422: ErrorsOut, 429: Detail},
+    summary="Gửi thông tin (multipart/form-data, có thể kèm tệp)",
+)
+def submit_tip(request, code: str, payload: Form[TipIn], files: File[list[UploadedFile]] = None):
+    source = _source(code)
+    key = request.headers.get("Idempotency-Key") or payload.submission_key
+    if key and (tip := Tip.objects.filter(submission_key=key).first()):
+        return 200, _receipt(request, tip, created=False)
+    if not allow_submission(request):
+        return 429, {"detail": RATE_MESSAGE}
+    data = request.POST.copy()
+    data["submission_key"] = key
+    form = TipForm(data, MultiValueDict({"files": request.FILES.getlist("files")}), ward=source.ward)
+    if not form.is_valid():
+        errors = {name: [str(m) for m in msgs] for name, msgs in form.errors.items()}
+        return 422, {"detail": "Thông tin gửi chưa hợp lệ.", "errors": errors}
+    tip, created = services.tip_submit(
+        source=source,
+        submission=form.submission(),
+        files=form.prepared_files,
+        submission_key=form.cleaned_data["submission_key"],
+        channel="api",
+    )
+    return (201 if created else 200), _receipt(request, tip, created=created)
+
+
+def _receipt(request, tip: Tip, *, created: bool) -> dict:
+    return {
+        "receipt_code": tip.receipt_code,
+        "status": tip.status,
+        "status_label": tip.public_status,
+        "created": created,
+        "status_url": request.build_absolute_uri(reverse("public:status")),
+    }
+
+
+@public_router.post(
+    "/status",
+    response={200: StatusOut, 404: Detail, 429: Detail},
+    summary="Tra cứu tiến độ bằng mã biên nhận và 4 số cuối điện thoại",
+)
+def public_status(request, payload: StatusIn):
+    if not allow_submission(request):
+        return 429, {"detail": RATE_MESSAGE}
+    tip = services.tip_public_status(receipt_code=payload.receipt_code, phone_digits=payload.phone_digits)
+    if tip is None:
+        return 404, {"detail": "Không tìm thấy: kiểm tra lại mã biên nhận và 4 số cuối điện thoại."}
+    return {
+        "receipt_code": tip.receipt_code,
+        "status": tip.status,
+        "status_label": tip.public_status,
+        "received_at": tip.created_at,
+        "updated_at": tip.updated_at,
+        "message": tip.public_note,
+    }
+
+
+# ---------------------------------------------------------------------------------------------- staff
+
+
+class TipSummary(Schema):
+    id: int
+    receipt_code: str
+    kind: str
+    status: str
+    created_at: dt.datetime
+    source: str | None
+    residential_group: str | None
+    martyr_name: str
+    assignee: str | None
+    overdue: bool
+
+
+class ForwardOut(Schema):
+    id: int
+    agency: str
+    question: str
+    due_date: dt.date
+    status: str
+    outcome: str
+    answer: str
+    overdue: bool
+
+
+class TipDetail(TipSummary):
+    account: str
+    martyr_alias: str
+    martyr_birth_year: str
+    martyr_home_place: str
+    martyr_unit: str
+    martyr_death_date: str
+    martyr_death_place: str
+    martyr_burial_place: str
+    location_description: str
+    latitude: float | None
+    longitude: float | None
+    anonymous: bool
+    relationship: str
+    dna_offer: bool
+    outcome_note: str
+    forwards: list[ForwardOut]
+    attachments: int
+
+
+class TimelineEntry(Schema):
+    at: dt.datetime
+    actor: str
+    action: str
+    changes: dict
+    message: str
+
+
+class ReporterOut(Schema):
+    name: str
+    phone: str
+    address: str
+
+
+class ForwardIn(Schema):
+    agency_id: int
+    question: str
+    due_date: dt.date | None = None
+
+
+class ConcludeIn(Schema):
+    outcome: str
+    note: str
+    duplicate_of: str = ""
+
+
+class AnswerIn(Schema):
+    outcome: str
+    answer: str
+    duplicate_of: str = ""
+
+
+class NoteIn(Schema):
+    body: str
+
+
+class ReasonIn(Schema):
+    note: str = ""
+
+
+class AssignIn(Schema):
+    assignee_id: int | None = None
+
+
+def _summary(tip: Tip) -> dict:
+    return {
+        "id": tip.pk,
+        "receipt_code": tip.receipt_code,
+        "kind": tip.kind,
+        "status": tip.status,
+        "created_at": tip.created_at,
+        "source": tip.source.name if tip.source_id else None,
+        "residential_group": tip.residential_group.name if tip.residential_group_id else None,
+        "martyr_name": tip.martyr_name,
+        "assignee": tip.assignee.display_name if tip.assignee_id else None,
+        "overdue": bool(getattr(tip, "is_overdue", False)),
+    }
+
+
+def _visible(request, tip_id: int) -> Tip:
+    tip = (
+        access.tips_visible_to(request.user)
+        .filter(pk=tip_id)
+        .select_related("source", "residential_group", "assignee", "ward")
+        .first()
+    )
+    if tip is None:
+        raise Http404
+    return tip
+
+
+def _detail(request, tip: Tip) -> dict:
+    user = request.user
+    exact = access.can_view_exact_location(user, tip)
+    forwards = tip.forwards.select_related("agency")
+    return _summary(tip) | {
+        "account": tip.account,
+        **{
+            f: getattr(tip, f)
+            for f in (
+                "martyr_alias",
+                "martyr_birth_year",
+                "martyr_home_place",
+                "martyr_unit",
+                "martyr_death_date",
+                "martyr_death_place",
+                "martyr_burial_place",
+                "anonymous",
+                "relationship",
+                "dna_offer",
+                "outcome_note",
+            )
+        },
+        "location_description": tip.location_description if exact else "",
+        "latitude": float(tip.latitude) if exact and tip.latitude is not None else None,
+        "longitude": float(tip.longitude) if exact and tip.longitude is not None else None,
+        "overdue": any(f.is_overdue for f in forwards),
+        "forwards": [
+            {
+                "id": f.pk,
+                "agency": str(f.agency),
+                "question": f.question,
+                "due_date": f.due_date,
+                "status": f.status,
+                "outcome": f.outcome,
+                "answer": f.answer,
+                "overdue": f.is_overdue,
+            }
+            for f in forwards
+        ],
+        "attachments": tip.attachments.count(),
+    }
+
+
+@staff_router.get(
+    "/tips", response=list[TipSummary], auth=STAFF_AUTH, summary="Hộp thư: thông tin trong phạm vi của bạn"
+)
+def list_tips(
+    request,
+    status: str = "",
+    kind: str = "",
+    q: str = "",
+    overdue: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+):
+    limit = max(1, min(limit, 200))
+    tips = selectors.inbox(request.user, q=q, status=status, kind=kind, overdue=overdue)
+    return [_summary(t) for t in tips[offset : offset + limit]]
+
+
+@staff_router.get("/tips/{tip_id}", response=TipDetail, auth=STAFF_AUTH)
+def get_tip(request, tip_id: int):
+    tip = _visible(request, tip_id)
+    tip = selectors.inbox(request.user).filter(pk=tip.pk).first()
+    return _detail(request, tip)
+
+
+@staff_router.get("/tips/{tip_id}/timeline", response=list[TimelineEntry], auth=STAFF_AUTH)
+def get_timeline(request, tip_id: int):
+    tip = _visible(request, tip_id)
+    return [
+        {"at": e.at, "actor": e.actor_label, "action": e.action, "changes": e.changes, "message": e.message}
+        for e in selectors.timeline(tip)
+    ]
+
+
+@staff_router.post(
+    "/tips/{tip_id}/reporter",
+    response=ReporterOut,
+    auth=STAFF_AUTH,
+    summary="Xem thông tin người cung cấp (được ghi nhật ký)",
+)
+def reveal_reporter(request, tip_id: int):
+    return services.tip_reveal_reporter(tip=_visible(request, tip_id), actor=request.user)
+
+
+def _act(request, tip_id: int, fn) -> dict:
+    tip = _visible(request, tip_id)
+    fn(tip)
+    return _detail(request, selectors.inbox(request.user).get(pk=tip.pk))
+
+
+def _dup(tip: Tip, code: str) -> Tip | None:
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    found = Tip.objects.filter(receipt_code=code, ward=tip.ward).first()
+    if found is None:
+        raise services.WorkflowError(f"Không tìm thấy thông tin có mã biên nhận {code} trong phường.")
+    return found
+
+
+@staff_router.post("/tips/{tip_id}/review", response=TipDetail, auth=STAFF_AUTH)
+def start_review(request, tip_id: int):
+    return _act(request, tip_id, lambda tip: services.tip_start_review(tip=tip, actor=request.user))
+
+
+@staff_router.post("/tips/{tip_id}/assign", response=TipDetail, auth=STAFF_AUTH)
+def assign(request, tip_id: int, payload: AssignIn):
+    from django.contrib.auth import get_user_model
+
+    assignee = (
+        get_user_model().objects.filter(pk=payload.assignee_id).first() if payload.assignee_id else None
+    )
+    return _act(
+        request, tip_id, lambda tip: services.tip_assign(tip=tip, actor=request.user, assignee=assignee)
+    )
+
+
+@staff_router.post("/tips/{tip_id}/forward", response=TipDetail, auth=STAFF_AUTH)
+def forward(request, tip_id: int, payload: ForwardIn):
+    agency = get_object_or_404(OrgUnit, pk=payload.agency_id)
+    return _act(
+        request,
+        tip_id,
+        lambda tip: services.tip_forward(
+            tip=tip, actor=request.user, agency=agency, question=payload.question, due_date=payload.due_date
+        ),
+    )
+
+
+@staff_router.post("/tips/{tip_id}/conclude", response=TipDetail, auth=STAFF_AUTH)
+def conclude(request, tip_id: int, payload: ConcludeIn):
+    return _act(
+        request,
+        tip_id,
+        lambda tip: services.tip_conclude(
+            tip=tip,
+            actor=request.user,
+            outcome=payload.outcome,
+            note=payload.note,
+            duplicate_of=_dup(tip, payload.duplicate_of),
+        ),
+    )
+
+
+@staff_router.post("/tips/{tip_id}/close", response=TipDetail, auth=STAFF_AUTH)
+def close(request, tip_id: int, payload: ReasonIn):
+    return _act(
+        request, tip_id, lambda tip: services.tip_close(tip=tip, actor=request.user, note=payload.note)
+    )
+
+
+@staff_router.post("/tips/{tip_id}/reopen", response=TipDetail, auth=STAFF_AUTH)
+def reopen(request, tip_id: int, payload: ReasonIn):
+    return _act(
+        request, tip_id, lambda tip: services.tip_reopen(tip=tip, actor=request.user, note=payload.note)
+    )
+
+
+@staff_router.post("/tips/{tip_id}/notes", response=TipDetail, auth=STAFF_AUTH)
+def add_note(request, tip_id: int, payload: NoteIn):
+    return _act(
+        request, tip_id, lambda tip: services.tip_add_note(tip=tip, actor=request.user, body=payload.body)
+    )
+
+
+@staff_router.post("/forwards/{forward_id}/answer", response=TipDetail, auth=STAFF_AUTH)
+def answer(request, forward_id: int, payload: AnswerIn):
+    fwd = Forward.objects.select_related("tip").filter(pk=forward_id).first()
+    if fwd is None or not access.can_view_tip(request.user, fwd.tip):
+        raise Http404
+    return _act(
+        request,
+        fwd.tip_id,
+        lambda tip: services.forward_answer(
+            forward=fwd,
+            actor=request.user,
+            outcome=payload.outcome,
+            answer=payload.answer,
+            duplicate_of=_dup(tip, payload.duplicate_of),
+        ),
+    )
+
+
+class AgencyOut(Schema):
+    id: int
+    name: str
+
+
+@staff_router.get(
+    "/tips/{tip_id}/agencies",
+    response=list[AgencyOut],
+    auth=STAFF_AUTH,
+    summary="Các cơ quan có thể chuyển xác minh",
+)
+def agencies(request, tip_id: int):
+    tip = _visible(request, tip_id)
+    if not access.can_triage(request.user, tip):
+        raise PermissionDenied
+    return [{"id": a.pk, "name": a.name} for a in access.forward_targets(tip)]
+
+
+class CountsOut(Schema):
+    total: int
+    by_status: dict[str, int]
+    by_kind: dict[str, int]
+
+
+@staff_router.get("/stats", response=CountsOut, auth=STAFF_AUTH, summary="Số liệu trong phạm vi của bạn")
+def stats(request):
+    visible = access.tips_visible_to(request.user)
+    by_kind = {r["kind"]: r["n"] for r in visible.order_by().values("kind").annotate(n=Count("id"))}
+    return {"total": visible.count(), "by_status": selectors.status_counts(visible), "by_kind": by_kind}

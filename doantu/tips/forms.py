@@ -1,0 +1,391 @@
+"""Forms. ``TipForm`` validates a public submission for both the web form and the JSON API, so the rules and
+their Vietnamese messages live in one place."""
+
+import re
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from doantu.org.models import OrgUnit, UnitKind
+
+from .models import ForwardOutcome, LocationSource, Relationship, TipKind, TipStatus
+from .services import Submission
+from .uploads import ACCEPT_ATTR, limits_text, prepare_uploads
+
+PHONE_RE = re.compile(r"^(?:0|84)(\d{9})$")
+SUBMISSION_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+REQUIRED = "Vui lòng điền mục này."
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def normalise_phone(raw: str) -> str | None:
+    digits = re.sub(r"[\s.\-()]", "", raw or "")
+    if digits.startswith("+"):
+        digits = digits[1:]
+    if not digits.isdigit():
+        return None
+    match = PHONE_RE.match(digits)
+    return f"0{match.group(1)}" if match else None
+
+
+class TipForm(forms.Form):
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    kind = forms.ChoiceField(
+        label="Bạn muốn cung cấp",
+        choices=TipKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Hãy chọn loại thông tin bạn cung cấp."},
+    )
+    account = forms.CharField(
+        label="Những gì bạn biết",
+        help_text="Kể bằng lời của bạn: ai, ở đâu, khi nào, bạn biết qua ai. Không cần đúng thể thức.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        min_length=5,
+        error_messages={
+            "required": "Hãy kể vài dòng về điều bạn biết.",
+            "min_length": "Hãy kể thêm một chút (ít nhất vài từ).",
+            "max_length": "Nội dung quá dài (tối đa 10.000 ký tự); có thể gửi thêm ảnh hoặc tệp.",
+        },
+    )
+    martyr_name = forms.CharField(label="Họ và tên liệt sĩ", max_length=200, required=False)
+    martyr_alias = forms.CharField(label="Bí danh (tên gọi khác)", max_length=200, required=False)
+    martyr_birth_year = forms.CharField(label="Năm sinh", max_length=20, required=False)
+    martyr_home_place = forms.CharField(label="Quê quán", max_length=300, required=False)
+    martyr_unit = forms.CharField(
+        label="Đơn vị", max_length=200, required=False, help_text="Ví dụ: c3 d1 e141 f312"
+    )
+    martyr_death_date = forms.CharField(label="Ngày, năm hy sinh", max_length=40, required=False)
+    martyr_death_place = forms.CharField(label="Nơi hy sinh", max_length=300, required=False)
+    martyr_burial_place = forms.CharField(label="Nơi an táng ban đầu", max_length=300, required=False)
+
+    latitude = forms.DecimalField(
+        label="Vĩ độ",
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+        error_messages={"invalid": "Vĩ độ phải là số, ví dụ 22.146"},
+    )
+    longitude = forms.DecimalField(
+        label="Kinh độ",
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        error_messages={"invalid": "Kinh độ phải là số, ví dụ 105.834"},
+    )
+    location_accuracy_m = forms.IntegerField(
+        required=False, min_value=0, max_value=100000, widget=forms.HiddenInput
+    )
+    location_source = forms.ChoiceField(
+        choices=LocationSource.choices, required=False, widget=forms.HiddenInput
+    )
+    location_description = forms.CharField(
+        label="Mô tả địa điểm",
+        help_text="Ví dụ: gốc cây đa đầu bản, cách suối 200 m; khu đồi sau trường cũ…",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    files = MultipleFileField(
+        label="Ảnh, video, ghi âm, tài liệu",
+        help_text="Ảnh chụp thư, giấy báo tử, bản đồ vẽ tay, kỷ vật… " + "{limits}",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTR}),
+    )
+
+    anonymous = forms.BooleanField(label="Tôi muốn giấu tên", required=False)
+    reporter_name = forms.CharField(label="Họ và tên của bạn", max_length=150, required=False)
+    reporter_phone = forms.CharField(
+        label="Số điện thoại",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    reporter_address = forms.CharField(label="Địa chỉ", max_length=300, required=False)
+    residential_group = forms.ModelChoiceField(
+        label="Tổ dân phố",
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label="— Không thuộc / ở nơi khác —",
+    )
+    relationship = forms.ChoiceField(
+        label="Quan hệ với liệt sĩ", choices=Relationship.choices, required=False
+    )
+    dna_offer = forms.BooleanField(
+        label="Tôi muốn đăng ký cho mẫu sinh phẩm ADN để đối chiếu", required=False
+    )
+
+    consent_processing = forms.BooleanField(
+        label="Tôi đồng ý để UBND phường dùng thông tin này cho việc tìm kiếm, quy tập, xác định danh tính liệt sĩ "
+        "và chuyển cho Ban Chỉ huy Quân sự, Công an phường và cơ quan có thẩm quyền cấp trên để xác minh.",
+        required=True,
+        error_messages={"required": "Cần có sự đồng ý này để tiếp nhận thông tin."},
+    )
+    consent_contact = forms.BooleanField(
+        label="Tôi đồng ý để cán bộ liên hệ với tôi qua số điện thoại trên. Họ tên và số điện thoại của tôi "
+        "được mã hóa và chỉ cán bộ xử lý được xem.",
+        required=False,
+    )
+    consent_dna = forms.BooleanField(
+        label="Tôi hiểu thông tin về quan hệ huyết thống và mẫu ADN là dữ liệu cá nhân nhạy cảm; tôi đồng ý để "
+        "chuyển cho Công an (cơ quan lấy mẫu) và Sở Nội vụ chỉ nhằm xác định danh tính liệt sĩ. Tôi có thể rút lại "
+        "sự đồng ý bất cứ lúc nào.",
+        required=False,
+    )
+
+    def __init__(self, *args, ward: OrgUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ward = ward
+        self.prepared_files = []
+        self.fields["residential_group"].queryset = OrgUnit.objects.filter(
+            parent=ward, kind=UnitKind.RESIDENTIAL_GROUP, active=True
+        ).order_by("sort_order", "name")
+        self.fields["files"].help_text = self.fields["files"].help_text.format(limits=limits_text())
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4().hex)
+
+    def clean_submission_key(self):
+        key = self.cleaned_data["submission_key"]
+        if not SUBMISSION_KEY_RE.match(key):
+            raise forms.ValidationError("Phiên gửi không hợp lệ; hãy tải lại trang và gửi lại.")
+        return key
+
+    def clean_files(self):
+        uploads: list[UploadedFile] = self.cleaned_data.get("files") or []
+        prepared, errors = prepare_uploads(uploads)
+        if errors:
+            raise forms.ValidationError(errors)
+        self.prepared_files = prepared
+        return uploads
+
+    def clean(self):
+        data = super().clean()
+        lat, lng = data.get("latitude"), data.get("longitude")
+        if (
+            (lat is None) != (lng is None)
+            and "latitude" not in self.errors
+            and "longitude" not in self.errors
+        ):
+            self.add_error(
+                "latitude" if lat is None else "longitude", "Cần cả vĩ độ và kinh độ (hoặc bỏ trống cả hai)."
+            )
+        if lat is not None and lng is not None and not data.get("location_source"):
+            data["location_source"] = LocationSource.TYPED
+        if lat is None or lng is None:
+            data["location_source"] = ""
+            data["location_accuracy_m"] = None
+
+        if data.get("anonymous"):
+            if data.get("dna_offer"):
+                self.add_error(
+                    "dna_offer",
+                    "Để cho mẫu ADN cần để lại họ tên và số điện thoại (cơ quan lấy mẫu phải liên hệ với bạn).",
+                )
+        else:
+            if not (data.get("reporter_name") or "").strip():
+                self.add_error("reporter_name", "Hãy cho biết họ tên, hoặc chọn “Tôi muốn giấu tên”.")
+            raw_phone = data.get("reporter_phone") or ""
+            phone = normalise_phone(raw_phone)
+            if not raw_phone.strip():
+                self.add_error("reporter_phone", "Hãy để lại số điện thoại, hoặc chọn “Tôi muốn giấu tên”.")
+            elif phone is None:
+                self.add_error("reporter_phone", "Số điện thoại chưa đúng (ví dụ: 0912 345 678).")
+            else:
+                data["reporter_phone"] = phone
+            if not data.get("consent_contact"):
+                self.add_error("consent_contact", "Cần đồng ý để cán bộ liên hệ lại (hoặc chọn giấu tên).")
+        if data.get("dna_offer"):
+            if not data.get("relationship"):
+                self.add_error("relationship", "Hãy cho biết bạn là gì của liệt sĩ.")
+            if not data.get("consent_dna"):
+                self.add_error("consent_dna", "Cần đồng ý về dữ liệu ADN để đăng ký cho mẫu.")
+        return data
+
+    def submission(self) -> Submission:
+        d = self.cleaned_data
+        fields = {name: d.get(name) for name in Submission.__dataclass_fields__ if name in d}
+        for name, value in list(fields.items()):
+            if isinstance(value, str):
+                fields[name] = value.strip()
+            if isinstance(value, Decimal):
+                fields[name] = value
+        fields["dna_offer"] = bool(d.get("dna_offer"))
+        fields["consent_dna"] = bool(d.get("consent_dna")) and fields["dna_offer"]
+        return Submission(**fields)
+
+
+class StatusLookupForm(forms.Form):
+    receipt_code = forms.CharField(
+        label="Mã biên nhận", max_length=12, widget=forms.TextInput(attrs={"autocapitalize": "characters"})
+    )
+    phone_digits = forms.CharField(
+        label="4 số cuối điện thoại đã để lại",
+        help_text="Bỏ trống nếu bạn gửi giấu tên.",
+        max_length=4,
+        min_length=4,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"min_length": "Hãy nhập đủ 4 số cuối."},
+    )
+
+    def clean_phone_digits(self):
+        digits = self.cleaned_data["phone_digits"].strip()
+        if digits and not digits.isdigit():
+            raise forms.ValidationError("Chỉ nhập chữ số.")
+        return digits
+
+
+# ------------------------------------------------------------------------------------------ staff forms
+
+
+class InboxFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Tìm",
+        required=False,
+        widget=forms.SearchInput(attrs={"placeholder": "Mã biên nhận, tên liệt sĩ, nội dung…"}),
+    )
+    status = forms.ChoiceField(
+        label="Trạng thái",
+        required=False,
+        choices=[("", "Tất cả"), ("open", "Chưa kết luận"), *TipStatus.choices],
+    )
+    kind = forms.ChoiceField(label="Loại", required=False, choices=[("", "Tất cả"), *TipKind.choices])
+    source = forms.ModelChoiceField(label="Nguồn", required=False, queryset=None, empty_label="Tất cả")
+    residential_group = forms.ModelChoiceField(
+        label="Tổ dân phố", required=False, queryset=None, empty_label="Tất cả"
+    )
+    date_from = forms.DateField(
+        label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    overdue = forms.BooleanField(label="Quá hạn trả lời", required=False)
+    mine = forms.BooleanField(label="Được giao cho tôi", required=False)
+
+    def __init__(self, *args, sources, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = sources
+        self.fields["residential_group"].queryset = groups
+
+
+class ForwardForm(forms.Form):
+    agency = forms.ModelChoiceField(label="Chuyển cho", queryset=None, empty_label=None)
+    question = forms.CharField(
+        label="Đề nghị xác minh", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    due_date = forms.DateField(label="Hạn trả lời", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+
+class AnswerForm(forms.Form):
+    outcome = forms.ChoiceField(label="Kết quả", choices=ForwardOutcome.choices, widget=forms.RadioSelect)
+    answer = forms.CharField(
+        label="Nội dung trả lời", widget=forms.Textarea(attrs={"rows": 3}), max_length=6000
+    )
+    duplicate_of = forms.CharField(label="Trùng với (mã biên nhận)", required=False, max_length=12)
+
+
+class ConcludeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Kết luận",
+        choices=[
+            (s.value, s.label) for s in (TipStatus.VERIFIED, TipStatus.NOT_VERIFIABLE, TipStatus.DUPLICATE)
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Nội dung kết luận", widget=forms.Textarea(attrs={"rows": 3}), max_length=6000
+    )
+    duplicate_of = forms.CharField(label="Trùng với (mã biên nhận)", required=False, max_length=12)
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label="Ghi chú nội bộ", widget=forms.Textarea(attrs={"rows": 2}), max_length=6000)
+
+
+class ReasonForm(forms.Form):
+    note = forms.CharField(
+        label="Lý do", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label="Giao cho", queryset=None, required=False, empty_label="— Chưa giao —"
+    )
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = users
+
+
+class PublicNoteForm(forms.Form):
+    text = forms.CharField(label="Lời nhắn cho người gửi", max_length=300, required=False)
+
+
+class TipEditForm(forms.Form):
+    kind = forms.ChoiceField(label="Loại thông tin", choices=TipKind.choices)
+    martyr_name = forms.CharField(label="Họ và tên liệt sĩ", max_length=200, required=False)
+    martyr_alias = forms.CharField(label="Bí danh", max_length=200, required=False)
+    martyr_birth_year = forms.CharField(label="Năm sinh", max_length=20, required=False)
+    martyr_home_place = forms.CharField(label="Quê quán", max_length=300, required=False)
+    martyr_unit = forms.CharField(label="Đơn vị", max_length=200, required=False)
+    martyr_death_date = forms.CharField(label="Ngày hy sinh", max_length=40, required=False)
+    martyr_death_place = forms.CharField(label="Nơi hy sinh", max_length=300, required=False)
+    martyr_burial_place = forms.CharField(label="Nơi an táng", max_length=300, required=False)
+    location_description = forms.CharField(
+        label="Mô tả địa điểm", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+    residential_group = forms.ModelChoiceField(label="Tổ dân phố", queryset=None, required=False)
+    relationship = forms.ChoiceField(
+        label="Quan hệ với liệt sĩ", choices=Relationship.choices, required=False
+    )
+
+    def __init__(self, *args, ward, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["residential_group"].queryset = OrgUnit.objects.filter(
+            parent=ward, kind=UnitKind.RESIDENTIAL_GROUP
+        )
+
+
+class SourceForm(forms.Form):
+    name = forms.CharField(label="Tên nguồn", max_length=200, help_text="Ví dụ: Băng-rôn cổng chợ Đức Xuân")
+    kind = forms.ChoiceField(label="Loại")
+    code = forms.SlugField(
+        label="Mã ngắn", max_length=40, required=False, help_text="Bỏ trống để hệ thống tự tạo."
+    )
+    placement = forms.CharField(label="Vị trí treo/đăng", max_length=300, required=False)
+    owner_unit = forms.ModelChoiceField(label="Đơn vị phụ trách", queryset=None, required=False)
+
+    def __init__(self, *args, ward, **kwargs):
+        from .models import SourceKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = SourceKind.choices
+        self.fields["owner_unit"].queryset = OrgUnit.objects.filter(
+            parent=ward, kind__in=[UnitKind.RESIDENTIAL_GROUP, UnitKind.SCHOOL]
+        )

@@ -1,0 +1,376 @@
+"""Tips from the public, where they came from, their files, and the work on them (forwards, notes).
+
+State changes never happen here: they go through ``tips.services``, which also writes the audit trail.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from doantu.encryption import EncryptedTextField
+from doantu.org.models import OrgUnit
+
+RECEIPT_ALPHABET = (
+    "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone without mistakes
+)
+
+
+def new_receipt_code() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+class SourceKind(models.TextChoices):
+    BANNER = "banner", "Băng-rôn, pa-nô"
+    LOUDSPEAKER = "loudspeaker", "Truyền thanh cơ sở"
+    PORTAL = "portal", "Cổng thông tin điện tử"
+    FACEBOOK = "facebook", "Facebook"
+    ZALO = "zalo", "Zalo"
+    MEETING = "meeting", "Hội nghị, họp tổ dân phố"
+    SCHOOL = "school", "Trường học"
+    RESIDENTIAL_GROUP = "residential_group", "Tổ dân phố"
+    HOTLINE = "hotline", "Đường dây nóng"
+    OTHER = "other", "Khác"
+
+
+class Source(models.Model):
+    """Where a tip came from: one banner, channel, school or residential group, each with its own QR code."""
+
+    ward = models.ForeignKey(OrgUnit, verbose_name="phường", on_delete=models.PROTECT, related_name="sources")
+    code = models.SlugField("mã", max_length=40, unique=True, help_text="Dùng trong đường dẫn ngắn /t/<mã>")
+    name = models.CharField("tên", max_length=200)
+    kind = models.CharField("loại", max_length=20, choices=SourceKind.choices)
+    owner_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name="đơn vị phụ trách",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_sources",
+        help_text="Tổ dân phố hoặc trường học sở hữu mã này (nếu có).",
+    )
+    placement = models.CharField("vị trí treo/đăng", max_length=300, blank=True)
+    active = models.BooleanField("đang dùng", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["ward", "kind", "name"]
+        verbose_name = "nguồn (mã QR)"
+        verbose_name_plural = "nguồn (mã QR)"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:intake", args=[self.code])
+
+
+class TipKind(models.TextChoices):
+    MARTYR = "martyr", "Thông tin về liệt sĩ"
+    GRAVE = "grave", "Mộ, nơi chôn cất"
+    RELATIVE = "relative", "Tôi là thân nhân liệt sĩ"
+    WITNESS = "witness", "Lời kể nhân chứng"
+    ARTIFACT = "artifact", "Kỷ vật, giấy tờ (thư, nhật ký, giấy báo tử…)"
+    OTHER = "other", "Khác"
+
+
+class TipStatus(models.TextChoices):
+    NEW = "new", "Mới"
+    UNDER_REVIEW = "under_review", "Đang xem xét"
+    FORWARDED = "forwarded", "Đã chuyển xác minh"
+    VERIFIED = "verified", "Đã xác minh"
+    NOT_VERIFIABLE = "not_verifiable", "Không xác minh được"
+    DUPLICATE = "duplicate", "Trùng lặp"
+    CLOSED = "closed", "Đã đóng"
+
+
+# What a person checking their receipt sees: honest, but never who holds the tip or what they concluded
+# about other people.
+PUBLIC_STATUS = {
+    TipStatus.NEW: "Đã tiếp nhận, đang chờ xem xét",
+    TipStatus.UNDER_REVIEW: "Cán bộ đang xem xét",
+    TipStatus.FORWARDED: "Đã chuyển cơ quan chức năng xác minh",
+    TipStatus.VERIFIED: "Đã xác minh",
+    TipStatus.NOT_VERIFIABLE: "Chưa xác minh được với thông tin hiện có",
+    TipStatus.DUPLICATE: "Thông tin đã được tiếp nhận trước đó",
+    TipStatus.CLOSED: "Đã hoàn tất xử lý",
+}
+
+
+class LocationSource(models.TextChoices):
+    NONE = "", "Không có"
+    GPS = "gps", "Định vị của điện thoại"
+    MAP = "map", "Chọn trên bản đồ"
+    TYPED = "typed", "Nhập tọa độ"
+
+
+class IntakeChannel(models.TextChoices):
+    WEB = "web", "Biểu mẫu web"
+    API = "api", "API (ứng dụng, tổng đài)"
+
+
+class Relationship(models.TextChoices):
+    """A relative's tie to the martyr; the maternal line comes first because bones keep mitochondrial DNA."""
+
+    NONE = "", "—"
+    MOTHER = "mother", "Mẹ"
+    MATERNAL_GRANDMOTHER = "maternal_grandmother", "Bà ngoại"
+    SIBLING_SAME_MOTHER = "sibling_same_mother", "Anh/chị/em cùng mẹ"
+    MOTHERS_SIBLING = "mothers_sibling", "Anh/chị/em của mẹ (cùng bà ngoại)"
+    MOTHERS_SISTERS_CHILD = "mothers_sisters_child", "Con của chị/em gái của mẹ"
+    SISTERS_CHILD = "sisters_child", "Con của chị/em gái liệt sĩ"
+    FATHER = "father", "Cha"
+    SIBLING_OTHER = "sibling_other", "Anh/chị/em khác mẹ"
+    SPOUSE = "spouse", "Vợ/chồng"
+    CHILD = "child", "Con"
+    OTHER = "other", "Họ hàng khác"
+
+
+MATERNAL_LINE = {
+    Relationship.MOTHER,
+    Relationship.MATERNAL_GRANDMOTHER,
+    Relationship.SIBLING_SAME_MOTHER,
+    Relationship.MOTHERS_SIBLING,
+    Relationship.MOTHERS_SISTERS_CHILD,
+    Relationship.SISTERS_CHILD,
+}
+
+
+class Tip(models.Model):
+    receipt_code = models.CharField("mã biên nhận", max_length=9, unique=True, default=new_receipt_code)
+    # The client's idempotency key: a retried submission (double tap, flaky network) finds its first tip.
+    submission_key = models.CharField(max_length=64, unique=True)
+    ward = models.ForeignKey(OrgUnit, verbose_name="phường", on_delete=models.PROTECT, related_name="tips")
+    source = models.ForeignKey(
+        Source, verbose_name="nguồn", null=True, blank=True, on_delete=models.PROTECT, related_name="tips"
+    )
+    channel = models.CharField(
+        "kênh gửi", max_length=10, choices=IntakeChannel.choices, default=IntakeChannel.WEB
+    )
+    kind = models.CharField("loại thông tin", max_length=20, choices=TipKind.choices)
+    account = models.TextField("nội dung", help_text="Lời kể của người cung cấp, nguyên văn.")
+
+    # What the person knows about the martyr, as they wrote it (structured, all optional).
+    martyr_name = models.CharField("họ tên liệt sĩ", max_length=200, blank=True)
+    martyr_alias = models.CharField("bí danh", max_length=200, blank=True)
+    martyr_birth_year = models.CharField("năm sinh", max_length=20, blank=True)
+    martyr_home_place = models.CharField("quê quán", max_length=300, blank=True)
+    martyr_unit = models.CharField("đơn vị", max_length=200, blank=True)
+    martyr_death_date = models.CharField("ngày hy sinh", max_length=40, blank=True)
+    martyr_death_place = models.CharField("nơi hy sinh", max_length=300, blank=True)
+    martyr_burial_place = models.CharField("nơi an táng", max_length=300, blank=True)
+
+    # Where: only what the person chose to give (never read out of a photo's EXIF).
+    latitude = models.DecimalField("vĩ độ", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("kinh độ", max_digits=9, decimal_places=6, null=True, blank=True)
+    location_accuracy_m = models.PositiveIntegerField("độ chính xác (m)", null=True, blank=True)
+    location_source = models.CharField(
+        "nguồn vị trí", max_length=10, choices=LocationSource.choices, blank=True, default=""
+    )
+    location_description = models.TextField("mô tả địa điểm", blank=True)
+
+    # Who: personal data, encrypted at rest; reading it is recorded (tips.services.tip_reveal_reporter).
+    anonymous = models.BooleanField("giấu tên", default=False)
+    reporter_name = EncryptedTextField("họ tên người cung cấp", blank=True)
+    reporter_phone = EncryptedTextField("điện thoại", blank=True)
+    reporter_address = EncryptedTextField("địa chỉ", blank=True)
+    residential_group = models.ForeignKey(
+        OrgUnit,
+        verbose_name="tổ dân phố",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="group_tips",
+    )
+    relationship = models.CharField(
+        "quan hệ với liệt sĩ", max_length=30, choices=Relationship.choices, blank=True, default=""
+    )
+    dna_offer = models.BooleanField("đăng ký cho mẫu ADN", default=False)
+    # Keyed hash of receipt + last digits of the phone, for the public status page.
+    status_check = models.CharField(max_length=64, blank=True)
+
+    consent_processing = models.BooleanField("đồng ý xử lý thông tin", default=False)
+    consent_contact = models.BooleanField("đồng ý được liên hệ", default=False)
+    consent_dna = models.BooleanField("đồng ý về dữ liệu ADN", default=False)
+    consent_version = models.CharField(max_length=20, blank=True)
+    consent_withdrawn_at = models.DateTimeField("rút lại đồng ý lúc", null=True, blank=True)
+
+    status = models.CharField(
+        "trạng thái", max_length=20, choices=TipStatus.choices, default=TipStatus.NEW, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người xử lý",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tips",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name="trùng với",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    outcome_note = models.TextField("kết luận", blank=True)
+    public_note = models.CharField(
+        "lời nhắn cho người gửi", max_length=300, blank=True, help_text="Hiện trên trang tra cứu biên nhận."
+    )
+    created_at = models.DateTimeField("tiếp nhận lúc", default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "thông tin"
+        verbose_name_plural = "thông tin"
+        indexes = [models.Index(fields=["ward", "status", "created_at"], name="tip_ward_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_code} — {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:tip", args=[self.pk])
+
+    @property
+    def public_status(self) -> str:
+        return PUBLIC_STATUS[TipStatus(self.status)]
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def is_maternal_line(self) -> bool:
+        return self.relationship in MATERNAL_LINE
+
+
+class AttachmentKind(models.TextChoices):
+    IMAGE = "image", "Ảnh"
+    VIDEO = "video", "Video"
+    AUDIO = "audio", "Ghi âm"
+    PDF = "pdf", "Tài liệu PDF"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # Random names: the stored path reveals nothing about the tip or the person.
+    return f"tips/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{filename[filename.rfind('.') :]}"
+
+
+class Attachment(models.Model):
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    kind = models.CharField("loại", max_length=10, choices=AttachmentKind.choices)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField("dung lượng")
+    original_name = models.CharField("tên tệp gốc", max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tip", "id"]
+        verbose_name = "tệp đính kèm"
+        verbose_name_plural = "tệp đính kèm"
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:attachment", args=[self.tip_id, self.pk])
+
+
+class ForwardOutcome(models.TextChoices):
+    VERIFIED = "verified", "Đã xác minh"
+    NOT_VERIFIABLE = "not_verifiable", "Không xác minh được"
+    DUPLICATE = "duplicate", "Trùng lặp"
+    INFO = "info", "Trả lời, bổ sung thông tin (chưa kết luận)"
+
+
+class ForwardStatus(models.TextChoices):
+    OPEN = "open", "Chờ trả lời"
+    ANSWERED = "answered", "Đã trả lời"
+    WITHDRAWN = "withdrawn", "Đã rút lại"
+
+
+class Forward(models.Model):
+    """A tip sent to an agency (military command, police, the Front, a higher level) with a question."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="forwards")
+    agency = models.ForeignKey(
+        OrgUnit, verbose_name="cơ quan nhận", on_delete=models.PROTECT, related_name="forwards_received"
+    )
+    question = models.TextField("nội dung đề nghị xác minh")
+    due_date = models.DateField("hạn trả lời")
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=ForwardStatus.choices, default=ForwardStatus.OPEN, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="forwards_sent"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField("kết quả", max_length=20, choices=ForwardOutcome.choices, blank=True)
+    answer = models.TextField("trả lời", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="forwards_answered",
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["tip", "created_at", "id"]
+        verbose_name = "chuyển xác minh"
+        verbose_name_plural = "chuyển xác minh"
+        indexes = [models.Index(fields=["agency", "status", "due_date"], name="forward_agency_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.tip.receipt_code} → {self.agency}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == ForwardStatus.OPEN and self.due_date < timezone.localdate()
+
+
+class Note(models.Model):
+    """An internal note on a tip; never shown to the public. Notes are not edited: a correction is a new note."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    body = models.TextField("nội dung")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["tip", "created_at", "id"]
+        verbose_name = "ghi chú nội bộ"
+        verbose_name_plural = "ghi chú nội bộ"
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class ApiToken(models.Model):
+    """A token for a machine client acting as a staff user (a hotline operator's screen). Stored hashed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("tên", max_length=100)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField("đã thu hồi", default=False)
+
+    class Meta:
+        ordering = ["user", "name"]
+        verbose_name = "khóa API"
+        verbose_name_plural = "khóa API"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"

@@ -1,0 +1,558 @@
+"""Every write to a tip goes through a function here, in one transaction with its audit entry.
+
+Functions are keyword-only and named ``<entity>_<action>``. They check permissions themselves (via
+``tips.access``) so that no view or API endpoint can forget to; they raise ``PermissionDenied`` or
+``WorkflowError`` (with a Vietnamese message) and change nothing when they refuse.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from doantu.audit.services import audit_record, diff
+from doantu.encryption import keyed_digest
+from doantu.org.models import OrgUnit
+
+from . import access
+from .models import (
+    Attachment,
+    Forward,
+    ForwardOutcome,
+    ForwardStatus,
+    IntakeChannel,
+    Note,
+    Source,
+    Tip,
+    TipStatus,
+)
+from .uploads import PreparedFile
+
+log = logging.getLogger(__name__)
+
+CONSENT_VERSION = "2026-11"
+DEFAULT_FORWARD_DAYS = 14
+
+ACTION_LABELS = {
+    "submitted": "Tiếp nhận thông tin",
+    "review_started": "Bắt đầu xem xét",
+    "assigned": "Phân công xử lý",
+    "edited": "Sửa thông tin",
+    "forwarded": "Chuyển xác minh",
+    "forward_withdrawn": "Rút lại đề nghị xác minh",
+    "answered": "Trả lời xác minh",
+    "concluded": "Kết luận",
+    "closed": "Đóng",
+    "reopened": "Mở lại",
+    "note_added": "Ghi chú nội bộ",
+    "reporter_viewed": "Xem thông tin người cung cấp",
+    "public_note_set": "Cập nhật lời nhắn cho người gửi",
+    "source_created": "Tạo nguồn (mã QR)",
+    "source_updated": "Cập nhật nguồn (mã QR)",
+}
+
+CONCLUSIONS = {TipStatus.VERIFIED, TipStatus.NOT_VERIFIABLE, TipStatus.DUPLICATE}
+OPEN = {TipStatus.NEW, TipStatus.UNDER_REVIEW, TipStatus.FORWARDED}
+
+# Structured details staff may correct after reading the account (the account itself is never rewritten).
+EDITABLE_FIELDS = (
+    "kind",
+    "martyr_name",
+    "martyr_alias",
+    "martyr_birth_year",
+    "martyr_home_place",
+    "martyr_unit",
+    "martyr_death_date",
+    "martyr_death_place",
+    "martyr_burial_place",
+    "location_description",
+    "residential_group",
+    "relationship",
+)
+
+
+class WorkflowError(Exception):
+    """A request that makes no sense in the tip's current state. The message is for the user, in Vietnamese."""
+
+
+# ---------------------------------------------------------------------------------------------- intake
+
+
+@dataclass
+class Submission:
+    """What a person sent, already validated (by ``tips.forms.TipForm``, for both the web form and the API)."""
+
+    kind: str
+    account: str
+    consent_processing: bool
+    anonymous: bool = False
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    reporter_address: str = ""
+    residential_group: OrgUnit | None = None
+    relationship: str = ""
+    dna_offer: bool = False
+    consent_contact: bool = False
+    consent_dna: bool = False
+    martyr_name: str = ""
+    martyr_alias: str = ""
+    martyr_birth_year: str = ""
+    martyr_home_place: str = ""
+    martyr_unit: str = ""
+    martyr_death_date: str = ""
+    martyr_death_place: str = ""
+    martyr_burial_place: str = ""
+    latitude: Any = None
+    longitude: Any = None
+    location_accuracy_m: int | None = None
+    location_source: str = ""
+    location_description: str = ""
+
+
+def phone_check_digest(receipt_code: str, phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return keyed_digest("tip-status", receipt_code, digits[-4:])
+
+
+def tip_submit(
+    *,
+    source: Source,
+    submission: Submission,
+    files: list[PreparedFile],
+    submission_key: str,
+    channel: str = IntakeChannel.WEB,
+) -> tuple[Tip, bool]:
+    """Save a tip and its files together, or nothing. Returns ``(tip, created)``.
+
+    A retry with the same ``submission_key`` returns the first tip (``created`` False) and stores nothing.
+    """
+    if existing := Tip.objects.filter(submission_key=submission_key).first():
+        return existing, False
+
+    data = vars(submission).copy()
+    if data["anonymous"]:
+        for key in ("reporter_name", "reporter_phone", "reporter_address"):
+            data[key] = ""
+        data["consent_contact"] = False
+    stored: list[Attachment] = []
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                tip = Tip(
+                    source=source,
+                    ward=source.ward,
+                    channel=channel,
+                    submission_key=submission_key,
+                    consent_version=CONSENT_VERSION,
+                    **data,
+                )
+                if tip.reporter_phone:
+                    tip.status_check = phone_check_digest(tip.receipt_code, tip.reporter_phone)
+                tip.save()
+                for prepared in files:
+                    attachment = Attachment(
+                        tip=tip,
+                        kind=prepared.kind,
+                        content_type=prepared.content_type,
+                        size=prepared.size,
+                        sha256=prepared.sha256,
+                        original_name=prepared.original_name,
+                        width=prepared.width,
+                        height=prepared.height,
+                    )
+                    prepared.content.seek(0)
+                    attachment.file.save(f"upload{prepared.extension}", prepared.content, save=False)
+                    stored.append(attachment)
+                    attachment.save()
+                audit_record(
+                    actor=None,
+                    action="submitted",
+                    obj=tip,
+                    changes={"status": [None, TipStatus.NEW]},
+                    message=f"Nguồn: {source.name}; {len(files)} tệp đính kèm",
+                )
+            return tip, True
+        except IntegrityError:
+            _delete_files(stored)
+            stored.clear()
+            if existing := Tip.objects.filter(submission_key=submission_key).first():
+                return existing, False  # a concurrent retry won the race: same receipt for both
+            if attempt == 2:
+                raise
+            # otherwise a receipt-code collision (about 1 in 10^12): the next Tip() draws another code
+        except BaseException:
+            _delete_files(stored)
+            raise
+    raise AssertionError("unreachable")
+
+
+def _delete_files(attachments: list[Attachment]) -> None:
+    for attachment in attachments:
+        try:
+            attachment.file.storage.delete(attachment.file.name)
+        except OSError:  # pragma: no cover - best effort; an orphan file is harmless, a lost tip is not
+            log.exception("could not delete orphaned attachment %s", attachment.file.name)
+
+
+def tip_public_status(*, receipt_code: str, phone_digits: str = "") -> Tip | None:
+    """The tip a receipt code names, if the phone check passes (tips given with no phone need none)."""
+    code = receipt_code.strip().upper().replace(" ", "")
+    if len(code) == 8 and "-" not in code:
+        code = f"{code[:4]}-{code[4:]}"
+    tip = Tip.objects.filter(receipt_code=code).first()
+    if tip is None:
+        return None
+    if tip.status_check and tip.status_check != phone_check_digest(tip.receipt_code, phone_digits):
+        return None
+    return tip
+
+
+# -------------------------------------------------------------------------------------------- workflow
+
+
+def _locked(tip: Tip) -> Tip:
+    return Tip.objects.select_for_update().get(pk=tip.pk)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+
+
+def _set(tip: Tip, actor, action: str, fields: dict[str, Any], message: str = "", obj=None) -> Tip:
+    before = {name: getattr(tip, name) for name in fields}
+    for name, value in fields.items():
+        setattr(tip, name, value)
+    tip.save(update_fields=[*fields, "updated_at"])
+    audit_record(
+        actor=actor, action=action, obj=obj or tip, context=tip, changes=diff(before, fields), message=message
+    )
+    return tip
+
+
+def tip_start_review(*, tip: Tip, actor) -> Tip:
+    with transaction.atomic():
+        tip = _locked(tip)
+        _require(access.can_triage(actor, tip))
+        if tip.status != TipStatus.NEW:
+            raise WorkflowError("Chỉ bắt đầu xem xét được thông tin mới.")
+        return _set(tip, actor, "review_started", {"status": TipStatus.UNDER_REVIEW})
+
+
+def tip_assign(*, tip: Tip, actor, assignee) -> Tip:
+    with transaction.atomic():
+        tip = _locked(tip)
+        _require(access.can_triage(actor, tip))
+        if tip.status not in OPEN:
+            raise WorkflowError("Thông tin đã có kết luận; hãy mở lại trước khi phân công.")
+        if assignee is not None and not access.assignable_users(actor, tip).filter(pk=assignee.pk).exists():
+            raise WorkflowError("Người được phân công phải là cán bộ chiến dịch của phường.")
+        fields: dict[str, Any] = {"assignee": assignee}
+        if tip.status == TipStatus.NEW:
+            fields["status"] = TipStatus.UNDER_REVIEW
+        return _set(tip, actor, "assigned", fields)
+
+
+def tip_edit(*, tip: Tip, actor, changes: dict[str, Any]) -> Tip:
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise WorkflowError(f"Không sửa được các trường: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        tip = _locked(tip)
+        _require(access.can_triage(actor, tip))
+        changed = {k: v for k, v in changes.items() if getattr(tip, k) != v}
+        if not changed:
+            return tip
+        return _set(tip, actor, "edited", changed)
+
+
+def tip_forward(
+    *, tip: Tip, actor, agency: OrgUnit, question: str, due_date: dt.date | None = None
+) -> Forward:
+    question = (question or "").strip()
+    if not question:
+        raise WorkflowError("Hãy ghi rõ nội dung đề nghị xác minh.")
+    due_date = due_date or timezone.localdate() + dt.timedelta(days=DEFAULT_FORWARD_DAYS)
+    if due_date < timezone.localdate():
+        raise WorkflowError("Hạn trả lời không được ở trong quá khứ.")
+    with transaction.atomic():
+        tip = _locked(tip)
+        _require(access.can_triage(actor, tip))
+        if tip.status not in OPEN:
+            raise WorkflowError("Thông tin đã có kết luận; hãy mở lại trước khi chuyển xác minh.")
+        if not access.forward_targets(tip).filter(pk=agency.pk).exists():
+            raise WorkflowError(
+                f"Không chuyển được cho “{agency}”: đơn vị này không nhận xác minh của phường."
+            )
+        if tip.forwards.filter(agency=agency, status=ForwardStatus.OPEN).exists():
+            raise WorkflowError(f"Đã chuyển cho “{agency}” và đang chờ trả lời.")
+        forward = Forward.objects.create(
+            tip=tip, agency=agency, question=question, due_date=due_date, created_by=actor
+        )
+        before = tip.status
+        tip.status = TipStatus.FORWARDED
+        tip.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="forwarded",
+            obj=forward,
+            context=tip,
+            changes={
+                "status": [before, TipStatus.FORWARDED],
+                "agency": [None, str(agency)],
+                "due_date": [None, due_date.isoformat()],
+            },
+            message=question,
+        )
+        return forward
+
+
+def forward_withdraw(*, forward: Forward, actor, reason: str = "") -> Forward:
+    with transaction.atomic():
+        tip = _locked(forward.tip)
+        _require(access.can_triage(actor, tip))
+        forward = Forward.objects.select_for_update().get(pk=forward.pk)
+        if forward.status != ForwardStatus.OPEN:
+            raise WorkflowError("Đề nghị xác minh này không còn chờ trả lời.")
+        _withdraw(forward, actor, tip, reason)
+        if tip.status == TipStatus.FORWARDED and not tip.forwards.filter(status=ForwardStatus.OPEN).exists():
+            _set(tip, actor, "forward_withdrawn", {"status": TipStatus.UNDER_REVIEW})
+        return forward
+
+
+def _withdraw(forward: Forward, actor, tip: Tip, reason: str) -> None:
+    forward.status = ForwardStatus.WITHDRAWN
+    forward.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="forward_withdrawn",
+        obj=forward,
+        context=tip,
+        changes={
+            "forward_status": [ForwardStatus.OPEN, ForwardStatus.WITHDRAWN],
+            "agency": [str(forward.agency)] * 2,
+        },
+        message=reason,
+    )
+
+
+def forward_answer(
+    *, forward: Forward, actor, outcome: str, answer: str, duplicate_of: Tip | None = None
+) -> Forward:
+    """An agency's answer. A verdict (verified / not verifiable / duplicate) becomes the tip's status when no
+    other agency is still asked; otherwise the tip stays forwarded until the last answer or staff decide."""
+    answer = (answer or "").strip()
+    if outcome not in ForwardOutcome.values:
+        raise WorkflowError("Hãy chọn kết quả xác minh.")
+    if not answer:
+        raise WorkflowError("Hãy ghi nội dung trả lời.")
+    with transaction.atomic():
+        tip = _locked(forward.tip)
+        forward = Forward.objects.select_for_update().get(pk=forward.pk)
+        _require(access.can_answer(actor, forward))
+        if outcome == ForwardOutcome.DUPLICATE:
+            _check_duplicate_target(tip, duplicate_of)
+        forward.status = ForwardStatus.ANSWERED
+        forward.outcome = outcome
+        forward.answer = answer
+        forward.answered_by = actor
+        forward.answered_at = timezone.now()
+        forward.save()
+        audit_record(
+            actor=actor,
+            action="answered",
+            obj=forward,
+            context=tip,
+            changes={
+                "forward_status": [ForwardStatus.OPEN, ForwardStatus.ANSWERED],
+                "outcome": [None, outcome],
+                "agency": [str(forward.agency)] * 2,
+            },
+            message=answer,
+        )
+        still_open = tip.forwards.filter(status=ForwardStatus.OPEN).exists()
+        if tip.status == TipStatus.FORWARDED and not still_open:
+            if outcome == ForwardOutcome.INFO:
+                _set(tip, actor, "answered", {"status": TipStatus.UNDER_REVIEW})
+            else:
+                fields: dict[str, Any] = {"status": outcome, "outcome_note": answer}
+                if outcome == ForwardOutcome.DUPLICATE:
+                    fields["duplicate_of"] = duplicate_of
+                _set(tip, actor, "concluded", fields, message=f"Theo trả lời của {forward.agency}")
+        return forward
+
+
+def _check_duplicate_target(tip: Tip, duplicate_of: Tip | None) -> None:
+    if duplicate_of is None:
+        raise WorkflowError("Hãy chỉ ra thông tin bị trùng (mã biên nhận).")
+    if duplicate_of.pk == tip.pk:
+        raise WorkflowError("Một thông tin không thể trùng với chính nó.")
+    if duplicate_of.ward_id != tip.ward_id:
+        raise WorkflowError("Thông tin bị trùng phải thuộc cùng phường.")
+    if duplicate_of.duplicate_of_id == tip.pk:
+        raise WorkflowError("Thông tin kia đang được ghi là trùng với thông tin này.")
+
+
+def tip_conclude(*, tip: Tip, actor, outcome: str, note: str, duplicate_of: Tip | None = None) -> Tip:
+    """Staff record the conclusion themselves. Forwards still waiting are withdrawn (and recorded)."""
+    note = (note or "").strip()
+    if outcome not in CONCLUSIONS:
+        raise WorkflowError("Kết luận phải là: đã xác minh, không xác minh được, hoặc trùng lặp.")
+    if not note:
+        raise WorkflowError("Hãy ghi nội dung kết luận.")
+    with transaction.atomic():
+        tip = _locked(tip)
+        _require(access.can_triage(actor, tip))
+        if tip.status not in OPEN:
+            raise WorkflowError("Thông tin đã có kết luận; hãy mở lại nếu cần kết luận khác.")
+        fields: dict[str, Any] = {"status": outcome, "outcome_note": note}
+        if outcome == TipStatus.DUPLICATE:
+            _check_duplicate_target(tip, duplicate_of)
+            fields["duplicate_of"] = duplicate_of
+        for forward in tip.forwards.filter(status=ForwardStatus.OPEN).select_related("agency"):
+            _withdraw(forward, actor, tip, "Rút lại khi phường kết luận")
+        return _set(tip, actor, "concluded", fields, message=note)
+
+
+def tip_close(*, tip: Tip, actor, note: str = "") -> Tip:
+    note = (note or "").strip()
+    with transaction.atomic():
+        tip = _locked(tip)
+        _require(access.can_triage(actor, tip))
+        if tip.status == TipStatus.CLOSED:
+            raise WorkflowError("Thông tin đã được đóng.")
+        if tip.status in OPEN and not note:
+            raise WorkflowError("Thông tin chưa có kết luận: hãy ghi lý do đóng.")
+        for forward in tip.forwards.filter(status=ForwardStatus.OPEN).select_related("agency"):
+            _withdraw(forward, actor, tip, "Rút lại khi đóng thông tin")
+        return _set(tip, actor, "closed", {"status": TipStatus.CLOSED}, message=note)
+
+
+def tip_reopen(*, tip: Tip, actor, note: str) -> Tip:
+    note = (note or "").strip()
+    if not note:
+        raise WorkflowError("Hãy ghi lý do mở lại.")
+    with transaction.atomic():
+        tip = _locked(tip)
+        _require(access.can_triage(actor, tip))
+        if tip.status in OPEN:
+            raise WorkflowError("Thông tin đang được xử lý, không cần mở lại.")
+        return _set(
+            tip, actor, "reopened", {"status": TipStatus.UNDER_REVIEW, "duplicate_of": None}, message=note
+        )
+
+
+def tip_add_note(*, tip: Tip, actor, body: str) -> Note:
+    body = (body or "").strip()
+    if not body:
+        raise WorkflowError("Ghi chú đang để trống.")
+    with transaction.atomic():
+        tip = _locked(tip)
+        _require(access.can_add_note(actor, tip))
+        note = Note.objects.create(tip=tip, author=actor, body=body)
+        audit_record(actor=actor, action="note_added", obj=note, context=tip, message=body)
+        return note
+
+
+def tip_set_public_note(*, tip: Tip, actor, text: str) -> Tip:
+    with transaction.atomic():
+        tip = _locked(tip)
+        _require(access.can_triage(actor, tip))
+        return _set(tip, actor, "public_note_set", {"public_note": (text or "").strip()[:300]})
+
+
+def tip_reveal_reporter(*, tip: Tip, actor) -> dict[str, str]:
+    """The reporter's identity, for those who need it; the reading itself goes on the record."""
+    _require(access.can_view_identity(actor, tip))
+    with transaction.atomic():
+        audit_record(actor=actor, action="reporter_viewed", obj=tip)
+    return {
+        "name": tip.reporter_name,
+        "phone": tip.reporter_phone,
+        "address": tip.reporter_address,
+    }
+
+
+__all__ = [
+    "ACTION_LABELS",
+    "Submission",
+    "WorkflowError",
+    "forward_answer",
+    "forward_withdraw",
+    "tip_add_note",
+    "tip_assign",
+    "tip_close",
+    "tip_conclude",
+    "tip_edit",
+    "tip_forward",
+    "tip_public_status",
+    "tip_reopen",
+    "tip_reveal_reporter",
+    "tip_set_public_note",
+    "tip_start_review",
+    "tip_submit",
+]
+
+
+# ---------------------------------------------------------------------------------------------- sources
+
+
+def source_create(
+    *,
+    ward: OrgUnit,
+    actor,
+    name: str,
+    kind: str,
+    code: str = "",
+    placement: str = "",
+    owner_unit: OrgUnit | None = None,
+) -> Source:
+    """A new QR source (a banner, a channel, a group). Codes are short and easy to type from a poster."""
+    _require(access.can_manage_sources(actor, ward))
+    code = (code or "").strip().lower()
+    with transaction.atomic():
+        if code and Source.objects.filter(code=code).exists():
+            raise WorkflowError(f"Mã “{code}” đã được dùng; hãy chọn mã khác.")
+        if not code:
+            code = _free_source_code()
+        source = Source.objects.create(
+            ward=ward,
+            name=name.strip(),
+            kind=kind,
+            code=code,
+            placement=placement.strip(),
+            owner_unit=owner_unit,
+        )
+        audit_record(
+            actor=actor, action="source_created", obj=source, changes={"code": [None, code]}, message=name
+        )
+        return source
+
+
+def _free_source_code() -> str:
+    import secrets
+
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    while True:
+        code = "".join(secrets.choice(alphabet) for _ in range(5))
+        if not Source.objects.filter(code=code).exists():
+            return code
+
+
+def source_set_active(*, source: Source, actor, active: bool) -> Source:
+    _require(access.can_manage_sources(actor, source.ward))
+    with transaction.atomic():
+        before = source.active
+        source.active = active
+        source.save(update_fields=["active"])
+        audit_record(
+            actor=actor,
+            action="source_updated",
+            obj=source,
+            changes=diff({"active": before}, {"active": active}),
+        )
+        return source

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from . import views_public, views_staff
+
+public = (
+    [
+        path("t/<slug:code>", views_public.intake, name="intake"),
+        path("t/<slug:code>/", views_public.intake),
+        path("bien-nhan/<str:receipt_code>/", views_public.receipt, name="receipt"),
+        path("tra-cuu/", views_public.status, name="status"),
+    ],
+    "public",
+)
+
+staff = (
+    [
+        path("", views_staff.overview, name="overview"),
+        path("tips/", views_staff.inbox, name="inbox"),
+        path("tips/<int:pk>/", views_staff.tip_detail, name="tip"),
+        path("tips/<int:pk>/reporter/", views_staff.tip_reporter, name="tip_reporter"),
+        path("tips/<int:pk>/files/<int:attachment_id>/", views_staff.attachment, name="attachment"),
+        path(
+            "tips/<int:pk>/forwards/<int:forward_id>/<slug:action>/",
+            views_staff.forward_action,
+            name="forward_action",
+        ),
+        path("tips/<int:pk>/<slug:action>/", views_staff.tip_action, name="tip_action"),
+        path("sources/", views_staff.sources, name="sources"),
+        path("sources/<int:source_id>/qr/", views_staff.source_qr, name="source_qr"),
+        path("sources/<int:source_id>/toggle/", views_staff.source_toggle, name="source_toggle"),
+    ],
+    "staff",
+)
