@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer, django_auth
 
@@ -167,15 +167,15 @@ def submit_tip(request, code: str, payload: Form[TipIn], files: File[list[Upload
     source = _source(code)
     key = request.headers.get("Idempotency-Key") or payload.submission_key
     if key and (tip := Tip.objects.filter(submission_key=key).first()):
-        return 200, _receipt(request, tip, created=False)
+        return Status(200, _receipt(request, tip, created=False))
     if not allow_submission(request):
-        return 429, {"detail": RATE_MESSAGE}
+        return Status(429, {"detail": RATE_MESSAGE})
     data = request.POST.copy()
     data["submission_key"] = key
     form = TipForm(data, MultiValueDict({"files": request.FILES.getlist("files")}), ward=source.ward)
     if not form.is_valid():
         errors = {name: [str(m) for m in msgs] for name, msgs in form.errors.items()}
-        return 422, {"detail": "Thông tin gửi chưa hợp lệ.", "errors": errors}
+        return Status(422, {"detail": "Thông tin gửi chưa hợp lệ.", "errors": errors})
     tip, created = services.tip_submit(
         source=source,
         submission=form.submission(),
@@ -183,7 +183,7 @@ def submit_tip(request, code: str, payload: Form[TipIn], files: File[list[Upload
         submission_key=form.cleaned_data["submission_key"],
         channel="api",
     )
-    return (201 if created else 200), _receipt(request, tip, created=created)
+    return Status(201 if created else 200, _receipt(request, tip, created=created))
 
 
 def _receipt(request, tip: Tip, *, created: bool) -> dict:
@@ -203,10 +203,10 @@ def _receipt(request, tip: Tip, *, created: bool) -> dict:
 )
 def public_status(request, payload: StatusIn):
     if not allow_submission(request):
-        return 429, {"detail": RATE_MESSAGE}
+        return Status(429, {"detail": RATE_MESSAGE})
     tip = services.tip_public_status(receipt_code=payload.receipt_code, phone_digits=payload.phone_digits)
     if tip is None:
-        return 404, {"detail": "Không tìm thấy: kiểm tra lại mã biên nhận và 4 số cuối điện thoại."}
+        return Status(404, {"detail": "Không tìm thấy: kiểm tra lại mã biên nhận và 4 số cuối điện thoại."})
     return {
         "receipt_code": tip.receipt_code,
         "status": tip.status,

@@ -1,0 +1,170 @@
+"""Shared fixtures: the seeded ward, a second ward (for isolation), one account per role, sample files."""
+
+import io
+import itertools
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from doantu.org.models import AgencyType, OrgUnit, Role, UnitKind, User
+from doantu.org.seed import load_seed
+from doantu.tips.models import Source, SourceKind
+
+PASSWORD = "mat-khau-thu-nghiem-123"
+_seq = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "media"}},
+    }
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.TIP_RATE_PER_HOUR = 0
+    # Password hashing is deliberately slow; tests create many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from django.core.cache import cache
+
+    cache.clear()
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def media_root(_private_media):
+    return _private_media
+
+
+@pytest.fixture
+def ward(db):
+    load_seed()
+    return OrgUnit.objects.get(kind=UnitKind.WARD, code="01840")
+
+
+@pytest.fixture
+def units(ward):
+    """name -> unit for the seeded ward, plus a second ward with its own culture office and police."""
+    province = ward.parent
+    other = OrgUnit.objects.create(parent=province, kind=UnitKind.WARD, code="99999", name="Phường Thử Nghiệm")
+    found = {u.code: u for u in OrgUnit.objects.filter(parent=ward)}
+    found.update({
+        "ward": ward,
+        "province": province,
+        "other_ward": other,
+        "other_vhxh": OrgUnit.objects.create(parent=other, kind=UnitKind.AGENCY, code="vhxh", name="Phòng VH-XH khác",
+                                            agency_type=AgencyType.CULTURE_OFFICE),
+        "other_police": OrgUnit.objects.create(parent=other, kind=UnitKind.AGENCY, code="cong-an", name="Công an khác",
+                                              agency_type=AgencyType.POLICE, receives_forwards=True),
+        "province_military": OrgUnit.objects.get(parent=province, code="bchqs-tinh"),
+    })
+    return found
+
+
+def make_user(unit, role, username=None) -> User:
+    user = User.objects.create_user(
+        username=username or f"u{next(_seq)}", password=PASSWORD, full_name=f"Cán bộ {role}", unit=unit, role=role
+    )
+    return user
+
+
+@pytest.fixture
+def users(units):
+    return {
+        "campaign": make_user(units["vhxh"], Role.CAMPAIGN, "vhxh"),
+        "campaign2": make_user(units["vhxh"], Role.CAMPAIGN, "vhxh2"),
+        "channel": make_user(units["ttdvth"], Role.CHANNEL, "ttdvth"),
+        "military": make_user(units["bchqs"], Role.MILITARY, "bchqs"),
+        "police": make_user(units["cong-an"], Role.POLICE, "congan"),
+        "front": make_user(units["mttq"], Role.FRONT, "mttq"),
+        "group_leader": make_user(units["tdp-01"], Role.GROUP_LEADER, "tdp1"),
+        "group_leader2": make_user(units["tdp-02"], Role.GROUP_LEADER, "tdp2"),
+        "school": make_user(units["thcs-duc-xuan"], Role.SCHOOL, "thcs"),
+        "leadership": make_user(units["lanh-dao"], Role.LEADERSHIP, "lanhdao"),
+        "province": make_user(units["province"], Role.PROVINCE, "tinh"),
+        "other_campaign": make_user(units["other_vhxh"], Role.CAMPAIGN, "vhxh-khac"),
+        "other_police": make_user(units["other_police"], Role.POLICE, "congan-khac"),
+        "admin": User.objects.create_superuser(username="admin", password=PASSWORD, role=Role.ADMIN),
+    }
+
+
+@pytest.fixture
+def source(ward):
+    return Source.objects.get(code="dx")
+
+
+@pytest.fixture
+def other_source(units):
+    return Source.objects.create(ward=units["other_ward"], code="tn", name="Cổng TTĐT khác", kind=SourceKind.PORTAL)
+
+
+def jpeg_with_gps(size=(64, 48)) -> bytes:
+    """A JPEG whose EXIF carries a GPS position and a camera model, as a phone photo would."""
+    image = Image.new("RGB", size, (120, 80, 40))
+    exif = Image.Exif()
+    exif[0x0110] = "Thử nghiệm máy ảnh"  # Model
+    exif[0x0112] = 6  # Orientation: rotate 90° on display
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"
+    gps[2] = (22.0, 8.0, 45.0)
+    gps[3] = "E"
+    gps[4] = (105.0, 50.0, 2.0)
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def png_bytes(size=(20, 20)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (10, 200, 10)).save(out, "PNG")
+    return out.getvalue()
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def upload(name: str, data: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def tip_post_data(**overrides) -> dict:
+    data = {
+        "submission_key": uuid.uuid4().hex,
+        "kind": "artifact",
+        "account": "Nhà tôi còn giữ lá thư của chú tôi gửi về năm 1972 từ mặt trận Quảng Trị.",
+        "martyr_name": "Nguyễn Văn Hùng",
+        "martyr_birth_year": "1950",
+        "martyr_home_place": "Huyền Tụng, Bạch Thông, Bắc Thái",
+        "reporter_name": "Trần Thị Lan",
+        "reporter_phone": "0912 345 678",
+        "consent_contact": "on",
+        "consent_processing": "on",
+        "location_description": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def make_tip(source, *, files=(), key=None, **fields):
+    """A tip through the real intake service (not a bare model save), as the public would make it."""
+    from doantu.tips.services import Submission, tip_submit
+
+    defaults = dict(
+        kind="martyr",
+        account="Tôi biết một ngôi mộ ở đồi thông sau trường cũ.",
+        consent_processing=True,
+        reporter_name="Lê Văn Bình",
+        reporter_phone="0987654321",
+        consent_contact=True,
+    )
+    defaults.update(fields)
+    tip, _ = tip_submit(source=source, submission=Submission(**defaults), files=list(files),
+                        submission_key=key or uuid.uuid4().hex)
+    return tip
+
+
+@pytest.fixture
+def tip(source):
+    return make_tip(source, latitude="22.146000", longitude="105.834000", location_source="gps",
+                    location_description="Đồi thông sau trường cũ")
