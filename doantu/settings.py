@@ -98,10 +98,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "simple_history",
     "doantu.org",
     "doantu.audit",
     "doantu.campaign",
     "doantu.tips",
+    "doantu.registry",
     "doantu.web",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("", include(public)),
     path("staff/", include(staff)),
+    path("staff/registry/", include("doantu.registry.urls")),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -20,7 +20,10 @@ _seq = itertools.count(1)
 def _private_media(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "media"}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
     }
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.TIP_RATE_PER_HOUR = 0
@@ -47,24 +50,43 @@ def ward(db):
 def units(ward):
     """name -> unit for the seeded ward, plus a second ward with its own culture office and police."""
     province = ward.parent
-    other = OrgUnit.objects.create(parent=province, kind=UnitKind.WARD, code="99999", name="Phường Thử Nghiệm")
+    other = OrgUnit.objects.create(
+        parent=province, kind=UnitKind.WARD, code="99999", name="Phường Thử Nghiệm"
+    )
     found = {u.code: u for u in OrgUnit.objects.filter(parent=ward)}
-    found.update({
-        "ward": ward,
-        "province": province,
-        "other_ward": other,
-        "other_vhxh": OrgUnit.objects.create(parent=other, kind=UnitKind.AGENCY, code="vhxh", name="Phòng VH-XH khác",
-                                            agency_type=AgencyType.CULTURE_OFFICE),
-        "other_police": OrgUnit.objects.create(parent=other, kind=UnitKind.AGENCY, code="cong-an", name="Công an khác",
-                                              agency_type=AgencyType.POLICE, receives_forwards=True),
-        "province_military": OrgUnit.objects.get(parent=province, code="bchqs-tinh"),
-    })
+    found.update(
+        {
+            "ward": ward,
+            "province": province,
+            "other_ward": other,
+            "other_vhxh": OrgUnit.objects.create(
+                parent=other,
+                kind=UnitKind.AGENCY,
+                code="vhxh",
+                name="Phòng VH-XH khác",
+                agency_type=AgencyType.CULTURE_OFFICE,
+            ),
+            "other_police": OrgUnit.objects.create(
+                parent=other,
+                kind=UnitKind.AGENCY,
+                code="cong-an",
+                name="Công an khác",
+                agency_type=AgencyType.POLICE,
+                receives_forwards=True,
+            ),
+            "province_military": OrgUnit.objects.get(parent=province, code="bchqs-tinh"),
+        }
+    )
     return found
 
 
 def make_user(unit, role, username=None) -> User:
     user = User.objects.create_user(
-        username=username or f"u{next(_seq)}", password=PASSWORD, full_name=f"Cán bộ {role}", unit=unit, role=role
+        username=username or f"u{next(_seq)}",
+        password=PASSWORD,
+        full_name=f"Cán bộ {role}",
+        unit=unit,
+        role=role,
     )
     return user
 
@@ -96,7 +118,9 @@ def source(ward):
 
 @pytest.fixture
 def other_source(units):
-    return Source.objects.create(ward=units["other_ward"], code="tn", name="Cổng TTĐT khác", kind=SourceKind.PORTAL)
+    return Source.objects.create(
+        ward=units["other_ward"], code="tn", name="Cổng TTĐT khác", kind=SourceKind.PORTAL
+    )
 
 
 def jpeg_with_gps(size=(64, 48)) -> bytes:
@@ -159,12 +183,21 @@ def make_tip(source, *, files=(), key=None, **fields):
         consent_contact=True,
     )
     defaults.update(fields)
-    tip, _ = tip_submit(source=source, submission=Submission(**defaults), files=list(files),
-                        submission_key=key or uuid.uuid4().hex)
+    tip, _ = tip_submit(
+        source=source,
+        submission=Submission(**defaults),
+        files=list(files),
+        submission_key=key or uuid.uuid4().hex,
+    )
     return tip
 
 
 @pytest.fixture
 def tip(source):
-    return make_tip(source, latitude="22.146000", longitude="105.834000", location_source="gps",
-                    location_description="Đồi thông sau trường cũ")
+    return make_tip(
+        source,
+        latitude="22.146000",
+        longitude="105.834000",
+        location_source="gps",
+        location_description="Đồi thông sau trường cũ",
+    )

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from doantu.encryption import EncryptedTextField
 from doantu.org.models import OrgUnit
+from doantu.registry.choices import MATERNAL_LINE, Relationship
 
 RECEIPT_ALPHABET = (
     "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone without mistakes
@@ -111,33 +112,6 @@ class LocationSource(models.TextChoices):
 class IntakeChannel(models.TextChoices):
     WEB = "web", "Biểu mẫu web"
     API = "api", "API (ứng dụng, tổng đài)"
-
-
-class Relationship(models.TextChoices):
-    """A relative's tie to the martyr; the maternal line comes first because bones keep mitochondrial DNA."""
-
-    NONE = "", "—"
-    MOTHER = "mother", "Mẹ"
-    MATERNAL_GRANDMOTHER = "maternal_grandmother", "Bà ngoại"
-    SIBLING_SAME_MOTHER = "sibling_same_mother", "Anh/chị/em cùng mẹ"
-    MOTHERS_SIBLING = "mothers_sibling", "Anh/chị/em của mẹ (cùng bà ngoại)"
-    MOTHERS_SISTERS_CHILD = "mothers_sisters_child", "Con của chị/em gái của mẹ"
-    SISTERS_CHILD = "sisters_child", "Con của chị/em gái liệt sĩ"
-    FATHER = "father", "Cha"
-    SIBLING_OTHER = "sibling_other", "Anh/chị/em khác mẹ"
-    SPOUSE = "spouse", "Vợ/chồng"
-    CHILD = "child", "Con"
-    OTHER = "other", "Họ hàng khác"
-
-
-MATERNAL_LINE = {
-    Relationship.MOTHER,
-    Relationship.MATERNAL_GRANDMOTHER,
-    Relationship.SIBLING_SAME_MOTHER,
-    Relationship.MOTHERS_SIBLING,
-    Relationship.MOTHERS_SISTERS_CHILD,
-    Relationship.SISTERS_CHILD,
-}
 
 
 class Tip(models.Model):

@@ -21,7 +21,10 @@ def test_audit_entries_cannot_be_changed_or_deleted(tip):
 
 def test_database_refuses_raw_update_and_delete(tip):
     entry = AuditEntry.objects.for_context(tip).get()
-    for sql in ("UPDATE audit_auditentry SET message = 'x' WHERE id = %s", "DELETE FROM audit_auditentry WHERE id = %s"):
+    for sql in (
+        "UPDATE audit_auditentry SET message = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditentry WHERE id = %s",
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).message == entry.message

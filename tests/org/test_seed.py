@@ -25,10 +25,25 @@ def test_seed_loads_duc_xuan_and_is_idempotent():
     assert snapshot() == first
     ward = OrgUnit.objects.get(kind=UnitKind.WARD)
     assert (ward.code, ward.path, ward.parent.code) == ("01840", "19/01840", "19")
-    agencies = set(OrgUnit.objects.filter(parent=ward, kind=UnitKind.AGENCY).values_list("agency_type", flat=True))
-    assert {"culture_office", "service_centre", "military", "police", "front", "party_board", "economic_office"} <= agencies
+    agencies = set(
+        OrgUnit.objects.filter(parent=ward, kind=UnitKind.AGENCY).values_list("agency_type", flat=True)
+    )
+    assert {
+        "culture_office",
+        "service_centre",
+        "military",
+        "police",
+        "front",
+        "party_board",
+        "economic_office",
+    } <= agencies
     assert set(OrgUnit.objects.filter(receives_forwards=True).values_list("code", flat=True)) == {
-        "bchqs", "cong-an", "mttq", "bchqs-tinh", "so-noi-vu"}
+        "bchqs",
+        "cong-an",
+        "mttq",
+        "bchqs-tinh",
+        "so-noi-vu",
+    }
     campaign = Campaign.objects.get(unit=ward)
     phases = [(p.number, p.starts, p.ends) for p in campaign.phases.all()]
     assert phases == [
@@ -36,7 +51,11 @@ def test_seed_loads_duc_xuan_and_is_idempotent():
         (2, dt.date(2026, 7, 28), dt.date(2026, 12, 31)),
         (3, dt.date(2027, 1, 1), dt.date(2027, 7, 27)),
     ]
-    assert [d.date for d in campaign.peak_dates.all()] == [dt.date(2026, 7, 27), dt.date(2026, 12, 22), dt.date(2027, 7, 27)]
+    assert [d.date for d in campaign.peak_dates.all()] == [
+        dt.date(2026, 7, 27),
+        dt.date(2026, 12, 22),
+        dt.date(2027, 7, 27),
+    ]
     assert campaign.phase_on(dt.date(2026, 11, 27)).number == 2
     assert OrgUnit.objects.filter(parent=ward, kind=UnitKind.RESIDENTIAL_GROUP).count() == 10
     assert Source.objects.filter(code="dx-tdp3", owner_unit__code="tdp-03").exists()

@@ -18,12 +18,20 @@ def scene(source, other_source, users, units):
     from doantu.tips.models import Source
 
     school_source = Source.objects.get(code="dx-thcs-duc-xuan")
-    group1 = make_tip(source, residential_group=units["tdp-01"], files=[], latitude="22.1", longitude="105.8",
-                      location_source="typed")
+    group1 = make_tip(
+        source,
+        residential_group=units["tdp-01"],
+        files=[],
+        latitude="22.1",
+        longitude="105.8",
+        location_source="typed",
+    )
     group2 = make_tip(source, residential_group=units["tdp-02"])
     school = make_tip(school_source)
     forwarded = make_tip(source)
-    services.tip_forward(tip=forwarded, actor=users["campaign"], agency=units["bchqs"], question="Xác minh giúp")
+    services.tip_forward(
+        tip=forwarded, actor=users["campaign"], agency=units["bchqs"], question="Xác minh giúp"
+    )
     other = make_tip(other_source)
     return {"group1": group1, "group2": group2, "school": school, "forwarded": forwarded, "other": other}
 
@@ -71,15 +79,20 @@ def test_inbox_page_and_api_show_exactly_the_tips_in_scope(client, users, scene,
         assert api_detail.status_code == (200 if visible else 404), (role, name)
 
 
-@pytest.mark.parametrize("role", ["leadership", "province", "group_leader", "school", "military", "other_campaign"])
+@pytest.mark.parametrize(
+    "role", ["leadership", "province", "group_leader", "school", "military", "other_campaign"]
+)
 def test_actions_refused_by_page_and_api_for_roles_that_cannot_triage(client, users, scene, units, role):
     login(client, users[role])
     tip = scene["group1"] if role != "military" else scene["forwarded"]
     before = AuditEntry.objects.count()
-    page = client.post(reverse("staff:tip_action", args=[tip.pk, "conclude"]),
-                       {"outcome": "verified", "note": "tự ý kết luận"})
-    api = client.post(f"/api/tips/{tip.pk}/conclude", {"outcome": "verified", "note": "x"},
-                      content_type="application/json")
+    page = client.post(
+        reverse("staff:tip_action", args=[tip.pk, "conclude"]),
+        {"outcome": "verified", "note": "tự ý kết luận"},
+    )
+    api = client.post(
+        f"/api/tips/{tip.pk}/conclude", {"outcome": "verified", "note": "x"}, content_type="application/json"
+    )
     assert page.status_code in (403, 404)
     assert api.status_code in (403, 404)
     assert AuditEntry.objects.count() == before
@@ -106,14 +119,19 @@ def test_identity_and_location_are_need_to_know(client, users, scene):
     assert "Lê Văn Bình" not in page  # not shown until asked
     revealed = client.post(reverse("staff:tip_reporter", args=[tip.pk])).content.decode()
     assert "Lê Văn Bình" in revealed and "0987654321" in revealed
-    assert AuditEntry.objects.for_context(tip).filter(action="reporter_viewed", actor=users["campaign"]).count() == 1
+    assert (
+        AuditEntry.objects.for_context(tip).filter(action="reporter_viewed", actor=users["campaign"]).count()
+        == 1
+    )
 
 
 def test_attachments_served_only_to_those_who_may_see_them(client, users, source, units):
     tip = make_tip(source, residential_group=units["tdp-01"], files=[])
     from doantu.tips.uploads import prepare_upload
 
-    tip = make_tip(source, residential_group=units["tdp-01"], files=[prepare_upload(upload("a.png", png_bytes()))])
+    tip = make_tip(
+        source, residential_group=units["tdp-01"], files=[prepare_upload(upload("a.png", png_bytes()))]
+    )
     attachment = tip.attachments.get()
     url = attachment.get_absolute_url()
     login(client, users["campaign"])
@@ -136,16 +154,23 @@ def test_agency_answers_through_its_page(client, users, scene):
     login(client, users["military"])
     page = client.get(reverse("staff:tip", args=[tip.pk])).content.decode()
     assert "Trả lời đề nghị xác minh" in page
-    response = client.post(reverse("staff:forward_action", args=[tip.pk, forward.pk, "answer"]),
-                           {"outcome": "verified", "answer": "Xác minh đúng tại thực địa."})
+    response = client.post(
+        reverse("staff:forward_action", args=[tip.pk, forward.pk, "answer"]),
+        {"outcome": "verified", "answer": "Xác minh đúng tại thực địa."},
+    )
     assert response.status_code == 302
     tip.refresh_from_db()
     assert tip.status == TipStatus.VERIFIED
     # police of the ward cannot answer the military's forward
     client.logout()
     login(client, users["police"])
-    assert client.post(reverse("staff:forward_action", args=[tip.pk, forward.pk, "answer"]),
-                       {"outcome": "verified", "answer": "x"}).status_code == 404
+    assert (
+        client.post(
+            reverse("staff:forward_action", args=[tip.pk, forward.pk, "answer"]),
+            {"outcome": "verified", "answer": "x"},
+        ).status_code
+        == 404
+    )
 
 
 def test_staff_pages_need_login_and_a_role(client, db, users):

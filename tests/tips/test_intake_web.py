@@ -38,7 +38,9 @@ def test_unknown_or_inactive_source_is_404(client, source):
 
 def test_valid_submission_gives_receipt_and_records_source(client, source, media_root):
     # given
-    data = tip_post_data(latitude="22.146123", longitude="105.834567", location_source="gps", location_accuracy_m="12")
+    data = tip_post_data(
+        latitude="22.146123", longitude="105.834567", location_source="gps", location_accuracy_m="12"
+    )
     # when
     response = client.post("/t/dx", data)
     # then
@@ -85,7 +87,9 @@ def test_photo_is_stored_without_exif_and_upright(client, source, media_root):
 
 
 def test_pdf_and_png_accepted_by_content(client, source):
-    client.post("/t/dx", tip_post_data(files=[upload("thu.pdf", PDF_BYTES), upload("ban-do.png", png_bytes())]))
+    client.post(
+        "/t/dx", tip_post_data(files=[upload("thu.pdf", PDF_BYTES), upload("ban-do.png", png_bytes())])
+    )
     kinds = sorted(Attachment.objects.values_list("kind", flat=True))
     assert kinds == ["image", "pdf"]
 
@@ -129,8 +133,9 @@ def test_too_many_files_refused(client, source, settings):
 
 def test_request_over_total_limit_is_refused_before_reading(client, source, settings):
     settings.TIP_MAX_TOTAL_MB = 0
-    response = client.post("/t/dx", tip_post_data(files=[upload("a.png", png_bytes())]),
-                           CONTENT_LENGTH=str(5 * 1024 * 1024))
+    response = client.post(
+        "/t/dx", tip_post_data(files=[upload("a.png", png_bytes())]), CONTENT_LENGTH=str(5 * 1024 * 1024)
+    )
     assert response.status_code == 413
     assert Tip.objects.count() == 0
 
@@ -148,8 +153,10 @@ def test_retried_submission_does_not_create_second_tip(client, source):
 
 
 def test_missing_and_bad_fields_get_vietnamese_messages(client, source):
-    response = client.post("/t/dx", tip_post_data(account="", kind="", consent_processing=None,
-                                                 reporter_phone="12345", latitude="21.5"))
+    response = client.post(
+        "/t/dx",
+        tip_post_data(account="", kind="", consent_processing=None, reporter_phone="12345", latitude="21.5"),
+    )
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert errors["kind"] == ["Hãy chọn loại thông tin bạn cung cấp."]
@@ -161,8 +168,12 @@ def test_missing_and_bad_fields_get_vietnamese_messages(client, source):
 
 
 def test_anonymous_tip_keeps_no_contact(client, source):
-    client.post("/t/dx", tip_post_data(anonymous="on", reporter_name="Ai Đó", reporter_phone="0911111111",
-                                       consent_contact=None))
+    client.post(
+        "/t/dx",
+        tip_post_data(
+            anonymous="on", reporter_name="Ai Đó", reporter_phone="0911111111", consent_contact=None
+        ),
+    )
     tip = Tip.objects.get()
     assert tip.anonymous and tip.reporter_name == "" and tip.reporter_phone == "" and tip.status_check == ""
 
@@ -171,15 +182,21 @@ def test_dna_offer_needs_relationship_and_explicit_consent(client, source):
     response = client.post("/t/dx", tip_post_data(kind="relative", dna_offer="on"))
     errors = response.context["form"].errors
     assert "consent_dna" in errors and "relationship" in errors
-    client.post("/t/dx", tip_post_data(kind="relative", dna_offer="on", relationship="sibling_same_mother",
-                                       consent_dna="on"))
+    client.post(
+        "/t/dx",
+        tip_post_data(kind="relative", dna_offer="on", relationship="sibling_same_mother", consent_dna="on"),
+    )
     tip = Tip.objects.get()
     assert tip.dna_offer and tip.consent_dna and tip.is_maternal_line
 
 
 def test_anonymous_cannot_offer_dna(client, source):
-    response = client.post("/t/dx", tip_post_data(kind="relative", anonymous="on", dna_offer="on",
-                                                 relationship="mother", consent_dna="on"))
+    response = client.post(
+        "/t/dx",
+        tip_post_data(
+            kind="relative", anonymous="on", dna_offer="on", relationship="mother", consent_dna="on"
+        ),
+    )
     assert "dna_offer" in response.context["form"].errors
 
 

@@ -27,5 +27,7 @@ def test_wrong_digits_or_code_not_found(client, source):
 
 def test_anonymous_tip_checked_by_code_alone(client, source):
     tip = make_tip(source, anonymous=True, reporter_name="", reporter_phone="", consent_contact=False)
-    html = client.post("/tra-cuu/", {"receipt_code": tip.receipt_code.replace("-", "").lower()}).content.decode()
+    html = client.post(
+        "/tra-cuu/", {"receipt_code": tip.receipt_code.replace("-", "").lower()}
+    ).content.decode()
     assert "Đã tiếp nhận" in html

@@ -24,9 +24,15 @@ def test_full_path_new_review_forward_verified_closed(tip, users, units):
     # when
     services.tip_start_review(tip=tip, actor=staff)
     services.tip_assign(tip=tip, actor=staff, assignee=users["campaign2"])
-    forward = services.tip_forward(tip=tip, actor=staff, agency=units["bchqs"], question="Đề nghị xác minh ngôi mộ")
-    services.forward_answer(forward=forward, actor=military, outcome=ForwardOutcome.VERIFIED,
-                            answer="Đã khảo sát thực địa, có dấu hiệu mộ liệt sĩ.")
+    forward = services.tip_forward(
+        tip=tip, actor=staff, agency=units["bchqs"], question="Đề nghị xác minh ngôi mộ"
+    )
+    services.forward_answer(
+        forward=forward,
+        actor=military,
+        outcome=ForwardOutcome.VERIFIED,
+        answer="Đã khảo sát thực địa, có dấu hiệu mộ liệt sĩ.",
+    )
     tip.refresh_from_db()
     assert tip.status == TipStatus.VERIFIED
     assert tip.outcome_note.startswith("Đã khảo sát")
@@ -34,11 +40,24 @@ def test_full_path_new_review_forward_verified_closed(tip, users, units):
     # then
     tip.refresh_from_db()
     assert tip.status == TipStatus.CLOSED
-    assert actions(tip) == ["submitted", "review_started", "assigned", "forwarded", "answered", "concluded", "closed"]
-    status_changes = [e.changes["status"] for e in AuditEntry.objects.for_context(tip) if "status" in e.changes]
+    assert actions(tip) == [
+        "submitted",
+        "review_started",
+        "assigned",
+        "forwarded",
+        "answered",
+        "concluded",
+        "closed",
+    ]
+    status_changes = [
+        e.changes["status"] for e in AuditEntry.objects.for_context(tip) if "status" in e.changes
+    ]
     assert status_changes == [
-        [None, "new"], ["new", "under_review"], ["under_review", "forwarded"],
-        ["forwarded", "verified"], ["verified", "closed"],
+        [None, "new"],
+        ["new", "under_review"],
+        ["under_review", "forwarded"],
+        ["forwarded", "verified"],
+        ["verified", "closed"],
     ]
     forward_entry = AuditEntry.objects.for_context(tip).get(action="forwarded")
     assert forward_entry.actor == staff and forward_entry.object_type == "tips.forward"
@@ -46,25 +65,36 @@ def test_full_path_new_review_forward_verified_closed(tip, users, units):
 
 
 def test_default_due_date_and_past_due_date_refused(tip, users, units):
-    forward = services.tip_forward(tip=tip, actor=users["campaign"], agency=units["cong-an"], question="Xác minh")
+    forward = services.tip_forward(
+        tip=tip, actor=users["campaign"], agency=units["cong-an"], question="Xác minh"
+    )
     assert forward.due_date == timezone.localdate() + dt.timedelta(days=services.DEFAULT_FORWARD_DAYS)
     with pytest.raises(services.WorkflowError, match="quá khứ"):
-        services.tip_forward(tip=tip, actor=users["campaign"], agency=units["bchqs"], question="x",
-                             due_date=timezone.localdate() - dt.timedelta(days=1))
+        services.tip_forward(
+            tip=tip,
+            actor=users["campaign"],
+            agency=units["bchqs"],
+            question="x",
+            due_date=timezone.localdate() - dt.timedelta(days=1),
+        )
 
 
 def test_answer_from_one_of_two_agencies_keeps_tip_forwarded(tip, users, units):
     staff = users["campaign"]
     f1 = services.tip_forward(tip=tip, actor=staff, agency=units["bchqs"], question="Quân sự xác minh")
     services.tip_forward(tip=tip, actor=staff, agency=units["cong-an"], question="Công an xác minh")
-    services.forward_answer(forward=f1, actor=users["military"], outcome=ForwardOutcome.VERIFIED, answer="Đúng.")
+    services.forward_answer(
+        forward=f1, actor=users["military"], outcome=ForwardOutcome.VERIFIED, answer="Đúng."
+    )
     tip.refresh_from_db()
     assert tip.status == TipStatus.FORWARDED  # police still to answer
 
 
 def test_info_answer_returns_tip_to_review(tip, users, units):
     f = services.tip_forward(tip=tip, actor=users["campaign"], agency=units["cong-an"], question="Xác minh")
-    services.forward_answer(forward=f, actor=users["police"], outcome=ForwardOutcome.INFO, answer="Cần thêm ảnh.")
+    services.forward_answer(
+        forward=f, actor=users["police"], outcome=ForwardOutcome.INFO, answer="Cần thêm ảnh."
+    )
     tip.refresh_from_db()
     assert tip.status == TipStatus.UNDER_REVIEW
 
@@ -76,10 +106,16 @@ def test_duplicate_needs_a_target_in_same_ward(tip, source, other_source, users)
     with pytest.raises(services.WorkflowError):
         services.tip_conclude(tip=tip, actor=staff, outcome=TipStatus.DUPLICATE, note="trùng")
     with pytest.raises(services.WorkflowError, match="cùng phường"):
-        services.tip_conclude(tip=tip, actor=staff, outcome=TipStatus.DUPLICATE, note="trùng", duplicate_of=foreign)
+        services.tip_conclude(
+            tip=tip, actor=staff, outcome=TipStatus.DUPLICATE, note="trùng", duplicate_of=foreign
+        )
     with pytest.raises(services.WorkflowError, match="chính nó"):
-        services.tip_conclude(tip=tip, actor=staff, outcome=TipStatus.DUPLICATE, note="trùng", duplicate_of=tip)
-    services.tip_conclude(tip=tip, actor=staff, outcome=TipStatus.DUPLICATE, note="Trùng", duplicate_of=earlier)
+        services.tip_conclude(
+            tip=tip, actor=staff, outcome=TipStatus.DUPLICATE, note="trùng", duplicate_of=tip
+        )
+    services.tip_conclude(
+        tip=tip, actor=staff, outcome=TipStatus.DUPLICATE, note="Trùng", duplicate_of=earlier
+    )
     tip.refresh_from_db()
     assert tip.status == TipStatus.DUPLICATE and tip.duplicate_of == earlier
 
@@ -126,16 +162,24 @@ def test_cannot_forward_to_an_agency_of_another_ward_or_twice(tip, users, units)
     staff = users["campaign"]
     with pytest.raises(services.WorkflowError):
         services.tip_forward(tip=tip, actor=staff, agency=units["other_police"], question="x")
-    services.tip_forward(tip=tip, actor=staff, agency=units["province_military"], question="Cấp tỉnh xác minh")
+    services.tip_forward(
+        tip=tip, actor=staff, agency=units["province_military"], question="Cấp tỉnh xác minh"
+    )
     with pytest.raises(services.WorkflowError, match="đang chờ"):
         services.tip_forward(tip=tip, actor=staff, agency=units["province_military"], question="lại")
 
 
 def test_edit_records_from_and_to(tip, users, units):
-    services.tip_edit(tip=tip, actor=users["campaign"],
-                      changes={"martyr_name": "Nguyễn Văn Hùng", "residential_group": units["tdp-03"]})
+    services.tip_edit(
+        tip=tip,
+        actor=users["campaign"],
+        changes={"martyr_name": "Nguyễn Văn Hùng", "residential_group": units["tdp-03"]},
+    )
     entry = AuditEntry.objects.for_context(tip).get(action="edited")
-    assert entry.changes == {"martyr_name": ["", "Nguyễn Văn Hùng"], "residential_group": [None, "Tổ dân phố 3"]}
+    assert entry.changes == {
+        "martyr_name": ["", "Nguyễn Văn Hùng"],
+        "residential_group": [None, "Tổ dân phố 3"],
+    }
     with pytest.raises(services.WorkflowError):
         services.tip_edit(tip=tip, actor=users["campaign"], changes={"account": "viết lại lời kể"})
 
@@ -165,8 +209,10 @@ def test_reading_reporter_identity_is_recorded(tip, users):
     assert "Bình" not in str(entry.changes) + entry.message  # the log says who looked, not what they saw
 
 
-@pytest.mark.parametrize("role", ["leadership", "province", "group_leader", "school", "channel", "other_campaign",
-                                  "military", "police"])
+@pytest.mark.parametrize(
+    "role",
+    ["leadership", "province", "group_leader", "school", "channel", "other_campaign", "military", "police"],
+)
 def test_roles_other_than_campaign_staff_cannot_triage(tip, users, units, role):
     actor = users[role]
     with pytest.raises(PermissionDenied):
@@ -185,6 +231,8 @@ def test_only_the_agency_asked_can_answer(tip, users, units):
     for role in ("police", "front", "other_police", "leadership"):
         with pytest.raises(PermissionDenied):
             services.forward_answer(forward=f, actor=users[role], outcome="verified", answer="x")
-    services.forward_answer(forward=f, actor=users["military"], outcome="not_verifiable", answer="Không tìm thấy")
+    services.forward_answer(
+        forward=f, actor=users["military"], outcome="not_verifiable", answer="Không tìm thấy"
+    )
     with pytest.raises(PermissionDenied):  # answered once; a second answer is refused
         services.forward_answer(forward=f, actor=users["military"], outcome="verified", answer="lại")

@@ -1,0 +1,85 @@
+from django import forms
+
+from .imports import FIELDS
+
+
+class SearchForm(forms.Form):
+    full_name = forms.CharField(
+        label="Họ và tên (hoặc bí danh)",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "ví dụ: nguyen van hung"}),
+    )
+    birth = forms.CharField(label="Năm sinh", max_length=20, required=False)
+    home_place = forms.CharField(
+        label="Quê quán",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "xã, huyện, tỉnh — tên cũ hay mới"}),
+    )
+    unit = forms.CharField(label="Đơn vị", max_length=200, required=False)
+    death_date = forms.CharField(label="Ngày/năm hy sinh", max_length=40, required=False)
+    death_place = forms.CharField(label="Nơi hy sinh", max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("full_name") or "").strip():
+            raise forms.ValidationError("Hãy nhập họ tên (hoặc bí danh) để tra cứu.")
+        return data
+
+
+class UploadForm(forms.Form):
+    list_name = forms.CharField(
+        label="Tên danh sách",
+        max_length=200,
+        help_text="Nhập lại cùng tên để cập nhật danh sách cũ thay vì tạo bản trùng.",
+    )
+    issuer = forms.CharField(label="Cơ quan cung cấp", max_length=200, required=False)
+    file = forms.FileField(
+        label="Tệp Excel (.xlsx) hoặc CSV",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 200 * 1024 * 1024:
+            raise forms.ValidationError("Tệp lớn hơn 200 MB: hãy chia nhỏ danh sách.")
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One select per field: which column of the file holds it."""
+
+    def __init__(self, *args, headers: list[str], mapping: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "— không có —")] + [(str(i), h or f"(cột {i + 1})") for i, h in enumerate(headers)]
+        for name, label in FIELDS.items():
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                required=False,
+                initial=str(mapping[name]) if name in mapping else "",
+            )
+
+    def mapping(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+
+class MartyrForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        from .models import MartyrStatus
+
+        super().__init__(*args, **kwargs)
+        for name, label in FIELDS.items():
+            if name == "external_id":
+                continue
+            if name == "status":
+                self.fields[name] = forms.ChoiceField(
+                    label=label, choices=MartyrStatus.choices, required=False
+                )
+            elif name == "notes":
+                self.fields[name] = forms.CharField(
+                    label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
+                )
+            else:
+                self.fields[name] = forms.CharField(label=label, max_length=300, required=name == "full_name")

@@ -1,0 +1,41 @@
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+
+from doantu.org.models import User
+from doantu.registry import services
+from doantu.registry.models import ImportStatus
+
+
+class Command(BaseCommand):
+    help = "Nhập một danh sách liệt sĩ (XLSX/CSV) từ dòng lệnh, qua cùng các bước như trên giao diện."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--list", required=True, help="Tên danh sách (nhập lại cùng tên để cập nhật)")
+        parser.add_argument("--user", required=True, help="Tài khoản thực hiện (được ghi nhật ký)")
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không nhập")
+
+    def handle(self, *args, file: Path, list: str, user: str, dry_run: bool, **options):
+        actor = User.objects.filter(username=user).first()
+        if actor is None:
+            raise CommandError(f"Không có tài khoản {user}")
+        with open(file, "rb") as fh:
+            batch = services.import_upload(actor=actor, upload=File(fh, name=file.name), list_name=list)
+        if "full_name" not in batch.mapping:
+            raise CommandError(f"Không nhận ra cột họ tên trong {batch.headers}")
+        batch = services.import_run(batch_id=batch.pk, apply=False)
+        self.stdout.write(
+            f"Kiểm tra: {batch.total_rows} dòng, {batch.created} mới, {batch.updated} cập nhật, "
+            f"{batch.error_count} lỗi"
+        )
+        if dry_run or batch.status != ImportStatus.CHECKED:
+            return
+        batch = services.import_run(batch_id=batch.pk, apply=True)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã nhập: {batch.created} mới, {batch.updated} cập nhật, {batch.unchanged} không đổi, "
+                f"{batch.error_count} dòng lỗi bỏ qua"
+            )
+        )

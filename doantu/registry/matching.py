@@ -1,0 +1,277 @@
+"""The linkage engine inside the running system, with its state in the database.
+
+- Blocking keys live in ``MatchKey`` (one indexed table shared by every web and worker process), written in the
+  same transaction as the record: the index is current the moment a record is saved, survives restarts, and no
+  process holds a private copy of it.
+- Value frequencies live in ``FrequencyCount``, maintained the same way. Each process keeps a small in-memory
+  copy (the given-name vocabulary is thousands of values even nationally) and reloads it when the table's
+  version moves, at most every ``FREQ_TTL`` seconds: a frequency that is a minute old changes no decision.
+- A search is two SQL queries (keys → ids, ids → records) plus scoring in Python.
+"""
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, F
+
+from doantu.linkage.engine import Candidate, Engine
+from doantu.linkage.frequency import FrequencyModel, frequency_items
+from doantu.linkage.gazetteer import resolve
+from doantu.linkage.keys import record_keys
+from doantu.linkage.records import Record, prepare
+
+from .models import FrequencyCount, Grave, Martyr, MatchKey
+
+MARTYR, GRAVE = "m", "g"
+FREQ_TTL = 60.0
+_TOTAL = ("_total", "_")  # the record count is kept as one more counter
+
+
+def martyr_record(m: Martyr) -> Record:
+    return Record(
+        id=str(m.pk),
+        full_name=m.full_name,
+        alias=m.alias,
+        sex=m.sex,
+        birth=m.birth,
+        home_place=m.home_place,
+        enlistment=m.enlistment,
+        unit=m.unit,
+        rank=m.rank,
+        position=m.position,
+        death_date=m.death_date,
+        death_place=m.death_place,
+        burial_place=m.burial_place,
+    )
+
+
+def grave_record(g: Grave) -> Record:
+    return Record(
+        id=str(g.pk),
+        full_name=g.headstone_name,
+        home_place=g.home_place_hint,
+        unit=g.unit_hint,
+        death_date=g.death_year_hint,
+        burial_place=g.cemetery,
+    )
+
+
+def resolved_home(text: str) -> tuple[str, str]:
+    """(explanation for staff, first 2025 province code) of a home place as written."""
+    if not text.strip():
+        return "", ""
+    r = resolve(text)
+    return (r.explain() if r.level != "none" else ""), (sorted(r.province_2025)[0] if r.province_2025 else "")
+
+
+# ------------------------------------------------------------------------------------------ the store
+
+
+class DbStore:
+    """``CandidateStore`` over ``MatchKey``."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def add(self, record_id: str, keys: Sequence[str]) -> None:
+        self.remove(record_id)
+        MatchKey.objects.bulk_create(
+            [MatchKey(kind=self.kind, record_id=int(record_id), key=k[:150]) for k in dict.fromkeys(keys)]
+        )
+
+    def remove(self, record_id: str) -> None:
+        MatchKey.objects.filter(kind=self.kind, record_id=int(record_id)).delete()
+
+    def lookup(self, keys: Sequence[str], max_postings: int) -> dict[str, list[str]]:
+        keys = list(dict.fromkeys(k[:150] for k in keys))
+        if not keys:
+            return {}
+        rows = MatchKey.objects.filter(kind=self.kind, key__in=keys)
+        sizes = dict(rows.values("key").annotate(n=Count("id")).values_list("key", "n"))
+        wanted = [k for k, n in sizes.items() if n <= max_postings]  # a key shared by thousands says nothing
+        out: dict[str, list[str]] = {}
+        for key, rid in rows.filter(key__in=wanted).values_list("key", "record_id"):
+            out.setdefault(key, []).append(str(rid))
+        return out
+
+    def blocks(self, kinds: Sequence[str], max_size: int) -> Iterable[list[str]]:
+        current: str | None = None
+        block: list[str] = []
+        prefixes = tuple(f"{k}:" for k in kinds)
+        rows = (
+            MatchKey.objects.filter(kind=self.kind)
+            .order_by("key", "record_id")
+            .values_list("key", "record_id")
+        )
+        for key, rid in rows.iterator(chunk_size=20000):
+            if key != current:
+                if current is not None and current.startswith(prefixes) and 2 <= len(block) <= max_size:
+                    yield block
+                current, block = key, []
+            block.append(str(rid))
+        if current is not None and current.startswith(prefixes) and 2 <= len(block) <= max_size:
+            yield block
+
+
+class MartyrSource:
+    def fetch(self, ids: Sequence[str]) -> list[Record]:
+        return [
+            martyr_record(m) for m in Martyr.objects.filter(pk__in=[int(i) for i in ids], merged_into=None)
+        ]
+
+
+class GraveSource:
+    def fetch(self, ids: Sequence[str]) -> list[Record]:
+        return [grave_record(g) for g in Grave.objects.filter(pk__in=[int(i) for i in ids])]
+
+
+# ------------------------------------------------------------------------------------------ frequencies
+
+_VERSION_KEY = "registry:frequency-version"
+_lock = threading.Lock()
+_loaded: dict[str, object] = {"model": None, "version": None, "at": 0.0}
+
+
+def _bump_version() -> None:
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:
+        cache.set(_VERSION_KEY, 1, timeout=None)
+
+
+def frequency_model() -> FrequencyModel:
+    """This process's copy of the counts, reloaded when they changed and the copy is older than FREQ_TTL."""
+    now = time.monotonic()
+    version = cache.get(_VERSION_KEY)
+    with _lock:
+        model = _loaded["model"]
+        stale = model is None or (version != _loaded["version"] and now - _loaded["at"] > FREQ_TTL)
+        if stale:
+            counts: dict[str, dict[str, int]] = {}
+            total = 0
+            for kind, value, n in FrequencyCount.objects.values_list("kind", "value", "count").iterator(
+                chunk_size=20000
+            ):
+                if (kind, value) == _TOTAL:
+                    total = n
+                else:
+                    counts.setdefault(kind, {})[value] = n
+            model = FrequencyModel.from_counts(total, counts)
+            _loaded.update(model=model, version=version, at=now)
+        return model  # type: ignore[return-value]
+
+
+def forget_frequency_cache() -> None:
+    with _lock:
+        _loaded.update(model=None, version=None, at=0.0)
+
+
+def _apply_counts(delta: Counter) -> None:
+    """Add ``delta`` ((kind, value) -> ±n) to the table: existing rows by F(), new rows inserted."""
+    delta = Counter({k: v for k, v in delta.items() if v})
+    if not delta:
+        return
+    existing = set()
+    keys = list(delta)
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        kinds = {k for k, _ in chunk}
+        values = {v for _, v in chunk}
+        for row in FrequencyCount.objects.filter(kind__in=kinds, value__in=values).values_list(
+            "kind", "value"
+        ):
+            if row in delta:
+                existing.add(row)
+    for kind, value in existing:
+        FrequencyCount.objects.filter(kind=kind, value=value).update(count=F("count") + delta[(kind, value)])
+    FrequencyCount.objects.bulk_create(
+        [
+            FrequencyCount(kind=k, value=v[:150], count=n)
+            for (k, v), n in delta.items()
+            if (k, v) not in existing and n > 0
+        ],
+        ignore_conflicts=False,
+    )
+    transaction.on_commit(_bump_version)
+
+
+def _items(record: Record) -> list[tuple[str, str]]:
+    return frequency_items(prepare(record))
+
+
+# ------------------------------------------------------------------------------------------ maintenance
+
+
+def index_martyrs(new: Iterable[Martyr], old: Iterable[Record] = ()) -> None:
+    """Bring keys and counts up to date for martyrs created or changed (``old``: their previous state).
+    Call inside the transaction that saves them. Merged-away records are unindexed."""
+    delta: Counter = Counter()
+    for record in old:
+        for item in _items(record):
+            delta[item] -= 1
+        delta[_TOTAL] -= 1
+    new = list(new)
+    ids = [m.pk for m in new]
+    MatchKey.objects.filter(kind=MARTYR, record_id__in=ids).delete()
+    rows = []
+    for m in new:
+        if m.merged_into_id is not None:
+            continue
+        f = prepare(martyr_record(m))
+        rows.extend(MatchKey(kind=MARTYR, record_id=m.pk, key=k[:150]) for k in dict.fromkeys(record_keys(f)))
+        for item in frequency_items(f):
+            delta[item] += 1
+        delta[_TOTAL] += 1
+    MatchKey.objects.bulk_create(rows, batch_size=5000)
+    _apply_counts(delta)
+
+
+def index_graves(graves: Iterable[Grave]) -> None:
+    graves = list(graves)
+    MatchKey.objects.filter(kind=GRAVE, record_id__in=[g.pk for g in graves]).delete()
+    rows = []
+    for g in graves:
+        f = prepare(grave_record(g))
+        rows.extend(MatchKey(kind=GRAVE, record_id=g.pk, key=k[:150]) for k in dict.fromkeys(record_keys(f)))
+    MatchKey.objects.bulk_create(rows, batch_size=5000)
+
+
+def rebuild_index() -> dict[str, int]:
+    """Recompute every key and count from the records (after an engine upgrade changes the keys)."""
+    with transaction.atomic():
+        MatchKey.objects.all().delete()
+        FrequencyCount.objects.all().delete()
+        martyrs = Martyr.objects.filter(merged_into=None)
+        batch: list[Martyr] = []
+        for m in martyrs.iterator(chunk_size=5000):
+            batch.append(m)
+            if len(batch) == 5000:
+                index_martyrs(batch)
+                batch = []
+        index_martyrs(batch)
+        index_graves(Grave.objects.all())
+    forget_frequency_cache()
+    return {"martyrs": martyrs.count(), "keys": MatchKey.objects.count()}
+
+
+# ------------------------------------------------------------------------------------------ search
+
+
+def martyr_engine() -> Engine:
+    return Engine(DbStore(MARTYR), MartyrSource(), frequency_model())
+
+
+def grave_engine() -> Engine:
+    return Engine(DbStore(GRAVE), GraveSource(), frequency_model())
+
+
+def search_martyrs(query: Record, top: int = 10, exclude: str | None = None) -> list[Candidate]:
+    return martyr_engine().search(query, top=top, explain=True, exclude=exclude)
+
+
+def search_graves(query: Record, top: int = 5) -> list[Candidate]:
+    return grave_engine().search(query, top=top, explain=True)

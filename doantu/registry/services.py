@@ -1,0 +1,428 @@
+"""Every write to the registry: imports, edits, merges, tip links. Each keeps the linkage index current in the
+same transaction and writes the audit trail; martyrs and graves also keep their version history."""
+
+import shutil
+import tempfile
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from doantu.audit.services import audit_record, diff
+from doantu.tips.models import Tip
+
+from . import access
+from .imports import FIELDS, ImportFileError, guess_mapping, martyr_values, parse_row, read_table
+from .matching import index_martyrs, martyr_record, search_martyrs
+from .models import (
+    DuplicatePair,
+    DuplicateStatus,
+    ImportBatch,
+    ImportStatus,
+    LinkDecision,
+    Martyr,
+    RegistryList,
+    TipLink,
+)
+
+CHUNK = 2000
+MAX_REPORTED_ERRORS = 500
+ACTION_LABELS = {
+    "martyr_created": "Thêm hồ sơ liệt sĩ",
+    "martyr_edited": "Sửa hồ sơ liệt sĩ",
+    "martyr_merged": "Gộp hồ sơ trùng",
+    "duplicate_rejected": "Xác nhận không trùng",
+    "import_applied": "Nhập danh sách",
+    "link_confirmed": "Xác nhận liên quan hồ sơ liệt sĩ",
+    "link_rejected": "Loại hồ sơ đề xuất",
+}
+
+
+class RegistryError(Exception):
+    """A refused request, with a Vietnamese message for the user."""
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+
+
+# ------------------------------------------------------------------------------------------ records
+
+EDITABLE = [f for f in FIELDS if f != "external_id"]
+
+
+def martyr_create(*, actor, values: dict[str, Any], source_list: RegistryList | None = None) -> Martyr:
+    _require(access.can_edit_registry(actor))
+    with transaction.atomic():
+        martyr = Martyr(owner=access.owner_for(actor), source_list=source_list, **martyr_values(values))
+        martyr._history_user = actor
+        martyr.save()
+        index_martyrs([martyr])
+        audit_record(actor=actor, action="martyr_created", obj=martyr, message=martyr.full_name)
+        return martyr
+
+
+def martyr_update(*, martyr: Martyr, actor, values: dict[str, Any]) -> Martyr:
+    _require(
+        access.can_edit_registry(actor) and access.scope(actor, Martyr.objects).filter(pk=martyr.pk).exists()
+    )
+    with transaction.atomic():
+        martyr = Martyr.objects.select_for_update().get(pk=martyr.pk)
+        old = martyr_record(martyr)
+        new = martyr_values({**{f: getattr(martyr, f) for f in FIELDS}, **values})
+        changes = diff({k: getattr(martyr, k) for k in new}, new)
+        if not changes:
+            return martyr
+        for k, v in new.items():
+            setattr(martyr, k, v)
+        martyr._history_user = actor
+        martyr.save()
+        index_martyrs([martyr], old=[old])
+        audit_record(actor=actor, action="martyr_edited", obj=martyr, changes=changes)
+        return martyr
+
+
+# ------------------------------------------------------------------------------------------ imports
+
+
+def import_upload(*, actor, upload, list_name: str, issuer: str = "") -> ImportBatch:
+    _require(access.can_edit_registry(actor))
+    owner = access.owner_for(actor)
+    name = (list_name or "").strip()
+    if not name:
+        raise RegistryError("Hãy đặt tên cho danh sách (để lần nhập sau cập nhật đúng danh sách này).")
+    with transaction.atomic():
+        source_list, _ = RegistryList.objects.get_or_create(
+            owner=owner, name=name, defaults={"issuer": issuer}
+        )
+        batch = ImportBatch(
+            owner=owner, source_list=source_list, original_name=upload.name[:200], created_by=actor
+        )
+        extension = upload.name.rsplit(".", 1)[-1].lower()[:5] if "." in upload.name else "csv"
+        batch.file.save(f"list.{extension}", upload, save=False)
+        try:
+            with local_copy(batch.file) as path:
+                headers, rows = read_table(path, upload.name)
+                rows.close()
+        except ImportFileError as exc:
+            batch.file.delete(save=False)
+            raise RegistryError(str(exc)) from None
+        batch.headers = headers
+        batch.mapping = guess_mapping(headers)
+        batch.save()
+        if "full_name" not in batch.mapping:
+            batch.message = "Chưa nhận ra cột “Họ và tên”: hãy chọn cột tương ứng."
+            batch.save(update_fields=["message"])
+        return batch
+
+
+def import_set_mapping(*, batch: ImportBatch, actor, mapping: dict[str, int]) -> ImportBatch:
+    _require(
+        access.can_edit_registry(actor)
+        and access.scope(actor, ImportBatch.objects).filter(pk=batch.pk).exists()
+    )
+    if "full_name" not in mapping:
+        raise RegistryError("Cần chọn cột “Họ và tên”.")
+    if len(set(mapping.values())) != len(mapping):
+        raise RegistryError("Mỗi cột chỉ gắn với một trường.")
+    batch.mapping = mapping
+    batch.status = ImportStatus.UPLOADED
+    batch.save(update_fields=["mapping", "status"])
+    return batch
+
+
+@contextmanager
+def local_copy(fieldfile):
+    """A local path for a stored file (the file itself on disk storage; a temporary copy from S3)."""
+    try:
+        yield fieldfile.path
+        return
+    except NotImplementedError:
+        pass
+    with tempfile.NamedTemporaryFile(suffix="-" + fieldfile.name.rsplit("/", 1)[-1]) as tmp:
+        with fieldfile.open("rb") as src:
+            shutil.copyfileobj(src, tmp)
+        tmp.flush()
+        yield tmp.name
+
+
+def _iter_rows(batch: ImportBatch):
+    mapping = {k: int(v) for k, v in batch.mapping.items()}
+    with local_copy(batch.file) as path:
+        _headers, rows = read_table(path, batch.original_name)
+        number = 1
+        for cells in rows:
+            number += 1
+            if not any(str(c).strip() for c in cells):
+                continue
+            yield parse_row(number, cells, mapping)
+
+
+def import_run(*, batch_id: int, apply: bool) -> ImportBatch:
+    """Check (``apply=False``: the dry run) or apply an import. Rows with errors are reported and skipped; the
+    rest are created or updated by their id in the list, in chunks (each chunk commits with its index and
+    history), so the progress bar moves and a crashed import can simply be run again."""
+    batch = ImportBatch.objects.select_related("source_list", "created_by").get(pk=batch_id)
+    actor = batch.created_by
+    batch.status = ImportStatus.RUNNING if apply else ImportStatus.CHECKING
+    batch.processed_rows = batch.created = batch.updated = batch.unchanged = batch.error_count = 0
+    batch.errors = []
+    batch.total_rows = sum(1 for _ in _iter_rows(batch))
+    batch.save()
+    seen: set[str] = set()
+    chunk = []
+    try:
+        for row in _iter_rows(batch):
+            key = row.values["external_id"]
+            if key in seen:
+                row.errors.append((FIELDS["external_id"], f"Mã “{key}” lặp lại trong tệp"))
+            seen.add(key)
+            if row.errors:
+                batch.error_count += 1
+                for column, message in row.errors:
+                    if len(batch.errors) < MAX_REPORTED_ERRORS:
+                        batch.errors.append({"row": row.number, "column": column, "message": message})
+            else:
+                chunk.append(row)
+            batch.processed_rows += 1
+            if len(chunk) >= CHUNK:
+                _import_chunk(batch, chunk, actor, apply)
+                chunk = []
+            elif batch.processed_rows % CHUNK == 0:
+                batch.save(update_fields=["processed_rows", "error_count", "errors"])
+        _import_chunk(batch, chunk, actor, apply)
+    except ImportFileError as exc:
+        batch.status = ImportStatus.FAILED
+        batch.message = str(exc)
+        batch.save()
+        return batch
+    batch.status = ImportStatus.DONE if apply else ImportStatus.CHECKED
+    batch.finished_at = timezone.now() if apply else None
+    batch.save()
+    if apply:
+        audit_record(
+            actor=actor,
+            action="import_applied",
+            obj=batch.source_list,
+            changes={
+                "created": [0, batch.created],
+                "updated": [0, batch.updated],
+                "errors": [0, batch.error_count],
+            },
+            message=batch.original_name,
+        )
+    return batch
+
+
+def _import_chunk(batch: ImportBatch, rows, actor, apply: bool) -> None:
+    with transaction.atomic():
+        existing = {
+            m.external_id: m
+            for m in Martyr.objects.filter(
+                source_list=batch.source_list, external_id__in=[r.values["external_id"] for r in rows]
+            )
+        }
+        creates, updates, olds = [], [], []
+        changed_fields: set[str] = set()
+        for row in rows:
+            values = martyr_values(row.values)
+            current = existing.get(row.values["external_id"])
+            if current is None:
+                creates.append(Martyr(owner=batch.owner, source_list=batch.source_list, **values))
+                continue
+            changes = {k: v for k, v in values.items() if getattr(current, k) != v}
+            if not changes:
+                batch.unchanged += 1
+                continue
+            olds.append(martyr_record(current))
+            for k, v in changes.items():
+                setattr(current, k, v)
+            changed_fields.update(changes)
+            updates.append(current)
+        batch.created += len(creates)
+        batch.updated += len(updates)
+        if apply:
+            if creates:
+                creates = bulk_create_with_history(
+                    creates,
+                    Martyr,
+                    batch_size=500,
+                    default_user=actor,
+                    default_change_reason=f"Nhập {batch.original_name}",
+                )
+                if any(m.pk is None for m in creates):  # backends that do not return ids
+                    ids = {m.external_id for m in creates}
+                    creates = list(Martyr.objects.filter(source_list=batch.source_list, external_id__in=ids))
+            if updates:
+                bulk_update_with_history(
+                    updates,
+                    Martyr,
+                    sorted(changed_fields | {"updated_at"}),
+                    batch_size=500,
+                    default_user=actor,
+                    default_change_reason=f"Nhập lại {batch.original_name}",
+                )
+            index_martyrs(creates + updates, old=olds)
+        batch.save(
+            update_fields=["processed_rows", "created", "updated", "unchanged", "error_count", "errors"]
+        )
+
+
+# ------------------------------------------------------------------------------------------ tip links
+
+
+def tip_query_record(tip: Tip):
+    from doantu.linkage.records import Record
+
+    return Record(
+        id=f"tip-{tip.pk}",
+        full_name=tip.martyr_name,
+        alias=tip.martyr_alias,
+        birth=tip.martyr_birth_year,
+        home_place=tip.martyr_home_place,
+        unit=tip.martyr_unit,
+        death_date=tip.martyr_death_date,
+        death_place=tip.martyr_death_place,
+        burial_place=tip.martyr_burial_place,
+    )
+
+
+def tip_candidates(*, tip: Tip, actor, top: int = 8):
+    """Registry records the tip may be about, best first, with the engine's reasons; decided ones marked."""
+    _require(access.can_view_registry(actor))
+    if not (tip.martyr_name or tip.martyr_alias):
+        return []
+    candidates = search_martyrs(tip_query_record(tip), top=top)
+    visible = set(
+        access.scope(actor, Martyr.objects)
+        .filter(pk__in=[int(c.record_id) for c in candidates])
+        .values_list("pk", flat=True)
+    )
+    return [c for c in candidates if int(c.record_id) in visible]
+
+
+def tip_link_decide(
+    *, tip: Tip, actor, martyr: Martyr, decision: str, score: float | None = None, reasons: list | None = None
+) -> TipLink:
+    _require(access.can_link_tip(actor, tip))
+    if decision not in LinkDecision.values:
+        raise RegistryError("Quyết định không hợp lệ.")
+    if not access.scope(actor, Martyr.objects).filter(pk=martyr.pk, merged_into=None).exists():
+        raise RegistryError("Hồ sơ liệt sĩ không tồn tại hoặc đã được gộp.")
+    with transaction.atomic():
+        link = TipLink.objects.filter(tip=tip, martyr=martyr).first()
+        before = link.decision if link else None
+        if link is None:
+            link = TipLink(tip=tip, martyr=martyr)
+        link.decision, link.decided_by, link.decided_at = decision, actor, timezone.now()
+        link.score, link.reasons = score, reasons or []
+        link.save()
+        audit_record(
+            actor=actor,
+            action="link_confirmed" if decision == LinkDecision.CONFIRMED else "link_rejected",
+            obj=link,
+            context=tip,
+            changes={"martyr": [None, f"{martyr.full_name} (#{martyr.pk})"], "decision": [before, decision]},
+        )
+        return link
+
+
+# ------------------------------------------------------------------------------------------ duplicates
+
+
+def duplicates_find(*, actor=None, min_score: float | None = None) -> int:
+    """Run the engine's deduplication over the registry; new pairs join the review queue (decided ones stay)."""
+    if actor is not None:
+        _require(access.can_edit_registry(actor))
+    from .matching import martyr_engine
+
+    result = martyr_engine().dedupe()
+    known = {(a, b) for a, b in DuplicatePair.objects.values_list("a_id", "b_id")}
+    new = []
+    for a, b, score, decision in result.pairs:
+        if not decision and min_score is None:
+            continue
+        if min_score is not None and score < min_score:
+            continue
+        ia, ib = sorted((int(a), int(b)))
+        if (ia, ib) not in known:
+            known.add((ia, ib))
+            new.append(DuplicatePair(a_id=ia, b_id=ib, score=score, engine_decision=decision))
+    DuplicatePair.objects.bulk_create(new, batch_size=1000)
+    return len(new)
+
+
+MERGE_FIELDS = [f for f in FIELDS if f not in ("external_id",)]
+
+
+def martyr_merge(*, pair: DuplicatePair, actor, keep: Martyr) -> Martyr:
+    """Merge the pair into ``keep``: its empty fields are filled from the other record, everything attached
+    to the other (graves, relatives, documents, tip links) moves to ``keep``; the other stays, marked as merged,
+    with its full history."""
+    _require(access.can_edit_registry(actor))
+    if keep.pk not in (pair.a_id, pair.b_id):
+        raise RegistryError("Hồ sơ giữ lại phải là một trong hai hồ sơ.")
+    with transaction.atomic():
+        pair = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
+        if pair.status != DuplicateStatus.PENDING:
+            raise RegistryError("Cặp hồ sơ này đã được xử lý.")
+        keep = Martyr.objects.select_for_update().get(pk=keep.pk)
+        other = Martyr.objects.select_for_update().get(pk=pair.b_id if keep.pk == pair.a_id else pair.a_id)
+        if keep.merged_into_id or other.merged_into_id:
+            raise RegistryError("Một trong hai hồ sơ đã được gộp trước đó.")
+        old_keep, old_other = martyr_record(keep), martyr_record(other)
+        filled = {f: getattr(other, f) for f in MERGE_FIELDS if not getattr(keep, f) and getattr(other, f)}
+        for f, v in filled.items():
+            setattr(keep, f, v)
+        for f, v in martyr_values({f: getattr(keep, f) for f in EDITABLE}).items():
+            setattr(keep, f, v)
+        keep._history_user = actor
+        keep._change_reason = f"Gộp hồ sơ #{other.pk}"
+        keep.save()
+        other.merged_into = keep
+        other._history_user = actor
+        other._change_reason = f"Gộp vào hồ sơ #{keep.pk}"
+        other.save()
+        for rel in ("graves", "relatives", "documents"):
+            getattr(other, rel).update(martyr=keep)
+        for link in TipLink.objects.filter(martyr=other):
+            if TipLink.objects.filter(tip=link.tip_id, martyr=keep).exists():
+                link.delete()
+            else:
+                link.martyr = keep
+                link.save(update_fields=["martyr"])
+        index_martyrs([keep, other], old=[old_keep, old_other])
+        pair.status, pair.reviewed_by, pair.reviewed_at = DuplicateStatus.MERGED, actor, timezone.now()
+        pair.save()
+        audit_record(
+            actor=actor,
+            action="martyr_merged",
+            obj=other,
+            context=keep,
+            changes={"merged_into": [None, f"#{keep.pk}"], **{f: [None, v] for f, v in filled.items()}},
+            message=f"Gộp #{other.pk} {other.full_name} vào #{keep.pk} {keep.full_name}",
+        )
+        return keep
+
+
+def duplicate_reject(*, pair: DuplicatePair, actor, note: str = "") -> DuplicatePair:
+    _require(access.can_edit_registry(actor))
+    with transaction.atomic():
+        pair = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
+        if pair.status != DuplicateStatus.PENDING:
+            raise RegistryError("Cặp hồ sơ này đã được xử lý.")
+        pair.status, pair.reviewed_by, pair.reviewed_at = DuplicateStatus.DISTINCT, actor, timezone.now()
+        pair.save()
+        audit_record(
+            actor=actor,
+            action="duplicate_rejected",
+            obj=pair.a,
+            context=pair.a,
+            changes={"distinct_from": [None, f"#{pair.b_id}"]},
+            message=note,
+        )
+        return pair

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("martyrs/new/", views.martyr_new, name="martyr_new"),
+    path("martyrs/<int:pk>/", views.martyr_detail, name="martyr"),
+    path("graves/<int:pk>/", views.grave_detail, name="grave"),
+    path("imports/", views.imports, name="imports"),
+    path("imports/<int:pk>/", views.import_detail, name="import"),
+    path("imports/<int:pk>/apply/", views.import_apply, name="import_apply"),
+    path("export.xlsx", views.export_xlsx, name="export"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/run/", views.duplicates_run, name="duplicates_run"),
+    path("duplicates/<int:pk>/", views.duplicate_decide, name="duplicate_decide"),
+    path("tips/<int:pk>/candidates/", views.tip_candidates, name="tip_candidates"),
+    path("tips/<int:pk>/link/", views.tip_link, name="tip_link"),
+]

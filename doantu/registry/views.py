@@ -1,0 +1,339 @@
+"""Staff pages for the registry: search, records, imports with progress, duplicates, and the candidates on a
+tip's page. Thin: each reads the request, calls one service or selector, renders."""
+
+import tempfile
+
+import xlsxwriter
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from doantu.linkage.gazetteer import resolve
+from doantu.linkage.records import Record
+from doantu.tips import access as tip_access
+from doantu.tips.models import Tip
+from doantu.tips.views_staff import staff_required
+
+from . import access, services, tasks
+from .forms import MappingForm, MartyrForm, SearchForm, UploadForm
+from .imports import FIELDS
+from .matching import search_martyrs
+from .models import DuplicatePair, DuplicateStatus, ImportBatch, ImportStatus, LinkDecision, Martyr, TipLink
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _explained(candidates, user) -> list[dict]:
+    """Candidates with their records and reasons split into what agrees and what differs."""
+    ids = [int(c.record_id) for c in candidates]
+    records = {m.pk: m for m in access.scope(user, Martyr.objects).filter(pk__in=ids)}
+    rows = []
+    for c in candidates:
+        martyr = records.get(int(c.record_id))
+        if martyr is None:
+            continue
+        agree = [e.text_vi for e in c.evidence if e.weight > 0.5]
+        differ = [e.text_vi for e in c.evidence if e.weight < -0.5]
+        rows.append(
+            {
+                "martyr": martyr,
+                "score": c.score,
+                "decision": c.decision,
+                "probability": c.probability,
+                "agree": agree,
+                "differ": differ,
+                "reasons": [
+                    {"field": e.field, "level": e.level, "weight": round(e.weight, 2), "text": e.text_vi}
+                    for e in c.evidence
+                ],
+            }
+        )
+    return rows
+
+
+@staff_required
+def search(request):
+    _require(access.can_view_registry(request.user))
+    form = SearchForm(request.GET or None)
+    results, place = None, None
+    if form.is_valid():
+        d = form.cleaned_data
+        query = Record(
+            id="q",
+            full_name=d["full_name"],
+            birth=d["birth"],
+            home_place=d["home_place"],
+            unit=d["unit"],
+            death_date=d["death_date"],
+            death_place=d["death_place"],
+        )
+        results = _explained(search_martyrs(query, top=20), request.user)
+        if d["home_place"]:
+            r = resolve(d["home_place"])
+            place = r.explain() if r.level != "none" else "Chưa nhận ra địa danh này."
+    total = access.scope(request.user, Martyr.objects).filter(merged_into=None).count()
+    return render(
+        request,
+        "registry/search.html",
+        {
+            "form": form,
+            "results": results,
+            "place": place,
+            "total": total,
+            "can_edit": access.can_edit_registry(request.user),
+        },
+    )
+
+
+@staff_required
+def martyr_detail(request, pk: int):
+    martyr = get_object_or_404(
+        access.scope(request.user, Martyr.objects).select_related("merged_into", "source_list"), pk=pk
+    )
+    can_edit = access.can_edit_registry(request.user)
+    form = None
+    if can_edit:
+        form = MartyrForm(request.POST or None, initial={f: getattr(martyr, f) for f in FIELDS})
+        if request.method == "POST" and form.is_valid():
+            services.martyr_update(martyr=martyr, actor=request.user, values=form.cleaned_data)
+            messages.success(request, "Đã lưu thay đổi.")
+            return redirect(martyr.get_absolute_url())
+    history = martyr.history.select_related("history_user").order_by("-history_date")[:30]
+    return render(
+        request,
+        "registry/martyr.html",
+        {
+            "m": martyr,
+            "form": form,
+            "history": history,
+            "graves": martyr.graves.all(),
+            "show_location": access.can_view_grave_location(request.user),
+            "relatives": martyr.relatives.all() if access.can_view_relatives(request.user) else None,
+            "links": martyr.tip_links.select_related("tip", "decided_by").filter(
+                tip__in=tip_access.tips_visible_to(request.user)
+            ),
+            "merged": martyr.merged.all(),
+        },
+    )
+
+
+@staff_required
+def grave_detail(request, pk: int):
+    from .models import Grave
+
+    grave = get_object_or_404(access.scope(request.user, Grave.objects).select_related("martyr"), pk=pk)
+    return render(
+        request,
+        "registry/grave.html",
+        {"g": grave, "show_location": access.can_view_grave_location(request.user)},
+    )
+
+
+@staff_required
+def martyr_new(request):
+    _require(access.can_edit_registry(request.user))
+    form = MartyrForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        martyr = services.martyr_create(actor=request.user, values=form.cleaned_data)
+        return redirect(martyr.get_absolute_url())
+    return render(request, "registry/martyr_new.html", {"form": form})
+
+
+# ------------------------------------------------------------------------------------------ imports
+
+
+@staff_required
+def imports(request):
+    _require(access.can_edit_registry(request.user))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.import_upload(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                list_name=form.cleaned_data["list_name"],
+                issuer=form.cleaned_data["issuer"],
+            )
+        except services.RegistryError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("registry:import", batch.pk)
+    batches = access.scope(request.user, ImportBatch.objects).select_related("source_list", "created_by")[:30]
+    return render(request, "registry/imports.html", {"form": form, "batches": batches})
+
+
+def _batch(request, pk: int) -> ImportBatch:
+    _require(access.can_edit_registry(request.user))
+    return get_object_or_404(
+        access.scope(request.user, ImportBatch.objects).select_related("source_list"), pk=pk
+    )
+
+
+@staff_required
+def import_detail(request, pk: int):
+    batch = _batch(request, pk)
+    form = MappingForm(request.POST or None, headers=batch.headers, mapping=batch.mapping)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.import_set_mapping(batch=batch, actor=request.user, mapping=form.mapping())
+        except services.RegistryError as exc:
+            form.add_error(None, str(exc))
+        else:
+            tasks.run_import.enqueue(batch_id=batch.pk, apply=False)
+            return redirect("registry:import", batch.pk)
+    context = {
+        "batch": batch,
+        "form": form,
+        "running": batch.status in (ImportStatus.CHECKING, ImportStatus.RUNNING),
+    }
+    if request.htmx and request.GET.get("part") == "progress":
+        return render(request, "registry/import.html#progress", context)
+    return render(request, "registry/import.html", context)
+
+
+@staff_required
+@require_POST
+def import_apply(request, pk: int):
+    batch = _batch(request, pk)
+    if batch.status != ImportStatus.CHECKED:
+        messages.error(request, "Hãy chạy thử (kiểm tra) trước khi nhập.")
+    else:
+        batch.status = ImportStatus.RUNNING
+        batch.save(update_fields=["status"])
+        tasks.run_import.enqueue(batch_id=batch.pk, apply=True)
+    return redirect("registry:import", batch.pk)
+
+
+@staff_required
+def export_xlsx(request):
+    _require(access.can_view_registry(request.user))
+    tmp = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    workbook = xlsxwriter.Workbook(tmp.name, {"constant_memory": True})
+    sheet = workbook.add_worksheet("Liệt sĩ")
+    bold = workbook.add_format({"bold": True, "bg_color": "#F1EEE8", "border": 1})
+    columns = list(FIELDS) + ["home_resolved"]
+    labels = list(FIELDS.values()) + ["Quê quán hiện nay (tra cứu)"]
+    for col, label in enumerate(labels):
+        sheet.write(0, col, label, bold)
+    sheet.set_column(0, len(labels), 18)
+    rows = (
+        access.scope(request.user, Martyr.objects)
+        .filter(merged_into=None)
+        .order_by("pk")
+        .values_list(*columns)
+    )
+    for r, values in enumerate(rows.iterator(chunk_size=5000), start=1):
+        for col, value in enumerate(values):
+            sheet.write_string(r, col, "" if value is None else str(value))
+    workbook.close()
+    tmp.seek(0)
+    return FileResponse(
+        tmp,
+        as_attachment=True,
+        filename="so-liet-si.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# ------------------------------------------------------------------------------------------ duplicates
+
+
+@staff_required
+def duplicates(request):
+    _require(access.can_view_registry(request.user))
+    visible = access.scope(request.user, Martyr.objects).values("pk")
+    pairs = DuplicatePair.objects.filter(
+        status=DuplicateStatus.PENDING, a__in=visible, b__in=visible
+    ).select_related("a", "b")
+    page = Paginator(pairs, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/duplicates.html",
+        {
+            "page": page,
+            "can_edit": access.can_edit_registry(request.user),
+            "fields": [(f, FIELDS[f]) for f in FIELDS if f != "notes"],
+        },
+    )
+
+
+@staff_required
+@require_POST
+def duplicates_run(request):
+    _require(access.can_edit_registry(request.user))
+    tasks.find_duplicates.enqueue()
+    messages.success(request, "Đã bắt đầu dò hồ sơ trùng; kết quả sẽ hiện trong danh sách khi xong.")
+    return redirect("registry:duplicates")
+
+
+@staff_required
+@require_POST
+def duplicate_decide(request, pk: int):
+    pair = get_object_or_404(DuplicatePair.objects.select_related("a", "b"), pk=pk)
+    _require(access.scope(request.user, Martyr.objects).filter(pk__in=[pair.a_id, pair.b_id]).count() == 2)
+    try:
+        if request.POST.get("decision") == "merge":
+            keep = pair.a if request.POST.get("keep") == str(pair.a_id) else pair.b
+            services.martyr_merge(pair=pair, actor=request.user, keep=keep)
+            messages.success(request, f"Đã gộp vào hồ sơ #{keep.pk}.")
+        else:
+            services.duplicate_reject(pair=pair, actor=request.user, note=request.POST.get("note", ""))
+            messages.success(request, "Đã ghi nhận: hai hồ sơ là hai người khác nhau.")
+    except services.RegistryError as exc:
+        messages.error(request, str(exc))
+    return redirect("registry:duplicates")
+
+
+# ------------------------------------------------------------------------------------------ tip candidates
+
+
+def _visible_tip(request, pk: int) -> Tip:
+    tip = tip_access.tips_visible_to(request.user).filter(pk=pk).first()
+    if tip is None:
+        raise Http404
+    return tip
+
+
+@staff_required
+def tip_candidates(request, pk: int):
+    tip = _visible_tip(request, pk)
+    _require(access.can_view_registry(request.user))
+    candidates = _explained(services.tip_candidates(tip=tip, actor=request.user), request.user)
+    decided = {link.martyr_id: link for link in TipLink.objects.filter(tip=tip, martyr__isnull=False)}
+    for row in candidates:
+        row["link"] = decided.get(row["martyr"].pk)
+    context = {
+        "tip": tip,
+        "candidates": candidates,
+        "can_link": access.can_link_tip(request.user, tip),
+        "confirmed": [link for link in decided.values() if link.decision == LinkDecision.CONFIRMED],
+    }
+    if request.htmx:
+        return render(request, "registry/tip_candidates.html#panel", context)
+    return render(request, "registry/tip_candidates.html", context)
+
+
+@staff_required
+@require_POST
+def tip_link(request, pk: int):
+    tip = _visible_tip(request, pk)
+    martyr = get_object_or_404(access.scope(request.user, Martyr.objects), pk=request.POST.get("martyr"))
+    decision = request.POST.get("decision", "")
+    score = None
+    reasons = []
+    for c in _explained(services.tip_candidates(tip=tip, actor=request.user), request.user):
+        if c["martyr"].pk == martyr.pk:
+            score, reasons = c["score"], c["reasons"]
+    try:
+        services.tip_link_decide(
+            tip=tip, actor=request.user, martyr=martyr, decision=decision, score=score, reasons=reasons
+        )
+    except services.RegistryError as exc:
+        messages.error(request, str(exc))
+    return redirect("registry:tip_candidates", tip.pk)
