@@ -1,0 +1,550 @@
+"""Search and deduplication over a registry.
+
+Two engines share the scorer and the decision rules:
+
+``MemoryEngine`` — everything in this process (columnar table + CSR key index): the CLI and the benchmarks.
+    ``MemoryEngine.from_records(records)``; ``add(record)`` / ``remove(record_id)`` keep it current in microseconds.
+
+``Engine(store, source, freq)`` — for a deployment that keeps its state elsewhere:
+    ``store``  a ``CandidateStore`` (blocking keys, e.g. a database table shared by all web workers),
+    ``source`` a ``RecordSource`` (``fetch(ids) -> Iterable[Record]``, e.g. one SQL query by primary key),
+    ``freq``   a ``FrequencyModel`` (counts loaded from a table, updated with the records).
+    A search is one ``store.lookup`` plus one ``source.fetch``: two SQL queries.
+
+Both expose ``search(query, top=10) -> list[Candidate]`` and ``dedupe() -> DedupeResult``.
+
+Decisions
+---------
+A candidate's score is the log2 posterior odds that it is the person sought (see :mod:`scoring`). Candidates that
+are themselves duplicates of one another (the same martyr listed twice) are grouped into one *entity*; the
+probability of the best entity is ``2^s / (1 + Σ_entities 2^s')`` — the "1" being "none of them". So a strong
+candidate with an equally strong namesake next to it gets ~50% and is **not** a ``match``; a lone strong
+candidate is. ``match`` needs that probability ≥ ``Decisions.match_probability``; ``possible`` needs a score ≥
+``possible_score``. Pairs in deduplication are ``match`` above ``dup_match_score`` unless a record has competing
+partners that are not duplicates of each other (namesakes), and ``possible`` above ``dup_possible_score``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+from .frequency import FrequencyModel
+from .index import CandidateStore, MemoryIndex, key_hash
+from .keys import DEDUPE_KINDS, query_keys, record_keys
+from .records import Features, Record, prepare
+from .scoring import Comparison, Evidence, Scorer
+from .table import FeatureTable
+
+__all__ = ["Candidate", "Decisions", "DedupeResult", "Engine", "MemoryEngine", "RecordSource"]
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Thresholds (the only numbers tuned on linkage-dev; see the README section)."""
+
+    match_probability: float = 0.9
+    possible_score: float = -8.0
+    dup_match_score: float = 12.0
+    dup_possible_score: float = 0.0
+    dup_ambiguity_margin: float = 4.0
+    max_candidates: int = 400
+    max_postings: int = 5000
+    dedupe_block_max: int = 400
+    group_top: int = 6  # how many leading candidates are checked for being duplicates of each other
+
+
+@dataclass
+class Candidate:
+    record_id: str
+    score: float
+    decision: str  # 'match' | 'possible' | ''
+    probability: float
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class DedupeResult:
+    pairs: list[tuple[str, str, float, str]]  # (record_a, record_b, score, decision), best first
+    clusters: list[list[str]]  # records linked by 'match' pairs, 2+ per cluster
+
+
+class RecordSource(Protocol):
+    def fetch(self, ids: Sequence[str]) -> Iterable[Record]: ...
+
+
+@lru_cache(maxsize=1_000_000)
+def _hash(key: str) -> int:
+    return key_hash(key)
+
+
+def _entity_probabilities(
+    scores: np.ndarray, same: Callable[[np.ndarray, np.ndarray], np.ndarray], d: Decisions
+) -> tuple[np.ndarray, np.ndarray]:
+    """Group leading candidates that are duplicates of each other; return (entity id, entity probability).
+
+    Only candidates that could matter are grouped: the first ``group_top`` within 15 bits of the best (2^-15 of
+    its probability mass cannot change a decision).
+    """
+    n = len(scores)
+    ent = np.arange(n)
+    if n > 1:
+        lead = int(np.sum(scores[: d.group_top] >= scores[0] - 15.0))
+        if lead > 1:
+            ii, jj = np.triu_indices(lead, k=1)
+            linked = same(ii, jj)
+            for i, j, ok in zip(ii.tolist(), jj.tolist(), linked.tolist(), strict=True):
+                if ok and ent[j] == j and ent[i] == i:
+                    ent[j] = i
+    best: dict[int, float] = {}
+    for i in range(n):
+        e = int(ent[i])
+        best[e] = max(best.get(e, -1e9), float(scores[i]))
+    m = max(best.values()) if best else 0.0
+    # softmax with a "none of them" option of log-odds 0, computed stably
+    denom = math.exp2(-m) + sum(math.exp2(s - m) for s in best.values())
+    prob = np.array([math.exp2(best[int(ent[i])] - m) / denom for i in range(n)])
+    return ent, prob
+
+
+def _decide(
+    scores: np.ndarray, ent: np.ndarray, prob: np.ndarray, name_ok: np.ndarray, d: Decisions
+) -> list[str]:
+    out = []
+    top_ent = int(ent[0]) if len(ent) else -1
+    for i in range(len(scores)):
+        if int(ent[i]) == top_ent and prob[i] >= d.match_probability and name_ok[i]:
+            out.append("match")
+        elif scores[i] >= d.possible_score:
+            out.append("possible")
+        else:
+            out.append("")
+    return out
+
+
+class _Base:
+    scorer: Scorer
+    decisions: Decisions
+    freq: FrequencyModel
+
+    def _rank(
+        self,
+        qt: FeatureTable,
+        rt: FeatureTable,
+        rows: np.ndarray,
+        ids: Callable[[int], str],
+        top: int,
+        explain: bool,
+        exclude: str | None = None,
+    ) -> list[Candidate]:
+        if not len(rows):
+            return []
+        cmp = self.scorer.compare(qt, np.zeros(len(rows), np.int64), rt, rows, self.freq)
+        order = np.argsort(-cmp.total, kind="stable")
+        if exclude is not None:
+            order = np.array([k for k in order if ids(int(rows[k])) != exclude], dtype=np.int64)
+        keep = order[: max(top, self.decisions.group_top)]
+        scores = cmp.total[keep]
+        lead = rows[keep]
+
+        def same(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+            c = self.scorer.compare(rt, lead[i], rt, lead[j], self.freq)
+            return c.total >= self.decisions.dup_match_score
+
+        ent, prob = _entity_probabilities(scores, same, self.decisions)
+        dec = _decide(scores, ent, prob, cmp.name_agrees()[keep], self.decisions)
+        out = []
+        for pos in range(min(top, len(keep))):
+            k = int(keep[pos])
+            ev = self.scorer.explain(cmp, k, qt, rt, self.freq) if explain else []
+            out.append(Candidate(ids(int(rows[k])), round(float(scores[pos]), 3), dec[pos], float(prob[pos]), ev))
+        return out
+
+
+class MemoryEngine(_Base):
+    """In-process engine: columnar table + CSR index. Build with ``from_records``; keep current with add/remove."""
+
+    def __init__(self, scorer: Scorer | None = None, decisions: Decisions | None = None) -> None:
+        self.scorer = scorer or Scorer()
+        self.decisions = decisions or Decisions()
+        self.table = FeatureTable()
+        self.index = MemoryIndex()
+        self.freq = FrequencyModel()
+        self._features_of_row: dict[int, Features] | None = None  # only kept for rows added live (for removal)
+
+    # -- building and maintenance --------------------------------------------------------------------------------
+
+    @classmethod
+    def from_records(
+        cls,
+        records: Iterable[Record],
+        scorer: Scorer | None = None,
+        decisions: Decisions | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> MemoryEngine:
+        eng = cls(scorer, decisions)
+        hashes: list[int] = []
+        rows: list[int] = []
+        table, freq = eng.table, eng.freq
+        for i, rec in enumerate(records):
+            f = prepare(rec)
+            row = table.append(f)
+            freq.add(f)
+            for k in record_keys(f):
+                hashes.append(key_hash(k))
+                rows.append(row)
+            if len(hashes) > 2_000_000:
+                eng.index.add_bulk(np.array(hashes, np.int64), np.array(rows, np.int32))
+                hashes, rows = [], []
+            if progress is not None and i % 100_000 == 0:
+                progress(i)
+        eng.index.add_bulk(np.array(hashes, np.int64), np.array(rows, np.int32))
+        eng.index.build()
+        table.cols.flush()
+        table.live()
+        return eng
+
+    def add(self, record: Record) -> None:
+        """Add or replace (same id) one record; visible to the next search immediately."""
+        f = prepare(record)
+        old = self.table.row_of.get(f.id)
+        if old is not None:
+            self._retire_row(old)
+        row = self.table.append(f)
+        self.freq.add(f)
+        self.index.add(row, (_hash(k) for k in record_keys(f)))
+        if self._features_of_row is None:
+            self._features_of_row = {}
+        self._features_of_row[row] = f
+
+    def remove(self, record_id: str) -> None:
+        row = self.table.row_of.get(record_id)
+        if row is not None:
+            self._retire_row(row)
+
+    def _retire_row(self, row: int) -> None:
+        f = (self._features_of_row or {}).pop(row, None)
+        if f is None:
+            f = self._features_from_row(row)
+        self.freq.remove(f)
+        self.table.retire(row)
+
+    def _features_from_row(self, row: int) -> Features:
+        """Rebuild the frequency-relevant parts of a bulk-loaded row (bulk rows keep no Python objects)."""
+        from .dates import PartialDate
+        from .names import parse_name
+        from .places import HomePlace
+        from .units import Unit
+
+        t, lex = self.table, self.table.lex
+        ni, ai, hi = int(t["name"][row]), int(t["alias"][row]), int(t["home"][row])
+        pos = int(t["pos"][row])
+        return Features(
+            id=t.ids[row],
+            name=lex.name_objs[ni] if ni >= 0 else parse_name(""),
+            alias=lex.name_objs[ai] if ai >= 0 else parse_name(""),
+            sex=int(t["sex"][row]),
+            birth=PartialDate(int(t["by"][row])),
+            home=lex.place_objs[hi] if hi >= 0 else HomePlace(),
+            home_text="",
+            enlistment=PartialDate(),
+            unit=Unit(),
+            rank=int(t["rank"][row]),
+            position=lex.v["pos"].strings[pos] if pos >= 0 else "",
+            death=PartialDate(int(t["dy"][row])),
+            death_place=frozenset(),
+            burial_place=frozenset(),
+        )
+
+    def __len__(self) -> int:
+        return int(self.table.live().sum())
+
+    # -- search --------------------------------------------------------------------------------------------------
+
+    def candidates(self, f: Features) -> np.ndarray:
+        """Rows worth scoring for a query, best pre-ranked first (at most ``max_candidates``)."""
+        qk = query_keys(f)
+        if not qk:
+            return np.zeros(0, np.int64)
+        post = self.index.lookup([_hash(k) for k, _ in qk], self.decisions.max_postings)
+        parts, wts = [], []
+        for (_, w), rows in zip(qk, post, strict=True):
+            if rows is not None and len(rows):
+                parts.append(rows)
+                wts.append(np.full(len(rows), w))
+        if not parts:
+            return np.zeros(0, np.int64)
+        rows = np.concatenate(parts)
+        w = np.concatenate(wts)
+        uniq, inv = np.unique(rows, return_inverse=True)
+        pre = np.bincount(inv, weights=w)
+        alive = self.table.live()[uniq]
+        uniq, pre = uniq[alive], pre[alive]
+        m = self.decisions.max_candidates
+        if len(uniq) > m:
+            sel = np.argpartition(-pre, m)[:m]
+            uniq, pre = uniq[sel], pre[sel]
+        return uniq[np.argsort(-pre, kind="stable")].astype(np.int64)
+
+    def search(
+        self, query: Record, top: int = 10, explain: bool = True, exclude: str | None = None
+    ) -> list[Candidate]:
+        """Top candidates for a query. ``exclude``: a record id to leave out (the query's own registry row)."""
+        f = prepare(query)
+        qt = FeatureTable(self.table.lex, capacity=1)
+        qt.append(f)
+        rows = self.candidates(f)
+        return self._rank(qt, self.table, rows, lambda r: self.table.ids[r], top, explain, exclude=exclude)
+
+    # -- deduplication -------------------------------------------------------------------------------------------
+
+    def candidate_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self.index.pairs(DEDUPE_KINDS, self.decisions.dedupe_block_max)
+        alive = self.table.live()
+        ok = alive[a] & alive[b]
+        return a[ok], b[ok]
+
+    def score_pairs(self, a: np.ndarray, b: np.ndarray, chunk: int = 200_000) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and name-agreement flags of row pairs, computed in chunks to bound memory."""
+        out = np.empty(len(a), dtype=np.float32)
+        ok = np.empty(len(a), dtype=bool)
+        for s in range(0, len(a), chunk):
+            c = self.scorer.compare(self.table, a[s : s + chunk], self.table, b[s : s + chunk], self.freq)
+            out[s : s + chunk] = c.total
+            ok[s : s + chunk] = c.name_agrees()
+        return out, ok
+
+    def dedupe(self, workers: int = 1, chunk: int = 200_000) -> DedupeResult:
+        a, b = self.candidate_pairs()
+        scores, name_ok = _parallel_scores(self, a, b, workers, chunk)
+        keep = scores >= self.decisions.dup_possible_score
+        return _dedupe_decisions(
+            a[keep], b[keep], scores[keep], name_ok[keep], lambda r: self.table.ids[r], self.decisions,
+            self._pair_score_rows,
+        )
+
+    def _pair_score_rows(self, x: int, y: int) -> float:
+        c = self.scorer.compare(self.table, np.array([x]), self.table, np.array([y]), self.freq)
+        return float(c.total[0])
+
+    def explain_pair(self, id_a: str, id_b: str) -> tuple[float, list[Evidence]]:
+        ra, rb = self.table.row_of[id_a], self.table.row_of[id_b]
+        c = self.scorer.compare(self.table, np.array([ra]), self.table, np.array([rb]), self.freq)
+        return float(c.total[0]), self.scorer.explain(c, 0, self.table, self.table, self.freq)
+
+    def stats(self) -> dict[str, int]:
+        return {
+            "records": len(self),
+            "postings": len(self.index),
+            "index_bytes": self.index.nbytes(),
+            "table_bytes": self.table.nbytes() + self.table.lex.nbytes(),
+        }
+
+
+# -- parallel pair scoring (fork: workers share the built engine copy-on-write) -------------------------------------
+
+_WORKER_ENGINE: MemoryEngine | None = None
+_WORKER_PAIRS: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def _score_slice(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    assert _WORKER_ENGINE is not None and _WORKER_PAIRS is not None
+    s, e = bounds
+    a, b = _WORKER_PAIRS
+    return _WORKER_ENGINE.score_pairs(a[s:e], b[s:e])
+
+
+def _parallel_scores(
+    eng: MemoryEngine, a: np.ndarray, b: np.ndarray, workers: int, chunk: int
+) -> tuple[np.ndarray, np.ndarray]:
+    if workers <= 1 or len(a) < 4 * chunk or not hasattr(os, "fork"):
+        return eng.score_pairs(a, b, chunk)
+    import multiprocessing as mp
+
+    global _WORKER_ENGINE, _WORKER_PAIRS
+    _WORKER_ENGINE, _WORKER_PAIRS = eng, (a, b)
+    # warm lazily built caches (frequency arrays, neighbour index) once, before forking
+    eng.score_pairs(a[:1000], b[:1000])
+    bounds = [(s, min(s + chunk, len(a))) for s in range(0, len(a), chunk)]
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_score_slice, bounds, chunksize=1)
+    finally:
+        _WORKER_ENGINE, _WORKER_PAIRS = None, None
+    if not parts:
+        return np.zeros(0, np.float32), np.zeros(0, bool)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def _dedupe_decisions(
+    a: np.ndarray,
+    b: np.ndarray,
+    scores: np.ndarray,
+    name_ok: np.ndarray,
+    ids: Callable[[int], str],
+    d: Decisions,
+    pair_score: Callable[[int, int], float],
+) -> DedupeResult:
+    """Turn scored pairs into decisions and clusters.
+
+    A pair above ``dup_match_score`` is downgraded to ``possible`` when one of its records has another partner
+    scoring within ``dup_ambiguity_margin`` that is *not* a duplicate of the first partner: two namesakes
+    competing for one record is exactly the case a person must look at.
+    """
+    order = np.argsort(-scores, kind="stable")
+    a, b, scores, name_ok = a[order], b[order], scores[order], name_ok[order]
+    partners: dict[int, list[tuple[int, float]]] = {}
+    for x, y, s in zip(a.tolist(), b.tolist(), scores.tolist(), strict=True):
+        if s >= d.dup_match_score - d.dup_ambiguity_margin:
+            partners.setdefault(x, []).append((y, s))
+            partners.setdefault(y, []).append((x, s))
+    cache: dict[tuple[int, int], float] = {}
+
+    def linked(x: int, y: int) -> bool:
+        key = (min(x, y), max(x, y))
+        if key not in cache:
+            cache[key] = pair_score(*key)
+        return cache[key] >= d.dup_match_score
+
+    def ambiguous(x: int, y: int, s: float) -> bool:
+        for z, sz in partners.get(x, []):
+            if z != y and sz >= s - d.dup_ambiguity_margin and not linked(y, z):
+                return True
+        return False
+
+    out: list[tuple[str, str, float, str]] = []
+    parent: dict[int, int] = {}  # union-find over records joined by 'match' pairs
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for x, y, s, nok in zip(a.tolist(), b.tolist(), scores.tolist(), name_ok.tolist(), strict=True):
+        if s >= d.dup_match_score and nok and not (ambiguous(x, y, s) or ambiguous(y, x, s)):
+            dec = "match"
+            parent.setdefault(x, x)
+            parent.setdefault(y, y)
+            rx, ry = find(x), find(y)
+            if rx != ry:
+                parent[rx] = ry
+        elif s >= d.dup_possible_score:
+            dec = "possible"
+        else:
+            continue
+        ia, ib = ids(x), ids(y)
+        if ia > ib:
+            ia, ib = ib, ia
+        out.append((ia, ib, round(float(s), 3), dec))
+    groups: dict[int, list[str]] = {}
+    for x in parent:
+        groups.setdefault(find(x), []).append(ids(x))
+    clusters = sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+    return DedupeResult(out, clusters)
+
+
+# -- the generic engine over external state ------------------------------------------------------------------------
+
+
+class Engine(_Base):
+    """Search/dedupe over a ``CandidateStore`` + ``RecordSource`` + ``FrequencyModel`` kept elsewhere."""
+
+    def __init__(
+        self,
+        store: CandidateStore,
+        source: RecordSource,
+        freq: FrequencyModel,
+        scorer: Scorer | None = None,
+        decisions: Decisions | None = None,
+    ) -> None:
+        self.store = store
+        self.source = source
+        self.freq = freq
+        self.scorer = scorer or Scorer()
+        self.decisions = decisions or Decisions()
+
+    # maintenance: call on create / update / delete of a record
+    def add(self, record: Record) -> Features:
+        f = prepare(record)
+        self.store.add(record.id, record_keys(f))
+        self.freq.add(f)
+        return f
+
+    def remove(self, record: Record) -> None:
+        self.store.remove(record.id)
+        self.freq.remove(prepare(record))
+
+    def _table(self, ids: Sequence[str], query: Features | None) -> tuple[FeatureTable, FeatureTable, list[str]]:
+        rt = FeatureTable()
+        got = [prepare(r) for r in self.source.fetch(list(ids))]
+        for f in got:
+            rt.append(f)
+        qt = FeatureTable(rt.lex)
+        if query is not None:
+            qt.append(query)
+        return qt, rt, [f.id for f in got]
+
+    def search(
+        self, query: Record, top: int = 10, explain: bool = True, exclude: str | None = None
+    ) -> list[Candidate]:
+        f = prepare(query)
+        qk = query_keys(f)
+        post = self.store.lookup([k for k, _ in qk], self.decisions.max_postings)
+        weight = dict(qk)
+        pre: dict[str, float] = {}
+        for k, ids in post.items():
+            for i in ids:
+                pre[i] = pre.get(i, 0.0) + weight.get(k, 0.0)
+        best = sorted(pre, key=lambda i: -pre[i])[: self.decisions.max_candidates]
+        if not best:
+            return []
+        qt, rt, ids = self._table(best, f)
+        rows = np.arange(len(ids), dtype=np.int64)
+        return self._rank(qt, rt, rows, lambda r: ids[r], top, explain, exclude=exclude)
+
+    def dedupe(self, batch: int = 5000) -> DedupeResult:
+        """Score every pair sharing a dedupe block (blocks fetched in batches of records)."""
+        seen: set[tuple[str, str]] = set()
+        pairs: list[tuple[str, str]] = []
+        for block in self.store.blocks(DEDUPE_KINDS, self.decisions.dedupe_block_max):
+            blk = sorted(block)
+            for i in range(len(blk)):
+                for j in range(i + 1, len(blk)):
+                    p = (blk[i], blk[j])
+                    if p not in seen:
+                        seen.add(p)
+                        pairs.append(p)
+        ids_all = sorted({x for p in pairs for x in p})
+        qt, rt, ids = self._table(ids_all, None)
+        row = {rid: k for k, rid in enumerate(ids)}
+        pairs = [p for p in pairs if p[0] in row and p[1] in row]
+        a = np.array([row[p[0]] for p in pairs], dtype=np.int64)
+        b = np.array([row[p[1]] for p in pairs], dtype=np.int64)
+        scores = np.empty(len(a), dtype=np.float32)
+        name_ok = np.empty(len(a), dtype=bool)
+        for s in range(0, len(a), 200_000):
+            c = self.scorer.compare(rt, a[s : s + 200_000], rt, b[s : s + 200_000], self.freq)
+            scores[s : s + 200_000] = c.total
+            name_ok[s : s + 200_000] = c.name_agrees()
+        keep = scores >= self.decisions.dup_possible_score
+
+        def pair_score(x: int, y: int) -> float:
+            return float(self.scorer.compare(rt, np.array([x]), rt, np.array([y]), self.freq).total[0])
+
+        return _dedupe_decisions(
+            a[keep], b[keep], scores[keep], name_ok[keep], lambda r: ids[r], self.decisions, pair_score
+        )
+
+
+def iter_search(
+    engine: MemoryEngine | Engine, queries: Iterable[Record], top: int = 10, explain: bool = False
+) -> Iterator[tuple[Record, list[Candidate]]]:
+    for q in queries:
+        yield q, engine.search(q, top=top, explain=explain)

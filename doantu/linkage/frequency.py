@@ -1,0 +1,196 @@
+"""Value frequencies: what makes the scorer frequency-aware.
+
+A shared given name is strong evidence when the name is rare (``Kheang``) and weak when it is common (``Hùng``);
+a shared surname Nguyễn (≈ 38%) is barely evidence at all. The Fellegi–Sunter *u*-probability of an agreement
+on value ``v`` is taken as ``count(v) / total``.
+
+``FrequencyModel`` is a set of plain counters, keyed ``(kind, value)``:
+
+====================  ===========================================================
+``surname``           surname group, folded (Hoàng and Huỳnh count together)
+``given``             given name, folded
+``given_canon``       given name with diacritics (only from names written with them)
+``middle``            middle name(s), folded, joined by a space
+``alias``             alias, folded, spaces removed
+``birth_year``        year of birth
+``death_year``        year of death
+``province``          2024 province code of the home place (each code of an ambiguous one)
+``rank``, ``position``
+====================  ===========================================================
+
+It is incremental (``add``/``remove`` per record, in microseconds) and serialisable (``to_counts``/``from_counts``),
+so a database-backed deployment can keep the counts in a table (``frequency_items(features)`` says which counters
+a record contributes to: maintain them on insert/update/delete) and load them into each worker, or implement
+``count``/``neighbour_count``/``total`` on top of SQL. The given-name vocabulary is small (thousands of values even
+at national scale), so holding it in memory per worker costs little.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from rapidfuzz.distance import OSA
+
+from .records import Features
+
+__all__ = ["FrequencyModel", "frequency_items"]
+
+KINDS = (
+    "surname",
+    "given",
+    "given_canon",
+    "middle",
+    "alias",
+    "birth_year",
+    "death_year",
+    "province",
+    "rank",
+    "position",
+)
+# kinds for which typo neighbourhoods are asked for (fuzzy agreement weights)
+_NEIGHBOUR_KINDS = ("surname", "given", "middle")
+
+
+def frequency_items(f: Features) -> list[tuple[str, str]]:
+    """The ``(kind, value)`` counters one record adds 1 to."""
+    items: list[tuple[str, str]] = []
+    n = f.name
+    if n.surname_group:
+        items.append(("surname", n.surname_group))
+    if n.given:
+        items.append(("given", n.given))
+        if n.marked:
+            items.append(("given_canon", n.given_canon))
+    if n.middle:
+        items.append(("middle", n.middle))
+    if f.alias.spaceless:
+        items.append(("alias", f.alias.spaceless))
+    if f.birth:
+        items.append(("birth_year", str(f.birth.year)))
+    if f.death:
+        items.append(("death_year", str(f.death.year)))
+    for p in f.home.province_2024:
+        items.append(("province", p))
+    if f.rank:
+        items.append(("rank", str(f.rank)))
+    if f.position:
+        items.append(("position", f.position))
+    return items
+
+
+def _deletions(value: str) -> set[str]:
+    return {value[:i] + value[i + 1 :] for i in range(len(value))}
+
+
+class FrequencyModel:
+    """Counters per (kind, value) plus the number of records, with typo-neighbourhood sums."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.counts: dict[str, Counter[str]] = {k: Counter() for k in KINDS}
+        self._kind_totals: Counter[str] = Counter()
+        self.version = 0  # bumped on every change: caches keyed on it stay valid until the data moves
+        self._del_index: dict[str, dict[str, set[str]]] = {k: {} for k in _NEIGHBOUR_KINDS}
+        self._built: set[str] = set()  # kinds whose deletion index exists (built on first fuzzy lookup)
+        self._nb_cache: dict[tuple[str, str], int] = {}
+
+    # -- maintenance ---------------------------------------------------------------------------------------------
+
+    def add(self, f: Features) -> None:
+        self._apply(frequency_items(f), +1)
+        self.total += 1
+
+    def remove(self, f: Features) -> None:
+        self._apply(frequency_items(f), -1)
+        self.total -= 1
+
+    def add_items(self, items: Iterable[tuple[str, str]], records: int = 1) -> None:
+        """Bulk form of ``add`` for callers that already have the items (e.g. a database aggregate)."""
+        self._apply(items, +1)
+        self.total += records
+
+    def _apply(self, items: Iterable[tuple[str, str]], sign: int) -> None:
+        for kind, value in items:
+            c = self.counts[kind]
+            before = c[value]
+            after = before + sign
+            self._kind_totals[kind] += sign
+            if after > 0:
+                c[value] = after
+            else:
+                del c[value]
+            if kind in self._del_index and (before == 0) != (after <= 0):
+                self._reindex(kind, value, present=after > 0)
+        self.version += 1
+
+    def _reindex(self, kind: str, value: str, present: bool) -> None:
+        self._nb_cache.clear()
+        if kind not in self._built:
+            return  # built lazily, with this value included, on the next fuzzy lookup
+        idx = self._del_index[kind]
+        for d in _deletions(value) | {value}:
+            bucket = idx.setdefault(d, set())
+            if present:
+                bucket.add(value)
+            else:
+                bucket.discard(value)
+                if not bucket:
+                    del idx[d]
+
+    # -- serialisation -------------------------------------------------------------------------------------------
+
+    def to_counts(self) -> dict[str, object]:
+        return {"total": self.total, "counts": {k: dict(v) for k, v in self.counts.items()}}
+
+    @classmethod
+    def from_counts(cls, total: int, counts: Mapping[str, Mapping[str, int]]) -> FrequencyModel:
+        m = cls()
+        m.total = int(total)
+        for kind, values in counts.items():
+            if kind in m.counts:
+                m.counts[kind].update({v: int(c) for v, c in values.items() if int(c) > 0})
+                m._kind_totals[kind] = sum(m.counts[kind].values())
+        m.version += 1
+        return m
+
+    # -- queries -------------------------------------------------------------------------------------------------
+
+    def kind_total(self, kind: str) -> int:
+        """Sum of the counts of one kind (e.g. how many names were written with diacritics)."""
+        return self._kind_totals[kind]
+
+    def count(self, kind: str, value: str) -> int:
+        return self.counts[kind].get(value, 0)
+
+    def share(self, kind: str, value: str, floor: float = 0.0) -> float:
+        """count/total with +0.5 smoothing, never below ``floor``."""
+        return max((self.counts[kind].get(value, 0) + 0.5) / (self.total + 1), floor)
+
+    def _ensure_index(self, kind: str) -> dict[str, set[str]]:
+        idx = self._del_index[kind]
+        if kind not in self._built:
+            self._built.add(kind)
+            for value in self.counts[kind]:
+                for d in _deletions(value) | {value}:
+                    idx.setdefault(d, set()).add(value)
+        return idx
+
+    def neighbours(self, kind: str, value: str) -> list[str]:
+        """Values of this kind at optimal-string-alignment distance exactly 1 from ``value``."""
+        idx = self._ensure_index(kind)
+        cands: set[str] = set()
+        for d in _deletions(value) | {value}:
+            cands |= idx.get(d, set())
+        cands.discard(value)
+        return [c for c in cands if OSA.distance(value, c, score_cutoff=1) == 1]
+
+    def neighbour_count(self, kind: str, value: str) -> int:
+        """Records whose value is one typo away from ``value``: the u-probability of a fuzzy agreement."""
+        key = (kind, value)
+        hit = self._nb_cache.get(key)
+        if hit is None:
+            c = self.counts[kind]
+            hit = sum(c[v] for v in self.neighbours(kind, value))
+            self._nb_cache[key] = hit
+        return hit

@@ -1,0 +1,349 @@
+"""Vietnamese personal names: parsing into surname / middle / given, and the equivalences the scorer needs.
+
+A name is ``surname middle… given`` (``Nguyễn Văn Hùng``). What goes wrong in practice, and what is done here:
+
+* no diacritics, capitals, keystrokes left in → handled by :mod:`normalize` (every part exists in a *folded*
+  and a *canon* form);
+* spaces lost or moved (``TRANTU``, ``Nguyễn BáH ùng``, ``LÊXUÂN DƯƠNG``) → mixed-case re-splitting and a
+  surname-prefix splitter; the scorer also compares the *spaceless* form, so whatever cannot be repaired here
+  still matches there;
+* a middle name dropped (``Nguyễn Hà`` for ``Nguyễn Đình Hà``) → the middle is simply absent, not a conflict;
+* an alias used as the name (``Hai Quang``, ``Út Tùng``: birth-order word + given name, a Southern custom)
+  → flagged ``alias_like`` so the scorer also compares it with the record's alias;
+* one surname written two ways (Hoàng/Huỳnh, Vũ/Võ: Northern/Southern readings of the same Hán character)
+  → ``surname_group``;
+* y/i spelled either way in one-vowel syllables (Sỹ/Sĩ, Kỳ/Kì, Lý/Lí) → folded to i in name keys.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .normalize import _FOLD_TABLE, _SYLLABLE, canon_word, has_marks, nfc, repair_keystrokes
+
+__all__ = ["BIRTH_ORDER", "SURNAMES", "NameParts", "parse_name", "surname_group"]
+
+# Folded surnames, most frequent first (≈ 99% of the population). Used to split run-together names and to
+# recognise the surname; an unknown first word is still taken as the surname.
+SURNAMES: tuple[str, ...] = tuple(
+    [
+        "nguyen",
+        "tran",
+        "le",
+        "pham",
+        "hoang",
+        "huynh",
+        "phan",
+        "vu",
+        "vo",
+        "dang",
+        "bui",
+        "do",
+        "ho",
+        "ngo",
+        "duong",
+        "ly",
+        "dinh",
+        "doan",
+        "trinh",
+        "truong",
+        "lam",
+        "mai",
+        "cao",
+        "luong",
+        "chu",
+        "ta",
+        "la",
+        "ha",
+        "kieu",
+        "tong",
+        "quach",
+        "thai",
+        "van",
+        "vuong",
+        "dao",
+        "lu",
+        "luu",
+        "nong",
+        "be",
+        "au",
+        "ung",
+        "khuc",
+        "tao",
+        "ton",
+        "lo",
+        "giap",
+        "dam",
+        "lai",
+        "mac",
+        "phung",
+        "trieu",
+        "khong",
+        "nghiem",
+        "thach",
+        "kim",
+        "chau",
+        "han",
+        "hua",
+        "vi",
+        "tang",
+        "dau",
+        "ma",
+        "luc",
+        "ninh",
+        "quan",
+        "banh",
+        "tieu",
+        "lang",
+        "sam",
+        "khuat",
+        "cu",
+        "uong",
+        "an",
+        "am",
+        "bach",
+        "bien",
+        "cai",
+        "can",
+        "cong",
+        "dieu",
+        "doan",
+        "giang",
+        "hau",
+        "hong",
+        "khau",
+        "kha",
+        "khoa",
+        "khuong",
+        "lieu",
+        "long",
+        "mau",
+        "nhu",
+        "nham",
+        "ong",
+        "phi",
+        "phuong",
+        "quang",
+        "sai",
+        "son",
+        "tat",
+        "thang",
+        "thieu",
+        "tu",
+        "ung",
+        "van",
+        "vinh",
+        "xa",
+        "y",
+        "yen",
+        "diep",
+        "duy",
+    ]
+)
+_SURNAME_SET = frozenset(SURNAMES)
+_SURNAMES_LONGEST_FIRST = sorted(_SURNAME_SET, key=len, reverse=True)
+
+# Northern/Southern readings of one Hán surname: 黃 Hoàng/Huỳnh, 武 Vũ/Võ.
+_SURNAME_GROUPS = {"huynh": "hoang", "vo": "vu"}
+
+# Birth-order words used in Southern aliases ("Hai Quang", "Út Tùng"). Folded.
+BIRTH_ORDER = frozenset(["ca", "hai", "ba", "tu", "bon", "nam", "sau", "bay", "tam", "chin", "muoi", "ut"])
+
+# Common middle names, folded: used only to split a run-together remainder ("vanthai" → "van" "thai").
+_MIDDLES = frozenset(
+    [
+        "van",
+        "thi",
+        "dinh",
+        "duc",
+        "huu",
+        "xuan",
+        "quang",
+        "minh",
+        "ngoc",
+        "thanh",
+        "cong",
+        "the",
+        "ba",
+        "viet",
+        "tien",
+        "trong",
+        "kim",
+        "hong",
+        "manh",
+        "quoc",
+        "anh",
+    ]
+)
+
+_YI = re.compile(r"^(ngh|ng|nh|ch|gh|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])y$")
+
+
+def surname_group(folded: str) -> str:
+    """Hoàng/Huỳnh → ``hoang``, Vũ/Võ → ``vu``; any other folded surname is its own group."""
+    return _SURNAME_GROUPS.get(folded, folded)
+
+
+def _yi(folded: str) -> str:
+    """Sỹ/Sĩ, Kỳ/Kì: a lone y after a consonant is spelled i either way."""
+    return folded[:-1] + "i" if _YI.match(folded) else folded
+
+
+def _fold_chars(token: str) -> str:
+    # Length-preserving fold of one NFC token (letters map 1:1), so split positions carry over.
+    return token.lower().translate(_FOLD_TABLE)
+
+
+def _valid_syllable(folded: str) -> bool:
+    return bool(_SYLLABLE.match(folded))
+
+
+def _segment(folded: str) -> list[int] | None:
+    """Cut points splitting a run-together folded string into valid syllables, fewest pieces first."""
+    n = len(folded)
+    best: list[list[int] | None] = [None] * (n + 1)
+    best[0] = []
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 7), end):
+            prev = best[start]
+            if prev is None or not _valid_syllable(folded[start:end]):
+                continue
+            cand = [*prev, start] if start else []
+            cur = best[end]
+            if cur is None or len(cand) < len(cur):  # fewest pieces; the first found (longest last) on ties
+                best[end] = cand
+    return best[n]
+
+
+def _split_run_together(token: str) -> list[str]:
+    """``TRANTU`` → ``TRAN TU``; ``NGUYỄNVĂN`` → ``NGUYỄN VĂN``. Only for tokens that are not one syllable."""
+    folded = _fold_chars(token)
+    if len(folded) < 5 or folded in _SURNAME_SET or _valid_syllable(folded) or not folded.isalpha():
+        return [token]
+    for s in _SURNAMES_LONGEST_FIRST:
+        if len(s) >= 2 and folded.startswith(s):
+            rest = folded[len(s) :]
+            if len(rest) >= 2 and (_valid_syllable(rest) or _segment(rest)):
+                pieces = [token[: len(s)]]
+                rest_tok = token[len(s) :]
+                if _valid_syllable(rest):
+                    return [*pieces, rest_tok]
+                cuts = _segment(rest) or []
+                # prefer a cut that makes the first piece a common middle name
+                for k in range(2, min(6, len(rest) - 1)):
+                    if rest[:k] in _MIDDLES and _valid_syllable(rest[k:]):
+                        cuts = [k]
+                        break
+                bounds = [0, *cuts, len(rest)]
+                return pieces + [rest_tok[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [token]
+
+
+def _repair_spacing(text: str) -> list[str]:
+    """Re-split names whose spaces moved, using capitals as the real word starts (only for mixed case)."""
+    letters = [c for c in text if c.isalpha()]
+    mixed = any(c.isupper() for c in letters) and any(c.islower() for c in letters)
+    if not mixed:
+        return text.split()
+    spaced = []
+    prev = ""
+    for c in text:
+        if c.isupper() and prev.islower():
+            spaced.append(" ")
+        spaced.append(c)
+        prev = c
+    toks = "".join(spaced).split()
+    out: list[str] = []
+    for tok in toks:
+        if out and tok[0].islower() and len(out[-1]) == 1 and out[-1].isupper():
+            out[-1] += tok  # "H" + "ùng" → "Hùng"  (from "BáH ùng")
+        elif len(tok) == 1 and tok.islower():
+            # a letter cut from its word by a moved space ("Ca oLợi" = "Cao Lợi") or a stray key ("cBảy")
+            if out and _valid_syllable(_fold_chars(out[-1] + tok)):
+                out[-1] += tok
+            continue
+        else:
+            out.append(tok)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class NameParts:
+    """A parsed personal name. ``*_canon`` keep diacritics (tone as a digit); the rest are folded ASCII."""
+
+    tokens: tuple[str, ...]  # folded, y/i-normalised
+    tokens_canon: tuple[str, ...]
+    surname: str
+    surname_group: str
+    middle: str  # folded middle names joined by a space, '' if none
+    given: str
+    surname_canon: str
+    middle_canon: str
+    given_canon: str
+    spaceless: str  # folded, all tokens run together: survives lost or moved spaces
+    marked: bool  # typed with diacritics (so canon forms are meaningful)
+    alias_like: bool  # two words, the first a birth-order word: may be an alias ("Hai Quang")
+
+    @property
+    def folded(self) -> str:
+        return " ".join(self.tokens)
+
+    @property
+    def empty(self) -> bool:
+        return not self.tokens
+
+
+_EMPTY = NameParts((), (), "", "", "", "", "", "", "", "", False, False)
+
+
+@lru_cache(maxsize=300_000)
+def parse_name(text: str) -> NameParts:
+    """Parse a full name as written anywhere (registry, public form, alias column)."""
+    if not text or not text.strip():
+        return _EMPTY
+    raw = nfc(text)
+    raw = re.sub(r"[^\w\s]", " ", raw)  # hyphens, dots, apostrophes (H'Hen → H Hen is acceptable)
+    raw = re.sub(r"\d+(?![^\W\d_])", " ", raw)  # stray numbers, but keep VNI keystroke digits inside words
+    toks = [repair_keystrokes(t) for t in _repair_spacing(raw)]
+    if toks:
+        toks = _split_run_together(toks[0]) + toks[1:]
+    folded: list[str] = []
+    canon: list[str] = []
+    for t in toks:
+        f = _fold_chars(t)
+        f = "".join(ch for ch in f if ch.isalnum())
+        if not f:
+            continue
+        c = canon_word(t)
+        c = "".join(ch for ch in c if ch.isalnum())
+        f2 = _yi(f)
+        if f2 != f:  # keep canon consistent with the y→i rule: sỹ → sĩ
+            base, tone = (c[:-1], c[-1]) if c[-1:].isdigit() else (c, "")
+            c = base[:-1] + "i" + tone if base.endswith("y") else c
+        folded.append(f2)
+        canon.append(c)
+    if not folded:
+        return _EMPTY
+    marked = has_marks("".join(toks))
+    if len(folded) == 1:
+        # one word: a given name (or an alias-less nickname); no surname
+        return NameParts(
+            tuple(folded), tuple(canon), "", "", "", folded[0], "", "", canon[0], folded[0], marked, False
+        )
+    sur, giv = folded[0], folded[-1]
+    return NameParts(
+        tokens=tuple(folded),
+        tokens_canon=tuple(canon),
+        surname=sur,
+        surname_group=surname_group(sur),
+        middle=" ".join(folded[1:-1]),
+        given=giv,
+        surname_canon=canon[0],
+        middle_canon=" ".join(canon[1:-1]),
+        given_canon=canon[-1],
+        spaceless="".join(folded),
+        marked=marked,
+        alias_like=len(folded) == 2 and sur in BIRTH_ORDER,
+    )

@@ -1,0 +1,94 @@
+"""The registry record as written (``Record``) and its prepared, comparable form (``Features``).
+
+``Record`` carries the official-form fields as plain strings, exactly as a list or a public query gives them;
+every field may be empty. ``prepare(record)`` parses each field once (names, partial dates, units, ranks, places)
+into ``Features``, which is what blocking keys and the scorer work on. Parsing is cached per distinct field value,
+because registries repeat values heavily (names, home places, units).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from .dates import PartialDate, parse_date
+from .names import NameParts, parse_name
+from .normalize import fold
+from .places import HomePlace, coarse_place, resolve_home
+from .ranks import parse_rank
+from .units import Unit, parse_unit
+
+__all__ = ["RECORD_FIELDS", "Features", "Record", "parse_sex", "prepare"]
+
+
+@dataclass(slots=True)
+class Record:
+    """One martyr record (or one query) as text. ``id`` is the registry id (``Mã``) or the query id."""
+
+    id: str
+    full_name: str = ""
+    alias: str = ""
+    sex: str = ""
+    birth: str = ""
+    home_place: str = ""
+    enlistment: str = ""
+    unit: str = ""
+    rank: str = ""
+    position: str = ""
+    death_date: str = ""
+    death_place: str = ""
+    burial_place: str = ""
+
+
+RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Record))
+
+MALE, FEMALE = 1, 2
+
+
+def parse_sex(text: str) -> int:
+    """0 unknown, 1 nam (male), 2 nữ (female)."""
+    s = fold(text)
+    if s in {"nam", "m", "male", "trai"}:
+        return MALE
+    if s in {"nu", "f", "female", "gai"}:
+        return FEMALE
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """A record parsed for comparison. Empty parts are falsy/empty, never None."""
+
+    id: str
+    name: NameParts
+    alias: NameParts
+    sex: int
+    birth: PartialDate
+    home: HomePlace
+    home_text: str
+    enlistment: PartialDate
+    unit: Unit
+    rank: int
+    position: str
+    death: PartialDate
+    death_place: frozenset[str]
+    burial_place: frozenset[str]
+
+
+def prepare(record: Record) -> Features:
+    """Parse every field of a record. Never raises on malformed text: what cannot be read is treated as missing."""
+    return Features(
+        id=record.id,
+        name=parse_name(record.full_name),
+        alias=parse_name(record.alias),
+        sex=parse_sex(record.sex),
+        birth=parse_date(record.birth),
+        home=resolve_home(record.home_place),
+        home_text=record.home_place.strip(),
+        enlistment=parse_date(record.enlistment),
+        unit=parse_unit(record.unit),
+        rank=parse_rank(record.rank),
+        position=fold(record.position),
+        death=parse_date(record.death_date),
+        death_place=coarse_place(record.death_place),
+        burial_place=coarse_place(record.burial_place),
+    )

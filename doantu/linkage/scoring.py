@@ -1,0 +1,919 @@
+"""Explainable, frequency-aware pair scoring (Fellegi–Sunter log-likelihood weights).
+
+For every field a pair of records (or a query and a record) lands on one *agreement level* — exact, equal without
+diacritics, one typo apart, alias, missing, conflict… — and each level carries a weight ``log2(m / u)`` in bits:
+``m`` is how often true matches show that level, ``u`` how often two unrelated people do. ``u`` comes from value
+frequencies wherever the value matters (a shared rare given name weighs ~15 bits, a shared "Nguyễn" ~1.4 bits),
+and from simple structure elsewhere (a commune is ~1/150 of a province). ``m`` values are set by judgement of how
+lists and the public make mistakes (see ``Weights``); none were fitted to the truth files.
+
+The total score is the sum of field weights minus ``log2(N)`` (N = records in the registry): the prior odds that
+one given record is the person sought. So ``score > 0`` reads "more likely this person than not", and scores stay
+comparable between a 20,000-row and a 1,000,000-row registry.
+
+Everything is vectorised over arrays of pairs (numpy + rapidfuzz ``cpdist``), so scoring 300 candidates for one
+query and 10 million pairs for deduplication run through the same code. ``explain`` turns one pair's levels into
+``Evidence(field, level, weight, text_vi)`` items, e.g. ``("birth", "near1", 1.2, "Năm sinh lệch 1 năm")``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .frequency import FrequencyModel
+from .places import province_2025_name
+from .ranks import RANK_NAMES
+from .table import FeatureTable, Lexicon
+
+__all__ = ["Comparison", "Evidence", "Scorer", "Weights"]
+
+FIELDS = (
+    "surname",
+    "middle",
+    "given",
+    "name",  # whole-name routes (spaceless, alias) when they beat the parts
+    "birth",
+    "home",
+    "unit",
+    "death_date",
+    "death_place",
+    "burial",
+    "enlistment",
+    "rank",
+    "position",
+    "sex",
+    "context",  # correction for fields that agree together among comrades (not independent evidence)
+)
+
+# Level codes per field (0 is always "missing": nothing to compare, weight 0).
+MISSING = 0
+SUR = {1: "equal", 2: "group", 3: "fuzzy", 4: "conflict", 5: "accent"}
+GIV = {1: "exact", 2: "folded", 3: "accent", 4: "fuzzy", 5: "fuzzy2", 6: "conflict"}
+MID = {1: "equal", 2: "partial", 3: "fuzzy", 4: "conflict"}
+NAME = {1: "spaceless", 2: "spaceless_fuzzy", 3: "alias", 4: "alias_fuzzy"}
+BIRTH = {1: "day", 2: "year", 3: "near1", 4: "near2", 5: "near3", 6: "conflict"}
+HOME = {
+    10: "province2025_finer_diff",
+    1: "ward",
+    2: "ward2025",
+    3: "ward2025_only",
+    4: "district",
+    5: "district_ward_diff",
+    6: "province",
+    7: "province_district_diff",
+    8: "province2025",
+    9: "conflict",
+}
+UNIT = {1: "kb", 2: "company", 3: "battalion", 4: "regiment", 5: "division", 6: "regiment_lower_diff", 7: "kb_diff",
+        8: "division_lower_diff", 9: "conflict"}
+DEATH = {1: "day", 2: "day_near", 3: "month", 4: "month_near", 5: "year", 6: "year_inexact", 7: "year_near",
+         8: "conflict"}
+PLACE = {1: "equal", 2: "via_burial", 3: "conflict"}
+ENLIST = {1: "month", 2: "year", 3: "near", 4: "conflict"}
+RANK = {1: "equal", 2: "adjacent", 3: "conflict"}
+POS = {1: "equal", 2: "conflict"}
+SEX = {1: "equal", 2: "conflict"}
+CONTEXT = {1: "same_unit_same_death", 2: "same_unit_same_region", 3: "same_unit_death_region"}
+LEVEL_NAMES: dict[str, dict[int, str]] = {
+    "surname": SUR, "middle": MID, "given": GIV, "name": NAME, "birth": BIRTH, "home": HOME, "unit": UNIT,
+    "death_date": DEATH, "death_place": PLACE, "burial": PLACE, "enlistment": ENLIST, "rank": RANK,
+    "position": POS, "sex": SEX, "context": CONTEXT,
+}
+
+
+@dataclass(frozen=True)
+class Weights:
+    """m-probabilities (how often a true match shows the level) and fixed weights, in one place.
+
+    Set by judgement of the noise sources (public typing, second sources copying partially), not fitted.
+    """
+
+    # names
+    m_sur_equal: float = 0.93
+    m_sur_fuzzy: float = 0.03
+    m_sur_conflict: float = 0.01
+    m_giv_exact: float = 0.90
+    m_giv_folded: float = 0.93
+    m_giv_accent: float = 0.02
+    m_giv_fuzzy: float = 0.05
+    m_giv_conflict: float = 0.005
+    w_giv_fuzzy2: float = -1.5
+    m_mid_equal: float = 0.90
+    w_mid_partial: float = 0.5
+    m_mid_fuzzy: float = 0.05
+    m_mid_conflict: float = 0.06
+    m_alias: float = 0.9
+    alias_max: float = 20.0
+    # dates
+    m_birth_year: float = 0.75
+    m_birth_near: tuple[float, float, float] = (0.15, 0.05, 0.03)
+    m_birth_conflict: float = 0.02
+    m_death_day: float = 0.80
+    m_death_day_near: float = 0.08
+    m_death_month: float = 0.85
+    m_death_month_near: float = 0.06
+    m_death_year: float = 0.85
+    m_death_year_inexact: float = 0.03
+    m_death_year_near: float = 0.05
+    m_death_conflict: float = 0.03
+    # home place: m by level, and how many units of the level a province holds on average
+    m_home: float = 0.85
+    m_home_finer_diff: float = 0.06
+    m_home_2025: float = 0.5
+    m_home_conflict: float = 0.04
+    wards_per_province: float = 150.0
+    wards2025_per_province: float = 40.0
+    districts_per_province: float = 10.0
+    # unit (finest level agreeing, none conflicting)
+    w_unit: dict[str, float] = field(
+        default_factory=lambda: {
+            "kb": 10.5, "company": 12.5, "battalion": 9.5, "regiment": 7.5, "division": 4.0,
+            "regiment_lower_diff": 2.5, "division_lower_diff": 0.0, "kb_diff": -3.0, "conflict": -4.5,
+        }
+    )
+    # coarse and weak fields
+    w_death_place: tuple[float, float, float] = (2.5, 1.0, -2.0)  # equal, via burial, conflict
+    w_burial: tuple[float, float] = (2.0, -1.5)
+    w_enlist: tuple[float, float, float, float] = (4.0, 2.0, 0.0, -2.0)
+    w_rank_max: float = 3.0
+    w_rank_conflict: float = -2.0
+    w_pos_max: float = 2.5
+    w_pos_conflict: float = -0.7
+    w_sex_conflict: float = -5.0
+    # Fellegi–Sunter treats fields as independent; comrades are not: one battle kills many men of one unit on
+    # one day, and units were raised by region. When unit and death date (or home region) agree together, part
+    # of their weight is counted twice — take it back.
+    w_comrades_death: float = -6.0
+    w_comrades_region: float = -2.0
+    # ... and among comrades, home place, birth year, enlistment, places of death and burial and rank agree far
+    # more often than between strangers: only this share of their positive weight is kept.
+    comrades_keep: float = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One explained piece of evidence: field, level name, weight in bits, short Vietnamese reason."""
+
+    field: str
+    level: str
+    weight: float
+    text_vi: str
+
+
+@dataclass
+class Comparison:
+    """Scores of aligned pairs ``(qt[qi[k]], rt[ri[k]])``: total and, per field, level code and weight."""
+
+    qi: np.ndarray
+    ri: np.ndarray
+    total: np.ndarray
+    levels: dict[str, np.ndarray]
+    weights: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.total)
+
+    def name_agrees(self) -> np.ndarray:
+        """Pairs whose names agree well enough to be proposed as the same person without a human look:
+        given name equal (with or without diacritics) or one typo apart, surname not different — or the whole
+        name / an alias agreeing. Other fields agreeing cannot make up for a different name: comrades from one
+        village share everything else."""
+        g = self.levels["given"]
+        s = self.levels["surname"]
+        whole = self.levels["name"] > 0
+        return whole | (np.isin(g, (1, 2, 4)) & ~np.isin(s, (4, 5)))
+
+
+def _log2(x: np.ndarray | float) -> np.ndarray:
+    return np.log2(np.maximum(x, 1e-12))
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise: do slot rows a[k] and b[k] (−1 = empty slot) share a code?"""
+    out = np.zeros(len(a), dtype=bool)
+    for i in range(a.shape[1]):
+        ai = a[:, i]
+        valid = ai >= 0
+        if not valid.any():
+            continue
+        for j in range(b.shape[1]):
+            out |= valid & (ai == b[:, j])
+    return out
+
+
+def _osa(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """OSA edit distance (typo = insert, delete, substitute or swap two neighbours) of aligned string arrays."""
+    if len(a) == 0:
+        return np.zeros(0, dtype=np.int32)
+    return process.cpdist(list(a), list(b), scorer=OSA.distance, dtype=np.int32, workers=1)
+
+
+def _fuzzy(
+    voc, a: np.ndarray, b: np.ndarray, freq: FrequencyModel | None, kind: str, partial: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Edit distance, shorter length, neighbour count of a's value, and (optionally) word-subset flag.
+
+    Computed once per distinct (a, b) value pair — pairs repeat a lot — and spread back to all pairs.
+    """
+    key = (a.astype(np.int64) << 32) | b.astype(np.int64)
+    uk, inv = np.unique(key, return_inverse=True)
+    strings = voc.array()
+    sa = strings[uk >> 32]
+    sb = strings[uk & 0xFFFFFFFF]
+    d = _osa(sa, sb)
+    lens = np.minimum(np.fromiter(map(len, sa), np.int32, len(sa)), np.fromiter(map(len, sb), np.int32, len(sb)))
+    if freq is not None:
+        nb = np.fromiter((freq.neighbour_count(kind, x) for x in sa), np.float64, len(sa))
+    else:
+        nb = np.zeros(len(sa))
+    part = np.zeros(len(sa), dtype=bool)
+    if partial:
+        for i, (x, y) in enumerate(zip(sa, sb, strict=True)):
+            wx, wy = set(x.split()), set(y.split())
+            part[i] = wx <= wy or wy <= wx
+    return d[inv], lens[inv], nb[inv], part[inv]
+
+
+class _Counts:
+    """Frequency counts aligned with lexicon vocab ids, refreshed when the model or the vocab changes."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str], tuple[int, int, np.ndarray]] = {}
+
+    def get(self, freq: FrequencyModel, lex: Lexicon, vocab: str, kind: str) -> np.ndarray:
+        voc = lex.v[vocab]
+        key = (vocab, kind)
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] == freq.version and hit[1] == len(voc) and hit[2] is not None:
+            return hit[2]
+        counts = freq.counts[kind]
+        arr = np.fromiter((counts.get(s, 0) for s in voc.strings), dtype=np.float64, count=len(voc))
+        arr = np.append(arr, 0.0)  # id -1
+        self._cache[key] = (freq.version, len(voc), arr)
+        return arr
+
+
+class Scorer:
+    """Vectorised comparator. One instance per engine (it caches frequency arrays)."""
+
+    def __init__(self, weights: Weights | None = None) -> None:
+        self.w = weights or Weights()
+        self._counts = _Counts()
+        self._year_cache: dict[tuple[str, int], np.ndarray] = {}
+
+    # ------------------------------------------------------------------------------------------------------------
+
+    def compare(
+        self,
+        qt: FeatureTable,
+        qi: np.ndarray,
+        rt: FeatureTable,
+        ri: np.ndarray,
+        freq: FrequencyModel,
+    ) -> Comparison:
+        """Score pairs (qt row qi[k], rt row ri[k]). Both tables must share one lexicon."""
+        assert qt.lex is rt.lex, "tables must share a lexicon"
+        qi = np.asarray(qi, dtype=np.int64)
+        ri = np.asarray(ri, dtype=np.int64)
+        lv: dict[str, np.ndarray] = {}
+        wt: dict[str, np.ndarray] = {}
+        n_total = max(freq.total, 1)
+        self._names(qt, qi, rt, ri, freq, lv, wt)
+        self._dates(qt, qi, rt, ri, freq, lv, wt)
+        self._home(qt, qi, rt, ri, freq, lv, wt)
+        self._unit(qt, qi, rt, ri, lv, wt)
+        self._weak(qt, qi, rt, ri, freq, lv, wt)
+        self._context(lv, wt)
+        total = np.zeros(len(qi), dtype=np.float64)
+        for f in FIELDS:
+            total += wt[f]
+        total -= math.log2(n_total)
+        return Comparison(qi, ri, total, lv, wt)
+
+    # -- names ---------------------------------------------------------------------------------------------------
+
+    def _names(self, qt, qi, rt, ri, freq, lv, wt) -> None:
+        W = self.w
+        lex = qt.lex
+        P = len(qi)
+        N = max(freq.total, 1)
+        na = qt["name"][qi]
+        nb = rt["name"][ri]
+        has = (na >= 0) & (nb >= 0)
+        names = lex.names
+
+        def col(c: str, idx: np.ndarray) -> np.ndarray:
+            arr = names[c]
+            return np.where(idx >= 0, arr[np.maximum(idx, 0)], -1)
+
+        sA, sB = col("sur", na), col("sur", nb)
+        scA, scB = col("surc", na), col("surc", nb)
+        gA, gB = col("surg", na), col("surg", nb)
+        mA, mB = col("mid", na), col("mid", nb)
+        vA, vB = col("giv", na), col("giv", nb)
+        cA, cB = col("givc", na), col("givc", nb)
+        pA, pB = col("sp", na), col("sp", nb)
+        mkA, mkB = col("marked", na) > 0, col("marked", nb) > 0
+
+        cnt_surg = self._counts.get(freq, lex, "surg", "surname")
+        cnt_giv = self._counts.get(freq, lex, "giv", "given")
+        cnt_givc = self._counts.get(freq, lex, "givc", "given_canon")
+        cnt_mid = self._counts.get(freq, lex, "mid", "middle")
+        tot_canon = max(freq.kind_total("given_canon"), 1)
+
+        # --- surname
+        s_lv = np.zeros(P, np.int8)
+        s_w = np.zeros(P, np.float64)
+        s_ok = has & (gA >= 0) & (gB >= 0)
+        u_s = (cnt_surg[gB] + 0.5) / (N + 1)
+        w_s_eq = _log2(W.m_sur_equal / u_s)
+        eq = s_ok & (sA == sB)
+        s_acc = eq & mkA & mkB & (scA != scB)  # Đoàn ≠ Doãn: equal only without diacritics
+        eq &= ~s_acc
+        grp = s_ok & ~eq & ~s_acc & (gA == gB)
+        rest = np.flatnonzero(s_ok & ~eq & ~grp & ~s_acc)
+        s_lv[eq], s_w[eq] = 1, w_s_eq[eq]
+        s_lv[grp], s_w[grp] = 2, w_s_eq[grp] - 1.0
+        s_lv[s_acc], s_w[s_acc] = 5, _log2(W.m_sur_fuzzy / u_s[s_acc])
+        if len(rest):
+            d, lens, nbc, _ = _fuzzy(lex.v["sur"], sA[rest], sB[rest], freq, "surname")
+            fz = (d == 1) & (lens >= 3) | (d == 2) & (lens >= 6)
+            w_fz = np.clip(_log2(W.m_sur_fuzzy / np.maximum(nbc / N, 1e-3)), 0.0, np.maximum(w_s_eq[rest] - 1.0, 0.0))
+            s_lv[rest] = np.where(fz, 3, 4)
+            s_w[rest] = np.where(fz, w_fz, _log2(W.m_sur_conflict / np.maximum(1 - u_s[rest], 0.05)))
+
+        # --- given
+        g_lv = np.zeros(P, np.int8)
+        g_w = np.zeros(P, np.float64)
+        g_ok = has & (vA >= 0) & (vB >= 0)
+        u_g = (cnt_giv[vB] + 0.5) / (N + 1)
+        w_g_fold = _log2(W.m_giv_folded / u_g)
+        feq = g_ok & (vA == vB)
+        both_marked = mkA & mkB
+        exact = feq & both_marked & (cA == cB)
+        accent = feq & both_marked & (cA != cB)
+        folded = feq & ~both_marked
+        u_gc = (cnt_givc[cB] + 0.5) / (tot_canon + 1)
+        g_lv[exact], g_w[exact] = 1, _log2(W.m_giv_exact / u_gc[exact])
+        g_lv[folded], g_w[folded] = 2, w_g_fold[folded]
+        g_lv[accent], g_w[accent] = 3, _log2(W.m_giv_accent / u_g[accent])
+        rest = np.flatnonzero(g_ok & ~feq)
+        if len(rest):
+            d, lens, nbc, _ = _fuzzy(lex.v["giv"], vA[rest], vB[rest], freq, "given")
+            fz1 = (d == 1) & (lens >= 2)
+            fz2 = (d == 2) & (lens >= 6)
+            w_fz = np.clip(_log2(W.m_giv_fuzzy / np.maximum(nbc / N, 1.0 / N)), 0.0, np.maximum(w_g_fold[rest] - 2.0, 0.0))
+            g_lv[rest] = np.where(fz1, 4, np.where(fz2, 5, 6))
+            g_w[rest] = np.where(
+                fz1, w_fz, np.where(fz2, W.w_giv_fuzzy2, _log2(W.m_giv_conflict / np.maximum(1 - u_g[rest], 0.05)))
+            )
+
+        # --- middle
+        m_lv = np.zeros(P, np.int8)
+        m_w = np.zeros(P, np.float64)
+        m_ok = has & (mA >= 0) & (mB >= 0)
+        u_m = (cnt_mid[mB] + 0.5) / (N + 1)
+        w_m_eq = _log2(W.m_mid_equal / u_m)
+        eq = m_ok & (mA == mB)
+        m_lv[eq], m_w[eq] = 1, w_m_eq[eq]
+        rest = np.flatnonzero(m_ok & ~eq)
+        if len(rest):
+            d, lens, nbc, part = _fuzzy(lex.v["mid"], mA[rest], mB[rest], freq, "middle", partial=True)
+            fz = ((d == 1) & (lens >= 2)) | ((d == 2) & (lens >= 6))
+            w_fz = np.clip(_log2(W.m_mid_fuzzy / np.maximum(nbc / N, 5e-3)), 0.0, np.maximum(w_m_eq[rest] - 1.0, 0.0))
+            m_lv[rest] = np.where(part, 2, np.where(fz, 3, 4))
+            m_w[rest] = np.where(
+                part, W.w_mid_partial, np.where(fz, w_fz, _log2(W.m_mid_conflict / np.maximum(1 - u_m[rest], 0.05)))
+            )
+
+        # --- whole-name routes: spaceless (lost/moved spaces) and alias
+        token_w = s_w + m_w + g_w
+        n_lv = np.zeros(P, np.int8)
+        n_w = np.zeros(P, np.float64)
+        full_b = np.where(gB >= 0, w_s_eq, 0.0) + np.where(mB >= 0, w_m_eq, 0.0) + w_g_fold
+        sp_eq = has & (pA == pB) & (pA >= 0)
+        better = sp_eq & (full_b > token_w)
+        n_lv[better], n_w[better] = 1, full_b[better]
+        # spaceless one typo apart, only where the parts disagree (tokens broken *and* a typo)
+        cand = np.flatnonzero(has & ~sp_eq & ((g_lv >= 4) | (s_lv == 4) | (g_lv == 0)))
+        if len(cand):
+            d, lens, _, _ = _fuzzy(lex.v["sp"], pA[cand], pB[cand], None, "")
+            ok = (d == 1) & (lens >= 7)
+            if ok.any():
+                k = cand[ok]
+                _, _, nbc, _ = _fuzzy(lex.v["giv"], vB[k], vB[k], freq, "given")
+                w_fz = np.clip(_log2(W.m_giv_fuzzy / np.maximum(nbc / N, 1.0 / N)), 0.0, np.maximum(w_g_fold[k] - 2.0, 0.0))
+                val = np.where(gB[k] >= 0, w_s_eq[k], 0.0) + np.where(mB[k] >= 0, w_m_eq[k], 0.0) + w_fz
+                upd = val > np.maximum(token_w[k], n_w[k])
+                n_lv[k[upd]], n_w[k[upd]] = 2, val[upd]
+        self._alias_route(qt, qi, rt, ri, freq, pA, pB, token_w, n_lv, n_w)
+
+        use_name = n_lv > 0
+        # when a whole-name route wins, it replaces the parts (their levels are kept for the explanation)
+        lv["surname"], wt["surname"] = s_lv, np.where(use_name, 0.0, s_w)
+        lv["middle"], wt["middle"] = m_lv, np.where(use_name, 0.0, m_w)
+        lv["given"], wt["given"] = g_lv, np.where(use_name, 0.0, g_w)
+        lv["name"], wt["name"] = n_lv, np.where(use_name, n_w, 0.0)
+
+    def _alias_route(self, qt, qi, rt, ri, freq, pA, pB, token_w, n_lv, n_w) -> None:
+        W = self.w
+        lex = qt.lex
+        N = max(freq.total, 1)
+        aa = qt["alias"][qi]
+        ab = rt["alias"][ri]
+        if (ab < 0).all() and (aa < 0).all():
+            return
+        spcol = lex.names["sp"]
+        alA = np.where(aa >= 0, spcol[np.maximum(aa, 0)], -1)
+        alB = np.where(ab >= 0, spcol[np.maximum(ab, 0)], -1)
+        voc = lex.v["sp"].array()
+        # which alias string agrees: name~alias, alias~name, alias~alias
+        eq1 = (pA >= 0) & (pA == alB)
+        eq2 = (alA >= 0) & (alA == pB)
+        eq3 = (alA >= 0) & (alA == alB)
+        hit = np.flatnonzero(eq1 | eq2 | eq3)
+        for k in hit:
+            val = voc[alB[k]] if (eq1[k] or eq3[k]) else voc[alA[k]]
+            u = (freq.count("alias", val) + 0.5) / (N + 1)
+            w = min(math.log2(W.m_alias / u), W.alias_max)
+            if w > max(token_w[k], n_w[k]):
+                n_lv[k], n_w[k] = 3, w
+        # a typo in an alias typed as the name ("Haia Quang"): only for alias-shaped names
+        nmA = qt["name"][qi]
+        likeA = np.zeros(len(qi), dtype=bool)
+        ok = nmA >= 0
+        likeA[ok] = lex.names["alias_like"][nmA[ok]] > 0
+        cand = np.flatnonzero((alB >= 0) & ~(eq1 | eq2 | eq3) & (pA >= 0))
+        if len(cand):
+            a, b = voc[pA[cand]], voc[alB[cand]]
+            d = _osa(a, b)
+            lens = np.minimum(np.fromiter(map(len, a), int, len(a)), np.fromiter(map(len, b), int, len(b)))
+            for j in np.flatnonzero((d == 1) & (lens >= 6)):
+                k = cand[j]
+                u = (freq.count("alias", b[j]) + 0.5) / (N + 1)
+                w = max(min(math.log2(W.m_alias / u), W.alias_max) - 4.0, 0.0)
+                if not likeA[k]:
+                    w = max(w - 3.0, 0.0)
+                if w > max(token_w[k], n_w[k]):
+                    n_lv[k], n_w[k] = 4, w
+
+    # -- dates ---------------------------------------------------------------------------------------------------
+
+    def _year_share(self, freq: FrequencyModel, kind: str, years: np.ndarray) -> np.ndarray:
+        key = (kind, freq.version)
+        arr = self._year_cache.get(key)
+        if arr is None:
+            arr = np.zeros(2200, dtype=np.float64)
+            c = freq.counts[kind]
+            tot = max(sum(c.values()), 1)
+            for y, n in c.items():
+                if y.isdigit() and int(y) < 2200:
+                    arr[int(y)] = n
+            arr = (arr + 0.5) / (tot + 1)
+            self._year_cache = {k: v for k, v in self._year_cache.items() if k[0] != kind}
+            self._year_cache[key] = arr
+        return arr[np.clip(years, 0, 2199)]
+
+    def _dates(self, qt, qi, rt, ri, freq, lv, wt) -> None:
+        W = self.w
+        # birth: years mostly; approximate years are common, so 1–3 years off are graded, not conflicts
+        yA, yB = qt["by"][qi].astype(np.int32), rt["by"][ri].astype(np.int32)
+        mA, mB = qt["bm"][qi].astype(np.int32), rt["bm"][ri].astype(np.int32)
+        dA, dB = qt["bd"][qi].astype(np.int32), rt["bd"][ri].astype(np.int32)
+        ok = (yA > 0) & (yB > 0)
+        u = self._year_share(freq, "birth_year", yB)
+        dy = np.abs(yA - yB)
+        b_lv = np.zeros(len(qi), np.int8)
+        b_w = np.zeros(len(qi), np.float64)
+        day = ok & (dy == 0) & (dA > 0) & (dB > 0) & (mA == mB) & (dA == dB)
+        conds = [
+            (day, 1, _log2(W.m_birth_year / (u / 365))),
+            (ok & (dy == 0) & ~day, 2, _log2(W.m_birth_year / u)),
+            (ok & (dy == 1), 3, _log2(W.m_birth_near[0] / (2 * u))),
+            (ok & (dy == 2), 4, _log2(W.m_birth_near[1] / (2 * u))),
+            (ok & (dy == 3), 5, _log2(W.m_birth_near[2] / (2 * u))),
+            (ok & (dy > 3), 6, np.full(len(qi), math.log2(W.m_birth_conflict / 0.85))),
+        ]
+        for c, code, w in conds:
+            b_lv[c], b_w[c] = code, w[c]
+        lv["birth"], wt["birth"] = b_lv, b_w
+
+        # death: compared at the finest precision both give
+        yA, yB = qt["dy"][qi].astype(np.int32), rt["dy"][ri].astype(np.int32)
+        mA, mB = qt["dm"][qi].astype(np.int32), rt["dm"][ri].astype(np.int32)
+        dA, dB = qt["dd"][qi].astype(np.int32), rt["dd"][ri].astype(np.int32)
+        ok = (yA > 0) & (yB > 0)
+        u = self._year_share(freq, "death_year", yB)
+        precA = np.where(yA > 0, np.where(mA > 0, np.where(dA > 0, 3, 2), 1), 0)
+        precB = np.where(yB > 0, np.where(mB > 0, np.where(dB > 0, 3, 2), 1), 0)
+        cp = np.minimum(precA, precB)
+        dy = np.abs(yA - yB)
+        mdiff = np.abs((yA * 12 + mA) - (yB * 12 + mB))
+        ddiff = np.abs(_ordinal(yA, mA, dA) - _ordinal(yB, mB, dB))
+        d_lv = np.zeros(len(qi), np.int8)
+        d_w = np.zeros(len(qi), np.float64)
+        day_eq = ok & (cp == 3) & (ddiff == 0)
+        day_near = ok & (cp == 3) & ~day_eq & ((ddiff <= 3) | ((dA == dB) & (mdiff == 1)))
+        month_eq = ok & (cp == 2) & (mdiff == 0)
+        month_near = ok & (cp >= 2) & ~day_eq & ~day_near & (mdiff == 1)
+        year_eq = ok & (cp == 1) & (dy == 0)
+        year_inexact = ok & (cp >= 2) & (dy == 0) & ~day_eq & ~day_near & ~month_eq & ~month_near
+        year_near = ok & (dy == 1) & ~day_near & ~month_near
+        conflict = ok & ~(day_eq | day_near | month_eq | month_near | year_eq | year_inexact | year_near)
+        conds = [
+            (day_eq, 1, _log2(W.m_death_day / (u / 365))),
+            (day_near, 2, _log2(W.m_death_day_near / (u * 8 / 365))),
+            (month_eq, 3, _log2(W.m_death_month / (u / 12))),
+            (month_near, 4, _log2(W.m_death_month_near / (u * 2 / 12))),
+            (year_eq, 5, _log2(W.m_death_year / u)),
+            (year_inexact, 6, _log2(W.m_death_year_inexact / u)),
+            (year_near, 7, _log2(W.m_death_year_near / (2 * u))),
+            (conflict, 8, np.full(len(qi), math.log2(W.m_death_conflict / 0.9))),
+        ]
+        for c, code, w in conds:
+            d_lv[c], d_w[c] = code, w[c]
+        lv["death_date"], wt["death_date"] = d_lv, d_w
+
+        # enlistment (weak: whole cohorts enlisted together)
+        yA, yB = qt["ey"][qi].astype(np.int32), rt["ey"][ri].astype(np.int32)
+        mA, mB = qt["em"][qi].astype(np.int32), rt["em"][ri].astype(np.int32)
+        ok = (yA > 0) & (yB > 0)
+        e_lv = np.zeros(len(qi), np.int8)
+        month = ok & (yA == yB) & (mA > 0) & (mA == mB)
+        year = ok & (yA == yB) & ~month
+        near = ok & (np.abs(yA - yB) == 1)
+        conf = ok & (np.abs(yA - yB) > 1)
+        e_lv[month], e_lv[year], e_lv[near], e_lv[conf] = 1, 2, 3, 4
+        table = np.array([0.0, *W.w_enlist])
+        lv["enlistment"], wt["enlistment"] = e_lv, table[e_lv]
+
+    # -- home place ----------------------------------------------------------------------------------------------
+
+    def _home(self, qt, qi, rt, ri, freq, lv, wt) -> None:
+        W = self.w
+        lex = qt.lex
+        P = len(qi)
+        ha, hb = qt["home"][qi], rt["home"][ri]
+        h_lv = np.zeros(P, np.int8)
+        h_w = np.zeros(P, np.float64)
+        ok = np.flatnonzero((ha >= 0) & (hb >= 0))
+        lv["home"], wt["home"] = h_lv, h_w
+        if not len(ok):
+            return
+        pl = lex.places
+        a, b = ha[ok], hb[ok]
+        sets = {}
+        for k in ("p24", "p25", "d24", "w24", "w25"):
+            A, B = pl[k][a], pl[k][b]
+            comparable = (A[:, 0] >= 0) & (B[:, 0] >= 0)
+            sets[k] = (comparable, comparable & _overlap(A, B))
+        # u of a province agreement: share of records from the record's (B's) provinces
+        cnt = self._counts.get(freq, lex, "p24", "province")
+        N = max(freq.total, 1)
+        B24 = pl["p24"][b]
+        u_p = np.clip((np.where(B24 >= 0, cnt[B24], 0.0).sum(axis=1) + 0.5) / (N + 1), 1e-4, 1.0)
+        u_p25 = np.minimum(u_p * 1.8, 1.0)
+        w24c, w24o = sets["w24"]
+        w25c, w25o = sets["w25"]
+        d24c, d24o = sets["d24"]
+        p24c, p24o = sets["p24"]
+        p25c, p25o = sets["p25"]
+        lvl = np.zeros(len(ok), np.int8)
+        wgt = np.zeros(len(ok), np.float64)
+
+        def put(mask, code, w):
+            nonlocal lvl, wgt
+            m = mask & (lvl == 0)
+            lvl[m] = code
+            wgt[m] = w[m] if isinstance(w, np.ndarray) else w
+
+        put(w24o, 1, _log2(W.m_home / (u_p / W.wards_per_province)))
+        put(~w24c & w25o, 2, _log2(W.m_home / (u_p25 / W.wards2025_per_province)))
+        put(w24c & w25o, 3, _log2(W.m_home_finer_diff / (u_p25 / W.wards2025_per_province)))
+        put(d24o & ~w24c, 4, _log2(W.m_home / (u_p / W.districts_per_province)))
+        put(d24o & w24c, 5, _log2(W.m_home_finer_diff / (u_p / W.districts_per_province)))
+        finer_diff = (w24c & ~w24o) | (w25c & ~w25o) | (d24c & ~d24o)
+        put(p24o & ~finer_diff, 6, _log2(0.9 / u_p))
+        put(p24o, 7, _log2(W.m_home_finer_diff / u_p))
+        put(p25o & ~finer_diff, 8, _log2(W.m_home_2025 / u_p25))
+        put(p25o, 10, _log2(W.m_home_finer_diff * W.m_home_2025 / u_p25))
+        put((p24c | p25c), 9, np.full(len(ok), math.log2(W.m_home_conflict / 0.9)))
+        h_lv[ok], h_w[ok] = lvl, wgt
+
+    # -- unit ----------------------------------------------------------------------------------------------------
+
+    def _unit(self, qt, qi, rt, ri, lv, wt) -> None:
+        lex = qt.lex
+        P = len(qi)
+        ua, ub = qt["unit"][qi], rt["unit"][ri]
+        u_lv = np.zeros(P, np.int8)
+        u_w = np.zeros(P, np.float64)
+        lv["unit"], wt["unit"] = u_lv, u_w
+        ok = np.flatnonzero((ua >= 0) & (ub >= 0))
+        if not len(ok):
+            return
+        U = lex.units
+        a, b = ua[ok], ub[ok]
+        eq, ne = {}, {}
+        for k in ("c", "d", "e", "f", "kb"):
+            A, B = U[k][a], U[k][b]
+            both = (A > 0) & (B > 0)
+            eq[k], ne[k] = both & (A == B), both & (A != B)
+        lvl = np.zeros(len(ok), np.int8)
+        hi_conf = ne["e"] | ne["f"]
+        lo_conf = ne["c"] | ne["d"]
+        lvl[eq["kb"]] = 1
+        lvl[ne["kb"] & (lvl == 0) & ~(eq["e"] | eq["f"])] = 7
+        clean = (lvl == 0) & ~hi_conf & ~lo_conf
+        lvl[clean & eq["c"] & (eq["d"] | eq["e"])] = 2
+        lvl[clean & (lvl == 0) & eq["d"] & eq["e"]] = 3
+        lvl[clean & (lvl == 0) & eq["e"]] = 4
+        lvl[clean & (lvl == 0) & eq["f"]] = 5
+        lvl[(lvl == 0) & ~hi_conf & lo_conf & eq["e"]] = 6
+        lvl[(lvl == 0) & ~ne["e"] & lo_conf & eq["f"]] = 8
+        lvl[(lvl == 0) & (hi_conf | lo_conf)] = 9
+        table = np.zeros(10)
+        for code, name in UNIT.items():
+            table[code] = self.w.w_unit[name]
+        u_lv[ok], u_w[ok] = lvl, table[lvl]
+
+    # -- weak and coarse fields ----------------------------------------------------------------------------------
+
+    def _weak(self, qt, qi, rt, ri, freq, lv, wt) -> None:
+        W = self.w
+        lex = qt.lex
+        P = len(qi)
+        C = lex.coarse["s"]
+
+        def coarse(col_a: str, col_b: str):
+            a, b = qt[col_a][qi], rt[col_b][ri]
+            ok = (a >= 0) & (b >= 0)
+            o = np.zeros(P, bool)
+            idx = np.flatnonzero(ok)
+            if len(idx):
+                o[idx] = _overlap(C[a[idx]], C[b[idx]])
+            return ok, o
+
+        ok, eq = coarse("dplace", "dplace")
+        okb, eqb = coarse("dplace", "burial")
+        p_lv = np.zeros(P, np.int8)
+        p_lv[ok & eq] = 1
+        p_lv[(p_lv == 0) & okb & eqb] = 2
+        p_lv[(p_lv == 0) & ok & ~eq] = 3
+        lv["death_place"], wt["death_place"] = p_lv, np.array([0.0, *W.w_death_place])[p_lv]
+
+        ok, eq = coarse("burial", "burial")
+        bl = np.zeros(P, np.int8)
+        bl[ok & eq], bl[ok & ~eq] = 1, 3
+        lv["burial"], wt["burial"] = bl, np.array([0.0, W.w_burial[0], 0.0, W.w_burial[1]])[bl]
+
+        ra, rb = qt["rank"][qi].astype(np.int32), rt["rank"][ri].astype(np.int32)
+        ok = (ra > 0) & (rb > 0)
+        r_lv = np.zeros(P, np.int8)
+        r_lv[ok & (ra == rb)] = 1
+        r_lv[ok & (np.abs(ra - rb) == 1)] = 2
+        r_lv[ok & (np.abs(ra - rb) > 1)] = 3
+        N = max(freq.total, 1)
+        r_w = np.zeros(P)
+        eqi = np.flatnonzero(r_lv == 1)
+        if len(eqi):
+            u = np.array([(freq.count("rank", str(x)) + 0.5) / (N + 1) for x in rb[eqi]])
+            r_w[eqi] = np.clip(_log2(0.5 / u), 0.0, W.w_rank_max)
+        r_w[r_lv == 3] = W.w_rank_conflict
+        lv["rank"], wt["rank"] = r_lv, r_w
+
+        pa, pb = qt["pos"][qi], rt["pos"][ri]
+        ok = (pa >= 0) & (pb >= 0)
+        p_lv = np.zeros(P, np.int8)
+        p_lv[ok & (pa == pb)], p_lv[ok & (pa != pb)] = 1, 2
+        p_w = np.zeros(P)
+        eqi = np.flatnonzero(p_lv == 1)
+        if len(eqi):
+            voc = lex.v["pos"].array()
+            u = np.array([(freq.count("position", voc[x]) + 0.5) / (N + 1) for x in pb[eqi]])
+            p_w[eqi] = np.clip(_log2(0.5 / u), 0.0, W.w_pos_max)
+        p_w[p_lv == 2] = W.w_pos_conflict
+        lv["position"], wt["position"] = p_lv, p_w
+
+        sa, sb = qt["sex"][qi], rt["sex"][ri]
+        ok = (sa > 0) & (sb > 0)
+        s_lv = np.zeros(P, np.int8)
+        s_lv[ok & (sa == sb)], s_lv[ok & (sa != sb)] = 1, 2
+        lv["sex"], wt["sex"] = s_lv, np.where(s_lv == 2, W.w_sex_conflict, 0.0)
+
+    def _context(self, lv, wt) -> None:
+        unit_strong = np.isin(lv["unit"], (1, 2, 3, 4))
+        death_close = np.isin(lv["death_date"], (1, 2, 3))
+        home_agree = np.isin(lv["home"], (1, 2, 3, 4, 5, 6, 7, 8))
+        a = unit_strong & death_close
+        b = unit_strong & home_agree
+        c_lv = (a.astype(np.int8) + 2 * b.astype(np.int8)).astype(np.int8)
+        lv["context"] = c_lv
+        shared = sum(np.maximum(wt[f], 0.0) for f in ("home", "birth", "enlistment", "death_place", "burial", "rank"))
+        wt["context"] = (
+            np.where(a, self.w.w_comrades_death - (1.0 - self.w.comrades_keep) * shared, 0.0)
+            + np.where(b & ~a, self.w.w_comrades_region, 0.0)
+        )
+
+    # -- explanation ---------------------------------------------------------------------------------------------
+
+    def explain(
+        self, cmp: Comparison, k: int, qt: FeatureTable, rt: FeatureTable, freq: FrequencyModel
+    ) -> list[Evidence]:
+        """Evidence items for pair k, strongest first; fields with nothing to compare are left out."""
+        return explain_pair(cmp, k, qt, rt, freq)
+
+
+def _ordinal(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Days since 1970 (vectorised); only meaningful where y, m, d are all given."""
+    months = (np.maximum(y, 1800) - 1970) * 12 + np.maximum(m, 1) - 1
+    days = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    return days + np.maximum(d, 1) - 1
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Vietnamese explanations
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _name_obj(t: FeatureTable, row: int, col: str = "name"):
+    i = int(t[col][row])
+    return t.lex.name_objs[i] if i >= 0 else None
+
+
+def _title(canon_or_fold: str) -> str:
+    from .normalize import TONE_DIGIT
+
+    out = []
+    marks = {v: k for k, v in TONE_DIGIT.items()}
+    for w in canon_or_fold.split():
+        tone = marks.get(w[-1]) if w[-1:].isdigit() else None
+        base = w[:-1] if tone else w
+        if tone:
+            from .normalize import _place_tone
+
+            base = _place_tone(list(base), w[-1])
+        out.append(base[:1].upper() + base[1:])
+    return " ".join(out)
+
+
+def _disp_name(n) -> str:
+    if n is None:
+        return ""
+    return _title(" ".join(n.tokens_canon)) if n.marked else _title(n.folded)
+
+
+def _pct(count: int, total: int) -> str:
+    if total <= 0:
+        return ""
+    share = count / total
+    if share >= 0.01:
+        return f"{share:.0%} hồ sơ"
+    return f"{count}/{total:,} hồ sơ".replace(",", ".")
+
+
+def _date_str(y: int, m: int, d: int) -> str:
+    if d:
+        return f"{d:02d}/{m:02d}/{y}"
+    if m:
+        return f"{m:02d}/{y}"
+    return str(y)
+
+
+def _province_names(codes: frozenset[str]) -> str:
+    try:
+        from .gazetteer import province_name_2025  # type: ignore[import-not-found]
+
+        return " + ".join(sorted(province_name_2025(c) for c in codes))
+    except Exception:  # fallback resolver: codes are already folded names
+        return " + ".join(sorted(province_2025_name(c).title() for c in codes))
+
+
+def explain_pair(
+    cmp: Comparison, k: int, qt: FeatureTable, rt: FeatureTable, freq: FrequencyModel
+) -> list[Evidence]:
+    qa, rb = int(cmp.qi[k]), int(cmp.ri[k])
+    out: list[Evidence] = []
+    lex = qt.lex
+
+    def add(fieldname: str, text: str) -> None:
+        code = int(cmp.levels[fieldname][k])
+        w = float(cmp.weights[fieldname][k])
+        out.append(Evidence(fieldname, LEVEL_NAMES[fieldname].get(code, "missing"), round(w, 2), text))
+
+    na, nb = _name_obj(qt, qa), _name_obj(rt, rb)
+    n_code = int(cmp.levels["name"][k])
+    if n_code:
+        al = _name_obj(rt, rb, "alias")
+        texts = {
+            1: f"Họ tên trùng khi bỏ qua dấu cách ({_disp_name(na)} = {_disp_name(nb)})",
+            2: f"Họ tên gần giống, lệch một ký tự ({_disp_name(na)} ~ {_disp_name(nb)})",
+            3: f"Tên gọi trùng bí danh ({_disp_name(al) or _disp_name(na)})",
+            4: f"Tên gọi gần giống bí danh ({_disp_name(na)} ~ {_disp_name(al)})",
+        }
+        add("name", texts[n_code])
+    elif na is not None and nb is not None:
+        s = int(cmp.levels["surname"][k])
+        if s:
+            sa, sb = _title(na.surname_canon if na.marked else na.surname), _title(
+                nb.surname_canon if nb.marked else nb.surname
+            )
+            add("surname", {1: f"Họ trùng: {sb}", 2: f"Họ {sa}/{sb} là một họ", 3: f"Họ gần giống ({sa} ~ {sb})",
+                            4: f"Họ khác ({sa} ≠ {sb})", 5: f"Họ khác dấu ({sa} ≠ {sb})"}[s])
+        g = int(cmp.levels["given"][k])
+        if g:
+            ga = _title(na.given_canon if na.marked else na.given)
+            gb = _title(nb.given_canon if nb.marked else nb.given)
+            texts = {
+                1: f"Tên trùng: {gb}",
+                2: f"Tên trùng khi bỏ dấu: {gb}",
+                3: f"Tên khác dấu ({ga} ≠ {gb})",
+                4: f"Tên gần giống ({ga} ~ {gb})",
+                5: f"Tên hơi giống ({ga} ~ {gb})",
+                6: f"Tên khác ({ga} ≠ {gb})",
+            }
+            text = texts[g]
+            if g in (1, 2) and freq.total:
+                text += f" ({_pct(freq.count('given', nb.given), freq.total)})"
+            add("given", text)
+        m = int(cmp.levels["middle"][k])
+        if m:
+            ma = _title(na.middle_canon if na.marked else na.middle)
+            mb = _title(nb.middle_canon if nb.marked else nb.middle)
+            add("middle", {1: f"Tên đệm trùng: {mb}", 2: f"Tên đệm trùng một phần ({ma} / {mb})",
+                           3: f"Tên đệm gần giống ({ma} ~ {mb})", 4: f"Tên đệm khác ({ma} ≠ {mb})"}[m])
+        elif na.middle == "" and nb.middle:
+            out.append(Evidence("middle", "missing", 0.0, "Thiếu tên đệm"))
+    b = int(cmp.levels["birth"][k])
+    if b:
+        ya, yb = int(qt["by"][qa]), int(rt["by"][rb])
+        add("birth", {1: f"Ngày sinh trùng ({_date_str(yb, int(rt['bm'][rb]), int(rt['bd'][rb]))})",
+                      2: f"Năm sinh trùng ({yb})", 3: f"Năm sinh lệch 1 năm ({ya}/{yb})",
+                      4: f"Năm sinh lệch 2 năm ({ya}/{yb})", 5: f"Năm sinh lệch 3 năm ({ya}/{yb})",
+                      6: f"Năm sinh khác ({ya}/{yb})"}[b])
+    h = int(cmp.levels["home"][k])
+    if h:
+        pb = lex.place_objs[int(rt["home"][rb])]
+        pa = lex.place_objs[int(qt["home"][qa])]
+        common = (pa.province_2025 & pb.province_2025) or pb.province_2025
+        prov = _province_names(common)
+        hist = ""
+        if len(pb.province_2024) > 1 or (pb.explanation and "(19" in pb.explanation):
+            hist = pb.explanation.split(". ")[1] if ". " in pb.explanation else ""
+            hist = hist if "→" in hist and len(hist) < 90 else ""
+        where = f" ({hist})" if hist else f" ({prov})" if prov else ""
+        add("home", {1: f"Quê quán cùng xã{where}", 2: f"Quê quán cùng xã/phường (2025){where}",
+                     3: f"Quê quán khác xã cũ nhưng cùng xã/phường 2025{where}",
+                     4: f"Quê quán cùng huyện{where}", 5: f"Quê quán cùng huyện, khác xã{where}",
+                     6: f"Quê quán cùng tỉnh{where}", 7: f"Quê quán cùng tỉnh, khác huyện{where}",
+                     8: f"Quê quán cùng tỉnh theo địa giới 2025{where}", 9: "Quê quán khác tỉnh",
+                     10: f"Quê quán khác xã/huyện, chỉ cùng tỉnh theo địa giới 2025{where}"}[h])
+    u = int(cmp.levels["unit"][k])
+    if u:
+        ua = lex.unit_objs[int(qt["unit"][qa])].notation()
+        ub = lex.unit_objs[int(rt["unit"][rb])].notation()
+        add("unit", {1: f"Cùng hòm thư ({ub})", 2: f"Cùng đơn vị đến đại đội ({ub})",
+                     3: f"Cùng đơn vị đến tiểu đoàn ({ub})", 4: f"Cùng trung đoàn ({ub})",
+                     5: f"Cùng sư đoàn ({ub})", 6: f"Cùng trung đoàn, khác đại đội/tiểu đoàn ({ua} / {ub})",
+                     7: f"Hòm thư khác ({ua} / {ub})", 8: f"Cùng sư đoàn, khác đơn vị cấp dưới ({ua} / {ub})",
+                     9: f"Đơn vị khác ({ua} / {ub})"}[u])
+    d = int(cmp.levels["death_date"][k])
+    if d:
+        da = _date_str(int(qt["dy"][qa]), int(qt["dm"][qa]), int(qt["dd"][qa]))
+        db = _date_str(int(rt["dy"][rb]), int(rt["dm"][rb]), int(rt["dd"][rb]))
+        add("death_date", {1: f"Cùng ngày hy sinh ({db})", 2: f"Ngày hy sinh lệch vài ngày ({da} / {db})",
+                           3: f"Cùng tháng hy sinh ({db})", 4: f"Tháng hy sinh lệch 1 tháng ({da} / {db})",
+                           5: f"Cùng năm hy sinh ({db})", 6: f"Cùng năm nhưng khác tháng hy sinh ({da} / {db})",
+                           7: f"Năm hy sinh lệch 1 năm ({da} / {db})", 8: f"Thời gian hy sinh khác ({da} / {db})"}[d])
+    p = int(cmp.levels["death_place"][k])
+    if p:
+        add("death_place", {1: "Cùng nơi hy sinh", 2: "Nơi hy sinh khớp nơi an táng", 3: "Nơi hy sinh khác"}[p])
+    bl = int(cmp.levels["burial"][k])
+    if bl:
+        add("burial", {1: "Cùng nơi an táng", 3: "Nơi an táng khác"}[bl])
+    e = int(cmp.levels["enlistment"][k])
+    if e:
+        add("enlistment", {1: "Cùng tháng nhập ngũ", 2: "Cùng năm nhập ngũ", 3: "Năm nhập ngũ lệch 1 năm",
+                           4: "Năm nhập ngũ khác"}[e])
+    r = int(cmp.levels["rank"][k])
+    if r:
+        ra, rb_ = RANK_NAMES.get(int(qt["rank"][qa]), ("", ""))[1], RANK_NAMES.get(int(rt["rank"][rb]), ("", ""))[1]
+        add("rank", {1: f"Cùng cấp bậc ({rb_})", 2: f"Cấp bậc liền kề ({ra} / {rb_})", 3: f"Cấp bậc khác ({ra} / {rb_})"}[r])
+    po = int(cmp.levels["position"][k])
+    if po:
+        add("position", {1: "Cùng chức vụ", 2: "Chức vụ khác"}[po])
+    s = int(cmp.levels["sex"][k])
+    if s == 2:
+        add("sex", "Giới tính khác")
+    c = int(cmp.levels["context"][k])
+    if c:
+        add("context", {1: "Đồng đội cùng đơn vị, cùng ngày hy sinh: các trường khác ít phân biệt, giảm trọng số",
+                        2: "Đơn vị tuyển quân theo vùng: giảm trọng số trùng quê",
+                        3: "Đồng đội cùng đơn vị, cùng ngày hy sinh: các trường khác ít phân biệt, giảm trọng số"}[c])
+    out.sort(key=lambda ev: -abs(ev.weight))
+    return out

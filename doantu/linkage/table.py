@@ -1,0 +1,335 @@
+"""Columnar, compact storage of prepared records: what the vectorised scorer reads.
+
+A million records as Python objects would take gigabytes; here each record is one row of small integer columns
+(≈ 70 bytes), and everything that repeats — parsed names, resolved home places, units, places of death — is
+stored once in a ``Lexicon`` and referenced by row number. Strings are interned per field in ``Vocab`` objects, so
+"same value" is an integer comparison and only *different* values ever reach the fuzzy string metric.
+
+A query is encoded as a one-row ``FeatureTable`` over the registry's lexicon, so query-vs-record and
+record-vs-record comparisons run through the same code. Tables grow in place (capacity doubling), so adding a
+record to a live in-memory engine costs microseconds, not a rebuild.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Hashable, Iterable
+
+import numpy as np
+
+from .names import NameParts
+from .places import HomePlace
+from .records import Features
+from .units import Unit
+
+__all__ = ["FeatureTable", "Lexicon", "Vocab"]
+
+
+class Vocab:
+    """String interning: '' → -1, anything else → a dense id. Ids are stable for the life of the vocab."""
+
+    __slots__ = ("_arr", "_filled", "index", "strings")
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.strings: list[str] = []
+        self._arr = np.full(64, "", dtype=object)  # capacity-doubling mirror of ``strings``; last slot stays ''
+        self._filled = 0
+
+    def id(self, s: str) -> int:
+        if not s:
+            return -1
+        i = self.index.get(s)
+        if i is None:
+            i = len(self.strings)
+            self.index[s] = i
+            self.strings.append(s)
+        return i
+
+    def __len__(self) -> int:
+        return len(self.strings)
+
+    def array(self) -> np.ndarray:
+        """The strings as a numpy object array for fancy indexing; index -1 gives ''. Grows in place."""
+        n = len(self.strings)
+        if n >= len(self._arr) - 1:
+            new = np.full(max(2 * len(self._arr), n + 64), "", dtype=object)
+            new[: self._filled] = self._arr[: self._filled]
+            self._arr = new
+        if self._filled < n:
+            self._arr[self._filled : n] = self.strings[self._filled : n]
+            self._filled = n
+        return self._arr
+
+
+class Columns:
+    """Named numpy columns that grow by appending rows; reads are zero-copy views of the filled part."""
+
+    def __init__(self, spec: dict[str, tuple[str, int]], capacity: int = 1024) -> None:
+        self.spec = spec
+        self.n = 0
+        self._cap = 0
+        self._data: dict[str, np.ndarray] = {}
+        self._pending: dict[str, array] = {k: array(_typecode(dt)) for k, (dt, _w) in spec.items()}
+        self._npending = 0
+        self._grow(capacity)
+
+    def _grow(self, need: int) -> None:
+        cap = max(need, int(self._cap * 1.5) + 16)
+        for k, (dt, w) in self.spec.items():
+            shape = (cap,) if w == 1 else (cap, w)
+            fill = -1 if np.dtype(dt).kind == "i" else 0
+            new = np.full(shape, fill, dtype=dt)
+            if k in self._data:
+                new[: self.n] = self._data[k][: self.n]
+            self._data[k] = new
+        self._cap = cap
+
+    def append(self, row: dict[str, int | Iterable[int]]) -> int:
+        """Queue one row (flushed lazily); returns its row number."""
+        for k, (_dt, w) in self.spec.items():
+            v = row[k]
+            buf = self._pending[k]
+            if w == 1:
+                buf.append(v)  # type: ignore[arg-type]
+            else:
+                vals = list(v)  # type: ignore[arg-type]
+                buf.extend(vals[:w] + [-1] * (w - len(vals)))
+        self._npending += 1
+        return self.n + self._npending - 1
+
+    def flush(self) -> None:
+        if not self._npending:
+            return
+        m = self._npending
+        if self.n + m > self._cap:
+            self._grow(self.n + m)
+        for k, (dt, w) in self.spec.items():
+            a = np.frombuffer(self._pending[k], dtype=dt) if len(self._pending[k]) else np.empty(0, dt)
+            self._data[k][self.n : self.n + m] = a if w == 1 else a.reshape(m, w)
+            self._pending[k] = array(_typecode(dt))
+        self.n += m
+        self._npending = 0
+
+    def __getitem__(self, k: str) -> np.ndarray:
+        if self._npending:
+            self.flush()
+        return self._data[k][: self.n]
+
+    def __len__(self) -> int:
+        return self.n + self._npending
+
+    def set(self, k: str, row: int, value: int) -> None:
+        self.flush()
+        self._data[k][row] = value
+
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in self._data.values())
+
+
+def _typecode(dt: str) -> str:
+    return {"int8": "b", "int16": "h", "int32": "i", "int64": "q", "uint8": "B", "bool": "B"}[dt]
+
+
+# Slot widths for code sets (larger sets are rare: ambiguous 2025 → 2024 expansions); an overflowing level is
+# stored as unknown rather than truncated, so it can never produce a false conflict.
+PLACE_SLOTS = {"p24": 3, "p25": 3, "d24": 3, "w24": 6, "w25": 4}
+COARSE_SLOTS = 4
+
+
+class Lexicon:
+    """Everything that repeats across records, stored once: names, home places, units, coarse places."""
+
+    def __init__(self) -> None:
+        self.v = {
+            k: Vocab()
+            for k in ("sur", "surc", "surg", "mid", "midc", "giv", "givc", "sp", "pos", "coarse", *PLACE_SLOTS.keys())
+        }
+        self.names = Columns(
+            {
+                "sur": ("int32", 1),
+                "surc": ("int32", 1),
+                "surg": ("int32", 1),
+                "mid": ("int32", 1),
+                "midc": ("int32", 1),
+                "giv": ("int32", 1),
+                "givc": ("int32", 1),
+                "sp": ("int32", 1),
+                "marked": ("int8", 1),
+                "alias_like": ("int8", 1),
+            }
+        )
+        self.name_objs: list[NameParts] = []
+        self._name_row: dict[Hashable, int] = {}
+        self.places = Columns({k: ("int32", w) for k, w in PLACE_SLOTS.items()})
+        self.place_objs: list[HomePlace] = []
+        self._place_row: dict[Hashable, int] = {}
+        self.units = Columns({k: ("int32", 1) for k in ("a", "b", "c", "d", "e", "f", "kb")})
+        self.unit_objs: list[Unit] = []
+        self._unit_row: dict[Hashable, int] = {}
+        self.coarse = Columns({"s": ("int32", COARSE_SLOTS)})
+        self.coarse_objs: list[frozenset[str]] = []
+        self._coarse_row: dict[Hashable, int] = {}
+
+    # Each ``*_row`` returns the lexicon row of a value, adding it the first time. -1 = empty value.
+
+    def name_row(self, n: NameParts) -> int:
+        if n.empty:
+            return -1
+        r = self._name_row.get(n)
+        if r is None:
+            v = self.v
+            r = self.names.append(
+                {
+                    "sur": v["sur"].id(n.surname),
+                    "surc": v["surc"].id(n.surname_canon),
+                    "surg": v["surg"].id(n.surname_group),
+                    "mid": v["mid"].id(n.middle),
+                    "midc": v["midc"].id(n.middle_canon),
+                    "giv": v["giv"].id(n.given),
+                    "givc": v["givc"].id(n.given_canon),
+                    "sp": v["sp"].id(n.spaceless),
+                    "marked": int(n.marked),
+                    "alias_like": int(n.alias_like),
+                }
+            )
+            self._name_row[n] = r
+            self.name_objs.append(n)
+        return r
+
+    def place_row(self, h: HomePlace) -> int:
+        if h.empty:
+            return -1
+        r = self._place_row.get(h)
+        if r is None:
+            sets = {
+                "p24": h.province_2024,
+                "p25": h.province_2025,
+                "d24": h.district_2024,
+                "w24": h.ward_2024,
+                "w25": h.ward_2025,
+            }
+            row = {}
+            for k, codes in sets.items():
+                voc = self.v[k]
+                row[k] = [voc.id(c) for c in sorted(codes)] if len(codes) <= PLACE_SLOTS[k] else []
+            r = self.places.append(row)
+            self._place_row[h] = r
+            self.place_objs.append(h)
+        return r
+
+    def unit_row(self, u: Unit) -> int:
+        if u.empty:
+            return -1
+        r = self._unit_row.get(u)
+        if r is None:
+            kb = int(u.kb) if u.kb.isdigit() else (hash(u.kb) & 0x3FFFFFFF if u.kb else 0)
+            r = self.units.append({"a": u.a, "b": u.b, "c": u.c, "d": u.d, "e": u.e, "f": u.f, "kb": kb})
+            self._unit_row[u] = r
+            self.unit_objs.append(u)
+        return r
+
+    def coarse_row(self, s: frozenset[str]) -> int:
+        if not s:
+            return -1
+        r = self._coarse_row.get(s)
+        if r is None:
+            voc = self.v["coarse"]
+            r = self.coarse.append({"s": [voc.id(x) for x in sorted(s)][:COARSE_SLOTS]})
+            self._coarse_row[s] = r
+            self.coarse_objs.append(s)
+        return r
+
+    def nbytes(self) -> int:
+        return self.names.nbytes() + self.places.nbytes() + self.units.nbytes() + self.coarse.nbytes()
+
+
+RECORD_COLUMNS: dict[str, tuple[str, int]] = {
+    "name": ("int32", 1),
+    "alias": ("int32", 1),
+    "sex": ("int8", 1),
+    "by": ("int16", 1),
+    "bm": ("int8", 1),
+    "bd": ("int8", 1),
+    "home": ("int32", 1),
+    "ey": ("int16", 1),
+    "em": ("int8", 1),
+    "unit": ("int32", 1),
+    "rank": ("int8", 1),
+    "pos": ("int32", 1),
+    "dy": ("int16", 1),
+    "dm": ("int8", 1),
+    "dd": ("int8", 1),
+    "dplace": ("int32", 1),
+    "burial": ("int32", 1),
+}
+
+
+class FeatureTable:
+    """Prepared records as rows of integer columns over a (possibly shared) ``Lexicon``."""
+
+    def __init__(self, lexicon: Lexicon | None = None, capacity: int = 1024) -> None:
+        self.lex = lexicon if lexicon is not None else Lexicon()
+        self.cols = Columns(RECORD_COLUMNS, capacity)
+        self.ids: list[str] = []
+        self.row_of: dict[str, int] = {}
+        self.alive = np.zeros(0, dtype=bool)
+        self._alive_pending: list[bool] = []
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def append(self, f: Features) -> int:
+        """Add a prepared record; returns its row. An id already present is superseded (old row retired)."""
+        old = self.row_of.get(f.id)
+        if old is not None:
+            self.retire(old)
+        lex = self.lex
+        row = self.cols.append(
+            {
+                "name": lex.name_row(f.name),
+                "alias": lex.name_row(f.alias),
+                "sex": f.sex,
+                "by": f.birth.year,
+                "bm": f.birth.month,
+                "bd": f.birth.day,
+                "home": lex.place_row(f.home),
+                "ey": f.enlistment.year,
+                "em": f.enlistment.month,
+                "unit": lex.unit_row(f.unit),
+                "rank": f.rank,
+                "pos": lex.v["pos"].id(f.position),
+                "dy": f.death.year,
+                "dm": f.death.month,
+                "dd": f.death.day,
+                "dplace": lex.coarse_row(f.death_place),
+                "burial": lex.coarse_row(f.burial_place),
+            }
+        )
+        self.ids.append(f.id)
+        self.row_of[f.id] = row
+        self._alive_pending.append(True)
+        return row
+
+    def _flush_alive(self) -> None:
+        if self._alive_pending:
+            self.alive = np.concatenate([self.alive, np.array(self._alive_pending, dtype=bool)])
+            self._alive_pending = []
+
+    def retire(self, row: int) -> None:
+        """Mark a row as deleted (rows are never reused, so row numbers held elsewhere stay valid)."""
+        self._flush_alive()
+        self.alive[row] = False
+        rid = self.ids[row]
+        if self.row_of.get(rid) == row:
+            del self.row_of[rid]
+
+    def live(self) -> np.ndarray:
+        self._flush_alive()
+        return self.alive
+
+    def __getitem__(self, col: str) -> np.ndarray:
+        return self.cols[col]
+
+    def nbytes(self) -> int:
+        return self.cols.nbytes() + self.alive.nbytes

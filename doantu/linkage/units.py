@@ -1,0 +1,79 @@
+"""Military unit notations → a comparable structure.
+
+The same unit is written ``c3 d1 e141 f312``, ``C3, D1, E141, F312``, ``c3d1e141``, or spelled out
+``Đại đội 3, Tiểu đoàn 1, Trung đoàn 141, Sư đoàn 312``; often only part of it (``E165 F2``, ``Trung đoàn 40``).
+Letters follow the army's convention: a tiểu đội (squad), b trung đội (platoon), c đại đội (company),
+d tiểu đoàn (battalion), e trung đoàn (regiment), f sư đoàn (division). Units were also known by a mailbox code
+(``KB 12345``, ``hòm thư 12345``, ``HT 12345``), which says nothing comparable about the c/d/e/f numbers.
+
+Two units are compared only on the levels both give: ``E165 F2`` agrees with ``c9 d7 e165 f2``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .normalize import fold_plain
+
+__all__ = ["LEVELS", "Unit", "parse_unit"]
+
+LEVELS = ("a", "b", "c", "d", "e", "f")  # squad … division
+
+_SPELLED = [
+    (re.compile(r"\btieu doi\b"), " a"),
+    (re.compile(r"\btrung doi\b"), " b"),
+    (re.compile(r"\bdai doi\b"), " c"),
+    (re.compile(r"\btieu doan\b"), " d"),
+    (re.compile(r"\b(trung doan|lu doan|lu)\b"), " e"),  # a brigade (lữ đoàn) sits where a regiment would
+    (re.compile(r"\bsu doan\b"), " f"),
+]
+_MAILBOX = re.compile(r"\b(?:kb|hom thu|hop thu|ht)\s*(?:so\s*)?(\d{2,6})\b")
+_PART = re.compile(r"(?<![a-z])([a-f])\s*(?:so\s*)?(\d{1,4})(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """Parsed unit: numbers by level (0 = not given) and the mailbox code ('' = none)."""
+
+    a: int = 0
+    b: int = 0
+    c: int = 0
+    d: int = 0
+    e: int = 0
+    f: int = 0
+    kb: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.kb or self.a or self.b or self.c or self.d or self.e or self.f)
+
+    def notation(self) -> str:
+        """Short form for explanations: ``c3 d1 e141 f312`` or ``KB 12345``."""
+        parts = [f"{lv}{getattr(self, lv)}" for lv in LEVELS if getattr(self, lv)]
+        if self.kb:
+            parts.append(f"KB {self.kb}")
+        return " ".join(parts)
+
+
+_EMPTY = Unit()
+
+
+@lru_cache(maxsize=200_000)
+def parse_unit(text: str) -> Unit:
+    """Parse any of the notations above; unknown text gives an empty unit rather than an error."""
+    if not text or not text.strip():
+        return _EMPTY
+    s = fold_plain(text)
+    kb = ""
+    m = _MAILBOX.search(s)
+    if m:
+        kb = m.group(1).lstrip("0") or "0"
+        s = s[: m.start()] + " " + s[m.end() :]
+    for pat, repl in _SPELLED:
+        s = pat.sub(repl, s)
+    found: dict[str, int] = {}
+    for lv, num in _PART.findall(s):
+        found.setdefault(lv, int(num))  # the first mention wins (later ones are usually a parent unit's)
+    return Unit(kb=kb, **found)
