@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from doantu.audit import labels
 from doantu.audit.services import audit_record, diff
 from doantu.tips.models import Tip
 
@@ -39,6 +40,20 @@ ACTION_LABELS = {
     "link_confirmed": "Xác nhận liên quan hồ sơ liệt sĩ",
     "link_rejected": "Loại hồ sơ đề xuất",
 }
+
+labels.register(
+    actions=ACTION_LABELS,
+    fields={
+        "decision": ("Quyết định", dict(LinkDecision.choices)),
+        "martyr": ("Hồ sơ liệt sĩ", {}),
+        "merged_into": ("Gộp vào", {}),
+        "distinct_from": ("Khác người với", {}),
+        "created": ("Thêm mới", {}),
+        "updated": ("Cập nhật", {}),
+        "errors": ("Dòng lỗi", {}),
+        **{name: (label, {}) for name, label in FIELDS.items()},
+    },
+)
 
 
 class RegistryError(Exception):

@@ -38,8 +38,8 @@ def _explained(candidates, user) -> list[dict]:
         martyr = records.get(int(c.record_id))
         if martyr is None:
             continue
-        agree = [e.text_vi for e in c.evidence if e.weight > 0.5]
-        differ = [e.text_vi for e in c.evidence if e.weight < -0.5]
+        agree = [e.text_vi for e in c.evidence if e.weight > 0]
+        differ = [e.text_vi for e in c.evidence if e.weight < 0]
         rows.append(
             {
                 "martyr": martyr,

@@ -3,10 +3,11 @@
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from doantu.audit import labels
 from doantu.audit.models import AuditEntry
 
 from . import access
-from .models import Forward, ForwardOutcome, ForwardStatus, Relationship, Source, Tip, TipKind, TipStatus
+from .models import Forward, ForwardStatus, Source, Tip, TipStatus
 
 
 def inbox(
@@ -66,49 +67,25 @@ def timeline(tip: Tip) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.for_context(tip).select_related("actor")
 
 
-# How the timeline names fields and values that are stored as codes.
-_CHANGE_LABELS = {
-    "status": ("Trạng thái", dict(TipStatus.choices)),
-    "forward_status": ("Đề nghị xác minh", dict(ForwardStatus.choices)),
-    "outcome": ("Kết quả", dict(ForwardOutcome.choices)),
-    "kind": ("Loại thông tin", dict(TipKind.choices)),
-    "relationship": ("Quan hệ với liệt sĩ", dict(Relationship.choices)),
-    "agency": ("Cơ quan", {}),
-    "due_date": ("Hạn trả lời", {}),
-    "code": ("Mã", {}),
-    "active": ("Đang dùng", {True: "có", False: "không"}),
-}
-
-
-def _field_label(field: str) -> str:
-    if field in _CHANGE_LABELS:
-        return _CHANGE_LABELS[field][0]
-    try:
-        return str(Tip._meta.get_field(field).verbose_name).capitalize()
-    except Exception:  # a field of another record: show its name as stored
-        return field
-
-
 def timeline_rows(tip: Tip) -> list[dict]:
     """The tip's audit trail, in words."""
-    from .services import ACTION_LABELS
+    return [
+        {
+            "at": entry.at,
+            "actor": entry.actor_label,
+            "action": labels.action_label(entry.action),
+            "changes": [labels.change_row(f, before, after) for f, (before, after) in entry.changes.items()],
+            "message": entry.message,
+        }
+        for entry in timeline(tip)
+    ]
 
-    rows = []
-    for entry in timeline(tip):
-        changes = []
-        for field, (before, after) in entry.changes.items():
-            values = _CHANGE_LABELS.get(field, (None, {}))[1]
-            changes.append((_field_label(field), values.get(before, before), values.get(after, after)))
-        rows.append(
-            {
-                "at": entry.at,
-                "actor": entry.actor_label,
-                "action": ACTION_LABELS.get(entry.action, entry.action),
-                "changes": changes,
-                "message": entry.message,
-            }
-        )
-    return rows
+
+def status_counts(qs: QuerySet[Tip]) -> dict[str, int]:
+    rows = qs.order_by().values("status").annotate(n=Count("id"))
+    counts = {s.value: 0 for s in TipStatus}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
 
 
 def sources_for(user, ward) -> QuerySet[Source]:
@@ -121,10 +98,3 @@ def sources_for(user, ward) -> QuerySet[Source]:
         )
         .order_by("kind", "name")
     )
-
-
-def status_counts(qs: QuerySet[Tip]) -> dict[str, int]:
-    rows = qs.order_by().values("status").annotate(n=Count("id"))
-    counts = {s.value: 0 for s in TipStatus}
-    counts.update({row["status"]: row["n"] for row in rows})
-    return counts

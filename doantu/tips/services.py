@@ -14,9 +14,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from doantu.audit import labels
 from doantu.audit.services import audit_record, diff
 from doantu.encryption import keyed_digest
 from doantu.org.models import OrgUnit
+from doantu.registry.choices import Relationship
 
 from . import access
 from .models import (
@@ -28,6 +30,7 @@ from .models import (
     Note,
     Source,
     Tip,
+    TipKind,
     TipStatus,
 )
 from .uploads import PreparedFile
@@ -72,6 +75,26 @@ EDITABLE_FIELDS = (
     "location_description",
     "residential_group",
     "relationship",
+)
+
+labels.register(
+    actions=ACTION_LABELS,
+    fields={
+        "status": ("Trạng thái", dict(TipStatus.choices)),
+        "forward_status": ("Đề nghị xác minh", dict(ForwardStatus.choices)),
+        "outcome": ("Kết quả", dict(ForwardOutcome.choices)),
+        "kind": ("Loại thông tin", dict(TipKind.choices)),
+        "relationship": ("Quan hệ với liệt sĩ", dict(Relationship.choices)),
+        "agency": ("Cơ quan", {}),
+        "due_date": ("Hạn trả lời", {}),
+        "code": ("Mã", {}),
+        "active": ("Đang dùng", {True: "có", False: "không"}),
+        **{
+            f.name: (str(f.verbose_name).capitalize(), {})
+            for f in Tip._meta.fields
+            if f.name in EDITABLE_FIELDS and f.name not in ("kind", "relationship")
+        },
+    },
 )
 
 
