@@ -42,6 +42,7 @@ ACTION_LABELS = {
 }
 
 labels.register(
+    "registry",
     actions=ACTION_LABELS,
     fields={
         "decision": ("Quyết định", dict(LinkDecision.choices)),

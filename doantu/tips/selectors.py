@@ -74,7 +74,10 @@ def timeline_rows(tip: Tip) -> list[dict]:
             "at": entry.at,
             "actor": entry.actor_label,
             "action": labels.action_label(entry.action),
-            "changes": [labels.change_row(f, before, after) for f, (before, after) in entry.changes.items()],
+            "changes": [
+                labels.change_row(entry.object_type, f, before, after)
+                for f, (before, after) in entry.changes.items()
+            ],
             "message": entry.message,
         }
         for entry in timeline(tip)

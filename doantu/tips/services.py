@@ -78,6 +78,7 @@ EDITABLE_FIELDS = (
 )
 
 labels.register(
+    "tips",
     actions=ACTION_LABELS,
     fields={
         "status": ("Trạng thái", dict(TipStatus.choices)),
