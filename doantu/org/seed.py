@@ -88,6 +88,9 @@ def load_seed(path: Path = DEFAULT_SEED, group_names: list[str] | None = None) -
     province_campaign = _campaign(province, p["campaign"]) if "campaign" in p else None
 
     ward = _unit(province, w["code"], kind=UnitKind.WARD, name=w["name"], short_name=w.get("short_name", ""))
+    if "map_center" in w:
+        ward.map_latitude, ward.map_longitude = w["map_center"]
+        ward.save(update_fields=["map_latitude", "map_longitude"])
     agencies = {a["code"]: _agency(ward, a) for a in w.get("agencies", [])}
     for assoc in w.get("associations", []):
         parent = agencies.get(assoc.get("parent", ""), ward)

@@ -231,3 +231,17 @@ def test_rate_limit_blocks_floods(client, source, settings):
     response = client.post("/t/dx", tip_post_data())
     assert response.status_code == 429
     assert Tip.objects.count() == 2
+
+
+def test_map_picker_offered_only_when_tiles_are_configured(client, source, settings):
+    settings.MAP_TILE_URL = ""
+    assert 'id="pick-on-map"' not in client.get("/t/dx").content.decode()
+    settings.MAP_TILE_URL = "https://tiles.example.vn/{z}/{x}/{y}.png"
+    html = client.get("/t/dx").content.decode()
+    assert 'id="pick-on-map"' in html and "tiles.example.vn" in html
+    assert "leaflet.js" not in html.split('id="pick-on-map"')[0]  # not loaded with the page
+
+
+def test_location_picked_on_map_is_recorded_as_such(client, source):
+    client.post("/t/dx", tip_post_data(latitude="22.150000", longitude="105.830000", location_source="map"))
+    assert Tip.objects.get().location_source == "map"

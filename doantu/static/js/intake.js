@@ -24,6 +24,38 @@
       }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
     });
   } else if (btn) { btn.hidden = true; }
+  // A map to pick the point on, loaded only when asked for (Leaflet is larger than the whole form).
+  var pick = document.getElementById("pick-on-map");
+  if (pick) {
+    pick.addEventListener("click", function () {
+      var box = document.getElementById("pick-map");
+      box.hidden = false;
+      if (window.L) return;
+      var css = document.createElement("link");
+      css.rel = "stylesheet"; css.href = pick.dataset.css;
+      document.head.appendChild(css);
+      var js = document.createElement("script");
+      js.src = pick.dataset.js;
+      js.onload = function () {
+        var c = pick.dataset.center.split(",").map(parseFloat);
+        var lat = parseFloat($("latitude").value), lng = parseFloat($("longitude").value);
+        var start = isNaN(lat) || isNaN(lng) ? c : [lat, lng];
+        var map = L.map(box).setView(start, isNaN(lat) ? 14 : 16);
+        L.tileLayer(pick.dataset.tiles, { maxZoom: 19, attribution: pick.dataset.attribution }).addTo(map);
+        var marker = null;
+        map.on("click", function (e) {
+          if (marker) marker.setLatLng(e.latlng); else marker = L.marker(e.latlng).addTo(map);
+          $("latitude").value = e.latlng.lat.toFixed(6);
+          $("longitude").value = e.latlng.lng.toFixed(6);
+          $("location_accuracy_m").value = "";
+          $("location_source").value = "map";
+          out.textContent = "Đã chọn điểm trên bản đồ.";
+        });
+        out.textContent = "Chạm vào bản đồ để chọn địa điểm.";
+      };
+      document.head.appendChild(js);
+    });
+  }
   ["latitude", "longitude"].forEach(function (n) {
     $(n).addEventListener("input", function () { $("location_source").value = "typed"; $("location_accuracy_m").value = ""; });
   });
