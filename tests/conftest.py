@@ -31,7 +31,10 @@ def _private_media(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.core.cache import cache
 
+    from doantu.registry.matching import forget_frequency_cache
+
     cache.clear()
+    forget_frequency_cache()  # each test has its own registry; a process-wide copy must not leak between them
     return tmp_path / "media"
 
 

@@ -83,3 +83,60 @@ class MartyrForm(forms.Form):
                 )
             else:
                 self.fields[name] = forms.CharField(label=label, max_length=300, required=name == "full_name")
+
+
+class GraveForm(forms.ModelForm):
+    class Meta:
+        from .models import Grave
+
+        model = Grave
+        fields = [
+            "cemetery",
+            "cemetery_address",
+            "zone",
+            "lot",
+            "row",
+            "number",
+            "has_remains",
+            "headstone_name",
+            "partial_info",
+            "home_place_hint",
+            "unit_hint",
+            "death_year_hint",
+            "gathered_by",
+            "gathered_from",
+            "gathered_at",
+            "latitude",
+            "longitude",
+        ]
+        widgets = {"partial_info": forms.Textarea(attrs={"rows": 2})}
+
+
+class RelativeForm(forms.Form):
+    from .choices import Relationship
+
+    full_name = forms.CharField(label="Họ và tên", max_length=150)
+    relationship = forms.ChoiceField(
+        label="Quan hệ với liệt sĩ", choices=[c for c in Relationship.choices if c[0]]
+    )
+    birth = forms.CharField(label="Năm sinh", max_length=40, required=False)
+    sex = forms.ChoiceField(
+        label="Giới tính", choices=[("", "—"), ("Nam", "Nam"), ("Nữ", "Nữ")], required=False
+    )
+    id_number = forms.CharField(label="Số CCCD", max_length=20, required=False)
+    phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
+    residence = forms.CharField(label="Nơi ở", max_length=300, required=False)
+    alive = forms.NullBooleanField(label="Còn sống", required=False)
+    dna_consent = forms.BooleanField(label="Đã đồng ý cho mẫu ADN (có văn bản đồng ý)", required=False)
+
+
+class DocumentForm(forms.Form):
+    from .models import DocumentKind
+
+    kind = forms.ChoiceField(label="Loại", choices=DocumentKind.choices)
+    title = forms.CharField(label="Tên", max_length=200)
+    description = forms.CharField(label="Mô tả", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    provenance = forms.CharField(
+        label="Nguồn gốc (ai giữ, từ đâu)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    file = forms.FileField(label="Bản chụp, bản quét", required=False)

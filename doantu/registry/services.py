@@ -19,13 +19,16 @@ from . import access
 from .imports import FIELDS, ImportFileError, guess_mapping, martyr_values, parse_row, read_table
 from .matching import index_martyrs, martyr_record, search_martyrs
 from .models import (
+    Document,
     DuplicatePair,
     DuplicateStatus,
+    Grave,
     ImportBatch,
     ImportStatus,
     LinkDecision,
     Martyr,
     RegistryList,
+    Relative,
     TipLink,
 )
 
@@ -39,6 +42,9 @@ ACTION_LABELS = {
     "import_applied": "Nhập danh sách",
     "link_confirmed": "Xác nhận liên quan hồ sơ liệt sĩ",
     "link_rejected": "Loại hồ sơ đề xuất",
+    "grave_created": "Thêm mộ",
+    "relative_added": "Thêm thân nhân",
+    "document_added": "Thêm kỷ vật, tài liệu",
 }
 
 labels.register(
@@ -442,3 +448,139 @@ def duplicate_reject(*, pair: DuplicatePair, actor, note: str = "") -> Duplicate
             message=note,
         )
         return pair
+
+
+# ------------------------------------------------------------------------------------------ graves, people, documents
+
+GRAVE_FIELDS = [
+    "cemetery",
+    "cemetery_address",
+    "zone",
+    "lot",
+    "row",
+    "number",
+    "has_remains",
+    "headstone_name",
+    "partial_info",
+    "home_place_hint",
+    "unit_hint",
+    "death_year_hint",
+    "gathered_by",
+    "gathered_from",
+    "gathered_at",
+    "latitude",
+    "longitude",
+]
+
+
+def grave_create(*, actor, values: dict[str, Any], martyr: Martyr | None = None) -> Grave:
+    from .matching import index_graves
+
+    _require(access.can_edit_registry(actor))
+    with transaction.atomic():
+        grave = Grave(
+            owner=access.owner_for(actor),
+            martyr=martyr,
+            **{k: v for k, v in values.items() if k in GRAVE_FIELDS},
+        )
+        grave._history_user = actor
+        grave.save()
+        index_graves([grave])
+        audit_record(
+            actor=actor, action="grave_created", obj=grave, context=martyr or grave, message=str(grave)
+        )
+        return grave
+
+
+def relative_add(*, actor, martyr: Martyr, values: dict[str, Any], from_tip: Tip | None = None) -> Relative:
+    _require(access.can_edit_registry(actor) and access.can_view_relatives(actor))
+    fields = [
+        "full_name",
+        "relationship",
+        "id_number",
+        "birth",
+        "sex",
+        "residence",
+        "phone",
+        "alive",
+        "dna_consent",
+    ]
+    with transaction.atomic():
+        relative = Relative.objects.create(
+            martyr=martyr, from_tip=from_tip, **{k: v for k, v in values.items() if k in fields}
+        )
+        audit_record(
+            actor=actor,
+            action="relative_added",
+            obj=relative,
+            context=martyr,
+            changes={"relationship": [None, relative.get_relationship_display()]},
+        )
+        return relative
+
+
+def relative_from_tip(*, actor, tip: Tip, martyr: Martyr) -> Relative:
+    """A relative who wrote in (and offered a DNA sample) becomes a relative record of the martyr linked."""
+    _require(access.can_link_tip(actor, tip))
+    if not tip.relationship or tip.anonymous:
+        raise RegistryError("Thông tin này không có quan hệ thân nhân hoặc người gửi giấu tên.")
+    from doantu.tips.services import tip_reveal_reporter
+
+    reporter = tip_reveal_reporter(tip=tip, actor=actor)  # the copy of the identity is itself recorded
+    return relative_add(
+        actor=actor,
+        martyr=martyr,
+        from_tip=tip,
+        values={
+            "full_name": reporter["name"],
+            "phone": reporter["phone"],
+            "residence": reporter["address"],
+            "relationship": tip.relationship,
+            "alive": True,
+            "dna_consent": tip.dna_offer and tip.consent_dna,
+        },
+    )
+
+
+def document_add(
+    *,
+    actor,
+    martyr: Martyr | None,
+    kind: str,
+    title: str,
+    upload=None,
+    description: str = "",
+    provenance: str = "",
+    from_tip: Tip | None = None,
+) -> Document:
+    import hashlib
+
+    _require(access.can_edit_registry(actor))
+    with transaction.atomic():
+        document = Document(
+            owner=access.owner_for(actor),
+            martyr=martyr,
+            kind=kind,
+            title=title.strip(),
+            description=description,
+            provenance=provenance,
+            from_tip=from_tip,
+        )
+        if upload is not None:
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            document.sha256 = digest.hexdigest()
+            upload.seek(0)
+            extension = upload.name.rsplit(".", 1)[-1].lower()[:5] if "." in upload.name else "bin"
+            document.file.save(f"doc.{extension}", upload, save=False)
+        document.save()
+        audit_record(
+            actor=actor,
+            action="document_added",
+            obj=document,
+            context=martyr or document,
+            changes={"sha256": [None, document.sha256]} if document.sha256 else {},
+            message=title,
+        )
+        return document

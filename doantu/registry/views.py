@@ -7,6 +7,7 @@ import xlsxwriter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -18,10 +19,20 @@ from doantu.tips.models import Tip
 from doantu.tips.views_staff import staff_required
 
 from . import access, services, tasks
-from .forms import MappingForm, MartyrForm, SearchForm, UploadForm
+from .forms import DocumentForm, GraveForm, MappingForm, MartyrForm, RelativeForm, SearchForm, UploadForm
 from .imports import FIELDS
-from .matching import search_martyrs
-from .models import DuplicatePair, DuplicateStatus, ImportBatch, ImportStatus, LinkDecision, Martyr, TipLink
+from .matching import search_graves, search_martyrs
+from .models import (
+    Document,
+    DuplicatePair,
+    DuplicateStatus,
+    Grave,
+    ImportBatch,
+    ImportStatus,
+    LinkDecision,
+    Martyr,
+    TipLink,
+)
 
 
 def _require(allowed: bool) -> None:
@@ -112,6 +123,10 @@ def martyr_detail(request, pk: int):
             "m": martyr,
             "form": form,
             "history": history,
+            "relative_form": RelativeForm() if can_edit and access.can_view_relatives(request.user) else None,
+            "document_form": DocumentForm() if can_edit else None,
+            "grave_form": GraveForm() if can_edit else None,
+            "documents": martyr.documents.all(),
             "graves": martyr.graves.all(),
             "show_location": access.can_view_grave_location(request.user),
             "relatives": martyr.relatives.all() if access.can_view_relatives(request.user) else None,
@@ -125,14 +140,83 @@ def martyr_detail(request, pk: int):
 
 @staff_required
 def grave_detail(request, pk: int):
-    from .models import Grave
-
     grave = get_object_or_404(access.scope(request.user, Grave.objects).select_related("martyr"), pk=pk)
     return render(
         request,
         "registry/grave.html",
         {"g": grave, "show_location": access.can_view_grave_location(request.user)},
     )
+
+
+@staff_required
+def graves(request):
+    _require(access.can_view_registry(request.user))
+    form = GraveForm(request.POST or None) if access.can_edit_registry(request.user) else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        martyr = None
+        if request.POST.get("martyr"):
+            martyr = get_object_or_404(access.scope(request.user, Martyr.objects), pk=request.POST["martyr"])
+        grave = services.grave_create(actor=request.user, values=form.cleaned_data, martyr=martyr)
+        messages.success(request, f"Đã thêm mộ: {grave}")
+        return redirect(martyr.get_absolute_url() if martyr else grave.get_absolute_url())
+    q = request.GET.get("q", "").strip()
+    rows = access.scope(request.user, Grave.objects).select_related("martyr")
+    if q:
+        rows = rows.filter(
+            Q(cemetery__icontains=q) | Q(headstone_name__icontains=q) | Q(partial_info__icontains=q)
+        )
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    return render(request, "registry/graves.html", {"page": page, "form": form, "q": q})
+
+
+def _form_errors(form) -> str:
+    return "; ".join(str(e) for errs in form.errors.values() for e in errs)
+
+
+@staff_required
+@require_POST
+def relative_add(request, pk: int):
+    martyr = get_object_or_404(access.scope(request.user, Martyr.objects), pk=pk)
+    form = RelativeForm(request.POST)
+    if form.is_valid():
+        services.relative_add(actor=request.user, martyr=martyr, values=form.cleaned_data)
+        messages.success(request, "Đã thêm thân nhân.")
+    else:
+        messages.error(request, "Chưa thêm được thân nhân: " + _form_errors(form))
+    return redirect(martyr.get_absolute_url())
+
+
+@staff_required
+@require_POST
+def document_add(request, pk: int):
+    martyr = get_object_or_404(access.scope(request.user, Martyr.objects), pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        services.document_add(
+            actor=request.user,
+            martyr=martyr,
+            kind=d["kind"],
+            title=d["title"],
+            upload=d["file"],
+            description=d["description"],
+            provenance=d["provenance"],
+        )
+        messages.success(request, "Đã thêm kỷ vật, tài liệu.")
+    else:
+        messages.error(request, "Chưa thêm được: " + _form_errors(form))
+    return redirect(martyr.get_absolute_url())
+
+
+@staff_required
+def document_file(request, pk: int):
+    document = get_object_or_404(access.scope(request.user, Document.objects), pk=pk)
+    if not document.file:
+        raise Http404
+    response = FileResponse(document.file.open("rb"), as_attachment=False)
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @staff_required
@@ -308,11 +392,34 @@ def tip_candidates(request, pk: int):
     decided = {link.martyr_id: link for link in TipLink.objects.filter(tip=tip, martyr__isnull=False)}
     for row in candidates:
         row["link"] = decided.get(row["martyr"].pk)
+    graves_found = []
+    if tip.martyr_name or tip.martyr_home_place or tip.martyr_unit:
+        found = search_graves(services.tip_query_record(tip), top=5)
+        ids = [int(c.record_id) for c in found]
+        by_id = {g.pk: g for g in access.scope(request.user, Grave.objects).filter(pk__in=ids)}
+        graves_found = [
+            {
+                "grave": by_id[int(c.record_id)],
+                "decision": c.decision,
+                "agree": [e.text_vi for e in c.evidence if e.weight > 0],
+            }
+            for c in found
+            if int(c.record_id) in by_id and c.decision
+        ]
+    confirmed = [link for link in decided.values() if link.decision == LinkDecision.CONFIRMED]
     context = {
         "tip": tip,
         "candidates": candidates,
         "can_link": access.can_link_tip(request.user, tip),
-        "confirmed": [link for link in decided.values() if link.decision == LinkDecision.CONFIRMED],
+        "confirmed": confirmed,
+        "graves": graves_found,
+        "can_make_relative": bool(
+            confirmed
+            and tip.relationship
+            and not tip.anonymous
+            and access.can_view_relatives(request.user)
+            and access.can_link_tip(request.user, tip)
+        ),
     }
     if request.htmx:
         return render(request, "registry/tip_candidates.html#panel", context)
@@ -337,3 +444,19 @@ def tip_link(request, pk: int):
     except services.RegistryError as exc:
         messages.error(request, str(exc))
     return redirect("registry:tip_candidates", tip.pk)
+
+
+@staff_required
+@require_POST
+def tip_make_relative(request, pk: int):
+    tip = _visible_tip(request, pk)
+    link = get_object_or_404(
+        TipLink, tip=tip, decision=LinkDecision.CONFIRMED, martyr_id=request.POST.get("martyr")
+    )
+    try:
+        services.relative_from_tip(actor=request.user, tip=tip, martyr=link.martyr)
+    except services.RegistryError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Đã thêm người gửi làm thân nhân của liệt sĩ {link.martyr}.")
+    return redirect(link.martyr.get_absolute_url())

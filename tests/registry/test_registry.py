@@ -145,7 +145,8 @@ def test_search_page_ranks_with_reasons(client, users):
     assert response.status_code == 200
     results = response.context["results"]
     assert results[0]["martyr"].external_id == "LS001"
-    assert any("Quê quán" in reason for reason in results[0]["agree"])
+    assert any(r["field"] == "home" and "Thái Nguyên" in r["text"] for r in results[0]["reasons"])
+    assert any("Năm sinh lệch 1 năm" in reason for reason in results[0]["differ"])
     assert "Thái Nguyên" in response.context["place"]
 
 
