@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 
 from doantu.linkage.engine import Candidate, Engine
@@ -79,9 +79,7 @@ class DbStore:
 
     def add(self, record_id: str, keys: Sequence[str]) -> None:
         self.remove(record_id)
-        MatchKey.objects.bulk_create(
-            [MatchKey(kind=self.kind, record_id=int(record_id), key=k[:150]) for k in dict.fromkeys(keys)]
-        )
+        _insert_keys([(self.kind, int(record_id), k[:150]) for k in dict.fromkeys(keys)])
 
     def remove(self, record_id: str) -> None:
         MatchKey.objects.filter(kind=self.kind, record_id=int(record_id)).delete()
@@ -206,6 +204,18 @@ def _items(record: Record) -> list[tuple[str, str]]:
 # ------------------------------------------------------------------------------------------ maintenance
 
 
+def _insert_keys(rows: list[tuple[str, int, str]]) -> None:
+    """Insert (kind, record_id, key) rows. Plain executemany: an import writes about a dozen keys per record,
+    and building a model instance for each costs more than the insert itself."""
+    if not rows:
+        return
+    q = connection.ops.quote_name
+    sql = f"INSERT INTO {q(MatchKey._meta.db_table)} ({q('kind')}, {q('record_id')}, {q('key')}) VALUES (%s, %s, %s)"
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 10000):
+            cursor.executemany(sql, rows[i : i + 10000])
+
+
 def index_martyrs(new: Iterable[Martyr], old: Iterable[Record] = ()) -> None:
     """Bring keys and counts up to date for martyrs created or changed (``old``: their previous state).
     Call inside the transaction that saves them. Merged-away records are unindexed."""
@@ -222,11 +232,11 @@ def index_martyrs(new: Iterable[Martyr], old: Iterable[Record] = ()) -> None:
         if m.merged_into_id is not None:
             continue
         f = prepare(martyr_record(m))
-        rows.extend(MatchKey(kind=MARTYR, record_id=m.pk, key=k[:150]) for k in dict.fromkeys(record_keys(f)))
+        rows.extend((MARTYR, m.pk, k[:150]) for k in dict.fromkeys(record_keys(f)))
         for item in frequency_items(f):
             delta[item] += 1
         delta[_TOTAL] += 1
-    MatchKey.objects.bulk_create(rows, batch_size=5000)
+    _insert_keys(rows)
     _apply_counts(delta)
 
 
@@ -236,8 +246,8 @@ def index_graves(graves: Iterable[Grave]) -> None:
     rows = []
     for g in graves:
         f = prepare(grave_record(g))
-        rows.extend(MatchKey(kind=GRAVE, record_id=g.pk, key=k[:150]) for k in dict.fromkeys(record_keys(f)))
-    MatchKey.objects.bulk_create(rows, batch_size=5000)
+        rows.extend((GRAVE, g.pk, k[:150]) for k in dict.fromkeys(record_keys(f)))
+    _insert_keys(rows)
 
 
 def rebuild_index() -> dict[str, int]:
