@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "doantu.org",
     "doantu.audit",
     "doantu.campaign",
@@ -116,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -219,6 +222,13 @@ CACHES = {
     if env("REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# Two-step sign-in (TOTP, any authenticator app) for staff: "required" (everyone must enrol), "optional"
+# (those who enrolled are asked for a code), or "off". Staff read informants' identities and grave locations.
+STAFF_2FA = env("STAFF_2FA", "required" if PRODUCTION else "optional")
+if STAFF_2FA not in {"required", "optional", "off"}:
+    raise ImproperlyConfigured(f"STAFF_2FA must be required, optional or off, not {STAFF_2FA!r}")
+OTP_TOTP_ISSUER = "Đoàn Tụ"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)

@@ -56,8 +56,12 @@ class OrgUnit(models.Model):
     sort_order = models.PositiveIntegerField("thứ tự", default=0)
     active = models.BooleanField("đang hoạt động", default=True)
     # Where maps of this unit open (a ward's centre); not a sensitive location.
-    map_latitude = models.DecimalField("vĩ độ trung tâm bản đồ", max_digits=9, decimal_places=6, null=True, blank=True)
-    map_longitude = models.DecimalField("kinh độ trung tâm bản đồ", max_digits=9, decimal_places=6, null=True, blank=True)
+    map_latitude = models.DecimalField(
+        "vĩ độ trung tâm bản đồ", max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    map_longitude = models.DecimalField(
+        "kinh độ trung tâm bản đồ", max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["path"]

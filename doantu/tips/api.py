@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from doantu.org.models import OrgUnit, UnitKind
 
@@ -40,7 +40,17 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
-STAFF_AUTH = [TokenAuth(), django_auth]
+class StaffSession(SessionAuth):
+    """The signed-in session (CSRF-checked), once any required second step is done."""
+
+    def authenticate(self, request, key):
+        from doantu.org.twofactor import needs_second_step
+
+        user = super().authenticate(request, key)
+        return user if user is not None and needs_second_step(request) is None else None
+
+
+STAFF_AUTH = [TokenAuth(), StaffSession()]
 
 
 # ------------------------------------------------------------------------------------------------ schemas

@@ -6,6 +6,7 @@ and enforced again inside every service, so a view that forgot a check still cou
 
 import datetime as dt
 from functools import wraps
+from urllib.parse import quote
 
 import segno
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from doantu.org.models import OrgUnit, UnitKind
+from doantu.org.twofactor import needs_second_step
 
 from . import access, selectors, services
 from .forms import (
@@ -41,6 +43,8 @@ def staff_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if step := needs_second_step(request):
+            return redirect(f"{step}?next={quote(request.get_full_path())}")
         if not access.can_use_staff_site(request.user):
             raise PermissionDenied("Tài khoản chưa được gán đơn vị và vai trò.")
         return view(request, *args, **kwargs)

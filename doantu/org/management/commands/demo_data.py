@@ -25,15 +25,39 @@ ACCOUNTS = [
 ]
 
 MARTYRS = [
-    {"external_id": "DEMO-1", "full_name": "Nguyễn Văn Hùng", "sex": "Nam", "birth": "1949",
-     "home_place": "Xã Huyền Tụng, Huyện Bạch Thông, tỉnh Bắc Thái", "unit": "c3 d1 e141 f312", "rank": "B2",
-     "death_date": "12/08/1972", "death_place": "Quảng Trị", "burial_place": "NTLS quốc gia Trường Sơn"},
-    {"external_id": "DEMO-2", "full_name": "Hoàng Văn Kheang", "sex": "Nam", "birth": "1951",
-     "home_place": "Xã Đồng Xá, Huyện Na Rì, Tỉnh Bắc Kạn", "unit": "Đại đội 5, Tiểu đoàn 3, Trung đoàn 177",
-     "death_date": "1972", "death_place": "Quảng Trị"},
-    {"external_id": "DEMO-3", "full_name": "Nông Văn Dền", "alias": "Hai Dền", "sex": "Nam", "birth": "1948",
-     "home_place": "Phường Đức Xuân, Thị xã Bắc Kạn, tỉnh Bắc Thái", "unit": "KB 12345", "death_date": "05/1971",
-     "death_place": "Mặt trận Tây Ninh"},
+    {
+        "external_id": "DEMO-1",
+        "full_name": "Nguyễn Văn Hùng",
+        "sex": "Nam",
+        "birth": "1949",
+        "home_place": "Xã Huyền Tụng, Huyện Bạch Thông, tỉnh Bắc Thái",
+        "unit": "c3 d1 e141 f312",
+        "rank": "B2",
+        "death_date": "12/08/1972",
+        "death_place": "Quảng Trị",
+        "burial_place": "NTLS quốc gia Trường Sơn",
+    },
+    {
+        "external_id": "DEMO-2",
+        "full_name": "Hoàng Văn Kheang",
+        "sex": "Nam",
+        "birth": "1951",
+        "home_place": "Xã Đồng Xá, Huyện Na Rì, Tỉnh Bắc Kạn",
+        "unit": "Đại đội 5, Tiểu đoàn 3, Trung đoàn 177",
+        "death_date": "1972",
+        "death_place": "Quảng Trị",
+    },
+    {
+        "external_id": "DEMO-3",
+        "full_name": "Nông Văn Dền",
+        "alias": "Hai Dền",
+        "sex": "Nam",
+        "birth": "1948",
+        "home_place": "Phường Đức Xuân, Thị xã Bắc Kạn, tỉnh Bắc Thái",
+        "unit": "KB 12345",
+        "death_date": "05/1971",
+        "death_place": "Mặt trận Tây Ninh",
+    },
 ]
 
 
@@ -47,7 +71,9 @@ class Command(BaseCommand):
         ward = OrgUnit.objects.get(kind=UnitKind.WARD, code="01840")
         users = {}
         for username, name, unit_code, role in ACCOUNTS:
-            user, created = User.objects.get_or_create(username=username, defaults={"full_name": name, "role": role})
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"full_name": name, "role": role}
+            )
             user.unit = OrgUnit.objects.get(parent=ward, code=unit_code)
             user.role, user.full_name = role, name
             user.set_password(password)
@@ -64,18 +90,43 @@ class Command(BaseCommand):
             registry.martyr_create(actor=staff, values=values)
         banner = Source.objects.get(code="dx-bn-ubnd")
         group = Source.objects.get(code="dx-tdp1")
-        first, _ = tips.tip_submit(source=banner, submission_key=secrets.token_hex(16), files=[], submission=tips.Submission(
-            kind="artifact", consent_processing=True, reporter_name="Trần Thị Lan", reporter_phone="0912345678",
-            consent_contact=True, martyr_name="nguyen van hung", martyr_birth_year="1950",
-            martyr_home_place="Huyen Tung, Bac Kan", martyr_death_place="Quang Tri",
-            account="Nhà tôi còn giữ lá thư chú tôi gửi về năm 1972, ghi đơn vị c3 d1 e141. Chú hy sinh ở Quảng Trị.",
-        ))
-        second, _ = tips.tip_submit(source=group, submission_key=secrets.token_hex(16), files=[], submission=tips.Submission(
-            kind="grave", consent_processing=True, anonymous=True, latitude="22.148300", longitude="105.829100",
-            location_source="gps", location_description="Đồi thông sau trường cũ, có một ngôi mộ đắp đất không bia",
-            residential_group=OrgUnit.objects.get(parent=ward, code="tdp-01"),
-            account="Hồi nhỏ tôi nghe các cụ kể có anh bộ đội hy sinh năm 1968, được chôn tạm trên đồi.",
-        ))
+        first, _ = tips.tip_submit(
+            source=banner,
+            submission_key=secrets.token_hex(16),
+            files=[],
+            submission=tips.Submission(
+                kind="artifact",
+                consent_processing=True,
+                reporter_name="Trần Thị Lan",
+                reporter_phone="0912345678",
+                consent_contact=True,
+                martyr_name="nguyen van hung",
+                martyr_birth_year="1950",
+                martyr_home_place="Huyen Tung, Bac Kan",
+                martyr_death_place="Quang Tri",
+                account="Nhà tôi còn giữ lá thư chú tôi gửi về năm 1972, ghi đơn vị c3 d1 e141. Chú hy sinh ở Quảng Trị.",
+            ),
+        )
+        second, _ = tips.tip_submit(
+            source=group,
+            submission_key=secrets.token_hex(16),
+            files=[],
+            submission=tips.Submission(
+                kind="grave",
+                consent_processing=True,
+                anonymous=True,
+                latitude="22.148300",
+                longitude="105.829100",
+                location_source="gps",
+                location_description="Đồi thông sau trường cũ, có một ngôi mộ đắp đất không bia",
+                residential_group=OrgUnit.objects.get(parent=ward, code="tdp-01"),
+                account="Hồi nhỏ tôi nghe các cụ kể có anh bộ đội hy sinh năm 1968, được chôn tạm trên đồi.",
+            ),
+        )
         tips.tip_start_review(tip=first, actor=staff)
-        tips.tip_forward(tip=second, actor=staff, agency=OrgUnit.objects.get(parent=ward, code="bchqs"),
-                         question="Đề nghị Ban CHQS khảo sát khu đồi theo tọa độ người dân cung cấp.")
+        tips.tip_forward(
+            tip=second,
+            actor=staff,
+            agency=OrgUnit.objects.get(parent=ward, code="bchqs"),
+            question="Đề nghị Ban CHQS khảo sát khu đồi theo tọa độ người dân cung cấp.",
+        )

@@ -1,0 +1,79 @@
+"""Two-step sign-in for staff (TOTP via django-otp): enrolment with a QR code, and the code check after the
+password. Whether it is required is the STAFF_2FA setting; the check itself lives in ``needs_second_step``."""
+
+import segno
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from doantu.audit import labels
+from doantu.audit.services import audit_record
+
+labels.register("org", actions={"twofactor_enrolled": "Bật đăng nhập hai bước"})
+
+
+def needs_second_step(request) -> str | None:
+    """The URL a signed-in staff member must go to before anything else, or None."""
+    if settings.STAFF_2FA == "off":
+        return None
+    user = request.user
+    if user.is_verified():
+        return None
+    if user_has_device(user, confirmed=True):
+        return reverse("twofactor_verify")
+    if settings.STAFF_2FA == "required":
+        return reverse("twofactor_setup")
+    return None
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Mã 6 số trong ứng dụng xác thực",
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+def _next(request) -> str:
+    target = request.GET.get("next") or request.POST.get("next") or reverse("staff:overview")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("staff:overview")
+
+
+@login_required
+def setup(request):
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="Ứng dụng xác thực", confirmed=False)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
+            otp_login(request, device)
+            audit_record(actor=request.user, action="twofactor_enrolled", obj=request.user)
+            return redirect(_next(request))
+        form.add_error("code", "Mã không đúng. Kiểm tra giờ trên điện thoại và thử lại.")
+    qr = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2)
+    return render(request, "org/twofactor_setup.html", {"form": form, "qr_svg": qr, "next": _next(request)})
+
+
+@login_required
+def verify(request):
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
+            if device.verify_token(form.cleaned_data["code"]):
+                otp_login(request, device)
+                return redirect(_next(request))
+        form.add_error("code", "Mã không đúng hoặc đã hết hạn.")
+    return render(request, "org/twofactor_verify.html", {"form": form, "next": _next(request)})
