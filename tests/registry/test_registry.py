@@ -274,3 +274,16 @@ def test_import_page_flow_with_progress(client, users):
     wb = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
     rows = list(wb.active.iter_rows(values_only=True))
     assert rows[0][1] == "Họ và tên" and len(rows) == 4
+
+
+def test_rebuild_index_reproduces_the_incremental_one(users):
+    from django.core.management import call_command
+
+    from doantu.registry.models import FrequencyCount
+
+    do_import(users["campaign"], csv_upload())
+    keys = sorted(MatchKey.objects.values_list("kind", "record_id", "key"))
+    counts = sorted(FrequencyCount.objects.filter(count__gt=0).values_list("kind", "value", "count"))
+    call_command("rebuild_linkage_index")
+    assert sorted(MatchKey.objects.values_list("kind", "record_id", "key")) == keys
+    assert sorted(FrequencyCount.objects.filter(count__gt=0).values_list("kind", "value", "count")) == counts
