@@ -245,7 +245,10 @@ if PRODUCTION:
 
 # Map tiles for staff maps (Leaflet). Empty: no tiles are fetched (tests, offline machines); the map
 # still shows the point and its coordinates.
-MAP_TILE_URL = env("MAP_TILE_URL", "" if not PRODUCTION else "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# An empty MAP_TILE_URL is meaningful (no tiles), so it is read without env()'s "empty means unset".
+MAP_TILE_URL = os.environ.get(
+    "MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png" if PRODUCTION else ""
+)
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© OpenStreetMap")
 
 

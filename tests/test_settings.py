@@ -45,3 +45,20 @@ def test_production_refuses_debug_and_bad_values(tmp_path):
     ok = load({**GOOD, "DOANTU_DATA_DIR": str(tmp_path)})
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.strip() == "False"
+
+
+def test_empty_map_tile_url_turns_tiles_off_in_production(tmp_path):
+    env = {**GOOD, "DOANTU_DATA_DIR": str(tmp_path), "MAP_TILE_URL": ""}
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; from django.conf import settings; django.setup(); print(repr(settings.MAP_TILE_URL))",
+        ],
+        env={**base, "DJANGO_SETTINGS_MODULE": "doantu.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "''", result.stderr

@@ -3,6 +3,10 @@ timeline can show entries from every domain (a tip's timeline holds tip, forward
 entries). Field words are kept per domain (the app label of the changed record's type): "status" means one
 thing for a tip and another for a martyr's record."""
 
+import re
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}.*)?$")
+
 ACTIONS: dict[str, str] = {}
 FIELDS: dict[tuple[str, str], tuple[str, dict]] = {}
 
@@ -18,7 +22,15 @@ def action_label(action: str) -> str:
     return ACTIONS.get(action, action)
 
 
-def change_row(object_type: str, field: str, before, after) -> tuple[str, object, object]:
-    """(field label, before, after) with coded values in words."""
+def _words(value, values: dict):
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        y, m, d = value[:10].split("-")
+        return f"{d}/{m}/{y}" + (f" {value[11:16]}" if len(value) > 10 else "")
+    return values.get(value, value)
+
+
+def change_row(object_type: str, field: str, before, after) -> tuple[str, object, object, bool]:
+    """(field label, before, after, changed) with coded values and dates in words. Unchanged values are
+    context (which agency a forward went to), shown without an arrow."""
     label, values = FIELDS.get((object_type.split(".", 1)[0], field), (field, {}))
-    return label, values.get(before, before), values.get(after, after)
+    return label, _words(before, values), _words(after, values), before != after

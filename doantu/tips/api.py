@@ -3,6 +3,7 @@ workflow. Same forms, same services, same access rules as the web pages."""
 
 import datetime as dt
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -175,7 +176,8 @@ def source_info(request, code: str):
 )
 def submit_tip(request, code: str, payload: Form[TipIn], files: File[list[UploadedFile]] = None):
     source = _source(code)
-    key = request.headers.get("Idempotency-Key") or payload.submission_key
+    # Without a key from the client a retry cannot be recognised; the tip is still taken.
+    key = request.headers.get("Idempotency-Key") or payload.submission_key or uuid.uuid4().hex
     if key and (tip := Tip.objects.filter(submission_key=key).first()):
         return Status(200, _receipt(request, tip, created=False))
     if not allow_submission(request):

@@ -71,7 +71,7 @@ class TipForm(forms.Form):
     martyr_unit = forms.CharField(
         label="Đơn vị", max_length=200, required=False, help_text="Ví dụ: c3 d1 e141 f312"
     )
-    martyr_death_date = forms.CharField(label="Ngày, năm hy sinh", max_length=40, required=False)
+    martyr_death_date = forms.CharField(label="Hy sinh (ngày/năm)", max_length=40, required=False)
     martyr_death_place = forms.CharField(label="Nơi hy sinh", max_length=300, required=False)
     martyr_burial_place = forms.CharField(label="Nơi an táng ban đầu", max_length=300, required=False)
 
@@ -107,19 +107,25 @@ class TipForm(forms.Form):
         required=False,
     )
     files = MultipleFileField(
-        label="Ảnh, video, ghi âm, tài liệu",
+        label="Chọn tệp hoặc chụp ảnh",
         help_text="Ảnh chụp thư, giấy báo tử, bản đồ vẽ tay, kỷ vật… " + "{limits}",
         required=False,
         widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTR}),
     )
 
     anonymous = forms.BooleanField(label="Tôi muốn giấu tên", required=False)
-    reporter_name = forms.CharField(label="Họ và tên của bạn", max_length=150, required=False)
+    reporter_name = forms.CharField(
+        label="Họ và tên của bạn",
+        max_length=150,
+        required=False,
+        help_text="Bắt buộc, trừ khi bạn chọn giấu tên.",
+    )
     reporter_phone = forms.CharField(
         label="Số điện thoại",
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+        help_text="Bắt buộc, trừ khi bạn chọn giấu tên. Dùng để cán bộ liên hệ và để bạn tra cứu tiến độ.",
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     reporter_address = forms.CharField(label="Địa chỉ", max_length=300, required=False)
     residential_group = forms.ModelChoiceField(
@@ -290,6 +296,7 @@ class InboxFilterForm(forms.Form):
 
 
 class ForwardForm(forms.Form):
+    prefix = "forward"  # unique field ids: several action forms share one page
     agency = forms.ModelChoiceField(label="Chuyển cho", queryset=None, empty_label=None)
     question = forms.CharField(
         label="Đề nghị xác minh", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
@@ -302,6 +309,7 @@ class ForwardForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
+    prefix = "answer"  # unique field ids: several action forms share one page
     outcome = forms.ChoiceField(label="Kết quả", choices=ForwardOutcome.choices, widget=forms.RadioSelect)
     answer = forms.CharField(
         label="Nội dung trả lời", widget=forms.Textarea(attrs={"rows": 3}), max_length=6000
@@ -310,6 +318,7 @@ class AnswerForm(forms.Form):
 
 
 class ConcludeForm(forms.Form):
+    prefix = "conclude"  # unique field ids: several action forms share one page
     outcome = forms.ChoiceField(
         label="Kết luận",
         choices=[
@@ -324,16 +333,19 @@ class ConcludeForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label="Ghi chú nội bộ", widget=forms.Textarea(attrs={"rows": 2}), max_length=6000)
+    prefix = "note"  # unique field ids: several action forms share one page
+    body = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 2}), max_length=6000)
 
 
 class ReasonForm(forms.Form):
+    prefix = "reason"  # unique field ids: several action forms share one page
     note = forms.CharField(
         label="Lý do", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False
     )
 
 
 class AssignForm(forms.Form):
+    prefix = "assign"  # unique field ids: several action forms share one page
     assignee = forms.ModelChoiceField(
         label="Giao cho", queryset=None, required=False, empty_label="— Chưa giao —"
     )
@@ -344,10 +356,12 @@ class AssignForm(forms.Form):
 
 
 class PublicNoteForm(forms.Form):
+    prefix = "public"  # unique field ids: several action forms share one page
     text = forms.CharField(label="Lời nhắn cho người gửi", max_length=300, required=False)
 
 
 class TipEditForm(forms.Form):
+    prefix = "edit"  # unique field ids: several action forms share one page
     kind = forms.ChoiceField(label="Loại thông tin", choices=TipKind.choices)
     martyr_name = forms.CharField(label="Họ và tên liệt sĩ", max_length=200, required=False)
     martyr_alias = forms.CharField(label="Bí danh", max_length=200, required=False)

@@ -90,6 +90,10 @@ labels.register(
         "due_date": ("Hạn trả lời", {}),
         "code": ("Mã", {}),
         "active": ("Đang dùng", {True: "có", False: "không"}),
+        "assignee": ("Người xử lý", {}),
+        "duplicate_of": ("Trùng với", {}),
+        "outcome_note": ("Kết luận", {}),
+        "public_note": ("Lời nhắn cho người gửi", {}),
         **{
             f.name: (str(f.verbose_name).capitalize(), {})
             for f in Tip._meta.fields

@@ -89,4 +89,5 @@ def status(request):
                 not_found = tip is None
     else:
         form = StatusLookupForm(initial={"receipt_code": request.GET.get("ma", "")})
-    return render(request, "tips/public/status.html", {"form": form, "tip": tip, "not_found": not_found})
+    context = {"form": form, "tip": tip, "not_found": not_found, "ward": tip.ward if tip else None}
+    return render(request, "tips/public/status.html", context)

@@ -88,6 +88,9 @@ def _tip_context(request, tip: Tip, **overrides) -> dict:
     today = timezone.localdate()
     forwards = list(tip.forwards.select_related("agency", "created_by", "answered_by"))
     answerable = {f.pk for f in forwards if access.can_answer(user, f)}
+    for f in forwards:
+        if f.pk in answerable:
+            f.answer_form = overrides.pop(f"answer_form_{f.pk}", None) or AnswerForm(prefix=f"answer{f.pk}")
     context = {
         "tip": tip,
         "attachments": tip.attachments.all() if access.can_view_attachments(user, tip) else None,
@@ -115,7 +118,8 @@ def _tip_context(request, tip: Tip, **overrides) -> dict:
             assign_form=AssignForm(
                 users=access.assignable_users(user, tip), initial={"assignee": tip.assignee_id}
             ),
-            reason_form=ReasonForm(),
+            close_form=ReasonForm(prefix="close"),
+            reopen_form=ReasonForm(prefix="reopen"),
             public_note_form=PublicNoteForm(initial={"text": tip.public_note}),
             edit_form=TipEditForm(
                 ward=tip.ward,
@@ -123,8 +127,6 @@ def _tip_context(request, tip: Tip, **overrides) -> dict:
                 | {"residential_group": tip.residential_group_id},
             ),
         )
-    if answerable:
-        context["answer_form"] = AnswerForm()
     if context["can_note"]:
         context["note_form"] = NoteForm()
     context.update(overrides)
@@ -243,22 +245,22 @@ def tip_action(request, pk: int, action: str):
             template_key="conclude_form",
         )
     if action == "close":
-        form = ReasonForm(request.POST)
+        form = ReasonForm(request.POST, prefix="close")
         return _run(
             request,
             tip,
             form,
             lambda d: services.tip_close(tip=tip, actor=user, note=d["note"]),
-            template_key="reason_form",
+            template_key="close_form",
         )
     if action == "reopen":
-        form = ReasonForm(request.POST)
+        form = ReasonForm(request.POST, prefix="reopen")
         return _run(
             request,
             tip,
             form,
             lambda d: services.tip_reopen(tip=tip, actor=user, note=d["note"]),
-            template_key="reason_form",
+            template_key="reopen_form",
         )
     if action == "note":
         form = NoteForm(request.POST)
@@ -297,7 +299,7 @@ def forward_action(request, pk: int, forward_id: int, action: str):
     forward = get_object_or_404(Forward, pk=forward_id, tip=tip)
     user = request.user
     if action == "answer":
-        form = AnswerForm(request.POST)
+        form = AnswerForm(request.POST, prefix=f"answer{forward.pk}")
         return _run(
             request,
             tip,
@@ -309,7 +311,7 @@ def forward_action(request, pk: int, forward_id: int, action: str):
                 answer=d["answer"],
                 duplicate_of=_tip_by_code(tip, d["duplicate_of"]),
             ),
-            template_key="answer_form",
+            template_key=f"answer_form_{forward.pk}",
         )
     if action == "withdraw":
         try:

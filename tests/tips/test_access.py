@@ -1,5 +1,7 @@
 """Role and unit isolation, through pages and the API: a user sees and changes only what their role allows."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -88,7 +90,7 @@ def test_actions_refused_by_page_and_api_for_roles_that_cannot_triage(client, us
     before = AuditEntry.objects.count()
     page = client.post(
         reverse("staff:tip_action", args=[tip.pk, "conclude"]),
-        {"outcome": "verified", "note": "tự ý kết luận"},
+        {"conclude-outcome": "verified", "conclude-note": "tự ý kết luận"},
     )
     api = client.post(
         f"/api/tips/{tip.pk}/conclude", {"outcome": "verified", "note": "x"}, content_type="application/json"
@@ -156,7 +158,10 @@ def test_agency_answers_through_its_page(client, users, scene):
     assert "Trả lời đề nghị xác minh" in page
     response = client.post(
         reverse("staff:forward_action", args=[tip.pk, forward.pk, "answer"]),
-        {"outcome": "verified", "answer": "Xác minh đúng tại thực địa."},
+        {
+            f"answer{forward.pk}-outcome": "verified",
+            f"answer{forward.pk}-answer": "Xác minh đúng tại thực địa.",
+        },
     )
     assert response.status_code == 302
     tip.refresh_from_db()
@@ -167,7 +172,7 @@ def test_agency_answers_through_its_page(client, users, scene):
     assert (
         client.post(
             reverse("staff:forward_action", args=[tip.pk, forward.pk, "answer"]),
-            {"outcome": "verified", "answer": "x"},
+            {f"answer{forward.pk}-outcome": "verified", f"answer{forward.pk}-answer": "x"},
         ).status_code
         == 404
     )
@@ -199,3 +204,37 @@ def test_role_must_fit_unit(units):
     with pytest.raises(ValidationError):
         user.clean()
     User(username="y", unit=units["cong-an"], role=Role.POLICE).clean()
+
+
+def test_tip_page_action_forms_have_unique_ids_and_refusals_keep_input(client, users, tip):
+    import re
+
+    from doantu.tips import services
+
+    services.tip_conclude(tip=tip, actor=users["campaign"], outcome=TipStatus.VERIFIED, note="Đã đối chiếu")
+    login(client, users["campaign"])
+    html = client.get(reverse("staff:tip", args=[tip.pk])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    # a refused action re-renders the page with what was typed and the reason
+    response = client.post(reverse("staff:tip_action", args=[tip.pk, "reopen"]), {"reopen-note": ""})
+    assert response.status_code == 400
+    assert "Hãy ghi lý do mở lại." in response.content.decode()
+
+
+def test_timeline_reads_in_words(client, users, tip, units):
+    from doantu.tips import services
+
+    forward = services.tip_forward(
+        tip=tip, actor=users["campaign"], agency=units["bchqs"], question="Xác minh"
+    )
+    services.forward_answer(forward=forward, actor=users["military"], outcome="verified", answer="Đúng")
+    login(client, users["campaign"])
+    rows = client.get(reverse("staff:tip", args=[tip.pk])).context["timeline"]
+    labels = [label for row in rows for label, *_ in row["changes"]]
+    assert "outcome_note" not in labels and "status" not in labels
+    assert "Kết luận" in labels and "Trạng thái" in labels
+    due = next(c for row in rows for c in row["changes"] if c[0] == "Hạn trả lời")
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", due[2])
+    agency = next(c for row in rows for c in row["changes"] if c[0] == "Cơ quan" and not c[3])
+    assert agency[2] == "Ban Chỉ huy Quân sự phường"

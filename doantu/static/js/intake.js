@@ -4,6 +4,8 @@
   document.documentElement.classList.add("js");
   var form = document.getElementById("tip-form");
   if (!form) return;
+  var summary = document.getElementById("form-errors");
+  if (summary) summary.focus();
   var $ = function (name) { return form.elements[name]; };
 
   // The phone's location, only when the person asks for it.
