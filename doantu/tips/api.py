@@ -147,7 +147,10 @@ class Detail(Schema):
 
 
 def _source(code: str) -> Source:
-    return get_object_or_404(Source.objects.select_related("ward"), code=code.lower(), active=True)
+    source = selectors.active_source(code)
+    if source is None:
+        raise Http404
+    return source
 
 
 @public_router.get(

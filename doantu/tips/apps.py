@@ -8,4 +8,15 @@ class TipsConfig(AppConfig):
 
     def ready(self):
         # Registers this domain's words for the audit timeline (doantu.audit.labels).
+        from django.db.models.signals import post_delete, post_save
+
         from . import services  # noqa: F401
+        from .models import Source
+        from .selectors import forget_source
+
+        # However a source changes (staff page, admin), the public pages stop serving the cached copy.
+        def _forget(sender, instance, **kwargs):
+            forget_source(instance.code)
+
+        post_save.connect(_forget, sender=Source, dispatch_uid="tips-forget-source")
+        post_delete.connect(_forget, sender=Source, dispatch_uid="tips-forget-source-deleted")

@@ -1,5 +1,6 @@
 """Reads for staff pages and the API. Always start from ``access.tips_visible_to`` so scoping can't be skipped."""
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -101,3 +102,25 @@ def sources_for(user, ward) -> QuerySet[Source]:
         )
         .order_by("kind", "name")
     )
+
+
+SOURCE_CACHE_SECONDS = 60
+
+
+def _source_cache_key(code: str) -> str:
+    return f"tips:source:{code}"
+
+
+def active_source(code: str) -> Source | None:
+    """The active source behind a QR code, cached briefly: every public request needs it, and sources change
+    rarely (``forget_source`` is called when one does)."""
+    code = code.lower()
+    cached = cache.get(_source_cache_key(code))
+    if cached is None:
+        cached = Source.objects.select_related("ward").filter(code=code, active=True).first() or False
+        cache.set(_source_cache_key(code), cached, SOURCE_CACHE_SECONDS)
+    return cached or None
+
+
+def forget_source(code: str) -> None:
+    cache.delete(_source_cache_key(code.lower()))

@@ -156,10 +156,10 @@ def tip_submit(
 ) -> tuple[Tip, bool]:
     """Save a tip and its files together, or nothing. Returns ``(tip, created)``.
 
-    A retry with the same ``submission_key`` returns the first tip (``created`` False) and stores nothing.
+    A retry with the same ``submission_key`` returns the first tip (``created`` False) and stores nothing: the
+    unique key makes the second insert fail, whoever comes second (callers may look the key up first to skip
+    the work, as the views do).
     """
-    if existing := Tip.objects.filter(submission_key=submission_key).first():
-        return existing, False
 
     data = vars(submission).copy()
     if data["anonymous"]:

@@ -1,11 +1,13 @@
 """Public pages: the intake form behind each QR code, the receipt, and the status look-up. No account."""
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from .forms import StatusLookupForm, TipForm
-from .models import Source, Tip
+from .models import Tip
+from .selectors import active_source
 from .services import tip_public_status, tip_submit
 from .throttle import RATE_MESSAGE, allow_submission
 from .uploads import MB
@@ -21,7 +23,9 @@ def _too_big(request) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def intake(request, code: str):
-    source = get_object_or_404(Source.objects.select_related("ward"), code=code.lower(), active=True)
+    source = active_source(code)
+    if source is None:
+        raise Http404("Không tìm thấy mã QR này.")
     context = {
         "source": source,
         "ward": source.ward,

@@ -245,3 +245,10 @@ def test_map_picker_offered_only_when_tiles_are_configured(client, source, setti
 def test_location_picked_on_map_is_recorded_as_such(client, source):
     client.post("/t/dx", tip_post_data(latitude="22.150000", longitude="105.830000", location_source="map"))
     assert Tip.objects.get().location_source == "map"
+
+
+def test_deactivated_source_stops_at_once_despite_the_cache(client, source):
+    assert client.get("/t/dx").status_code == 200  # now cached
+    source.active = False
+    source.save()  # as the admin would
+    assert client.get("/t/dx").status_code == 404
