@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from doantu.api import api
 from doantu.org import twofactor
@@ -24,6 +26,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("healthz", web_views.healthz, name="healthz"),
     path("ping", web_views.ping, name="ping"),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]
 
 if settings.STAFF_2FA == "required":

@@ -170,6 +170,22 @@ class TipForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
 
+    SHORT_LABELS = {
+        "consent_processing": "Sự đồng ý để xử lý thông tin",
+        "consent_contact": "Sự đồng ý để được liên hệ",
+        "consent_dna": "Sự đồng ý về dữ liệu ADN",
+        "dna_offer": "Đăng ký cho mẫu ADN",
+        "files": "Tệp đính kèm",
+    }
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor, short label) of each field with an error, in form order, for the summary at the top."""
+        return [
+            (f"f-{self[name].html_name}", self.SHORT_LABELS.get(name, self.fields[name].label))
+            for name in self.fields
+            if name in self.errors
+        ]
+
     def clean_submission_key(self):
         key = self.cleaned_data["submission_key"]
         if not SUBMISSION_KEY_RE.match(key):

@@ -252,3 +252,10 @@ def test_deactivated_source_stops_at_once_despite_the_cache(client, source):
     source.active = False
     source.save()  # as the admin would
     assert client.get("/t/dx").status_code == 404
+
+
+def test_error_summary_links_each_field_with_a_short_label(client, source):
+    html = client.post("/t/dx", tip_post_data(account="", consent_processing=None)).content.decode()
+    summary = html.split('id="form-errors"')[1].split("</div>")[0]
+    assert 'href="#f-account"' in summary and "Những gì bạn biết" in summary
+    assert "Sự đồng ý để xử lý thông tin" in summary and "Ban Chỉ huy" not in summary
