@@ -90,25 +90,7 @@ class GraveForm(forms.ModelForm):
         from .models import Grave
 
         model = Grave
-        fields = [
-            "cemetery",
-            "cemetery_address",
-            "zone",
-            "lot",
-            "row",
-            "number",
-            "has_remains",
-            "headstone_name",
-            "partial_info",
-            "home_place_hint",
-            "unit_hint",
-            "death_year_hint",
-            "gathered_by",
-            "gathered_from",
-            "gathered_at",
-            "latitude",
-            "longitude",
-        ]
+        fields = Grave.EDITABLE_FIELDS
         widgets = {"partial_info": forms.Textarea(attrs={"rows": 2})}
 
 

@@ -168,6 +168,26 @@ class Grave(models.Model):
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    EDITABLE_FIELDS = (
+        "cemetery",
+        "cemetery_address",
+        "zone",
+        "lot",
+        "row",
+        "number",
+        "has_remains",
+        "headstone_name",
+        "partial_info",
+        "home_place_hint",
+        "unit_hint",
+        "death_year_hint",
+        "gathered_by",
+        "gathered_from",
+        "gathered_at",
+        "latitude",
+        "longitude",
+    )
+
     class Meta:
         ordering = ["cemetery", "zone", "lot", "row", "number", "id"]
         verbose_name = "mộ liệt sĩ"

@@ -452,26 +452,6 @@ def duplicate_reject(*, pair: DuplicatePair, actor, note: str = "") -> Duplicate
 
 # ------------------------------------------------------------------------------------------ graves, people, documents
 
-GRAVE_FIELDS = [
-    "cemetery",
-    "cemetery_address",
-    "zone",
-    "lot",
-    "row",
-    "number",
-    "has_remains",
-    "headstone_name",
-    "partial_info",
-    "home_place_hint",
-    "unit_hint",
-    "death_year_hint",
-    "gathered_by",
-    "gathered_from",
-    "gathered_at",
-    "latitude",
-    "longitude",
-]
-
 
 def grave_create(*, actor, values: dict[str, Any], martyr: Martyr | None = None) -> Grave:
     from .matching import index_graves
@@ -481,7 +461,7 @@ def grave_create(*, actor, values: dict[str, Any], martyr: Martyr | None = None)
         grave = Grave(
             owner=access.owner_for(actor),
             martyr=martyr,
-            **{k: v for k, v in values.items() if k in GRAVE_FIELDS},
+            **{k: v for k, v in values.items() if k in Grave.EDITABLE_FIELDS},
         )
         grave._history_user = actor
         grave.save()

@@ -372,7 +372,7 @@ class AssignForm(forms.Form):
 
 
 class PublicNoteForm(forms.Form):
-    prefix = "public"  # unique field ids: several action forms share one page
+    prefix = "public_note"  # unique field ids: several action forms share one page
     text = forms.CharField(label="Lời nhắn cho người gửi", max_length=300, required=False)
 
 

@@ -198,6 +198,51 @@ def _tip_by_code(tip: Tip, code: str) -> Tip | None:
     return found
 
 
+# action -> (form for it, the service call with the form's data). The form's prefix names it on the page.
+TIP_ACTIONS = {
+    "assign": (
+        lambda data, tip, user: AssignForm(data, users=access.assignable_users(user, tip)),
+        lambda tip, user, d: services.tip_assign(tip=tip, actor=user, assignee=d["assignee"]),
+    ),
+    "forward": (
+        lambda data, tip, user: ForwardForm(data, agencies=access.forward_targets(tip)),
+        lambda tip, user, d: services.tip_forward(
+            tip=tip, actor=user, agency=d["agency"], question=d["question"], due_date=d["due_date"]
+        ),
+    ),
+    "conclude": (
+        lambda data, tip, user: ConcludeForm(data),
+        lambda tip, user, d: services.tip_conclude(
+            tip=tip,
+            actor=user,
+            outcome=d["outcome"],
+            note=d["note"],
+            duplicate_of=_tip_by_code(tip, d["duplicate_of"]),
+        ),
+    ),
+    "close": (
+        lambda data, tip, user: ReasonForm(data, prefix="close"),
+        lambda tip, user, d: services.tip_close(tip=tip, actor=user, note=d["note"]),
+    ),
+    "reopen": (
+        lambda data, tip, user: ReasonForm(data, prefix="reopen"),
+        lambda tip, user, d: services.tip_reopen(tip=tip, actor=user, note=d["note"]),
+    ),
+    "note": (
+        lambda data, tip, user: NoteForm(data),
+        lambda tip, user, d: services.tip_add_note(tip=tip, actor=user, body=d["body"]),
+    ),
+    "public-note": (
+        lambda data, tip, user: PublicNoteForm(data),
+        lambda tip, user, d: services.tip_set_public_note(tip=tip, actor=user, text=d["text"]),
+    ),
+    "edit": (
+        lambda data, tip, user: TipEditForm(data, ward=tip.ward),
+        lambda tip, user, d: services.tip_edit(tip=tip, actor=user, changes=d),
+    ),
+}
+
+
 @staff_required
 @require_POST
 def tip_action(request, pk: int, action: str):
@@ -209,87 +254,11 @@ def tip_action(request, pk: int, action: str):
         except services.WorkflowError as exc:
             messages.error(request, str(exc))
         return redirect(tip.get_absolute_url())
-    if action == "assign":
-        form = AssignForm(request.POST, users=access.assignable_users(user, tip))
-        return _run(
-            request,
-            tip,
-            form,
-            lambda d: services.tip_assign(tip=tip, actor=user, assignee=d["assignee"]),
-            template_key="assign_form",
-        )
-    if action == "forward":
-        form = ForwardForm(request.POST, agencies=access.forward_targets(tip))
-        return _run(
-            request,
-            tip,
-            form,
-            lambda d: services.tip_forward(
-                tip=tip, actor=user, agency=d["agency"], question=d["question"], due_date=d["due_date"]
-            ),
-            template_key="forward_form",
-        )
-    if action == "conclude":
-        form = ConcludeForm(request.POST)
-        return _run(
-            request,
-            tip,
-            form,
-            lambda d: services.tip_conclude(
-                tip=tip,
-                actor=user,
-                outcome=d["outcome"],
-                note=d["note"],
-                duplicate_of=_tip_by_code(tip, d["duplicate_of"]),
-            ),
-            template_key="conclude_form",
-        )
-    if action == "close":
-        form = ReasonForm(request.POST, prefix="close")
-        return _run(
-            request,
-            tip,
-            form,
-            lambda d: services.tip_close(tip=tip, actor=user, note=d["note"]),
-            template_key="close_form",
-        )
-    if action == "reopen":
-        form = ReasonForm(request.POST, prefix="reopen")
-        return _run(
-            request,
-            tip,
-            form,
-            lambda d: services.tip_reopen(tip=tip, actor=user, note=d["note"]),
-            template_key="reopen_form",
-        )
-    if action == "note":
-        form = NoteForm(request.POST)
-        return _run(
-            request,
-            tip,
-            form,
-            lambda d: services.tip_add_note(tip=tip, actor=user, body=d["body"]),
-            template_key="note_form",
-        )
-    if action == "public-note":
-        form = PublicNoteForm(request.POST)
-        return _run(
-            request,
-            tip,
-            form,
-            lambda d: services.tip_set_public_note(tip=tip, actor=user, text=d["text"]),
-            template_key="public_note_form",
-        )
-    if action == "edit":
-        form = TipEditForm(request.POST, ward=tip.ward)
-        return _run(
-            request,
-            tip,
-            form,
-            lambda d: services.tip_edit(tip=tip, actor=user, changes=d),
-            template_key="edit_form",
-        )
-    raise Http404
+    if action not in TIP_ACTIONS:
+        raise Http404
+    make_form, run = TIP_ACTIONS[action]
+    form = make_form(request.POST, tip=tip, user=user)
+    return _run(request, tip, form, lambda d: run(tip, user, d), template_key=f"{form.prefix}_form")
 
 
 @staff_required

@@ -8,4 +8,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = rebuild_index()
-        self.stdout.write(self.style.SUCCESS(f"Đã lập lại chỉ mục: {counts['martyrs']} hồ sơ, {counts['keys']} khóa."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Đã lập lại chỉ mục: {counts['martyrs']} hồ sơ, {counts['keys']} khóa.")
+        )
