@@ -28,6 +28,7 @@ import copy
 import csv
 import itertools
 import json
+import os
 import random
 import sqlite3
 import sys
@@ -38,7 +39,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_REFERENCE = REPO.parent / "shared" / "data" / "linkage-dev"
+# The shared dev set: beside the checkout here, at /work/shared on these machines, or wherever
+# DOANTU_LINKAGE_DEV points (a clean clone elsewhere still finds it).
+DEFAULT_REFERENCE = next(
+    (
+        p
+        for p in (
+            Path(os.environ.get("DOANTU_LINKAGE_DEV", "")),
+            REPO.parent / "shared" / "data" / "linkage-dev",
+            Path("/work/shared/data/linkage-dev"),
+        )
+        if str(p) not in ("", ".") and (p / "registry.csv").exists()
+    ),
+    REPO.parent / "shared" / "data" / "linkage-dev",
+)
 HEADER = [
     "Mã",
     "Họ và tên",
