@@ -49,7 +49,7 @@ def _evidence_text(ev) -> str:
 
 def _build(args) -> MemoryEngine:
     t0 = time.perf_counter()
-    eng = MemoryEngine.from_records(read_records(args.registry), decisions=Decisions())
+    eng = MemoryEngine.from_csv(args.registry, decisions=Decisions(), workers=args.workers)
     _log(f"index: {len(eng):,} records in {time.perf_counter() - t0:.1f}s, peak RSS {_peak_rss_mb():.0f} MB")
     return eng
 
@@ -68,7 +68,9 @@ def cmd_match(args) -> int:
                 w.writerow(row)
             n += 1
     dt = time.perf_counter() - t0
-    _log(f"match: {n:,} queries in {dt:.1f}s ({1000 * dt / max(n, 1):.1f} ms/query), peak RSS {_peak_rss_mb():.0f} MB")
+    _log(
+        f"match: {n:,} queries in {dt:.1f}s ({1000 * dt / max(n, 1):.1f} ms/query), peak RSS {_peak_rss_mb():.0f} MB"
+    )
     return 0
 
 
@@ -112,8 +114,11 @@ def cmd_explain(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m doantu.linkage", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m doantu.linkage",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = p.add_subparsers(dest="cmd", required=True)
     m = sub.add_parser("match", help="top candidates for each query")
     m.add_argument("--registry", required=True)
@@ -121,18 +126,22 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument("--top", type=int, default=10)
     m.add_argument("--out", required=True)
     m.add_argument("--explain", action="store_true", help="add an evidence column (Vietnamese reasons)")
+    m.add_argument("--workers", type=int, default=2, help="processes for building the index (default 2)")
     m.set_defaults(func=cmd_match)
     d = sub.add_parser("dedupe", help="pairs of registry rows that are the same martyr")
     d.add_argument("--registry", required=True)
     d.add_argument("--out", required=True)
     d.add_argument("--review", help="also write every match/possible pair with its evidence")
     d.add_argument("--clusters", help="also write cluster,record for records linked by match pairs")
-    d.add_argument("--workers", type=int, default=2, help="processes for pair scoring (default 2)")
+    d.add_argument(
+        "--workers", type=int, default=2, help="processes for building and pair scoring (default 2)"
+    )
     d.set_defaults(func=cmd_dedupe)
     e = sub.add_parser("explain", help="score and evidence for one pair of registry records")
     e.add_argument("--registry", required=True)
     e.add_argument("--a", required=True)
     e.add_argument("--b", required=True)
+    e.add_argument("--workers", type=int, default=2)
     e.set_defaults(func=cmd_explain)
     args = p.parse_args(argv)
     return args.func(args)

@@ -36,10 +36,10 @@ from typing import Protocol
 import numpy as np
 
 from .frequency import FrequencyModel
-from .index import CandidateStore, MemoryIndex, key_hash
+from .index import CandidateStore, MemoryIndex, PairSpec, key_hash, kind_codes
 from .keys import DEDUPE_KINDS, query_keys, record_keys
 from .records import Features, Record, prepare
-from .scoring import Comparison, Evidence, Scorer
+from .scoring import Evidence, Scorer
 from .table import FeatureTable
 
 __all__ = ["Candidate", "Decisions", "DedupeResult", "Engine", "MemoryEngine", "RecordSource"]
@@ -51,12 +51,13 @@ class Decisions:
 
     match_probability: float = 0.9
     possible_score: float = -8.0
-    dup_match_score: float = 12.0
+    dup_match_score: float = 8.0
     dup_possible_score: float = 0.0
     dup_ambiguity_margin: float = 4.0
     max_candidates: int = 400
     max_postings: int = 5000
-    dedupe_block_max: int = 400
+    dedupe_block_max: int = 60  # blocks up to this size are paired exhaustively ...
+    dedupe_window: int = 20  # ... bigger ones by a sliding window of this width over date order
     group_top: int = 6  # how many leading candidates are checked for being duplicates of each other
 
 
@@ -133,6 +134,10 @@ class _Base:
     decisions: Decisions
     freq: FrequencyModel
 
+    def _neighbours(self, given: str) -> list[str]:
+        # registry given names one typo away; very short names have too many neighbours to be useful
+        return self.freq.neighbours("given", given) if len(given) >= 3 else []
+
     def _rank(
         self,
         qt: FeatureTable,
@@ -163,7 +168,9 @@ class _Base:
         for pos in range(min(top, len(keep))):
             k = int(keep[pos])
             ev = self.scorer.explain(cmp, k, qt, rt, self.freq) if explain else []
-            out.append(Candidate(ids(int(rows[k])), round(float(scores[pos]), 3), dec[pos], float(prob[pos]), ev))
+            out.append(
+                Candidate(ids(int(rows[k])), round(float(scores[pos]), 3), dec[pos], float(prob[pos]), ev)
+            )
         return out
 
 
@@ -176,7 +183,9 @@ class MemoryEngine(_Base):
         self.table = FeatureTable()
         self.index = MemoryIndex()
         self.freq = FrequencyModel()
-        self._features_of_row: dict[int, Features] | None = None  # only kept for rows added live (for removal)
+        self._features_of_row: dict[int, Features] | None = (
+            None  # only kept for rows added live (for removal)
+        )
 
     # -- building and maintenance --------------------------------------------------------------------------------
 
@@ -186,29 +195,64 @@ class MemoryEngine(_Base):
         records: Iterable[Record],
         scorer: Scorer | None = None,
         decisions: Decisions | None = None,
-        progress: Callable[[int], None] | None = None,
+        workers: int = 1,
+        chunk: int = 20_000,
     ) -> MemoryEngine:
+        """Build from records (any iterable: streamed in chunks).
+
+        With ``workers > 1`` chunks are prepared in forked worker processes — parsing names, resolving places
+        and computing keys is where the time goes — and merged here in order, so the result is identical to a
+        one-process build.
+        """
         eng = cls(scorer, decisions)
-        hashes: list[int] = []
-        rows: list[int] = []
-        table, freq = eng.table, eng.freq
-        for i, rec in enumerate(records):
-            f = prepare(rec)
-            row = table.append(f)
-            freq.add(f)
-            for k in record_keys(f):
-                hashes.append(key_hash(k))
-                rows.append(row)
-            if len(hashes) > 2_000_000:
-                eng.index.add_bulk(np.array(hashes, np.int64), np.array(rows, np.int32))
-                hashes, rows = [], []
-            if progress is not None and i % 100_000 == 0:
-                progress(i)
-        eng.index.add_bulk(np.array(hashes, np.int64), np.array(rows, np.int32))
+        chunks = _chunks(records, chunk)
+        if workers > 1 and hasattr(os, "fork"):
+            import multiprocessing as mp
+
+            with mp.get_context("fork").Pool(workers) as pool:
+                for part in pool.imap(_build_chunk, chunks):
+                    eng._merge_part(part)
+        else:
+            for c in chunks:
+                eng._merge_part(_build_chunk(c))
         eng.index.build()
-        table.cols.flush()
-        table.live()
+        eng.table.cols.flush()
+        eng.table.live()
         return eng
+
+    @classmethod
+    def from_csv(
+        cls,
+        path: str,
+        scorer: Scorer | None = None,
+        decisions: Decisions | None = None,
+        workers: int = 1,
+        parts_per_worker: int = 3,
+    ) -> MemoryEngine:
+        """Build from a CSV file; with ``workers > 1`` each worker reads and prepares its own byte range of the
+        file (nothing but the finished parts crosses between processes), merged here in file order."""
+        from .csvio import inspect_csv, read_records, split_ranges
+
+        if workers <= 1 or str(path) == "-" or not hasattr(os, "fork"):
+            return cls.from_records(read_records(path), scorer, decisions)
+        layout = inspect_csv(path)
+        ranges = split_ranges(layout, workers * parts_per_worker)
+        eng = cls(scorer, decisions)
+        import multiprocessing as mp
+
+        with mp.get_context("fork").Pool(workers) as pool:
+            for part in pool.imap(_build_range, [(layout, *r) for r in ranges]):
+                eng._merge_part(part)
+        eng.index.build()
+        eng.table.cols.flush()
+        eng.table.live()
+        return eng
+
+    def _merge_part(self, part: tuple[FeatureTable, FrequencyModel, np.ndarray, np.ndarray]) -> None:
+        table, freq, hashes, rows = part
+        offset = self.table.merge(table)
+        self.freq.merge(freq)
+        self.index.add_bulk(hashes, rows.astype(np.int64) + offset)
 
     def add(self, record: Record) -> None:
         """Add or replace (same id) one record; visible to the next search immediately."""
@@ -269,7 +313,7 @@ class MemoryEngine(_Base):
 
     def candidates(self, f: Features) -> np.ndarray:
         """Rows worth scoring for a query, best pre-ranked first (at most ``max_candidates``)."""
-        qk = query_keys(f)
+        qk = query_keys(f, self._neighbours)
         if not qk:
             return np.zeros(0, np.int64)
         post = self.index.lookup([_hash(k) for k, _ in qk], self.decisions.max_postings)
@@ -305,12 +349,15 @@ class MemoryEngine(_Base):
     # -- deduplication -------------------------------------------------------------------------------------------
 
     def candidate_pairs(self) -> tuple[np.ndarray, np.ndarray]:
-        a, b = self.index.pairs(DEDUPE_KINDS, self.decisions.dedupe_block_max)
+        """Row pairs worth scoring for deduplication (see ``dedupe_specs``)."""
+        a, b = self.index.block_pairs(dedupe_specs(self.table, self.decisions))
         alive = self.table.live()
         ok = alive[a] & alive[b]
         return a[ok], b[ok]
 
-    def score_pairs(self, a: np.ndarray, b: np.ndarray, chunk: int = 200_000) -> tuple[np.ndarray, np.ndarray]:
+    def score_pairs(
+        self, a: np.ndarray, b: np.ndarray, chunk: int = 200_000
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Scores and name-agreement flags of row pairs, computed in chunks to bound memory."""
         out = np.empty(len(a), dtype=np.float32)
         ok = np.empty(len(a), dtype=bool)
@@ -325,7 +372,12 @@ class MemoryEngine(_Base):
         scores, name_ok = _parallel_scores(self, a, b, workers, chunk)
         keep = scores >= self.decisions.dup_possible_score
         return _dedupe_decisions(
-            a[keep], b[keep], scores[keep], name_ok[keep], lambda r: self.table.ids[r], self.decisions,
+            a[keep],
+            b[keep],
+            scores[keep],
+            name_ok[keep],
+            lambda r: self.table.ids[r],
+            self.decisions,
             self._pair_score_rows,
         )
 
@@ -345,6 +397,74 @@ class MemoryEngine(_Base):
             "index_bytes": self.index.nbytes(),
             "table_bytes": self.table.nbytes() + self.table.lex.nbytes(),
         }
+
+
+def dedupe_specs(table: FeatureTable, d: Decisions) -> list[PairSpec]:
+    """Blocking for deduplication. Two listings of one martyr share the surname (after typo correction) and
+    given name plus one of birth year, death year, province or regiment — or the surname plus the exact date of
+    death, the commune or the company (a typo in the given name). Given-name keys are split by surname group
+    here, and blocks too big to pair exhaustively are walked in date order with a sliding window."""
+    names = table.lex.names
+    nrow = table["name"]
+    surg = np.where(nrow >= 0, names["surg"][np.maximum(nrow, 0)], -1)
+    death = (
+        table["dy"].astype(np.int64) * 400 + table["dm"].astype(np.int64) * 32 + table["dd"].astype(np.int64)
+    )
+    birth = table["by"].astype(np.int64)
+    cap, win = d.dedupe_block_max, d.dedupe_window
+    return [
+        PairSpec("y", refine=surg, order=death, cap=cap, window=win),
+        PairSpec("d", refine=surg, order=birth, cap=cap, window=win),
+        PairSpec("p", refine=surg, order=death, cap=cap, window=win),
+        PairSpec("u", refine=surg, order=death, cap=cap, window=win),
+        PairSpec("s", order=death, cap=cap // 2, window=win // 2),
+        PairSpec("a", order=death, cap=cap // 2, window=win // 2),
+        PairSpec("x", order=birth, cap=cap, window=win),
+        PairSpec("w", order=death, cap=cap, window=win),
+        PairSpec("v", order=death, cap=cap, window=win),
+    ]
+
+
+# -- parallel build -------------------------------------------------------------------------------------------------
+
+
+def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    buf: list[Record] = []
+    for r in records:
+        buf.append(r)
+        if len(buf) >= size:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
+
+
+def _build_range(task) -> tuple[FeatureTable, FrequencyModel, np.ndarray, np.ndarray]:
+    from .csvio import read_range
+
+    layout, start, end, first_row = task
+    return _build_chunk(read_range(layout, start, end, first_row))
+
+
+def _build_chunk(records: Iterable[Record]) -> tuple[FeatureTable, FrequencyModel, np.ndarray, np.ndarray]:
+    """Prepare a chunk into its own small table, counts and postings (run in a worker, merged by the parent)."""
+    records = list(records)
+    table = FeatureTable(capacity=len(records))
+    freq = FrequencyModel()
+    hashes: list[int] = []
+    counts: list[int] = []
+    codes = kind_codes()
+    low = (1 << 56) - 1
+    for rec in records:
+        f = prepare(rec)
+        table.append(f)
+        freq.add(f)
+        ks = record_keys(f)
+        # key_hash inlined (kinds are one letter): this loop runs ~13 million times for a national registry
+        hashes.extend([(codes[k[0]] << 56) | (hash(k) & low) for k in ks])
+        counts.append(len(ks))
+    rows = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+    return table, freq, np.array(hashes, dtype=np.int64), rows
 
 
 # -- parallel pair scoring (fork: workers share the built engine copy-on-write) -------------------------------------
@@ -481,7 +601,9 @@ class Engine(_Base):
         self.store.remove(record.id)
         self.freq.remove(prepare(record))
 
-    def _table(self, ids: Sequence[str], query: Features | None) -> tuple[FeatureTable, FeatureTable, list[str]]:
+    def _table(
+        self, ids: Sequence[str], query: Features | None
+    ) -> tuple[FeatureTable, FeatureTable, list[str]]:
         rt = FeatureTable()
         got = [prepare(r) for r in self.source.fetch(list(ids))]
         for f in got:
@@ -495,7 +617,7 @@ class Engine(_Base):
         self, query: Record, top: int = 10, explain: bool = True, exclude: str | None = None
     ) -> list[Candidate]:
         f = prepare(query)
-        qk = query_keys(f)
+        qk = query_keys(f, self._neighbours)
         post = self.store.lookup([k for k, _ in qk], self.decisions.max_postings)
         weight = dict(qk)
         pre: dict[str, float] = {}
@@ -509,24 +631,26 @@ class Engine(_Base):
         rows = np.arange(len(ids), dtype=np.int64)
         return self._rank(qt, rt, rows, lambda r: ids[r], top, explain, exclude=exclude)
 
-    def dedupe(self, batch: int = 5000) -> DedupeResult:
-        """Score every pair sharing a dedupe block (blocks fetched in batches of records)."""
-        seen: set[tuple[str, str]] = set()
-        pairs: list[tuple[str, str]] = []
-        for block in self.store.blocks(DEDUPE_KINDS, self.decisions.dedupe_block_max):
-            blk = sorted(block)
-            for i in range(len(blk)):
-                for j in range(i + 1, len(blk)):
-                    p = (blk[i], blk[j])
-                    if p not in seen:
-                        seen.add(p)
-                        pairs.append(p)
-        ids_all = sorted({x for p in pairs for x in p})
+    def dedupe(self, max_block: int = 2000) -> DedupeResult:
+        """Deduplicate everything in the store: blocks of each dedupe kind (up to ``max_block`` ids, one
+        ``store.blocks`` call per kind), split and windowed exactly as ``MemoryEngine`` does, then scored."""
+        blocks: list[tuple[str, list[str]]] = []
+        for kind in DEDUPE_KINDS:
+            blocks.extend((kind, list(b)) for b in self.store.blocks([kind], max_block))
+        ids_all = sorted({x for _k, b in blocks for x in b})
         qt, rt, ids = self._table(ids_all, None)
         row = {rid: k for k, rid in enumerate(ids)}
-        pairs = [p for p in pairs if p[0] in row and p[1] in row]
-        a = np.array([row[p[0]] for p in pairs], dtype=np.int64)
-        b = np.array([row[p[1]] for p in pairs], dtype=np.int64)
+        idx = MemoryIndex()
+        codes = kind_codes()
+        hashes: list[int] = []
+        rows: list[int] = []
+        for n, (kind, b) in enumerate(blocks):
+            members = [row[x] for x in b if x in row]
+            hashes.extend([(codes[kind] << 56) | n] * len(members))
+            rows.extend(members)
+        idx.add_bulk(np.array(hashes, np.int64), np.array(rows, np.int32))
+        idx.build()
+        a, b = idx.block_pairs(dedupe_specs(rt, self.decisions))
         scores = np.empty(len(a), dtype=np.float32)
         name_ok = np.empty(len(a), dtype=bool)
         for s in range(0, len(a), 200_000):

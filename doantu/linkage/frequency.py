@@ -12,6 +12,7 @@ on value ``v`` is taken as ``count(v) / total``.
 ``given_canon``       given name with diacritics (only from names written with them)
 ``middle``            middle name(s), folded, joined by a space
 ``alias``             alias, folded, spaces removed
+``fullname``          whole name, folded, spaces removed
 ``birth_year``        year of birth
 ``death_year``        year of death
 ``province``          2024 province code of the home place (each code of an ambiguous one)
@@ -42,6 +43,7 @@ KINDS = (
     "given_canon",
     "middle",
     "alias",
+    "fullname",
     "birth_year",
     "death_year",
     "province",
@@ -64,6 +66,8 @@ def frequency_items(f: Features) -> list[tuple[str, str]]:
             items.append(("given_canon", n.given_canon))
     if n.middle:
         items.append(("middle", n.middle))
+    if n.spaceless:
+        items.append(("fullname", n.spaceless))
     if f.alias.spaceless:
         items.append(("alias", f.alias.spaceless))
     if f.birth:
@@ -111,16 +115,17 @@ class FrequencyModel:
         self.total += records
 
     def _apply(self, items: Iterable[tuple[str, str]], sign: int) -> None:
+        counts, totals = self.counts, self._kind_totals
         for kind, value in items:
-            c = self.counts[kind]
-            before = c[value]
+            c = counts[kind]
+            before = c.get(value, 0)
             after = before + sign
-            self._kind_totals[kind] += sign
+            totals[kind] += sign
             if after > 0:
                 c[value] = after
-            else:
+            elif before:
                 del c[value]
-            if kind in self._del_index and (before == 0) != (after <= 0):
+            if (before == 0 or after <= 0) and kind in self._del_index:
                 self._reindex(kind, value, present=after > 0)
         self.version += 1
 
@@ -137,6 +142,18 @@ class FrequencyModel:
                 bucket.discard(value)
                 if not bucket:
                     del idx[d]
+
+    def merge(self, other: FrequencyModel) -> None:
+        """Add another model's counts (e.g. built by a worker process over part of the registry)."""
+        for kind, c in other.counts.items():
+            self.counts[kind].update(c)
+        self._kind_totals.update(other._kind_totals)
+        self.total += other.total
+        self._built.clear()
+        for idx in self._del_index.values():
+            idx.clear()
+        self._nb_cache.clear()
+        self.version += 1
 
     # -- serialisation -------------------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@
   ids (``GROUP BY key HAVING count(*) BETWEEN 2 AND %s``).
 
 ``MemoryIndex`` is the in-process implementation used by the CLI and benchmarks: keys are hashed to 64 bits
-(kind in the top byte), postings are a CSR pair of numpy arrays (sorted key hashes + row numbers), so a
+(kind in the top byte; see ``key_hash``), postings are a CSR pair of numpy arrays (sorted key hashes + row numbers), so a
 million-record index costs ~10 bytes per posting and a lookup is a binary search. Records added after the bulk
 build go to a small delta map that lookups merge in, so adding or editing a record is immediate.
 """
@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
-__all__ = ["CandidateStore", "DictStore", "MemoryIndex", "key_hash"]
+__all__ = ["CandidateStore", "DictStore", "MemoryIndex", "PairSpec", "key_hash", "stable_key_hash"]
 
 
 class CandidateStore(Protocol):
@@ -76,7 +77,12 @@ class DictStore:
 
 # Fixed codes for the kinds of ``keys.py`` (so each kind is one contiguous range of sorted hashes); any other
 # kind gets a code from its hash, above the fixed ones.
-_KIND_CODES: dict[str, int] = {k: i for i, k in enumerate("nydputsaxwv", start=1)}
+_KIND_CODES: dict[str, int] = {k: i for i, k in enumerate("nydpusaxwv", start=1)}
+
+
+def kind_codes() -> dict[str, int]:
+    """Top-byte codes of the built-in (one-letter) key kinds."""
+    return dict(_KIND_CODES)
 
 
 def _kind_code(kind: str) -> int:
@@ -87,11 +93,40 @@ def _kind_code(kind: str) -> int:
     return code
 
 
+_LOW56 = (1 << 56) - 1
+
+
+@dataclass(frozen=True)
+class PairSpec:
+    """How to turn one key kind's blocks into candidate pairs (see ``MemoryIndex.block_pairs``)."""
+
+    kind: str
+    refine: np.ndarray | None = None  # per-row value splitting blocks further (e.g. surname group)
+    order: np.ndarray | None = None  # per-row value sorting big blocks for the sliding window
+    cap: int = 100  # blocks up to this size give all their pairs
+    window: int = 0  # bigger blocks: each row paired with this many sorted neighbours (0: skip them)
+
+
+def _pack(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    a = a.astype(np.int64)
+    b = b.astype(np.int64)
+    return (np.minimum(a, b) << 32) | np.maximum(a, b)
+
+
 def key_hash(key: str) -> int:
-    """Stable signed 64-bit hash of a key, with the key's kind in the top byte (so kinds are contiguous)."""
-    kind, _, _ = key.partition(":")
-    h = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") & ((1 << 56) - 1)
-    return (_kind_code(kind) << 56) | h
+    """64-bit hash of a key with the key's kind in the top byte (so each kind is one contiguous range).
+
+    Uses Python's string hash: fast, but seeded per interpreter, so a ``MemoryIndex`` is only valid inside the
+    process that built it and its forked children (which is how it is used). Persistent stores keep the key
+    strings themselves; ``stable_key_hash`` is there for anyone who needs a hash that survives a restart.
+    """
+    return (_kind_code(key[: key.index(":")]) << 56) | (hash(key) & _LOW56)
+
+
+def stable_key_hash(key: str) -> int:
+    """Like ``key_hash`` but identical in every process and run (blake2b; ~5× slower)."""
+    h = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") & _LOW56
+    return (_kind_code(key[: key.index(":")]) << 56) | h
 
 
 class MemoryIndex:
@@ -163,7 +198,11 @@ class MemoryIndex:
                 rows = self._rows[self._offsets[p] : self._offsets[p + 1]]
             extra = self._delta.get(int(h))
             if extra:
-                rows = np.concatenate([rows, np.array(extra, np.int32)]) if rows is not None else np.array(extra, np.int32)
+                rows = (
+                    np.concatenate([rows, np.array(extra, np.int32)])
+                    if rows is not None
+                    else np.array(extra, np.int32)
+                )
             if rows is not None and len(rows) > max_postings:
                 rows = None
             out.append(rows)
@@ -181,23 +220,48 @@ class MemoryIndex:
 
     def pairs(self, kinds: Sequence[str], max_size: int) -> tuple[np.ndarray, np.ndarray]:
         """All row pairs (a < b) sharing a key of the given kinds whose block has 2..max_size rows (unique)."""
+        return self.block_pairs([PairSpec(k, cap=max_size, window=0) for k in kinds])
+
+    def block_pairs(self, specs: Sequence[PairSpec]) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate pairs for deduplication, bounded even where a key is shared by thousands of records.
+
+        Per spec: the key's posting list, optionally split further by a per-row value (``refine``, e.g. the
+        surname group: "Hùng, born 1950" becomes "Nguyễn Hùng, born 1950"); blocks of up to ``cap`` rows give
+        all their pairs; larger blocks are sorted by a per-row value (``order``, e.g. the date of death) and
+        each row is paired with its next ``window`` neighbours only (sorted neighbourhood), so a block of n rows
+        costs n × window pairs instead of n²/2.
+        """
         if self._delta:
             self.build()
         sizes = np.diff(self._offsets)
         out: list[np.ndarray] = []
-        for kind in kinds:
-            lo, hi = self.kind_slice(kind)
-            sz = sizes[lo:hi]
-            starts = self._offsets[lo:hi]
-            for s in np.unique(sz[(sz >= 2) & (sz <= max_size)]):
-                sel = starts[sz == s]
-                block = self._rows[sel[:, None] + np.arange(s)[None, :]]  # (n_blocks, s)
+        for sp in specs:
+            lo, hi = self.kind_slice(sp.kind)
+            if hi <= lo:
+                continue
+            rows = self._rows[self._offsets[lo] : self._offsets[hi]].astype(np.int64)
+            group = np.repeat(np.arange(hi - lo, dtype=np.int64), sizes[lo:hi])
+            if sp.refine is not None:
+                ref = sp.refine[rows].astype(np.int64)
+                group = group * (int(ref.max(initial=0)) + 2) + (ref + 1)
+            order = sp.order[rows] if sp.order is not None else np.zeros(len(rows), np.int64)
+            perm = np.lexsort((order, group))
+            rows, group = rows[perm], group[perm]
+            starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+            gsize = np.diff(np.append(starts, len(group)))
+            small = (gsize >= 2) & (gsize <= sp.cap)
+            for s in np.unique(gsize[small]):
+                sel = starts[(gsize == s) & small]
+                block = rows[sel[:, None] + np.arange(s)[None, :]]
                 ia, ib = np.triu_indices(int(s), k=1)
-                a = block[:, ia].ravel().astype(np.int64)
-                b = block[:, ib].ravel().astype(np.int64)
-                lo_ = np.minimum(a, b)
-                hi_ = np.maximum(a, b)
-                out.append((lo_ << 32) | hi_)
+                out.append(_pack(block[:, ia].ravel(), block[:, ib].ravel()))
+            if sp.window > 0:
+                big = np.repeat(gsize > sp.cap, gsize)
+                for o in range(1, sp.window + 1):
+                    m = big[:-o] & (group[:-o] == group[o:])
+                    if not m.any():
+                        break
+                    out.append(_pack(rows[:-o][m], rows[o:][m]))
         if not out:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         packed = np.unique(np.concatenate(out))

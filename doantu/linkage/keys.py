@@ -19,8 +19,9 @@ y     given | birth year (query: ±3 years)        typo'd or aliased surname; ap
 d     given | death year (query: ±1)              idem, when the death is known
 p     given | 2025 province of the home place     idem, home place in any era (the gazetteer maps it)
 u     given | regiment, or given | KB code        idem, the unit
-t     surname group | given with one letter      a typo in the given name (deletion neighbourhood: "hung"
-      deleted (and the given itself)              files under hung, ung, hng, hug, hun)
+n*    (query only) surname group | each given     a typo in the given name: the query also looks up the
+      name of the registry one typo away          registry's given names one edit away ("Phng" → Phong,
+                                                  Phùng), found in the frequency model's typo index
 s     whole name, folded, no spaces               lost or moved spaces ("TRANTU", "Nguye nHuu Phuong")
 a     alias, folded, no spaces                    an alias typed as the name ("Hai Quang")
 x     surname group | full date of death          a given name too garbled for the keys above ("Trần ú")
@@ -30,6 +31,8 @@ v     surname group | company.battalion.regiment  idem
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 
 from .records import Features
 
@@ -41,17 +44,25 @@ DEDUPE_KINDS = ("y", "d", "p", "u", "s", "a", "x", "w", "v")
 
 # Pre-ranking weights of query keys (candidates are ordered by the sum over the keys they share).
 _W = {
-    "n": 1.0, "y": 1.5, "y1": 1.0, "y2": 0.5, "d": 1.5, "d1": 0.7, "p": 1.0, "u": 1.5, "t": 0.6, "s": 3.0, "a": 3.0,
-    "x": 2.0, "w": 1.5, "v": 2.0,
+    "n": 1.0,
+    "y": 1.5,
+    "y1": 1.0,
+    "y2": 0.5,
+    "d": 1.5,
+    "d1": 0.7,
+    "p": 1.0,
+    "u": 1.5,
+    "t": 0.6,
+    "s": 3.0,
+    "a": 3.0,
+    "x": 2.0,
+    "w": 1.5,
+    "v": 2.0,
 }
 
 
 def key_kind(key: str) -> str:
     return key.split(":", 1)[0]
-
-
-def _deletions(value: str) -> list[str]:
-    return [value[:i] + value[i + 1 :] for i in range(len(value))] if len(value) >= 3 else []
 
 
 def _givens(f: Features) -> list[str]:
@@ -82,9 +93,6 @@ def record_keys(f: Features) -> list[str]:
             keys.append(f"u:{g}|e{f.unit.e}")
         if f.unit.kb:
             keys.append(f"u:{g}|kb{f.unit.kb}")
-    if n.given and sg:
-        keys.append(f"t:{sg}|{n.given}")
-        keys.extend(f"t:{sg}|{v}" for v in _deletions(n.given))
     if n.spaceless:
         keys.append(f"s:{n.spaceless}")
     if f.alias.spaceless:
@@ -109,8 +117,14 @@ def _context_keys(f: Features, max_wards: int = 2) -> list[str]:
     return out
 
 
-def query_keys(f: Features) -> list[tuple[str, float]]:
-    """Keys to look up for a query, with pre-ranking weights (deduplicated, keeping the largest weight)."""
+def query_keys(
+    f: Features, neighbours: Callable[[str], Iterable[str]] | None = None
+) -> list[tuple[str, float]]:
+    """Keys to look up for a query, with pre-ranking weights (deduplicated, keeping the largest weight).
+
+    ``neighbours(given)`` returns registry given names one typo away (``FrequencyModel.neighbours``-style);
+    without it, typos in the given name are only caught through the other fields.
+    """
     out: dict[str, float] = {}
 
     def put(key: str, w: float) -> None:
@@ -140,10 +154,9 @@ def query_keys(f: Features) -> list[tuple[str, float]]:
             put(f"u:{g}|e{f.unit.e}", _W["u"])
         if f.unit.kb:
             put(f"u:{g}|kb{f.unit.kb}", _W["u"])
-    if n.given and sg:
-        put(f"t:{sg}|{n.given}", _W["t"])
-        for v in _deletions(n.given):
-            put(f"t:{sg}|{v}", _W["t"])
+    if n.given and sg and neighbours is not None:
+        for v in neighbours(n.given):
+            put(f"n:{sg}|{v}", _W["t"])
     for sp in {n.spaceless, f.alias.spaceless} - {""}:
         put(f"s:{sp}", _W["s"])
         put(f"a:{sp}", _W["a"])

@@ -11,7 +11,7 @@ A name is ``surname middle… given`` (``Nguyễn Văn Hùng``). What goes wrong
 * an alias used as the name (``Hai Quang``, ``Út Tùng``: birth-order word + given name, a Southern custom)
   → flagged ``alias_like`` so the scorer also compares it with the record's alias;
 * one surname written two ways (Hoàng/Huỳnh, Vũ/Võ: Northern/Southern readings of the same Hán character)
-  → ``surname_group``;
+  → ``surname_group``, which also absorbs typos of known surnames ("Nguynễ" → Nguyễn, ``correct_surname``);
 * y/i spelled either way in one-vowel syllables (Sỹ/Sĩ, Kỳ/Kì, Lý/Lí) → folded to i in name keys.
 """
 
@@ -21,9 +21,19 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from .normalize import _FOLD_TABLE, _SYLLABLE, canon_word, has_marks, nfc, repair_keystrokes
 
-__all__ = ["BIRTH_ORDER", "SURNAMES", "NameParts", "parse_name", "surname_group"]
+__all__ = [
+    "BIRTH_ORDER",
+    "SURNAMES",
+    "NameParts",
+    "correct_surname",
+    "is_known_surname",
+    "parse_name",
+    "surname_group",
+]
 
 # Folded surnames, most frequent first (≈ 99% of the population). Used to split run-together names and to
 # recognise the surname; an unknown first word is still taken as the surname.
@@ -140,6 +150,19 @@ SURNAMES: tuple[str, ...] = tuple(
         "yen",
         "diep",
         "duy",
+        # ethnic-minority surnames, so that typo correction leaves them alone
+        "ca",
+        "mua",
+        "sung",
+        "thao",
+        "vang",
+        "lau",
+        "hang",
+        "ksor",
+        "nie",
+        "rcom",
+        "siu",
+        "kpa",
     ]
 )
 _SURNAME_SET = frozenset(SURNAMES)
@@ -186,6 +209,34 @@ def surname_group(folded: str) -> str:
     return _SURNAME_GROUPS.get(folded, folded)
 
 
+@lru_cache(maxsize=20_000)
+def correct_surname(folded: str) -> str:
+    """A surname that is no known surname but one typo from one ("nguyne", "ngyen", "vtu", "bu") → that
+    surname. ~100 surnames cover nearly everyone, so a typo is far likelier than a new surname; this is what
+    lets keys and scoring see "Nguynễ Hữu Hiếu" as a Nguyễn. Known surnames and single letters stay as they
+    are. Among several candidates: the fewest edits, then the same first letter (typos rarely hit it: "Bù" is
+    Bùi rather than Vũ), then the most common."""
+    if not folded or folded in _SURNAME_SET or len(folded) < 2:
+        return folded
+    limit = 2 if len(folded) >= 6 else 1
+    best: tuple[int, int, int] | None = None
+    best_s = folded
+    for rank, s in enumerate(SURNAMES):  # most frequent first
+        if abs(len(s) - len(folded)) > limit:
+            continue
+        d = OSA.distance(folded, s, score_cutoff=limit)
+        if d > limit:
+            continue
+        key = (d, 0 if s[0] == folded[0] else 1, rank)
+        if best is None or key < best:
+            best, best_s = key, s
+    return best_s
+
+
+def is_known_surname(folded: str) -> bool:
+    return folded in _SURNAME_SET
+
+
 def _yi(folded: str) -> str:
     """Sỹ/Sĩ, Kỳ/Kì: a lone y after a consonant is spelled i either way."""
     return folded[:-1] + "i" if _YI.match(folded) else folded
@@ -222,6 +273,9 @@ def _split_run_together(token: str) -> list[str]:
     folded = _fold_chars(token)
     if len(folded) < 5 or folded in _SURNAME_SET or _valid_syllable(folded) or not folded.isalpha():
         return [token]
+    fixed = correct_surname(folded)
+    if fixed != folded and OSA.distance(folded, fixed) == 1:
+        return [token]  # a misspelt surname ("Ngouyễn", "Hoàngo"), not two words run together
     for s in _SURNAMES_LONGEST_FIRST:
         if len(s) >= 2 and folded.startswith(s):
             rest = folded[len(s) :]
@@ -286,6 +340,9 @@ class NameParts:
     marked: bool  # typed with diacritics (so canon forms are meaningful)
     alias_like: bool  # two words, the first a birth-order word: may be an alias ("Hai Quang")
 
+    def __hash__(self) -> int:  # every field derives from the accented tokens; hashing them alone is cheap
+        return hash(self.tokens_canon)
+
     @property
     def folded(self) -> str:
         return " ".join(self.tokens)
@@ -337,7 +394,7 @@ def parse_name(text: str) -> NameParts:
         tokens=tuple(folded),
         tokens_canon=tuple(canon),
         surname=sur,
-        surname_group=surname_group(sur),
+        surname_group=surname_group(correct_surname(sur)),
         middle=" ".join(folded[1:-1]),
         given=giv,
         surname_canon=canon[0],

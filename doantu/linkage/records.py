@@ -54,9 +54,11 @@ def parse_sex(text: str) -> int:
     return 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(
+    slots=True
+)  # not frozen: a frozen dataclass's __init__ costs ~2x, and a million are made per build
 class Features:
-    """A record parsed for comparison. Empty parts are falsy/empty, never None."""
+    """A record parsed for comparison. Empty parts are falsy/empty, never None. Treat as read-only."""
 
     id: str
     name: NameParts

@@ -26,6 +26,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .frequency import FrequencyModel
+from .names import is_known_surname
 from .places import province_2025_name
 from .ranks import RANK_NAMES
 from .table import FeatureTable, Lexicon
@@ -53,12 +54,11 @@ FIELDS = (
 # Level codes per field (0 is always "missing": nothing to compare, weight 0).
 MISSING = 0
 SUR = {1: "equal", 2: "group", 3: "fuzzy", 4: "conflict", 5: "accent"}
-GIV = {1: "exact", 2: "folded", 3: "accent", 4: "fuzzy", 5: "fuzzy2", 6: "conflict"}
+GIV = {1: "exact", 2: "folded", 3: "accent", 4: "fuzzy", 5: "fuzzy2", 6: "conflict", 7: "other_common_name"}
 MID = {1: "equal", 2: "partial", 3: "fuzzy", 4: "conflict"}
 NAME = {1: "spaceless", 2: "spaceless_fuzzy", 3: "alias", 4: "alias_fuzzy"}
 BIRTH = {1: "day", 2: "year", 3: "near1", 4: "near2", 5: "near3", 6: "conflict"}
 HOME = {
-    10: "province2025_finer_diff",
     1: "ward",
     2: "ward2025",
     3: "ward2025_only",
@@ -69,10 +69,27 @@ HOME = {
     8: "province2025",
     9: "conflict",
 }
-UNIT = {1: "kb", 2: "company", 3: "battalion", 4: "regiment", 5: "division", 6: "regiment_lower_diff", 7: "kb_diff",
-        8: "division_lower_diff", 9: "conflict"}
-DEATH = {1: "day", 2: "day_near", 3: "month", 4: "month_near", 5: "year", 6: "year_inexact", 7: "year_near",
-         8: "conflict"}
+UNIT = {
+    1: "kb",
+    2: "company",
+    3: "battalion",
+    4: "regiment",
+    5: "division",
+    6: "regiment_lower_diff",
+    7: "kb_diff",
+    8: "division_lower_diff",
+    9: "conflict",
+}
+DEATH = {
+    1: "day",
+    2: "day_near",
+    3: "month",
+    4: "month_near",
+    5: "year",
+    6: "year_inexact",
+    7: "year_near",
+    8: "conflict",
+}
 PLACE = {1: "equal", 2: "via_burial", 3: "conflict"}
 ENLIST = {1: "month", 2: "year", 3: "near", 4: "conflict"}
 RANK = {1: "equal", 2: "adjacent", 3: "conflict"}
@@ -80,9 +97,21 @@ POS = {1: "equal", 2: "conflict"}
 SEX = {1: "equal", 2: "conflict"}
 CONTEXT = {1: "same_unit_same_death", 2: "same_unit_same_region", 3: "same_unit_death_region"}
 LEVEL_NAMES: dict[str, dict[int, str]] = {
-    "surname": SUR, "middle": MID, "given": GIV, "name": NAME, "birth": BIRTH, "home": HOME, "unit": UNIT,
-    "death_date": DEATH, "death_place": PLACE, "burial": PLACE, "enlistment": ENLIST, "rank": RANK,
-    "position": POS, "sex": SEX, "context": CONTEXT,
+    "surname": SUR,
+    "middle": MID,
+    "given": GIV,
+    "name": NAME,
+    "birth": BIRTH,
+    "home": HOME,
+    "unit": UNIT,
+    "death_date": DEATH,
+    "death_place": PLACE,
+    "burial": PLACE,
+    "enlistment": ENLIST,
+    "rank": RANK,
+    "position": POS,
+    "sex": SEX,
+    "context": CONTEXT,
 }
 
 
@@ -106,7 +135,8 @@ class Weights:
     m_mid_equal: float = 0.90
     w_mid_partial: float = 0.5
     m_mid_fuzzy: float = 0.05
-    m_mid_conflict: float = 0.06
+    m_mid_conflict: float = 0.03
+    m_fullname: float = 0.7  # whole name letter-for-letter equal (spaces and diacritics aside)
     m_alias: float = 0.9
     alias_max: float = 20.0
     # dates
@@ -132,8 +162,15 @@ class Weights:
     # unit (finest level agreeing, none conflicting)
     w_unit: dict[str, float] = field(
         default_factory=lambda: {
-            "kb": 10.5, "company": 12.5, "battalion": 9.5, "regiment": 7.5, "division": 4.0,
-            "regiment_lower_diff": 2.5, "division_lower_diff": 0.0, "kb_diff": -3.0, "conflict": -4.5,
+            "kb": 10.5,
+            "company": 12.5,
+            "battalion": 9.5,
+            "regiment": 7.5,
+            "division": 4.0,
+            "regiment_lower_diff": 2.5,
+            "division_lower_diff": 0.0,
+            "kb_diff": -3.0,
+            "conflict": -4.5,
         }
     )
     # coarse and weak fields
@@ -226,7 +263,9 @@ def _fuzzy(
     sa = strings[uk >> 32]
     sb = strings[uk & 0xFFFFFFFF]
     d = _osa(sa, sb)
-    lens = np.minimum(np.fromiter(map(len, sa), np.int32, len(sa)), np.fromiter(map(len, sb), np.int32, len(sb)))
+    lens = np.minimum(
+        np.fromiter(map(len, sa), np.int32, len(sa)), np.fromiter(map(len, sb), np.int32, len(sb))
+    )
     if freq is not None:
         nb = np.fromiter((freq.neighbour_count(kind, x) for x in sa), np.float64, len(sa))
     else:
@@ -239,22 +278,71 @@ def _fuzzy(
     return d[inv], lens[inv], nb[inv], part[inv]
 
 
+def _accent_conflict_one(a: str, b: str) -> bool:
+    """Do two accented spellings of one folded word really differ (Hùng/Hưng), or is one just less marked?
+
+    A word typed with a tone mark was typed with diacritics, so its vowel marks are trusted; a word without a
+    tone may simply have had it left off (Nguyên for Nguyễn), and a word with no marks at all says nothing.
+    """
+    if a == b:
+        return False
+    ta = a[-1] if a[-1:].isdigit() else ""
+    tb = b[-1] if b[-1:].isdigit() else ""
+    ba, bb = a[: len(a) - len(ta)], b[: len(b) - len(tb)]
+    if ba == bb:
+        return bool(ta and tb)
+    plain_a = ba.isascii() and not ta
+    plain_b = bb.isascii() and not tb
+    return not (plain_a or plain_b)
+
+
+def _accent_conflicts(voc, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise ``_accent_conflict_one`` over multi-word canon strings (per distinct pair)."""
+    if not len(a):
+        return np.zeros(0, dtype=bool)
+    key = (a.astype(np.int64) << 32) | b.astype(np.int64)
+    uk, inv = np.unique(key, return_inverse=True)
+    strings = voc.array()
+    out = np.array(
+        [
+            any(
+                _accent_conflict_one(x, y)
+                for x, y in zip(strings[k >> 32].split(), strings[k & 0xFFFFFFFF].split(), strict=False)
+            )
+            for k in uk.tolist()
+        ],
+        dtype=bool,
+    )
+    return out[inv]
+
+
 class _Counts:
-    """Frequency counts aligned with lexicon vocab ids, refreshed when the model or the vocab changes."""
+    """Frequency counts aligned with lexicon vocab ids, refreshed when the model changes and extended (not
+    rebuilt) when the vocab grows — queries add new strings all the time."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, str], tuple[int, int, np.ndarray]] = {}
+        # one entry per (vocab name, kind): the vocab object and model it was computed for, and the array
+        self._cache: dict[tuple[str, str], tuple[object, object, int, np.ndarray]] = {}
 
     def get(self, freq: FrequencyModel, lex: Lexicon, vocab: str, kind: str) -> np.ndarray:
         voc = lex.v[vocab]
         key = (vocab, kind)
         hit = self._cache.get(key)
-        if hit is not None and hit[0] == freq.version and hit[1] == len(voc) and hit[2] is not None:
-            return hit[2]
+        n = len(voc)
         counts = freq.counts[kind]
-        arr = np.fromiter((counts.get(s, 0) for s in voc.strings), dtype=np.float64, count=len(voc))
-        arr = np.append(arr, 0.0)  # id -1
-        self._cache[key] = (freq.version, len(voc), arr)
+        if hit is not None and hit[0] is voc and hit[1] is freq and hit[2] == freq.version:
+            arr = hit[3]
+            have = len(arr) - 1
+            if have == n:
+                return arr
+            extra = np.fromiter(
+                (counts.get(x, 0) for x in voc.strings[have:n]), dtype=np.float64, count=n - have
+            )
+            arr = np.concatenate([arr[:-1], extra, [0.0]])
+        else:
+            arr = np.fromiter((counts.get(x, 0) for x in voc.strings), dtype=np.float64, count=n)
+            arr = np.append(arr, 0.0)  # id -1
+        self._cache[key] = (voc, freq, freq.version, arr)
         return arr
 
 
@@ -332,18 +420,41 @@ class Scorer:
         s_ok = has & (gA >= 0) & (gB >= 0)
         u_s = (cnt_surg[gB] + 0.5) / (N + 1)
         w_s_eq = _log2(W.m_sur_equal / u_s)
+        # a typo can never weigh more than the plainer of the two spellings would if equal (a garbled side has
+        # a "rare" value only because it is garbled)
+        w_s_cap = np.minimum(w_s_eq, _log2(W.m_sur_equal / ((cnt_surg[gA] + 0.5) / (N + 1))))
         eq = s_ok & (sA == sB)
         s_acc = eq & mkA & mkB & (scA != scB)  # Đoàn ≠ Doãn: equal only without diacritics
+        idx = np.flatnonzero(s_acc)
+        s_acc[idx] = _accent_conflicts(lex.v["surc"], scA[idx], scB[idx])
         eq &= ~s_acc
-        grp = s_ok & ~eq & ~s_acc & (gA == gB)
-        rest = np.flatnonzero(s_ok & ~eq & ~grp & ~s_acc)
+        same_group = s_ok & ~eq & ~s_acc & (gA == gB)
         s_lv[eq], s_w[eq] = 1, w_s_eq[eq]
-        s_lv[grp], s_w[grp] = 2, w_s_eq[grp] - 1.0
         s_lv[s_acc], s_w[s_acc] = 5, _log2(W.m_sur_fuzzy / u_s[s_acc])
+        # same group: two real spellings of one surname (Hoàng/Huỳnh) — or a typo the group absorbed
+        idx = np.flatnonzero(same_group)
+        if len(idx):
+            voc = lex.v["sur"].array()
+            real = np.array(
+                [
+                    is_known_surname(x) and is_known_surname(y)
+                    for x, y in zip(voc[sA[idx]], voc[sB[idx]], strict=True)
+                ],
+                dtype=bool,
+            )
+            grp = idx[real]
+            s_lv[grp], s_w[grp] = 2, w_s_eq[grp] - 1.0
+            typo = idx[~real]
+            s_lv[typo], s_w[typo] = 3, np.maximum(np.minimum(w_s_cap[typo] - 1.0, 3.0), 0.0)
+        rest = np.flatnonzero(s_ok & ~eq & ~same_group & ~s_acc)
         if len(rest):
             d, lens, nbc, _ = _fuzzy(lex.v["sur"], sA[rest], sB[rest], freq, "surname")
-            fz = (d == 1) & (lens >= 3) | (d == 2) & (lens >= 6)
-            w_fz = np.clip(_log2(W.m_sur_fuzzy / np.maximum(nbc / N, 1e-3)), 0.0, np.maximum(w_s_eq[rest] - 1.0, 0.0))
+            ca, cb = cnt_surg[gA[rest]], cnt_surg[gB[rest]]
+            rare_side = np.minimum(ca, cb) * 20 < np.maximum(ca, cb)  # one spelling is a typo of the other
+            fz = ((d == 1) & ((lens >= 3) | rare_side)) | ((d == 2) & (lens >= 6))
+            w_fz = np.clip(
+                _log2(W.m_sur_fuzzy / np.maximum(nbc / N, 1e-3)), 0.0, np.maximum(w_s_cap[rest] - 1.0, 0.0)
+            )
             s_lv[rest] = np.where(fz, 3, 4)
             s_w[rest] = np.where(fz, w_fz, _log2(W.m_sur_conflict / np.maximum(1 - u_s[rest], 0.05)))
 
@@ -353,11 +464,14 @@ class Scorer:
         g_ok = has & (vA >= 0) & (vB >= 0)
         u_g = (cnt_giv[vB] + 0.5) / (N + 1)
         w_g_fold = _log2(W.m_giv_folded / u_g)
+        w_g_cap = np.minimum(w_g_fold, _log2(W.m_giv_folded / ((cnt_giv[vA] + 0.5) / (N + 1))))
         feq = g_ok & (vA == vB)
         both_marked = mkA & mkB
         exact = feq & both_marked & (cA == cB)
         accent = feq & both_marked & (cA != cB)
-        folded = feq & ~both_marked
+        idx = np.flatnonzero(accent)
+        accent[idx] = _accent_conflicts(lex.v["givc"], cA[idx], cB[idx])
+        folded = feq & ~exact & ~accent
         u_gc = (cnt_givc[cB] + 0.5) / (tot_canon + 1)
         g_lv[exact], g_w[exact] = 1, _log2(W.m_giv_exact / u_gc[exact])
         g_lv[folded], g_w[folded] = 2, w_g_fold[folded]
@@ -367,10 +481,17 @@ class Scorer:
             d, lens, nbc, _ = _fuzzy(lex.v["giv"], vA[rest], vB[rest], freq, "given")
             fz1 = (d == 1) & (lens >= 2)
             fz2 = (d == 2) & (lens >= 6)
-            w_fz = np.clip(_log2(W.m_giv_fuzzy / np.maximum(nbc / N, 1.0 / N)), 0.0, np.maximum(w_g_fold[rest] - 2.0, 0.0))
-            g_lv[rest] = np.where(fz1, 4, np.where(fz2, 5, 6))
+            # One letter apart is a typo only if one spelling is much rarer than the other ("Phng" for Phong);
+            # two common names a letter apart (Tạo / Tân) are two different names.
+            ca, cb = cnt_giv[vA[rest]], cnt_giv[vB[rest]]
+            both_common = np.minimum(ca, cb) * 20 >= np.maximum(ca, cb) + 20
+            w_conf = _log2(W.m_giv_conflict / np.maximum(1 - u_g[rest], 0.05))
+            w_fz = np.clip(
+                _log2(W.m_giv_fuzzy / np.maximum(nbc / N, 1.0 / N)), 0.0, np.maximum(w_g_cap[rest] - 2.0, 0.0)
+            )
+            g_lv[rest] = np.where(fz1 & both_common, 7, np.where(fz1, 4, np.where(fz2, 5, 6)))
             g_w[rest] = np.where(
-                fz1, w_fz, np.where(fz2, W.w_giv_fuzzy2, _log2(W.m_giv_conflict / np.maximum(1 - u_g[rest], 0.05)))
+                fz1 & both_common, 0.5 * w_conf, np.where(fz1, w_fz, np.where(fz2, W.w_giv_fuzzy2, w_conf))
             )
 
         # --- middle
@@ -379,36 +500,53 @@ class Scorer:
         m_ok = has & (mA >= 0) & (mB >= 0)
         u_m = (cnt_mid[mB] + 0.5) / (N + 1)
         w_m_eq = _log2(W.m_mid_equal / u_m)
+        w_m_cap = np.minimum(w_m_eq, _log2(W.m_mid_equal / ((cnt_mid[mA] + 0.5) / (N + 1))))
         eq = m_ok & (mA == mB)
         m_lv[eq], m_w[eq] = 1, w_m_eq[eq]
         rest = np.flatnonzero(m_ok & ~eq)
         if len(rest):
             d, lens, nbc, part = _fuzzy(lex.v["mid"], mA[rest], mB[rest], freq, "middle", partial=True)
             fz = ((d == 1) & (lens >= 2)) | ((d == 2) & (lens >= 6))
-            w_fz = np.clip(_log2(W.m_mid_fuzzy / np.maximum(nbc / N, 5e-3)), 0.0, np.maximum(w_m_eq[rest] - 1.0, 0.0))
+            w_fz = np.clip(
+                _log2(W.m_mid_fuzzy / np.maximum(nbc / N, 5e-3)), 0.0, np.maximum(w_m_cap[rest] - 1.0, 0.0)
+            )
             m_lv[rest] = np.where(part, 2, np.where(fz, 3, 4))
             m_w[rest] = np.where(
-                part, W.w_mid_partial, np.where(fz, w_fz, _log2(W.m_mid_conflict / np.maximum(1 - u_m[rest], 0.05)))
+                part,
+                W.w_mid_partial,
+                np.where(fz, w_fz, _log2(W.m_mid_conflict / np.maximum(1 - u_m[rest], 0.05))),
             )
 
         # --- whole-name routes: spaceless (lost/moved spaces) and alias
         token_w = s_w + m_w + g_w
         n_lv = np.zeros(P, np.int8)
         n_w = np.zeros(P, np.float64)
-        full_b = np.where(gB >= 0, w_s_eq, 0.0) + np.where(mB >= 0, w_m_eq, 0.0) + w_g_fold
-        sp_eq = has & (pA == pB) & (pA >= 0)
-        better = sp_eq & (full_b > token_w)
-        n_lv[better], n_w[better] = 1, full_b[better]
-        # spaceless one typo apart, only where the parts disagree (tokens broken *and* a typo)
-        cand = np.flatnonzero(has & ~sp_eq & ((g_lv >= 4) | (s_lv == 4) | (g_lv == 0)))
+        # whole name equal letter for letter once spaces are ignored ("TRANTU", "Nguye nHuu Phuong"): weighed by
+        # how many records carry exactly that name, not by the parts (one side's parts are garbled)
+        sp_eq = np.flatnonzero(has & (pA == pB) & (pA >= 0) & (g_lv != 3) & (s_lv != 5))
+        if len(sp_eq):
+            voc = lex.v["sp"].array()
+            u_sp = np.array([(freq.count("fullname", x) + 0.5) / (N + 1) for x in voc[pA[sp_eq]]])
+            val = _log2(W.m_fullname / u_sp)
+            upd = val > token_w[sp_eq]
+            n_lv[sp_eq[upd]], n_w[sp_eq[upd]] = 1, val[upd]
+        # spaceless one typo apart, only where the parts disagree (tokens broken *and* a typo): valued as the
+        # plainer side's surname and middle agreeing and its given name one typo away
+        cand = np.flatnonzero(
+            has & (pA != pB) & (pA >= 0) & (pB >= 0) & (np.isin(g_lv, (0, 5, 6)) | (s_lv == 4))
+        )
         if len(cand):
             d, lens, _, _ = _fuzzy(lex.v["sp"], pA[cand], pB[cand], None, "")
             ok = (d == 1) & (lens >= 7)
             if ok.any():
                 k = cand[ok]
                 _, _, nbc, _ = _fuzzy(lex.v["giv"], vB[k], vB[k], freq, "given")
-                w_fz = np.clip(_log2(W.m_giv_fuzzy / np.maximum(nbc / N, 1.0 / N)), 0.0, np.maximum(w_g_fold[k] - 2.0, 0.0))
-                val = np.where(gB[k] >= 0, w_s_eq[k], 0.0) + np.where(mB[k] >= 0, w_m_eq[k], 0.0) + w_fz
+                w_fz = np.clip(
+                    _log2(W.m_giv_fuzzy / np.maximum(nbc / N, 1.0 / N)),
+                    0.0,
+                    np.maximum(w_g_cap[k] - 2.0, 0.0),
+                )
+                val = np.where(gB[k] >= 0, w_s_cap[k], 0.0) + np.where(mB[k] >= 0, w_m_cap[k], 0.0) + w_fz
                 upd = val > np.maximum(token_w[k], n_w[k])
                 n_lv[k[upd]], n_w[k[upd]] = 2, val[upd]
         self._alias_route(qt, qi, rt, ri, freq, pA, pB, token_w, n_lv, n_w)
@@ -465,7 +603,7 @@ class Scorer:
     # -- dates ---------------------------------------------------------------------------------------------------
 
     def _year_share(self, freq: FrequencyModel, kind: str, years: np.ndarray) -> np.ndarray:
-        key = (kind, freq.version)
+        key = (kind, id(freq), freq.version)
         arr = self._year_cache.get(key)
         if arr is None:
             arr = np.zeros(2200, dtype=np.float64)
@@ -601,7 +739,7 @@ class Scorer:
         put(p24o & ~finer_diff, 6, _log2(0.9 / u_p))
         put(p24o, 7, _log2(W.m_home_finer_diff / u_p))
         put(p25o & ~finer_diff, 8, _log2(W.m_home_2025 / u_p25))
-        put(p25o, 10, _log2(W.m_home_finer_diff * W.m_home_2025 / u_p25))
+        # both give communes of different 2024 provinces that merged in 2025: still different places (level 9)
         put((p24c | p25c), 9, np.full(len(ok), math.log2(W.m_home_conflict / 0.9)))
         h_lv[ok], h_w[ok] = lvl, wgt
 
@@ -714,11 +852,12 @@ class Scorer:
         b = unit_strong & home_agree
         c_lv = (a.astype(np.int8) + 2 * b.astype(np.int8)).astype(np.int8)
         lv["context"] = c_lv
-        shared = sum(np.maximum(wt[f], 0.0) for f in ("home", "birth", "enlistment", "death_place", "burial", "rank"))
-        wt["context"] = (
-            np.where(a, self.w.w_comrades_death - (1.0 - self.w.comrades_keep) * shared, 0.0)
-            + np.where(b & ~a, self.w.w_comrades_region, 0.0)
+        shared = sum(
+            np.maximum(wt[f], 0.0) for f in ("home", "birth", "enlistment", "death_place", "burial", "rank")
         )
+        wt["context"] = np.where(
+            a, self.w.w_comrades_death - (1.0 - self.w.comrades_keep) * shared, 0.0
+        ) + np.where(b & ~a, self.w.w_comrades_region, 0.0)
 
     # -- explanation ---------------------------------------------------------------------------------------------
 
@@ -820,11 +959,20 @@ def explain_pair(
     elif na is not None and nb is not None:
         s = int(cmp.levels["surname"][k])
         if s:
-            sa, sb = _title(na.surname_canon if na.marked else na.surname), _title(
-                nb.surname_canon if nb.marked else nb.surname
+            sa, sb = (
+                _title(na.surname_canon if na.marked else na.surname),
+                _title(nb.surname_canon if nb.marked else nb.surname),
             )
-            add("surname", {1: f"Họ trùng: {sb}", 2: f"Họ {sa}/{sb} là một họ", 3: f"Họ gần giống ({sa} ~ {sb})",
-                            4: f"Họ khác ({sa} ≠ {sb})", 5: f"Họ khác dấu ({sa} ≠ {sb})"}[s])
+            add(
+                "surname",
+                {
+                    1: f"Họ trùng: {sb}",
+                    2: f"Họ {sa}/{sb} là một họ",
+                    3: f"Họ gần giống ({sa} ~ {sb})",
+                    4: f"Họ khác ({sa} ≠ {sb})",
+                    5: f"Họ khác dấu ({sa} ≠ {sb})",
+                }[s],
+            )
         g = int(cmp.levels["given"][k])
         if g:
             ga = _title(na.given_canon if na.marked else na.given)
@@ -836,6 +984,7 @@ def explain_pair(
                 4: f"Tên gần giống ({ga} ~ {gb})",
                 5: f"Tên hơi giống ({ga} ~ {gb})",
                 6: f"Tên khác ({ga} ≠ {gb})",
+                7: f"Hai tên phổ biến khác nhau ({ga} ≠ {gb})",
             }
             text = texts[g]
             if g in (1, 2) and freq.total:
@@ -845,17 +994,31 @@ def explain_pair(
         if m:
             ma = _title(na.middle_canon if na.marked else na.middle)
             mb = _title(nb.middle_canon if nb.marked else nb.middle)
-            add("middle", {1: f"Tên đệm trùng: {mb}", 2: f"Tên đệm trùng một phần ({ma} / {mb})",
-                           3: f"Tên đệm gần giống ({ma} ~ {mb})", 4: f"Tên đệm khác ({ma} ≠ {mb})"}[m])
+            add(
+                "middle",
+                {
+                    1: f"Tên đệm trùng: {mb}",
+                    2: f"Tên đệm trùng một phần ({ma} / {mb})",
+                    3: f"Tên đệm gần giống ({ma} ~ {mb})",
+                    4: f"Tên đệm khác ({ma} ≠ {mb})",
+                }[m],
+            )
         elif na.middle == "" and nb.middle:
             out.append(Evidence("middle", "missing", 0.0, "Thiếu tên đệm"))
     b = int(cmp.levels["birth"][k])
     if b:
         ya, yb = int(qt["by"][qa]), int(rt["by"][rb])
-        add("birth", {1: f"Ngày sinh trùng ({_date_str(yb, int(rt['bm'][rb]), int(rt['bd'][rb]))})",
-                      2: f"Năm sinh trùng ({yb})", 3: f"Năm sinh lệch 1 năm ({ya}/{yb})",
-                      4: f"Năm sinh lệch 2 năm ({ya}/{yb})", 5: f"Năm sinh lệch 3 năm ({ya}/{yb})",
-                      6: f"Năm sinh khác ({ya}/{yb})"}[b])
+        add(
+            "birth",
+            {
+                1: f"Ngày sinh trùng ({_date_str(yb, int(rt['bm'][rb]), int(rt['bd'][rb]))})",
+                2: f"Năm sinh trùng ({yb})",
+                3: f"Năm sinh lệch 1 năm ({ya}/{yb})",
+                4: f"Năm sinh lệch 2 năm ({ya}/{yb})",
+                5: f"Năm sinh lệch 3 năm ({ya}/{yb})",
+                6: f"Năm sinh khác ({ya}/{yb})",
+            }[b],
+        )
     h = int(cmp.levels["home"][k])
     if h:
         pb = lex.place_objs[int(rt["home"][rb])]
@@ -867,43 +1030,89 @@ def explain_pair(
             hist = pb.explanation.split(". ")[1] if ". " in pb.explanation else ""
             hist = hist if "→" in hist and len(hist) < 90 else ""
         where = f" ({hist})" if hist else f" ({prov})" if prov else ""
-        add("home", {1: f"Quê quán cùng xã{where}", 2: f"Quê quán cùng xã/phường (2025){where}",
-                     3: f"Quê quán khác xã cũ nhưng cùng xã/phường 2025{where}",
-                     4: f"Quê quán cùng huyện{where}", 5: f"Quê quán cùng huyện, khác xã{where}",
-                     6: f"Quê quán cùng tỉnh{where}", 7: f"Quê quán cùng tỉnh, khác huyện{where}",
-                     8: f"Quê quán cùng tỉnh theo địa giới 2025{where}", 9: "Quê quán khác tỉnh",
-                     10: f"Quê quán khác xã/huyện, chỉ cùng tỉnh theo địa giới 2025{where}"}[h])
+        add(
+            "home",
+            {
+                1: f"Quê quán cùng xã{where}",
+                2: f"Quê quán cùng xã/phường (2025){where}",
+                3: f"Quê quán khác xã cũ nhưng cùng xã/phường 2025{where}",
+                4: f"Quê quán cùng huyện{where}",
+                5: f"Quê quán cùng huyện, khác xã{where}",
+                6: f"Quê quán cùng tỉnh{where}",
+                7: f"Quê quán cùng tỉnh, khác huyện{where}",
+                8: f"Quê quán cùng tỉnh theo địa giới 2025{where}",
+                9: "Quê quán khác tỉnh",
+            }[h],
+        )
     u = int(cmp.levels["unit"][k])
     if u:
         ua = lex.unit_objs[int(qt["unit"][qa])].notation()
         ub = lex.unit_objs[int(rt["unit"][rb])].notation()
-        add("unit", {1: f"Cùng hòm thư ({ub})", 2: f"Cùng đơn vị đến đại đội ({ub})",
-                     3: f"Cùng đơn vị đến tiểu đoàn ({ub})", 4: f"Cùng trung đoàn ({ub})",
-                     5: f"Cùng sư đoàn ({ub})", 6: f"Cùng trung đoàn, khác đại đội/tiểu đoàn ({ua} / {ub})",
-                     7: f"Hòm thư khác ({ua} / {ub})", 8: f"Cùng sư đoàn, khác đơn vị cấp dưới ({ua} / {ub})",
-                     9: f"Đơn vị khác ({ua} / {ub})"}[u])
+        add(
+            "unit",
+            {
+                1: f"Cùng hòm thư ({ub})",
+                2: f"Cùng đơn vị đến đại đội ({ub})",
+                3: f"Cùng đơn vị đến tiểu đoàn ({ub})",
+                4: f"Cùng trung đoàn ({ub})",
+                5: f"Cùng sư đoàn ({ub})",
+                6: f"Cùng trung đoàn, khác đại đội/tiểu đoàn ({ua} / {ub})",
+                7: f"Hòm thư khác ({ua} / {ub})",
+                8: f"Cùng sư đoàn, khác đơn vị cấp dưới ({ua} / {ub})",
+                9: f"Đơn vị khác ({ua} / {ub})",
+            }[u],
+        )
     d = int(cmp.levels["death_date"][k])
     if d:
         da = _date_str(int(qt["dy"][qa]), int(qt["dm"][qa]), int(qt["dd"][qa]))
         db = _date_str(int(rt["dy"][rb]), int(rt["dm"][rb]), int(rt["dd"][rb]))
-        add("death_date", {1: f"Cùng ngày hy sinh ({db})", 2: f"Ngày hy sinh lệch vài ngày ({da} / {db})",
-                           3: f"Cùng tháng hy sinh ({db})", 4: f"Tháng hy sinh lệch 1 tháng ({da} / {db})",
-                           5: f"Cùng năm hy sinh ({db})", 6: f"Cùng năm nhưng khác tháng hy sinh ({da} / {db})",
-                           7: f"Năm hy sinh lệch 1 năm ({da} / {db})", 8: f"Thời gian hy sinh khác ({da} / {db})"}[d])
+        add(
+            "death_date",
+            {
+                1: f"Cùng ngày hy sinh ({db})",
+                2: f"Ngày hy sinh lệch vài ngày ({da} / {db})",
+                3: f"Cùng tháng hy sinh ({db})",
+                4: f"Tháng hy sinh lệch 1 tháng ({da} / {db})",
+                5: f"Cùng năm hy sinh ({db})",
+                6: f"Cùng năm nhưng khác tháng hy sinh ({da} / {db})",
+                7: f"Năm hy sinh lệch 1 năm ({da} / {db})",
+                8: f"Thời gian hy sinh khác ({da} / {db})",
+            }[d],
+        )
     p = int(cmp.levels["death_place"][k])
     if p:
-        add("death_place", {1: "Cùng nơi hy sinh", 2: "Nơi hy sinh khớp nơi an táng", 3: "Nơi hy sinh khác"}[p])
+        add(
+            "death_place",
+            {1: "Cùng nơi hy sinh", 2: "Nơi hy sinh khớp nơi an táng", 3: "Nơi hy sinh khác"}[p],
+        )
     bl = int(cmp.levels["burial"][k])
     if bl:
         add("burial", {1: "Cùng nơi an táng", 3: "Nơi an táng khác"}[bl])
     e = int(cmp.levels["enlistment"][k])
     if e:
-        add("enlistment", {1: "Cùng tháng nhập ngũ", 2: "Cùng năm nhập ngũ", 3: "Năm nhập ngũ lệch 1 năm",
-                           4: "Năm nhập ngũ khác"}[e])
+        add(
+            "enlistment",
+            {
+                1: "Cùng tháng nhập ngũ",
+                2: "Cùng năm nhập ngũ",
+                3: "Năm nhập ngũ lệch 1 năm",
+                4: "Năm nhập ngũ khác",
+            }[e],
+        )
     r = int(cmp.levels["rank"][k])
     if r:
-        ra, rb_ = RANK_NAMES.get(int(qt["rank"][qa]), ("", ""))[1], RANK_NAMES.get(int(rt["rank"][rb]), ("", ""))[1]
-        add("rank", {1: f"Cùng cấp bậc ({rb_})", 2: f"Cấp bậc liền kề ({ra} / {rb_})", 3: f"Cấp bậc khác ({ra} / {rb_})"}[r])
+        ra, rb_ = (
+            RANK_NAMES.get(int(qt["rank"][qa]), ("", ""))[1],
+            RANK_NAMES.get(int(rt["rank"][rb]), ("", ""))[1],
+        )
+        add(
+            "rank",
+            {
+                1: f"Cùng cấp bậc ({rb_})",
+                2: f"Cấp bậc liền kề ({ra} / {rb_})",
+                3: f"Cấp bậc khác ({ra} / {rb_})",
+            }[r],
+        )
     po = int(cmp.levels["position"][k])
     if po:
         add("position", {1: "Cùng chức vụ", 2: "Chức vụ khác"}[po])
@@ -912,8 +1121,13 @@ def explain_pair(
         add("sex", "Giới tính khác")
     c = int(cmp.levels["context"][k])
     if c:
-        add("context", {1: "Đồng đội cùng đơn vị, cùng ngày hy sinh: các trường khác ít phân biệt, giảm trọng số",
-                        2: "Đơn vị tuyển quân theo vùng: giảm trọng số trùng quê",
-                        3: "Đồng đội cùng đơn vị, cùng ngày hy sinh: các trường khác ít phân biệt, giảm trọng số"}[c])
+        add(
+            "context",
+            {
+                1: "Đồng đội cùng đơn vị, cùng ngày hy sinh: các trường khác ít phân biệt, giảm trọng số",
+                2: "Đơn vị tuyển quân theo vùng: giảm trọng số trùng quê",
+                3: "Đồng đội cùng đơn vị, cùng ngày hy sinh: các trường khác ít phân biệt, giảm trọng số",
+            }[c],
+        )
     out.sort(key=lambda ev: -abs(ev.weight))
     return out

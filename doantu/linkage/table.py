@@ -33,7 +33,9 @@ class Vocab:
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
         self.strings: list[str] = []
-        self._arr = np.full(64, "", dtype=object)  # capacity-doubling mirror of ``strings``; last slot stays ''
+        self._arr = np.full(
+            64, "", dtype=object
+        )  # capacity-doubling mirror of ``strings``; last slot stays ''
         self._filled = 0
 
     def id(self, s: str) -> int:
@@ -48,6 +50,19 @@ class Vocab:
 
     def __len__(self) -> int:
         return len(self.strings)
+
+    def __getstate__(self) -> list[str]:
+        return self.strings
+
+    def __setstate__(self, strings: list[str]) -> None:
+        self.strings = strings
+        self.index = {x: i for i, x in enumerate(strings)}
+        self._arr = np.full(64, "", dtype=object)
+        self._filled = 0
+
+    def remap_from(self, other: Vocab) -> np.ndarray:
+        """Ids in this vocab of every string of ``other`` (adding the new ones); position -1 maps -1 to -1."""
+        return np.array([self.id(x) for x in other.strings] + [-1], dtype=np.int32)
 
     def array(self) -> np.ndarray:
         """The strings as a numpy object array for fancy indexing; index -1 gives ''. Grows in place."""
@@ -71,6 +86,7 @@ class Columns:
         self._cap = 0
         self._data: dict[str, np.ndarray] = {}
         self._pending: dict[str, array] = {k: array(_typecode(dt)) for k, (dt, _w) in spec.items()}
+        self._buf_list = list(self._pending.values())
         self._npending = 0
         self._grow(capacity)
 
@@ -84,6 +100,13 @@ class Columns:
                 new[: self.n] = self._data[k][: self.n]
             self._data[k] = new
         self._cap = cap
+
+    def append_values(self, values: tuple) -> int:
+        """Queue one row of scalar columns given positionally, in ``spec`` order (the fast path)."""
+        for buf, v in zip(self._buf_list, values, strict=True):
+            buf.append(v)
+        self._npending += 1
+        return self.n + self._npending - 1
 
     def append(self, row: dict[str, int | Iterable[int]]) -> int:
         """Queue one row (flushed lazily); returns its row number."""
@@ -105,9 +128,11 @@ class Columns:
         if self.n + m > self._cap:
             self._grow(self.n + m)
         for k, (dt, w) in self.spec.items():
-            a = np.frombuffer(self._pending[k], dtype=dt) if len(self._pending[k]) else np.empty(0, dt)
+            buf = self._pending[k]
+            a = np.frombuffer(buf, dtype=dt) if len(buf) else np.empty(0, dt)
             self._data[k][self.n : self.n + m] = a if w == 1 else a.reshape(m, w)
-            self._pending[k] = array(_typecode(dt))
+            del a  # release the buffer view before clearing the buffer in place (``_buf_list`` points at it)
+            del buf[:]
         self.n += m
         self._npending = 0
 
@@ -115,6 +140,30 @@ class Columns:
         if self._npending:
             self.flush()
         return self._data[k][: self.n]
+
+    def __getstate__(self) -> dict:
+        self.flush()
+        return {"spec": self.spec, "data": {k: a[: self.n].copy() for k, a in self._data.items()}}
+
+    def __setstate__(self, st: dict) -> None:
+        self.spec = st["spec"]
+        self._data = st["data"]
+        self.n = self._cap = len(next(iter(self._data.values()))) if self._data else 0
+        self._pending = {k: array(_typecode(dt)) for k, (dt, _w) in self.spec.items()}
+        self._buf_list = list(self._pending.values())
+        self._npending = 0
+
+    def extend(self, cols: dict[str, np.ndarray]) -> int:
+        """Append many rows at once (arrays by column name); returns the first new row number."""
+        self.flush()
+        m = len(next(iter(cols.values())))
+        first = self.n
+        if self.n + m > self._cap:
+            self._grow(self.n + m)
+        for k in self.spec:
+            self._data[k][self.n : self.n + m] = cols[k]
+        self.n += m
+        return first
 
     def __len__(self) -> int:
         return self.n + self._npending
@@ -143,7 +192,19 @@ class Lexicon:
     def __init__(self) -> None:
         self.v = {
             k: Vocab()
-            for k in ("sur", "surc", "surg", "mid", "midc", "giv", "givc", "sp", "pos", "coarse", *PLACE_SLOTS.keys())
+            for k in (
+                "sur",
+                "surc",
+                "surg",
+                "mid",
+                "midc",
+                "giv",
+                "givc",
+                "sp",
+                "pos",
+                "coarse",
+                *PLACE_SLOTS.keys(),
+            )
         }
         self.names = Columns(
             {
@@ -179,19 +240,19 @@ class Lexicon:
         r = self._name_row.get(n)
         if r is None:
             v = self.v
-            r = self.names.append(
-                {
-                    "sur": v["sur"].id(n.surname),
-                    "surc": v["surc"].id(n.surname_canon),
-                    "surg": v["surg"].id(n.surname_group),
-                    "mid": v["mid"].id(n.middle),
-                    "midc": v["midc"].id(n.middle_canon),
-                    "giv": v["giv"].id(n.given),
-                    "givc": v["givc"].id(n.given_canon),
-                    "sp": v["sp"].id(n.spaceless),
-                    "marked": int(n.marked),
-                    "alias_like": int(n.alias_like),
-                }
+            r = self.names.append_values(
+                (
+                    v["sur"].id(n.surname),
+                    v["surc"].id(n.surname_canon),
+                    v["surg"].id(n.surname_group),
+                    v["mid"].id(n.middle),
+                    v["midc"].id(n.middle_canon),
+                    v["giv"].id(n.given),
+                    v["givc"].id(n.given_canon),
+                    v["sp"].id(n.spaceless),
+                    int(n.marked),
+                    int(n.alias_like),
+                )
             )
             self._name_row[n] = r
             self.name_objs.append(n)
@@ -224,7 +285,7 @@ class Lexicon:
         r = self._unit_row.get(u)
         if r is None:
             kb = int(u.kb) if u.kb.isdigit() else (hash(u.kb) & 0x3FFFFFFF if u.kb else 0)
-            r = self.units.append({"a": u.a, "b": u.b, "c": u.c, "d": u.d, "e": u.e, "f": u.f, "kb": kb})
+            r = self.units.append_values((u.a, u.b, u.c, u.d, u.e, u.f, kb))
             self._unit_row[u] = r
             self.unit_objs.append(u)
         return r
@@ -242,6 +303,63 @@ class Lexicon:
 
     def nbytes(self) -> int:
         return self.names.nbytes() + self.places.nbytes() + self.units.nbytes() + self.coarse.nbytes()
+
+    def merge(self, other: Lexicon) -> dict[str, np.ndarray | int]:
+        """Append another lexicon's rows (re-interning its strings); returns what row numbers map to."""
+        remap = {k: self.v[k].remap_from(other.v[k]) for k in self.v}
+
+        def slots(cols: Columns, spec_vocab: dict[str, str]) -> dict[str, np.ndarray]:
+            out = {}
+            for c in cols.spec:
+                a = cols[c]
+                out[c] = remap[spec_vocab[c]][a] if c in spec_vocab else a
+            return out
+
+        name_vocab = {
+            "sur": "sur",
+            "surc": "surc",
+            "surg": "surg",
+            "mid": "mid",
+            "midc": "midc",
+            "giv": "giv",
+            "givc": "givc",
+            "sp": "sp",
+        }
+        off_name = self.names.extend(slots(other.names, name_vocab)) if len(other.names) else len(self.names)
+        for n, r in other._name_row.items():
+            self._name_row.setdefault(n, r + off_name)
+        self.name_objs.extend(other.name_objs)
+        off_place = (
+            self.places.extend(slots(other.places, {k: k for k in PLACE_SLOTS}))
+            if len(other.places)
+            else len(self.places)
+        )
+        for h, r in other._place_row.items():
+            self._place_row.setdefault(h, r + off_place)
+        self.place_objs.extend(other.place_objs)
+        off_unit = (
+            self.units.extend({c: other.units[c] for c in self.units.spec})
+            if len(other.units)
+            else len(self.units)
+        )
+        for u, r in other._unit_row.items():
+            self._unit_row.setdefault(u, r + off_unit)
+        self.unit_objs.extend(other.unit_objs)
+        off_coarse = (
+            self.coarse.extend(slots(other.coarse, {"s": "coarse"}))
+            if len(other.coarse)
+            else len(self.coarse)
+        )
+        for c, r in other._coarse_row.items():
+            self._coarse_row.setdefault(c, r + off_coarse)
+        self.coarse_objs.extend(other.coarse_objs)
+        return {
+            "name": off_name,
+            "place": off_place,
+            "unit": off_unit,
+            "coarse": off_coarse,
+            "pos": remap["pos"],
+        }
 
 
 RECORD_COLUMNS: dict[str, tuple[str, int]] = {
@@ -285,26 +403,27 @@ class FeatureTable:
         if old is not None:
             self.retire(old)
         lex = self.lex
-        row = self.cols.append(
-            {
-                "name": lex.name_row(f.name),
-                "alias": lex.name_row(f.alias),
-                "sex": f.sex,
-                "by": f.birth.year,
-                "bm": f.birth.month,
-                "bd": f.birth.day,
-                "home": lex.place_row(f.home),
-                "ey": f.enlistment.year,
-                "em": f.enlistment.month,
-                "unit": lex.unit_row(f.unit),
-                "rank": f.rank,
-                "pos": lex.v["pos"].id(f.position),
-                "dy": f.death.year,
-                "dm": f.death.month,
-                "dd": f.death.day,
-                "dplace": lex.coarse_row(f.death_place),
-                "burial": lex.coarse_row(f.burial_place),
-            }
+        b, e, d = f.birth, f.enlistment, f.death
+        row = self.cols.append_values(
+            (
+                lex.name_row(f.name),
+                lex.name_row(f.alias),
+                f.sex,
+                b.year,
+                b.month,
+                b.day,
+                lex.place_row(f.home),
+                e.year,
+                e.month,
+                lex.unit_row(f.unit),
+                f.rank,
+                lex.v["pos"].id(f.position),
+                d.year,
+                d.month,
+                d.day,
+                lex.coarse_row(f.death_place),
+                lex.coarse_row(f.burial_place),
+            )
         )
         self.ids.append(f.id)
         self.row_of[f.id] = row
@@ -333,3 +452,45 @@ class FeatureTable:
 
     def nbytes(self) -> int:
         return self.cols.nbytes() + self.alive.nbytes
+
+    def __getstate__(self) -> dict:
+        self._flush_alive()
+        return {"lex": self.lex, "cols": self.cols, "ids": self.ids, "alive": self.alive}
+
+    def __setstate__(self, st: dict) -> None:
+        self.lex, self.cols, self.ids, self.alive = st["lex"], st["cols"], st["ids"], st["alive"]
+        self._alive_pending = []
+        self.row_of = {rid: i for i, rid in enumerate(self.ids) if self.alive[i]}
+
+    def merge(self, other: FeatureTable) -> int:
+        """Append all rows of a table built elsewhere (e.g. by a worker process); returns the row offset.
+
+        Ids already present here are superseded by the incoming rows, as with ``append``.
+        """
+        off = self.lex.merge(other.lex)
+        oc = other.cols
+        cols: dict[str, np.ndarray] = {}
+        for c in self.cols.spec:
+            a = oc[c]
+            if c in ("name", "alias"):
+                a = np.where(a >= 0, a + off["name"], -1)
+            elif c == "home":
+                a = np.where(a >= 0, a + off["place"], -1)
+            elif c == "unit":
+                a = np.where(a >= 0, a + off["unit"], -1)
+            elif c in ("dplace", "burial"):
+                a = np.where(a >= 0, a + off["coarse"], -1)
+            elif c == "pos":
+                a = off["pos"][a]
+            cols[c] = a
+        for rid in other.ids:
+            old = self.row_of.get(rid)
+            if old is not None:
+                self.retire(old)
+        self._flush_alive()
+        first = self.cols.extend(cols)
+        self.ids.extend(other.ids)
+        for i, rid in enumerate(other.ids):
+            self.row_of[rid] = first + i
+        self.alive = np.concatenate([self.alive, other.live()])
+        return first

@@ -60,11 +60,21 @@ class Unit:
 _EMPTY = Unit()
 
 
+_FAST = re.compile(r"^[\sA-Fa-f0-9,;.\-/]*$")  # only letter-number codes: c3 d1 e141, C3, D1, c3d1e141
+
+
 @lru_cache(maxsize=200_000)
 def parse_unit(text: str) -> Unit:
     """Parse any of the notations above; unknown text gives an empty unit rather than an error."""
     if not text or not text.strip():
         return _EMPTY
+    if _FAST.match(text):  # the common compact notations: no folding or spelled-out words to handle
+        found: dict[str, int] = {}
+        for lv, num in _PART.findall(text.lower()):
+            if lv not in found:
+                found[lv] = int(num)
+        g = found.get
+        return Unit(g("a", 0), g("b", 0), g("c", 0), g("d", 0), g("e", 0), g("f", 0))
     s = fold_plain(text)
     kb = ""
     m = _MAILBOX.search(s)
@@ -73,7 +83,7 @@ def parse_unit(text: str) -> Unit:
         s = s[: m.start()] + " " + s[m.end() :]
     for pat, repl in _SPELLED:
         s = pat.sub(repl, s)
-    found: dict[str, int] = {}
+    found = {}
     for lv, num in _PART.findall(s):
         found.setdefault(lv, int(num))  # the first mention wins (later ones are usually a parent unit's)
     return Unit(kb=kb, **found)

@@ -70,9 +70,24 @@ def test_dedupe_end_to_end_via_module(tmp_path):
     reg = _write(tmp_path, "r.csv", REGISTRY)
     out, review = tmp_path / "p.csv", tmp_path / "review.csv"
     proc = subprocess.run(
-        [sys.executable, "-m", "doantu.linkage", "dedupe", "--registry", str(reg), "--out", str(out),
-         "--review", str(review), "--workers", "1"],
-        capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2],
+        [
+            sys.executable,
+            "-m",
+            "doantu.linkage",
+            "dedupe",
+            "--registry",
+            str(reg),
+            "--out",
+            str(out),
+            "--review",
+            str(review),
+            "--workers",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
     )
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
@@ -86,6 +101,8 @@ def test_explain_column(tmp_path):
     reg = _write(tmp_path, "r.csv", REGISTRY)
     qs = _write(tmp_path, "q.csv", QUERIES)
     out = tmp_path / "c.csv"
-    main(["match", "--registry", str(reg), "--queries", str(qs), "--top", "1", "--out", str(out), "--explain"])
+    main(
+        ["match", "--registry", str(reg), "--queries", str(qs), "--top", "1", "--out", str(out), "--explain"]
+    )
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert "evidence" in rows[0] and "Tên" in rows[0]["evidence"]

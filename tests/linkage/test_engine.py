@@ -26,8 +26,17 @@ def test_the_issue_example_is_found_across_eras(engine):
 
 
 def test_issue_example_with_2025_commune_is_a_match(engine):
-    res = top(engine, q("Nguyễn Văn Hùng", birth="1950", home_place="Phường Đức Xuân, Thái Nguyên",
-                        unit="E141 F312", death_date="1972", death_place="Quảng Trị"))
+    res = top(
+        engine,
+        q(
+            "Nguyễn Văn Hùng",
+            birth="1950",
+            home_place="Phường Đức Xuân, Thái Nguyên",
+            unit="E141 F312",
+            death_date="1972",
+            death_place="Quảng Trị",
+        ),
+    )
     assert res[0].record_id == "HUNG-BT" and res[0].decision == "match"
 
 
@@ -57,15 +66,29 @@ def test_hoang_huynh_and_vu_vo_are_one_surname(engine):
 
 
 def test_dropped_middle_name_is_missing_not_a_conflict(engine):
-    res = top(engine, q("Nguyễn Hà", birth="1943", home_place="Xã Xuân Chính, Huyện Kim Sơn, Tỉnh Ninh Bình",
-                        death_date="02/1965"))
+    res = top(
+        engine,
+        q(
+            "Nguyễn Hà",
+            birth="1943",
+            home_place="Xã Xuân Chính, Huyện Kim Sơn, Tỉnh Ninh Bình",
+            death_date="02/1965",
+        ),
+    )
     assert res[0].record_id == "MIDDLE" and res[0].decision == "match"
     assert any(e.field == "middle" and e.text_vi == "Thiếu tên đệm" for e in res[0].evidence)
 
 
 def test_alias_typed_as_the_name(engine):
-    res = top(engine, q("Hai Quang", birth="1961", home_place="Xã Đổng Xá, Huyện Na Rì, Tỉnh Bắc Kạn",
-                        death_place="Đắk Lắk"))
+    res = top(
+        engine,
+        q(
+            "Hai Quang",
+            birth="1961",
+            home_place="Xã Đổng Xá, Huyện Na Rì, Tỉnh Bắc Kạn",
+            death_place="Đắk Lắk",
+        ),
+    )
     assert res[0].record_id == "ALIAS"
     assert any(e.field == "name" and e.level == "alias" for e in res[0].evidence)
 
@@ -78,7 +101,9 @@ def test_namesakes_are_possible_not_match(engine):
     assert all(c.decision != "match" for c in res)
     assert res[0].decision == "possible" and res[0].probability < 0.9
     # one more fact that only one of them has settles it
-    res = top(engine, q("Tran Van Tao", birth="1949", home_place="Vĩnh Phúc", unit="E236 F316", death_date="1972"))
+    res = top(
+        engine, q("Tran Van Tao", birth="1949", home_place="Vĩnh Phúc", unit="E236 F316", death_date="1972")
+    )
     assert res[0].record_id == "TWIN-A" and res[0].decision == "match"
 
 
@@ -88,19 +113,31 @@ def test_absent_martyr_with_a_common_name_is_not_a_match(engine):
 
 
 def test_different_given_name_is_never_a_match_even_with_everything_else(engine):
-    res = top(engine, q("Nguyễn Văn Hậu", birth="1930", home_place="Phường Chí Minh, Thành phố Chí Linh, tỉnh Hải Dương",
-                        unit="c19 d3 e33 f9", death_date="14/07/1950"))
+    res = top(
+        engine,
+        q(
+            "Nguyễn Văn Hậu",
+            birth="1930",
+            home_place="Phường Chí Minh, Thành phố Chí Linh, tỉnh Hải Dương",
+            unit="c19 d3 e33 f9",
+            death_date="14/07/1950",
+        ),
+    )
     assert res[0].record_id == "COMRADE-2" and res[0].decision == "match"
     assert all(c.decision != "match" for c in res if c.record_id == "COMRADE-1")
 
 
 def test_scores_are_ordered_and_evidence_is_vietnamese(engine):
-    res = top(engine, q("Nguyễn Văn Hùng", birth="1949", unit="c3 d1 e141 f312", death_date="12/08/1972"), n=10)
+    res = top(
+        engine, q("Nguyễn Văn Hùng", birth="1949", unit="c3 d1 e141 f312", death_date="12/08/1972"), n=10
+    )
     assert [c.score for c in res] == sorted((c.score for c in res), reverse=True)
     texts = [e.text_vi for e in res[0].evidence]
     assert "Cùng ngày hy sinh (12/08/1972)" in texts
     assert any(t.startswith("Cùng đơn vị đến đại đội") for t in texts)
-    assert abs(sum(e.weight for e in res[0].evidence) - res[0].score) < 40  # items explain the score (plus prior)
+    assert (
+        abs(sum(e.weight for e in res[0].evidence) - res[0].score) < 40
+    )  # items explain the score (plus prior)
 
 
 def test_dedupe_finds_the_two_listings_but_not_comrades_or_namesakes(engine):
@@ -137,8 +174,11 @@ def test_generic_engine_over_a_dict_store_agrees_with_the_memory_engine(engine, 
     gen = Engine(store, Source(), freq)
     for r in recs.values():
         gen.add(r)
-    for query in (q("nguyen van hung", birth="1950", home_place="Thái Nguyên"), q("Hai Quang", birth="1961"),
-                  q("Tran Van Tao", birth="1948", home_place="Vĩnh Phúc")):
+    for query in (
+        q("nguyen van hung", birth="1950", home_place="Thái Nguyên"),
+        q("Hai Quang", birth="1961"),
+        q("Tran Van Tao", birth="1948", home_place="Vĩnh Phúc"),
+    ):
         a = [(c.record_id, round(c.score, 2), c.decision) for c in engine.search(query, top=5)]
         b = [(c.record_id, round(c.score, 2), c.decision) for c in gen.search(query, top=5)]
         assert a == b

@@ -24,7 +24,9 @@ def test_two_middle_names_and_no_middle_name():
 
 @pytest.mark.parametrize(("a", "b"), [("Hoàng", "Huỳnh"), ("Vũ", "Võ"), ("HUYNH", "hoàng")])
 def test_surname_variants_share_a_group(a, b):
-    assert surname_group(parse_name(f"{a} Văn Ba").surname) == surname_group(parse_name(f"{b} Văn Ba").surname)
+    assert surname_group(parse_name(f"{a} Văn Ba").surname) == surname_group(
+        parse_name(f"{b} Văn Ba").surname
+    )
 
 
 def test_distinct_surnames_do_not_share_a_group():

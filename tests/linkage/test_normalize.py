@@ -15,7 +15,9 @@ def test_nfc_and_nfd_give_the_same_forms():
     assert fold(nfc) == fold(nfd) == "nguyen van hung"
 
 
-@pytest.mark.parametrize(("old", "new"), [("hòa", "hoà"), ("Thúy", "Thuý"), ("khỏe", "khoẻ"), ("Thủy", "Thuỷ")])
+@pytest.mark.parametrize(
+    ("old", "new"), [("hòa", "hoà"), ("Thúy", "Thuý"), ("khỏe", "khoẻ"), ("Thủy", "Thuỷ")]
+)
 def test_old_and_new_tone_placement_are_equal(old, new):
     assert old != new
     assert canon_word(old) == canon_word(new)
@@ -62,7 +64,9 @@ def test_vni_leftovers_are_decoded(typed, expected):
     assert repair_keystrokes(typed) == expected
 
 
-@pytest.mark.parametrize("word", ["Ksor", "Thomas", "Kheang", "Hai", "e141", "F312", "KB12345", "c3d1e141", "1972"])
+@pytest.mark.parametrize(
+    "word", ["Ksor", "Thomas", "Kheang", "Hai", "e141", "F312", "KB12345", "c3d1e141", "1972"]
+)
 def test_non_keystroke_words_are_left_alone(word):
     assert repair_keystrokes(word) == word
 
