@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
 
     wall, log = run(dedupe_cmd)
     print(log.strip())
-    d = re.search(r"in ([\d.]+)s, peak RSS", log)
+    d = re.search(r"dedupe: .* in ([\d.]+)s, peak RSS", log)
     b = re.search(r"index: .* in ([\d.]+)s", log)
     figs = scorer.score_pairs(str(args.data), str(pairs))
     show("deduplication (pairs decided 'match')", figs)

@@ -144,7 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--workers", type=int, default=2)
     e.set_defaults(func=cmd_explain)
     args = p.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (ValueError, OSError) as exc:  # unreadable file, no name column: say so, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

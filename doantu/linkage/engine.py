@@ -36,7 +36,7 @@ from typing import Protocol
 import numpy as np
 
 from .frequency import FrequencyModel
-from .index import CandidateStore, MemoryIndex, PairSpec, key_hash, kind_codes
+from .index import CandidateStore, MemoryIndex, PairSpec, key_hash, kind_codes, unpack_pairs
 from .keys import DEDUPE_KINDS, query_keys, record_keys
 from .records import Features, Record, prepare
 from .scoring import Evidence, Scorer
@@ -160,7 +160,7 @@ class _Base:
 
         def same(i: np.ndarray, j: np.ndarray) -> np.ndarray:
             c = self.scorer.compare(rt, lead[i], rt, lead[j], self.freq)
-            return c.total >= self.decisions.dup_match_score
+            return (c.total >= self.decisions.dup_match_score) & c.name_agrees()
 
         ent, prob = _entity_probabilities(scores, same, self.decisions)
         dec = _decide(scores, ent, prob, cmp.name_agrees()[keep], self.decisions)
@@ -348,12 +348,9 @@ class MemoryEngine(_Base):
 
     # -- deduplication -------------------------------------------------------------------------------------------
 
-    def candidate_pairs(self) -> tuple[np.ndarray, np.ndarray]:
-        """Row pairs worth scoring for deduplication (see ``dedupe_specs``)."""
-        a, b = self.index.block_pairs(dedupe_specs(self.table, self.decisions))
-        alive = self.table.live()
-        ok = alive[a] & alive[b]
-        return a[ok], b[ok]
+    def candidate_pairs(self) -> np.ndarray:
+        """Row pairs worth scoring for deduplication (see ``dedupe_specs``), packed ``a << 32 | b``."""
+        return self.index.block_pairs(dedupe_specs(self.table, self.decisions))
 
     def score_pairs(
         self, a: np.ndarray, b: np.ndarray, chunk: int = 200_000
@@ -368,18 +365,35 @@ class MemoryEngine(_Base):
         return out, ok
 
     def dedupe(self, workers: int = 1, chunk: int = 200_000) -> DedupeResult:
-        a, b = self.candidate_pairs()
-        scores, name_ok = _parallel_scores(self, a, b, workers, chunk)
-        keep = scores >= self.decisions.dup_possible_score
-        return _dedupe_decisions(
-            a[keep],
-            b[keep],
-            scores[keep],
-            name_ok[keep],
-            lambda r: self.table.ids[r],
-            self.decisions,
-            self._pair_score_rows,
+        packed = self.candidate_pairs()
+        a, b, scores, name_ok = _parallel_scores(
+            self, packed, workers, chunk, self.decisions.dup_possible_score
         )
+        del packed
+        return _dedupe_decisions(
+            a, b, scores, name_ok, lambda r: self.table.ids[r], self.decisions, self._pair_score_rows
+        )
+
+    def score_packed(
+        self, packed: np.ndarray, min_score: float, chunk: int = 200_000
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Score packed pairs chunk by chunk, keeping only live pairs scoring ``min_score`` or more."""
+        alive = self.table.live()
+        keep_a, keep_b, keep_s, keep_ok = [], [], [], []
+        for s in range(0, len(packed), chunk):
+            a, b = unpack_pairs(packed[s : s + chunk])
+            live = alive[a] & alive[b]
+            a, b = a[live], b[live]
+            sc, ok = self.score_pairs(a, b, chunk)
+            k = sc >= min_score
+            keep_a.append(a[k])
+            keep_b.append(b[k])
+            keep_s.append(sc[k])
+            keep_ok.append(ok[k])
+        if not keep_a:
+            e = np.zeros(0, np.int64)
+            return e, e, np.zeros(0, np.float32), np.zeros(0, bool)
+        return np.concatenate(keep_a), np.concatenate(keep_b), np.concatenate(keep_s), np.concatenate(keep_ok)
 
     def _pair_score_rows(self, x: int, y: int) -> float:
         c = self.scorer.compare(self.table, np.array([x]), self.table, np.array([y]), self.freq)
@@ -470,36 +484,38 @@ def _build_chunk(records: Iterable[Record]) -> tuple[FeatureTable, FrequencyMode
 # -- parallel pair scoring (fork: workers share the built engine copy-on-write) -------------------------------------
 
 _WORKER_ENGINE: MemoryEngine | None = None
-_WORKER_PAIRS: tuple[np.ndarray, np.ndarray] | None = None
+_WORKER_PAIRS: np.ndarray | None = None
+_WORKER_MIN: float = 0.0
 
 
-def _score_slice(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+def _score_slice(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     assert _WORKER_ENGINE is not None and _WORKER_PAIRS is not None
     s, e = bounds
-    a, b = _WORKER_PAIRS
-    return _WORKER_ENGINE.score_pairs(a[s:e], b[s:e])
+    return _WORKER_ENGINE.score_packed(_WORKER_PAIRS[s:e], _WORKER_MIN)
 
 
 def _parallel_scores(
-    eng: MemoryEngine, a: np.ndarray, b: np.ndarray, workers: int, chunk: int
-) -> tuple[np.ndarray, np.ndarray]:
-    if workers <= 1 or len(a) < 4 * chunk or not hasattr(os, "fork"):
-        return eng.score_pairs(a, b, chunk)
+    eng: MemoryEngine, packed: np.ndarray, workers: int, chunk: int, min_score: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Score packed pairs, in forked workers when it pays; only pairs scoring ``min_score`` or more come back."""
+    if workers <= 1 or len(packed) < 4 * chunk or not hasattr(os, "fork"):
+        return eng.score_packed(packed, min_score, chunk)
     import multiprocessing as mp
 
-    global _WORKER_ENGINE, _WORKER_PAIRS
-    _WORKER_ENGINE, _WORKER_PAIRS = eng, (a, b)
-    # warm lazily built caches (frequency arrays, neighbour index) once, before forking
-    eng.score_pairs(a[:1000], b[:1000])
-    bounds = [(s, min(s + chunk, len(a))) for s in range(0, len(a), chunk)]
+    global _WORKER_ENGINE, _WORKER_PAIRS, _WORKER_MIN
+    _WORKER_ENGINE, _WORKER_PAIRS, _WORKER_MIN = eng, packed, min_score
+    # warm lazily built caches (frequency arrays, typo index) once, before forking, so workers share them
+    eng.score_packed(packed[:1000], min_score)
+    bounds = [(s, min(s + chunk, len(packed))) for s in range(0, len(packed), chunk)]
     try:
         with mp.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_score_slice, bounds, chunksize=1)
+            parts = pool.map(_score_slice, bounds, chunksize=4)
     finally:
         _WORKER_ENGINE, _WORKER_PAIRS = None, None
     if not parts:
-        return np.zeros(0, np.float32), np.zeros(0, bool)
-    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+        e = np.zeros(0, np.int64)
+        return e, e, np.zeros(0, np.float32), np.zeros(0, bool)
+    return tuple(np.concatenate([p[i] for p in parts]) for i in range(4))  # type: ignore[return-value]
 
 
 def _dedupe_decisions(
@@ -650,7 +666,7 @@ class Engine(_Base):
             rows.extend(members)
         idx.add_bulk(np.array(hashes, np.int64), np.array(rows, np.int32))
         idx.build()
-        a, b = idx.block_pairs(dedupe_specs(rt, self.decisions))
+        a, b = unpack_pairs(idx.block_pairs(dedupe_specs(rt, self.decisions)))
         scores = np.empty(len(a), dtype=np.float32)
         name_ok = np.empty(len(a), dtype=bool)
         for s in range(0, len(a), 200_000):

@@ -26,7 +26,15 @@ from typing import Protocol
 
 import numpy as np
 
-__all__ = ["CandidateStore", "DictStore", "MemoryIndex", "PairSpec", "key_hash", "stable_key_hash"]
+__all__ = [
+    "CandidateStore",
+    "DictStore",
+    "MemoryIndex",
+    "PairSpec",
+    "key_hash",
+    "stable_key_hash",
+    "unpack_pairs",
+]
 
 
 class CandidateStore(Protocol):
@@ -105,6 +113,21 @@ class PairSpec:
     order: np.ndarray | None = None  # per-row value sorting big blocks for the sliding window
     cap: int = 100  # blocks up to this size give all their pairs
     window: int = 0  # bigger blocks: each row paired with this many sorted neighbours (0: skip them)
+
+
+def unpack_pairs(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return packed >> 32, packed & 0xFFFFFFFF
+
+
+def sorted_unique(a: np.ndarray) -> np.ndarray:
+    """``np.unique`` for big integer arrays: sorts in place (numpy 2's hash-based unique is ~10× slower here)."""
+    a.sort()
+    if len(a) < 2:
+        return a
+    keep = np.empty(len(a), dtype=bool)
+    keep[0] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]
 
 
 def _pack(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -220,9 +243,9 @@ class MemoryIndex:
 
     def pairs(self, kinds: Sequence[str], max_size: int) -> tuple[np.ndarray, np.ndarray]:
         """All row pairs (a < b) sharing a key of the given kinds whose block has 2..max_size rows (unique)."""
-        return self.block_pairs([PairSpec(k, cap=max_size, window=0) for k in kinds])
+        return unpack_pairs(self.block_pairs([PairSpec(k, cap=max_size, window=0) for k in kinds]))
 
-    def block_pairs(self, specs: Sequence[PairSpec]) -> tuple[np.ndarray, np.ndarray]:
+    def block_pairs(self, specs: Sequence[PairSpec]) -> np.ndarray:
         """Candidate pairs for deduplication, bounded even where a key is shared by thousands of records.
 
         Per spec: the key's posting list, optionally split further by a per-row value (``refine``, e.g. the
@@ -230,6 +253,9 @@ class MemoryIndex:
         all their pairs; larger blocks are sorted by a per-row value (``order``, e.g. the date of death) and
         each row is paired with its next ``window`` neighbours only (sorted neighbourhood), so a block of n rows
         costs n × window pairs instead of n²/2.
+
+        Returns the pairs packed as ``a << 32 | b`` (a < b), sorted and unique (``unpack_pairs`` splits them):
+        8 bytes a pair, the least memory for the tens of millions a national registry produces.
         """
         if self._delta:
             self.build()
@@ -263,9 +289,10 @@ class MemoryIndex:
                         break
                     out.append(_pack(rows[:-o][m], rows[o:][m]))
         if not out:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        packed = np.unique(np.concatenate(out))
-        return packed >> 32, packed & 0xFFFFFFFF
+            return np.zeros(0, np.int64)
+        packed = np.concatenate(out)
+        del out
+        return sorted_unique(packed)
 
     def nbytes(self) -> int:
         return self._keys.nbytes + self._offsets.nbytes + self._rows.nbytes

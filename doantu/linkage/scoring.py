@@ -933,6 +933,28 @@ def _province_names(codes: frozenset[str]) -> str:
         return " + ".join(sorted(province_2025_name(c).title() for c in codes))
 
 
+def _where(pa, pb) -> str:
+    """Short place note for a home-place item: the record's province as written, and today's if different
+    ("Bắc Thái (1965–1996) → Thái Nguyên + Bắc Kạn", "Nam Định → Ninh Bình (2025)")."""
+    if len(pb.province_2024) > 1 or (pb.explanation and "(19" in pb.explanation):
+        parts = pb.explanation.split(". ")
+        hist = next((x for x in parts[1:] if "→" in x), "")
+        if hist and len(hist) < 90:
+            return f" ({hist.rstrip('.')})"
+    common24 = (pa.province_2024 & pb.province_2024) or pb.province_2024
+    try:
+        from .gazetteer import province_2025_of_2024, province_name_2024  # type: ignore[import-not-found]
+
+        old = " + ".join(sorted(province_name_2024(c) for c in common24))
+        new = _province_names(frozenset(province_2025_of_2024(c) for c in common24))
+    except Exception:
+        old = " + ".join(sorted(c.title() for c in common24))
+        new = _province_names(frozenset(common24))
+    if not old:
+        return ""
+    return f" ({old})" if old == new else f" ({old} → {new} (2025))"
+
+
 def explain_pair(
     cmp: Comparison, k: int, qt: FeatureTable, rt: FeatureTable, freq: FrequencyModel
 ) -> list[Evidence]:
@@ -1023,13 +1045,7 @@ def explain_pair(
     if h:
         pb = lex.place_objs[int(rt["home"][rb])]
         pa = lex.place_objs[int(qt["home"][qa])]
-        common = (pa.province_2025 & pb.province_2025) or pb.province_2025
-        prov = _province_names(common)
-        hist = ""
-        if len(pb.province_2024) > 1 or (pb.explanation and "(19" in pb.explanation):
-            hist = pb.explanation.split(". ")[1] if ". " in pb.explanation else ""
-            hist = hist if "→" in hist and len(hist) < 90 else ""
-        where = f" ({hist})" if hist else f" ({prov})" if prov else ""
+        where = _where(pa, pb) if h != 9 else ""
         add(
             "home",
             {
@@ -1130,4 +1146,14 @@ def explain_pair(
             }[c],
         )
     out.sort(key=lambda ev: -abs(ev.weight))
+    # the items above sum, with this one, to the score
+    n = max(freq.total, 1)
+    out.append(
+        Evidence(
+            "prior",
+            "registry_size",
+            round(-math.log2(n), 2),
+            f"Sổ có {n:,} hồ sơ: khả năng ban đầu 1/{n:,}".replace(",", "."),
+        )
+    )
     return out

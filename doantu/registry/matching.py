@@ -97,22 +97,24 @@ class DbStore:
         return out
 
     def blocks(self, kinds: Sequence[str], max_size: int) -> Iterable[list[str]]:
-        current: str | None = None
-        block: list[str] = []
-        prefixes = tuple(f"{k}:" for k in kinds)
-        rows = (
-            MatchKey.objects.filter(kind=self.kind)
-            .order_by("key", "record_id")
-            .values_list("key", "record_id")
-        )
-        for key, rid in rows.iterator(chunk_size=20000):
-            if key != current:
-                if current is not None and current.startswith(prefixes) and 2 <= len(block) <= max_size:
-                    yield block
-                current, block = key, []
-            block.append(str(rid))
-        if current is not None and current.startswith(prefixes) and 2 <= len(block) <= max_size:
-            yield block
+        """Groups of record ids sharing a key of one of ``kinds`` (2 to ``max_size`` ids), streamed in key order;
+        one indexed range scan per kind."""
+        for kind in kinds:
+            rows = (
+                MatchKey.objects.filter(kind=self.kind, key__startswith=f"{kind}:")
+                .order_by("key", "record_id")
+                .values_list("key", "record_id")
+            )
+            current: str | None = None
+            block: list[str] = []
+            for key, rid in rows.iterator(chunk_size=20000):
+                if key != current:
+                    if 2 <= len(block) <= max_size:
+                        yield block
+                    current, block = key, []
+                block.append(str(rid))
+            if 2 <= len(block) <= max_size:
+                yield block
 
 
 class MartyrSource:
