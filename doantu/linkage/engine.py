@@ -653,6 +653,8 @@ class Engine(_Base):
         blocks: list[tuple[str, list[str]]] = []
         for kind in DEDUPE_KINDS:
             blocks.extend((kind, list(b)) for b in self.store.blocks([kind], max_block))
+        if not blocks:  # an empty (or tiny) registry has nothing to pair
+            return DedupeResult(pairs=[], clusters=[])
         ids_all = sorted({x for _k, b in blocks for x in b})
         qt, rt, ids = self._table(ids_all, None)
         row = {rid: k for k, rid in enumerate(ids)}

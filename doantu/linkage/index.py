@@ -189,6 +189,8 @@ class MemoryIndex:
             return
         h = np.concatenate(hs)
         r = np.concatenate(rs)
+        if not len(h):  # nothing was ever added (an empty registry): stay empty
+            return
         order = np.lexsort((r, h))
         h, r = h[order], r[order]
         keep = np.ones(len(h), dtype=bool)

@@ -193,3 +193,25 @@ def test_keys_are_stable_strings():
     assert all(isinstance(k, str) and ":" in k for k in keys)
     qk = dict(query_keys(f))
     assert qk["y:hung|1949"] > qk["y:hung|1951"] > 0
+
+
+def test_dedupe_of_an_empty_or_single_record_store_is_empty():
+    from doantu.linkage.engine import Engine
+    from doantu.linkage.frequency import FrequencyModel
+    from doantu.linkage.index import DictStore
+
+    class Source:
+        def __init__(self):
+            self.records = {}
+
+        def fetch(self, ids):
+            return [self.records[i] for i in ids if i in self.records]
+
+    source = Source()
+    engine = Engine(DictStore(), source, FrequencyModel())
+    assert engine.dedupe().pairs == []
+    record = Record(id="LS1", full_name="Nguyễn Văn Hùng", birth="1949")
+    source.records["LS1"] = record
+    engine.add(record)
+    result = engine.dedupe()
+    assert result.pairs == [] and result.clusters == []

@@ -287,3 +287,7 @@ def test_rebuild_index_reproduces_the_incremental_one(users):
     call_command("rebuild_linkage_index")
     assert sorted(MatchKey.objects.values_list("kind", "record_id", "key")) == keys
     assert sorted(FrequencyCount.objects.filter(count__gt=0).values_list("kind", "value", "count")) == counts
+
+
+def test_finding_duplicates_in_an_empty_registry_finds_none(users):
+    assert services.duplicates_find(actor=users["campaign"]) == 0
