@@ -62,3 +62,17 @@ def test_empty_map_tile_url_turns_tiles_off_in_production(tmp_path):
         timeout=60,
     )
     assert result.stdout.strip() == "''", result.stderr
+
+
+def test_production_collectstatic_succeeds(tmp_path):
+    """The manifest storage fails on a dangling reference (a vendored file's missing source map, say)."""
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        env={**base, **GOOD, "DOANTU_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert list((tmp_path / "static" / "js").glob("intake.*.js.br"))  # hashed and pre-compressed
