@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -68,7 +69,12 @@ def test_production_collectstatic_succeeds(tmp_path):
     """The manifest storage fails on a dangling reference (a vendored file's missing source map, say)."""
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"}}
     result = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        [
+            sys.executable,
+            str(Path(__file__).resolve().parents[1] / "manage.py"),
+            "collectstatic",
+            "--noinput",
+        ],
         env={**base, **GOOD, "DOANTU_DATA_DIR": str(tmp_path)},
         capture_output=True,
         text=True,
