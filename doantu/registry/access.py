@@ -5,8 +5,8 @@
   (thongtinlietsi.gov.vn); what is not is handled by the next rules.
 - Change it (import lists, edit, merge duplicates, link tips): campaign staff and the military command.
 - Exact grave locations: campaign staff and the military command (those who organise the search).
-- Relatives (identity numbers, phones; DNA donors): campaign staff, the military command and police (who take
-  the samples).
+- Relatives (identity numbers, phones; DNA donors) and witnesses (names, phones): campaign staff, the military
+  command and police (who take the samples and take statements).
 """
 
 from django.db.models import QuerySet

@@ -1,6 +1,7 @@
 from django import forms
 
 from .imports import FIELDS
+from .models import ImportKind
 
 
 class SearchForm(forms.Form):
@@ -29,16 +30,32 @@ class SearchForm(forms.Form):
 
 
 class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Loại danh sách",
+        choices=ImportKind.choices,
+        initial=ImportKind.MARTYRS,
+        required=False,  # a martyr list unless said otherwise
+        widget=forms.RadioSelect,
+    )
     list_name = forms.CharField(
         label="Tên danh sách",
         max_length=200,
         help_text="Nhập lại cùng tên để cập nhật danh sách cũ thay vì tạo bản trùng.",
     )
     issuer = forms.CharField(label="Cơ quan cung cấp", max_length=200, required=False)
+    cemetery = forms.CharField(
+        label="Nghĩa trang (với danh sách mộ)",
+        max_length=200,
+        required=False,
+        help_text="Ghi nếu tệp không có cột “Nghĩa trang”: mọi dòng thuộc nghĩa trang này.",
+    )
     file = forms.FileField(
         label="Tệp Excel (.xlsx) hoặc CSV",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
     )
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or ImportKind.MARTYRS
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -50,10 +67,12 @@ class UploadForm(forms.Form):
 class MappingForm(forms.Form):
     """One select per field: which column of the file holds it."""
 
-    def __init__(self, *args, headers: list[str], mapping: dict[str, int], **kwargs):
+    def __init__(
+        self, *args, headers: list[str], mapping: dict[str, int], fields: dict[str, str] = FIELDS, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         choices = [("", "— không có —")] + [(str(i), h or f"(cột {i + 1})") for i, h in enumerate(headers)]
-        for name, label in FIELDS.items():
+        for name, label in fields.items():
             self.fields[name] = forms.ChoiceField(
                 label=label,
                 choices=choices,
@@ -122,3 +141,16 @@ class DocumentForm(forms.Form):
         label="Nguồn gốc (ai giữ, từ đâu)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     file = forms.FileField(label="Bản chụp, bản quét", required=False)
+
+
+class WitnessForm(forms.Form):
+    full_name = forms.CharField(label="Họ và tên", max_length=150)
+    phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
+    address = forms.CharField(label="Địa chỉ", max_length=300, required=False)
+    is_veteran = forms.BooleanField(label="Cựu chiến binh (từng chiến đấu cùng đơn vị)", required=False)
+    account = forms.CharField(
+        label="Lời kể",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Những gì người này biết: thời gian, địa điểm, ai chôn cất, dấu vết để nhận biết mộ.",
+    )

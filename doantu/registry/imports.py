@@ -1,22 +1,30 @@
 """Reading official lists (XLSX, CSV) with Vietnamese headers: header mapping, row parsing and checking.
 
+Two kinds of list: martyrs (the ministry's and the province's lists) and graves (a cemetery's list of graves,
+with names on the headstones where known). Each kind is a ``ListKind``: its fields, the header names official
+lists use for them, its row checks and the model values a row gives.
+
 Headers are matched after folding (case, diacritics, spacing) against the names official lists use; the
-engine's aliases cover the fields it compares, the rest (file numbers, parents, status) are added here. Staff
-can correct the mapping before the dry run. Rows are read as a stream, so a list of any length fits in memory.
+engine's aliases cover the martyr fields it compares, the rest (file numbers, parents, status) are added here.
+Staff can correct the mapping before the dry run. Rows are read as a stream, so a list of any length fits in
+memory.
 """
 
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+from django.db import models
 
 from doantu.linkage.csvio import HEADER_ALIASES
 from doantu.linkage.dates import parse_date
 from doantu.linkage.normalize import fold_plain
 
-from .models import Martyr, MartyrStatus
+from .models import Grave, ImportKind, Martyr, MartyrStatus
 
 # field -> label shown in the mapping form, in the order of the official forms
 FIELDS: dict[str, str] = {
@@ -77,17 +85,33 @@ _STATUS_WORDS = {
     "da xac dinh": MartyrStatus.IDENTIFIED,
     "da xac dinh danh tinh": MartyrStatus.IDENTIFIED,
 }
-MAX_LENGTHS = {f.name: f.max_length for f in Martyr._meta.get_fields() if getattr(f, "max_length", None)}
+
+
+def _max_lengths(model: type[models.Model]) -> dict[str, int]:
+    return {f.name: f.max_length for f in model._meta.get_fields() if getattr(f, "max_length", None)}
+
+
+MAX_LENGTHS = _max_lengths(Martyr)
+for _value, _label in MartyrStatus.choices:  # the labels our export writes
+    if _value:
+        _STATUS_WORDS.setdefault(fold_plain(_label), _value)
+for _field, _label in FIELDS.items():  # our own export's headers read back
+    _EXTRA_ALIASES.setdefault(fold_plain(_label), _field)
 
 
 class ImportFileError(ValueError):
     """The file itself cannot be read; the message is for staff, in Vietnamese."""
 
 
+def _fold_header(header) -> str:
+    return fold_plain(str(header or "").replace("\ufeff", ""))
+
+
 def guess_mapping(headers: list[str]) -> dict[str, int]:
+    """Martyr list: field -> column index, from the headers."""
     mapping: dict[str, int] = {}
     for i, header in enumerate(headers):
-        key = fold_plain(str(header or "").replace("\ufeff", ""))
+        key = _fold_header(header)
         name = HEADER_ALIASES.get(key) or HEADER_ALIASES.get(key.replace(" ", "")) or _EXTRA_ALIASES.get(key)
         name = _ENGINE_TO_MODEL.get(name, name)
         if name in FIELDS and name not in mapping:
@@ -194,10 +218,23 @@ def natural_key(values: dict[str, str]) -> str:
     return "auto-" + hashlib.sha1(basis.encode()).hexdigest()[:16]
 
 
+def _row_values(cells: list[str], mapping: dict[str, int]) -> dict[str, str]:
+    return {
+        name: cells[index].strip() if index < len(cells) and cells[index] is not None else ""
+        for name, index in mapping.items()
+    }
+
+
+def _check_lengths(row: ParsedRow, limits: dict[str, int], labels: dict[str, str]) -> None:
+    for name, text in row.values.items():
+        limit = limits.get(name)
+        if limit and len(text) > limit:
+            row.errors.append((labels.get(name, name), f"Dài quá {limit} ký tự"))
+
+
 def parse_row(number: int, cells: list[str], mapping: dict[str, int]) -> ParsedRow:
-    values = {}
-    for name, index in mapping.items():
-        values[name] = cells[index].strip() if index < len(cells) and cells[index] is not None else ""
+    """A row of a martyr list."""
+    values = _row_values(cells, mapping)
     row = ParsedRow(number, values)
     if not values.get("full_name") and not values.get("alias"):
         row.errors.append((FIELDS["full_name"], "Thiếu họ tên"))
@@ -210,15 +247,12 @@ def parse_row(number: int, cells: list[str], mapping: dict[str, int]) -> ParsedR
     birth, death = parse_date(values.get("birth", "")), parse_date(values.get("death_date", ""))
     if birth and death and death.year < birth.year:
         row.errors.append((FIELDS["death_date"], "Năm hy sinh trước năm sinh"))
-    for name, text in values.items():
-        limit = MAX_LENGTHS.get(name)
-        if limit and len(text) > limit:
-            row.errors.append((FIELDS.get(name, name), f"Dài quá {limit} ký tự"))
     status = values.get("status", "")
     if status:
         values["status"] = _STATUS_WORDS.get(fold_plain(status), "")
         if not values["status"]:
             row.errors.append((FIELDS["status"], f"Không hiểu tình trạng “{status}”"))
+    _check_lengths(row, MAX_LENGTHS, FIELDS)
     if not values.get("external_id"):
         values["external_id"] = natural_key(values)
     return row
@@ -240,3 +274,177 @@ def martyr_values(values: dict[str, str]) -> dict[str, object]:
     if "home_place" in values:
         out["home_resolved"], out["home_province_2025"] = resolved_home(values["home_place"])
     return out
+
+
+# ------------------------------------------------------------------------------------------ grave lists
+
+GRAVE_FIELDS: dict[str, str] = {
+    "external_id": "Mã",
+    "cemetery": "Nghĩa trang",
+    "cemetery_address": "Địa chỉ nghĩa trang",
+    "zone": "Khu",
+    "lot": "Lô",
+    "row": "Hàng",
+    "number": "Số mộ",
+    "headstone_name": "Tên trên bia",
+    "home_place_hint": "Quê quán (trên bia)",
+    "unit_hint": "Đơn vị (trên bia)",
+    "death_year_hint": "Năm hy sinh (trên bia)",
+    "partial_info": "Thông tin khác trên bia",
+    "has_remains": "Có hài cốt",
+    "gathered_by": "Đơn vị quy tập",
+    "gathered_from": "Quy tập từ",
+    "gathered_at": "Thời gian quy tập",
+    "latitude": "Vĩ độ",
+    "longitude": "Kinh độ",
+}
+_GRAVE_ALIASES: dict[str, str] = {}
+for _field, _names in {
+    "external_id": ["ma", "ma mo", "ma so", "id", "stt mo"],
+    "cemetery": ["nghia trang", "ten nghia trang", "nghia trang liet si", "ntls"],
+    "cemetery_address": ["dia chi nghia trang", "dia chi ntls"],
+    "zone": ["khu", "khu mo"],
+    "lot": ["lo", "lo mo"],
+    "row": ["hang", "hang mo", "day"],
+    "number": ["so mo", "mo so", "so", "vi tri mo"],
+    "headstone_name": [
+        "ten tren bia",
+        "ho ten tren bia",
+        "ho va ten",
+        "ho ten",
+        "ho ten liet si",
+        "ten liet si",
+        "ten",
+    ],
+    "home_place_hint": ["que quan", "nguyen quan", "que", "que quan tren bia"],
+    "unit_hint": ["don vi", "don vi tren bia", "don vi khi hy sinh"],
+    "death_year_hint": ["nam hy sinh", "ngay hy sinh", "hy sinh", "ngay thang nam hy sinh"],
+    "partial_info": ["thong tin khac", "thong tin tren bia", "ghi chu"],
+    "has_remains": ["co hai cot", "hai cot", "tinh trang hai cot"],
+    "gathered_by": ["don vi quy tap", "quy tap boi"],
+    "gathered_from": ["quy tap tu", "noi quy tap", "noi an tang ban dau"],
+    "gathered_at": ["thoi gian quy tap", "nam quy tap", "ngay quy tap"],
+    "latitude": ["vi do", "latitude", "lat"],
+    "longitude": ["kinh do", "longitude", "lng", "lon"],
+}.items():
+    for _n in _names:
+        _GRAVE_ALIASES[_n] = _field
+for _field, _label in GRAVE_FIELDS.items():  # our own export's headers read back
+    _GRAVE_ALIASES.setdefault(fold_plain(_label), _field)
+_YES = {"co", "x", "1", "yes", "true", "da quy tap", "co hai cot"}
+_NO = {"khong", "0", "no", "false", "khong co", "mo gio", "chua co"}
+GRAVE_MAX_LENGTHS = _max_lengths(Grave)
+
+
+def guess_grave_mapping(headers: list[str]) -> dict[str, int]:
+    mapping: dict[str, int] = {}
+    for i, header in enumerate(headers):
+        name = _GRAVE_ALIASES.get(_fold_header(header))
+        if name and name not in mapping:
+            mapping[name] = i
+    return mapping
+
+
+def grave_natural_key(values: dict[str, str]) -> str:
+    """A grave is where it lies: cemetery and position (with the headstone name where a list gives no
+    position)."""
+    parts = [values.get(k, "") for k in ("cemetery", "zone", "lot", "row", "number")]
+    if not any(parts[1:]):
+        parts.append(values.get("headstone_name", ""))
+    basis = "|".join(fold_plain(p) for p in parts)
+    return "auto-" + hashlib.sha1(basis.encode()).hexdigest()[:16]
+
+
+def parse_grave_row(
+    number: int, cells: list[str], mapping: dict[str, int], defaults: dict[str, str]
+) -> ParsedRow:
+    values = _row_values(cells, mapping)
+    for name, value in defaults.items():
+        if value and not values.get(name):
+            values[name] = value
+    row = ParsedRow(number, values)
+    if not values.get("cemetery"):
+        row.errors.append((GRAVE_FIELDS["cemetery"], "Thiếu tên nghĩa trang"))
+    if not any(values.get(k) for k in ("zone", "lot", "row", "number", "headstone_name", "external_id")):
+        row.errors.append((GRAVE_FIELDS["number"], "Dòng không có vị trí mộ, tên trên bia hay mã"))
+    text = values.get("death_year_hint", "")
+    if text and not parse_date(text):
+        row.errors.append(
+            (
+                GRAVE_FIELDS["death_year_hint"],
+                f"Không đọc được năm “{text}” (dùng dd/mm/yyyy, mm/yyyy hoặc yyyy)",
+            )
+        )
+    for name, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+        text = values.get(name, "").replace(",", ".")
+        if not text:
+            continue
+        try:
+            number_value = Decimal(text)
+        except InvalidOperation:
+            number_value = None
+        if number_value is None or not low <= number_value <= high:
+            row.errors.append((GRAVE_FIELDS[name], f"Không đọc được tọa độ “{values[name]}”"))
+        else:
+            values[name] = str(number_value.quantize(Decimal("0.000001")))
+    if bool(values.get("latitude")) != bool(values.get("longitude")):
+        row.errors.append((GRAVE_FIELDS["latitude"], "Cần cả vĩ độ và kinh độ"))
+    remains = values.get("has_remains", "")
+    if remains:
+        folded = fold_plain(remains)
+        if folded in _YES:
+            values["has_remains"] = "1"
+        elif folded in _NO:
+            values["has_remains"] = "0"
+        else:
+            row.errors.append((GRAVE_FIELDS["has_remains"], f"Không hiểu “{remains}” (ghi Có hoặc Không)"))
+    _check_lengths(row, GRAVE_MAX_LENGTHS, GRAVE_FIELDS)
+    if not values.get("external_id"):
+        values["external_id"] = grave_natural_key(values)
+    return row
+
+
+def grave_values(values: dict[str, str]) -> dict[str, object]:
+    out: dict[str, object] = {k: v for k, v in values.items() if k in GRAVE_FIELDS}
+    if "has_remains" in values:
+        out["has_remains"] = {"1": True, "0": False}.get(values["has_remains"])
+    for name in ("latitude", "longitude"):
+        if name in values:
+            out[name] = Decimal(values[name]) if values[name] else None
+    return out
+
+
+# ------------------------------------------------------------------------------------------ the kinds
+
+
+@dataclass(frozen=True)
+class ListKind:
+    """What differs between a martyr list and a grave list; everything else (reading, dry run, chunks,
+    progress, re-import by id) is shared."""
+
+    model: type[models.Model]
+    fields: dict[str, str]  # field -> label, in the order of the official forms
+    required: str  # the field whose column must be chosen
+    guess: Callable[[list[str]], dict[str, int]]
+    parse: Callable[[int, list[str], dict[str, int], dict[str, str]], ParsedRow]
+    values: Callable[[dict[str, str]], dict[str, object]]
+
+
+KINDS: dict[str, ListKind] = {
+    ImportKind.MARTYRS: ListKind(
+        model=Martyr,
+        fields=FIELDS,
+        required="full_name",
+        guess=guess_mapping,
+        parse=lambda number, cells, mapping, _defaults: parse_row(number, cells, mapping),
+        values=martyr_values,
+    ),
+    ImportKind.GRAVES: ListKind(
+        model=Grave,
+        fields=GRAVE_FIELDS,
+        required="cemetery",
+        guess=guess_grave_mapping,
+        parse=parse_grave_row,
+        values=grave_values,
+    ),
+}

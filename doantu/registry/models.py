@@ -153,8 +153,8 @@ class Grave(models.Model):
     gathered_from = models.CharField("quy tập từ", max_length=300, blank=True)
     gathered_at = models.CharField("thời gian quy tập", max_length=40, blank=True)
     # The exact place of a grave is sensitive (need to know): shown only to those allowed (registry.access).
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField("vĩ độ", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("kinh độ", max_digits=9, decimal_places=6, null=True, blank=True)
     martyr = models.ForeignKey(
         Martyr,
         verbose_name="liệt sĩ (đã xác định)",
@@ -192,24 +192,27 @@ class Grave(models.Model):
         ordering = ["cemetery", "zone", "lot", "row", "number", "id"]
         verbose_name = "mộ liệt sĩ"
         verbose_name_plural = "mộ liệt sĩ"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_list", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="grave_unique_id_in_list",
+            )
+        ]
 
     def __str__(self) -> str:
-        place = " ".join(
-            p
-            for p in (
-                f"khu {self.zone}" if self.zone else "",
-                f"lô {self.lot}" if self.lot else "",
-                f"hàng {self.row}" if self.row else "",
-                f"số {self.number}" if self.number else "",
-            )
-            if p
-        )
-        return f"{self.cemetery} {place}".strip() + (
+        return f"{self.cemetery} {self.position}".strip() + (
             f" — {self.headstone_name}" if self.headstone_name else ""
         )
 
     def get_absolute_url(self) -> str:
         return reverse("registry:grave", args=[self.pk])
+
+    @property
+    def position(self) -> str:
+        """Where in the cemetery: "khu A lô 2 hàng 3 số 14"."""
+        parts = (("khu", self.zone), ("lô", self.lot), ("hàng", self.row), ("số", self.number))
+        return " ".join(f"{word} {value}" for word, value in parts if value)
 
 
 class Relative(models.Model):
@@ -424,11 +427,22 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Lỗi"
 
 
+class ImportKind(models.TextChoices):
+    MARTYRS = "martyrs", "Danh sách liệt sĩ"
+    GRAVES = "graves", "Danh sách mộ liệt sĩ (của một nghĩa trang)"
+
+
 class ImportBatch(models.Model):
     """One upload of an official list: its column mapping, dry-run report and progress."""
 
     owner = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     source_list = models.ForeignKey(RegistryList, on_delete=models.PROTECT, related_name="imports")
+    kind = models.CharField(
+        "loại danh sách", max_length=10, choices=ImportKind.choices, default=ImportKind.MARTYRS
+    )
+    defaults = models.JSONField(
+        default=dict, blank=True, help_text="field -> value for rows whose cell is empty (e.g. the cemetery)"
+    )
     file = models.FileField(upload_to="imports/%Y/%m/", max_length=200)
     original_name = models.CharField(max_length=200)
     headers = models.JSONField(default=list)

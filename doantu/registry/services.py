@@ -16,20 +16,22 @@ from doantu.audit.services import audit_record, diff
 from doantu.tips.models import Tip
 
 from . import access
-from .imports import FIELDS, ImportFileError, guess_mapping, martyr_values, parse_row, read_table
-from .matching import index_martyrs, martyr_record, search_martyrs
+from .imports import FIELDS, KINDS, ImportFileError, martyr_values, read_table
+from .matching import index_graves, index_martyrs, martyr_record, search_martyrs
 from .models import (
     Document,
     DuplicatePair,
     DuplicateStatus,
     Grave,
     ImportBatch,
+    ImportKind,
     ImportStatus,
     LinkDecision,
     Martyr,
     RegistryList,
     Relative,
     TipLink,
+    Witness,
 )
 
 CHUNK = 2000
@@ -44,6 +46,7 @@ ACTION_LABELS = {
     "link_rejected": "Loại hồ sơ đề xuất",
     "grave_created": "Thêm mộ",
     "relative_added": "Thêm thân nhân",
+    "witness_added": "Thêm nhân chứng",
     "document_added": "Thêm kỷ vật, tài liệu",
 }
 
@@ -111,8 +114,21 @@ def martyr_update(*, martyr: Martyr, actor, values: dict[str, Any]) -> Martyr:
 # ------------------------------------------------------------------------------------------ imports
 
 
-def import_upload(*, actor, upload, list_name: str, issuer: str = "") -> ImportBatch:
+def import_upload(
+    *,
+    actor,
+    upload,
+    list_name: str,
+    issuer: str = "",
+    kind: str = ImportKind.MARTYRS,
+    cemetery: str = "",
+) -> ImportBatch:
+    """Store an uploaded list and guess its columns. ``cemetery``: for a grave list whose rows do not name
+    their cemetery (a list of one cemetery's graves usually does not)."""
     _require(access.can_edit_registry(actor))
+    if kind not in KINDS:
+        raise RegistryError("Loại danh sách không hợp lệ.")
+    spec = KINDS[kind]
     owner = access.owner_for(actor)
     name = (list_name or "").strip()
     if not name:
@@ -122,7 +138,12 @@ def import_upload(*, actor, upload, list_name: str, issuer: str = "") -> ImportB
             owner=owner, name=name, defaults={"issuer": issuer}
         )
         batch = ImportBatch(
-            owner=owner, source_list=source_list, original_name=upload.name[:200], created_by=actor
+            owner=owner,
+            source_list=source_list,
+            kind=kind,
+            defaults={"cemetery": cemetery.strip()} if kind == ImportKind.GRAVES and cemetery.strip() else {},
+            original_name=upload.name[:200],
+            created_by=actor,
         )
         extension = upload.name.rsplit(".", 1)[-1].lower()[:5] if "." in upload.name else "csv"
         batch.file.save(f"list.{extension}", upload, save=False)
@@ -134,12 +155,16 @@ def import_upload(*, actor, upload, list_name: str, issuer: str = "") -> ImportB
             batch.file.delete(save=False)
             raise RegistryError(str(exc)) from None
         batch.headers = headers
-        batch.mapping = guess_mapping(headers)
+        batch.mapping = spec.guess(headers)
+        if not _has_required(batch, batch.mapping):
+            batch.message = f"Chưa nhận ra cột “{spec.fields[spec.required]}”: hãy chọn cột tương ứng."
         batch.save()
-        if "full_name" not in batch.mapping:
-            batch.message = "Chưa nhận ra cột “Họ và tên”: hãy chọn cột tương ứng."
-            batch.save(update_fields=["message"])
         return batch
+
+
+def _has_required(batch: ImportBatch, mapping: dict[str, int]) -> bool:
+    required = KINDS[batch.kind].required
+    return required in mapping or bool(batch.defaults.get(required))
 
 
 def import_set_mapping(*, batch: ImportBatch, actor, mapping: dict[str, int]) -> ImportBatch:
@@ -147,8 +172,9 @@ def import_set_mapping(*, batch: ImportBatch, actor, mapping: dict[str, int]) ->
         access.can_edit_registry(actor)
         and access.scope(actor, ImportBatch.objects).filter(pk=batch.pk).exists()
     )
-    if "full_name" not in mapping:
-        raise RegistryError("Cần chọn cột “Họ và tên”.")
+    if not _has_required(batch, mapping):
+        spec = KINDS[batch.kind]
+        raise RegistryError(f"Cần chọn cột “{spec.fields[spec.required]}”.")
     if len(set(mapping.values())) != len(mapping):
         raise RegistryError("Mỗi cột chỉ gắn với một trường.")
     batch.mapping = mapping
@@ -174,6 +200,7 @@ def local_copy(fieldfile):
 
 def _iter_rows(batch: ImportBatch):
     mapping = {k: int(v) for k, v in batch.mapping.items()}
+    parse = KINDS[batch.kind].parse
     with local_copy(batch.file) as path:
         _headers, rows = read_table(path, batch.original_name)
         number = 1
@@ -181,7 +208,7 @@ def _iter_rows(batch: ImportBatch):
             number += 1
             if not any(str(c).strip() for c in cells):
                 continue
-            yield parse_row(number, cells, mapping)
+            yield parse(number, cells, mapping, batch.defaults)
 
 
 def import_run(*, batch_id: int, apply: bool) -> ImportBatch:
@@ -201,7 +228,7 @@ def import_run(*, batch_id: int, apply: bool) -> ImportBatch:
         for row in _iter_rows(batch):
             key = row.values["external_id"]
             if key in seen:
-                row.errors.append((FIELDS["external_id"], f"Mã “{key}” lặp lại trong tệp"))
+                row.errors.append(("Mã", f"Mã “{key}” lặp lại trong tệp"))
             seen.add(key)
             if row.errors:
                 batch.error_count += 1
@@ -235,32 +262,35 @@ def import_run(*, batch_id: int, apply: bool) -> ImportBatch:
                 "updated": [0, batch.updated],
                 "errors": [0, batch.error_count],
             },
-            message=batch.original_name,
+            message=f"{batch.get_kind_display()}: {batch.original_name}",
         )
     return batch
 
 
 def _import_chunk(batch: ImportBatch, rows, actor, apply: bool) -> None:
+    spec = KINDS[batch.kind]
+    model = spec.model
     with transaction.atomic():
         existing = {
-            m.external_id: m
-            for m in Martyr.objects.filter(
+            r.external_id: r
+            for r in model.objects.filter(
                 source_list=batch.source_list, external_id__in=[r.values["external_id"] for r in rows]
             )
         }
         creates, updates, olds = [], [], []
         changed_fields: set[str] = set()
         for row in rows:
-            values = martyr_values(row.values)
+            values = spec.values(row.values)
             current = existing.get(row.values["external_id"])
             if current is None:
-                creates.append(Martyr(owner=batch.owner, source_list=batch.source_list, **values))
+                creates.append(model(owner=batch.owner, source_list=batch.source_list, **values))
                 continue
             changes = {k: v for k, v in values.items() if getattr(current, k) != v}
             if not changes:
                 batch.unchanged += 1
                 continue
-            olds.append(martyr_record(current))
+            if model is Martyr:
+                olds.append(martyr_record(current))  # its old values leave the frequency counts
             for k, v in changes.items():
                 setattr(current, k, v)
             changed_fields.update(changes)
@@ -271,24 +301,27 @@ def _import_chunk(batch: ImportBatch, rows, actor, apply: bool) -> None:
             if creates:
                 creates = bulk_create_with_history(
                     creates,
-                    Martyr,
+                    model,
                     batch_size=500,
                     default_user=actor,
                     default_change_reason=f"Nhập {batch.original_name}",
                 )
-                if any(m.pk is None for m in creates):  # backends that do not return ids
-                    ids = {m.external_id for m in creates}
-                    creates = list(Martyr.objects.filter(source_list=batch.source_list, external_id__in=ids))
+                if any(r.pk is None for r in creates):  # backends that do not return ids
+                    ids = {r.external_id for r in creates}
+                    creates = list(model.objects.filter(source_list=batch.source_list, external_id__in=ids))
             if updates:
                 bulk_update_with_history(
                     updates,
-                    Martyr,
+                    model,
                     sorted(changed_fields | {"updated_at"}),
                     batch_size=500,
                     default_user=actor,
                     default_change_reason=f"Nhập lại {batch.original_name}",
                 )
-            index_martyrs(creates + updates, old=olds)
+            if model is Martyr:
+                index_martyrs(creates + updates, old=olds)
+            else:
+                index_graves(creates + updates)
         batch.save(
             update_fields=["processed_rows", "created", "updated", "unchanged", "error_count", "errors"]
         )
@@ -383,7 +416,7 @@ MERGE_FIELDS = [f for f in FIELDS if f not in ("external_id",)]
 
 def martyr_merge(*, pair: DuplicatePair, actor, keep: Martyr) -> Martyr:
     """Merge the pair into ``keep``: its empty fields are filled from the other record, everything attached
-    to the other (graves, relatives, documents, tip links) moves to ``keep``; the other stays, marked as merged,
+    to the other (graves, relatives, witnesses, documents, tip links) moves to ``keep``; the other stays, marked as merged,
     with its full history."""
     _require(access.can_edit_registry(actor))
     if keep.pk not in (pair.a_id, pair.b_id):
@@ -411,6 +444,9 @@ def martyr_merge(*, pair: DuplicatePair, actor, keep: Martyr) -> Martyr:
         other.save()
         for rel in ("graves", "relatives", "documents"):
             getattr(other, rel).update(martyr=keep)
+        for witness in other.witnesses.all():
+            witness.martyrs.remove(other)
+            witness.martyrs.add(keep)
         for link in TipLink.objects.filter(martyr=other):
             if TipLink.objects.filter(tip=link.tip_id, martyr=keep).exists():
                 link.delete()
@@ -454,7 +490,6 @@ def duplicate_reject(*, pair: DuplicatePair, actor, note: str = "") -> Duplicate
 
 
 def grave_create(*, actor, values: dict[str, Any], martyr: Martyr | None = None) -> Grave:
-    from .matching import index_graves
 
     _require(access.can_edit_registry(actor))
     with transaction.atomic():
@@ -518,6 +553,55 @@ def relative_from_tip(*, actor, tip: Tip, martyr: Martyr) -> Relative:
             "relationship": tip.relationship,
             "alive": True,
             "dna_consent": tip.dna_offer and tip.consent_dna,
+        },
+    )
+
+
+WITNESS_FIELDS = ("full_name", "phone", "address", "is_veteran", "account")
+
+
+def witness_add(*, actor, martyr: Martyr, values: dict[str, Any], from_tip: Tip | None = None) -> Witness:
+    """A witness (a comrade, a villager who saw the burial) whose account concerns ``martyr``. One tip gives one
+    witness, however many martyrs the account names: linking it to a second martyr adds that martyr."""
+    _require(access.can_edit_registry(actor) and access.can_view_relatives(actor))
+    with transaction.atomic():
+        witness = Witness.objects.filter(from_tip=from_tip).first() if from_tip is not None else None
+        if witness is None:
+            witness = Witness.objects.create(
+                owner=martyr.owner,
+                from_tip=from_tip,
+                **{k: v for k, v in values.items() if k in WITNESS_FIELDS},
+            )
+        elif witness.martyrs.filter(pk=martyr.pk).exists():
+            raise RegistryError("Người này đã có trong danh sách nhân chứng của liệt sĩ.")
+        witness.martyrs.add(martyr)
+        audit_record(
+            actor=actor,
+            action="witness_added",
+            obj=witness,
+            context=martyr,
+            changes={"is_veteran": [None, witness.is_veteran]},
+        )
+        return witness
+
+
+def witness_from_tip(*, actor, tip: Tip, martyr: Martyr) -> Witness:
+    """The person who sent a witness account becomes a witness of the martyr the tip was confirmed to be about."""
+    _require(access.can_link_tip(actor, tip))
+    if tip.anonymous:
+        raise RegistryError("Người gửi giấu tên: không thể ghi vào danh sách nhân chứng.")
+    from doantu.tips.services import tip_reveal_reporter
+
+    reporter = tip_reveal_reporter(tip=tip, actor=actor)  # the copy of the identity is itself recorded
+    return witness_add(
+        actor=actor,
+        martyr=martyr,
+        from_tip=tip,
+        values={
+            "full_name": reporter["name"],
+            "phone": reporter["phone"],
+            "address": reporter["address"],
+            "account": tip.account,
         },
     )
 

@@ -15,12 +15,21 @@ from django.views.decorators.http import require_POST
 from doantu.linkage.gazetteer import resolve
 from doantu.linkage.records import Record
 from doantu.tips import access as tip_access
-from doantu.tips.models import Tip
+from doantu.tips.models import Tip, TipKind
 from doantu.tips.views_staff import staff_required
 
 from . import access, services, tasks
-from .forms import DocumentForm, GraveForm, MappingForm, MartyrForm, RelativeForm, SearchForm, UploadForm
-from .imports import FIELDS
+from .forms import (
+    DocumentForm,
+    GraveForm,
+    MappingForm,
+    MartyrForm,
+    RelativeForm,
+    SearchForm,
+    UploadForm,
+    WitnessForm,
+)
+from .imports import FIELDS, GRAVE_FIELDS, KINDS
 from .matching import search_graves, search_martyrs
 from .models import (
     Document,
@@ -31,6 +40,7 @@ from .models import (
     ImportStatus,
     LinkDecision,
     Martyr,
+    MartyrStatus,
     TipLink,
 )
 
@@ -124,6 +134,10 @@ def martyr_detail(request, pk: int):
             "form": form,
             "history": history,
             "relative_form": RelativeForm() if can_edit and access.can_view_relatives(request.user) else None,
+            "witness_form": WitnessForm() if can_edit and access.can_view_relatives(request.user) else None,
+            "witnesses": martyr.witnesses.select_related("from_tip")
+            if access.can_view_relatives(request.user)
+            else None,
             "document_form": DocumentForm() if can_edit else None,
             "grave_form": GraveForm() if can_edit else None,
             "documents": martyr.documents.all(),
@@ -188,6 +202,19 @@ def relative_add(request, pk: int):
 
 @staff_required
 @require_POST
+def witness_add(request, pk: int):
+    martyr = get_object_or_404(access.scope(request.user, Martyr.objects), pk=pk)
+    form = WitnessForm(request.POST)
+    if form.is_valid():
+        services.witness_add(actor=request.user, martyr=martyr, values=form.cleaned_data)
+        messages.success(request, "Đã thêm nhân chứng.")
+    else:
+        messages.error(request, "Chưa thêm được nhân chứng: " + _form_errors(form))
+    return redirect(martyr.get_absolute_url() + "#witnesses")
+
+
+@staff_required
+@require_POST
 def document_add(request, pk: int):
     martyr = get_object_or_404(access.scope(request.user, Martyr.objects), pk=pk)
     form = DocumentForm(request.POST, request.FILES)
@@ -243,6 +270,8 @@ def imports(request):
                 upload=form.cleaned_data["file"],
                 list_name=form.cleaned_data["list_name"],
                 issuer=form.cleaned_data["issuer"],
+                kind=form.cleaned_data["kind"],
+                cemetery=form.cleaned_data["cemetery"],
             )
         except services.RegistryError as exc:
             form.add_error("file", str(exc))
@@ -262,7 +291,9 @@ def _batch(request, pk: int) -> ImportBatch:
 @staff_required
 def import_detail(request, pk: int):
     batch = _batch(request, pk)
-    form = MappingForm(request.POST or None, headers=batch.headers, mapping=batch.mapping)
+    form = MappingForm(
+        request.POST or None, headers=batch.headers, mapping=batch.mapping, fields=KINDS[batch.kind].fields
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.import_set_mapping(batch=batch, actor=request.user, mapping=form.mapping())
@@ -294,25 +325,16 @@ def import_apply(request, pk: int):
     return redirect("registry:import", batch.pk)
 
 
-@staff_required
-def export_xlsx(request):
-    _require(access.can_view_registry(request.user))
+def _xlsx_download(sheet_name: str, filename: str, labels: list[str], rows) -> FileResponse:
+    """A spreadsheet streamed from disk (constant memory, whatever the number of rows)."""
     tmp = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
     workbook = xlsxwriter.Workbook(tmp.name, {"constant_memory": True})
-    sheet = workbook.add_worksheet("Liệt sĩ")
+    sheet = workbook.add_worksheet(sheet_name)
     bold = workbook.add_format({"bold": True, "bg_color": "#F1EEE8", "border": 1})
-    columns = list(FIELDS) + ["home_resolved"]
-    labels = list(FIELDS.values()) + ["Quê quán hiện nay (tra cứu)"]
     for col, label in enumerate(labels):
         sheet.write(0, col, label, bold)
     sheet.set_column(0, len(labels), 18)
-    rows = (
-        access.scope(request.user, Martyr.objects)
-        .filter(merged_into=None)
-        .order_by("pk")
-        .values_list(*columns)
-    )
-    for r, values in enumerate(rows.iterator(chunk_size=5000), start=1):
+    for r, values in enumerate(rows, start=1):
         for col, value in enumerate(values):
             sheet.write_string(r, col, "" if value is None else str(value))
     workbook.close()
@@ -320,8 +342,57 @@ def export_xlsx(request):
     return FileResponse(
         tmp,
         as_attachment=True,
-        filename="so-liet-si.xlsx",
+        filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _relabel(rows, column: int, labels: dict):
+    """Rows with one column's stored values replaced by the words a person reads (and the import reads back)."""
+    for r in rows:
+        yield r[:column] + (labels[r[column]],) + r[column + 1 :]
+
+
+@staff_required
+def export_xlsx(request):
+    _require(access.can_view_registry(request.user))
+    columns = list(FIELDS) + ["home_resolved"]
+    rows = (
+        access.scope(request.user, Martyr.objects)
+        .filter(merged_into=None)
+        .order_by("pk")
+        .values_list(*columns)
+        .iterator(chunk_size=5000)
+    )
+    return _xlsx_download(
+        "Liệt sĩ",
+        "so-liet-si.xlsx",
+        list(FIELDS.values()) + ["Quê quán hiện nay (tra cứu)"],
+        _relabel(rows, columns.index("status"), {**dict(MartyrStatus.choices), "": ""}),
+    )
+
+
+@staff_required
+def graves_export_xlsx(request):
+    """The graves in the columns the grave import reads (so an exported list can be corrected and imported
+    back); exact locations only for those allowed to see them."""
+    _require(access.can_view_registry(request.user))
+    fields = {
+        k: v
+        for k, v in GRAVE_FIELDS.items()
+        if access.can_view_grave_location(request.user) or k not in ("latitude", "longitude")
+    }
+    rows = (
+        access.scope(request.user, Grave.objects)
+        .order_by("pk")
+        .values_list(*fields, "martyr__full_name")
+        .iterator(chunk_size=5000)
+    )
+    return _xlsx_download(
+        "Mộ liệt sĩ",
+        "mo-liet-si.xlsx",
+        list(fields.values()) + ["Liệt sĩ (đã xác định)"],
+        _relabel(rows, list(fields).index("has_remains"), {True: "Có", False: "Không", None: ""}),
     )
 
 
@@ -407,19 +478,19 @@ def tip_candidates(request, pk: int):
             if int(c.record_id) in by_id and c.decision
         ]
     confirmed = [link for link in decided.values() if link.decision == LinkDecision.CONFIRMED]
+    may_copy_reporter = (
+        not tip.anonymous
+        and access.can_view_relatives(request.user)
+        and access.can_link_tip(request.user, tip)
+    )
     context = {
         "tip": tip,
         "candidates": candidates,
         "can_link": access.can_link_tip(request.user, tip),
         "confirmed": confirmed,
         "graves": graves_found,
-        "can_make_relative": bool(
-            confirmed
-            and tip.relationship
-            and not tip.anonymous
-            and access.can_view_relatives(request.user)
-            and access.can_link_tip(request.user, tip)
-        ),
+        "can_make_relative": bool(confirmed and tip.relationship and may_copy_reporter),
+        "can_make_witness": bool(confirmed and tip.kind == TipKind.WITNESS and may_copy_reporter),
     }
     if request.htmx:
         return render(request, "registry/tip_candidates.html#panel", context)
@@ -446,17 +517,37 @@ def tip_link(request, pk: int):
     return redirect("registry:tip_candidates", tip.pk)
 
 
+def _confirmed_link(request, pk: int) -> TipLink:
+    tip = _visible_tip(request, pk)
+    return get_object_or_404(
+        TipLink.objects.select_related("tip", "martyr"),
+        tip=tip,
+        decision=LinkDecision.CONFIRMED,
+        martyr_id=request.POST.get("martyr"),
+    )
+
+
 @staff_required
 @require_POST
 def tip_make_relative(request, pk: int):
-    tip = _visible_tip(request, pk)
-    link = get_object_or_404(
-        TipLink, tip=tip, decision=LinkDecision.CONFIRMED, martyr_id=request.POST.get("martyr")
-    )
+    link = _confirmed_link(request, pk)
     try:
-        services.relative_from_tip(actor=request.user, tip=tip, martyr=link.martyr)
+        services.relative_from_tip(actor=request.user, tip=link.tip, martyr=link.martyr)
     except services.RegistryError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Đã thêm người gửi làm thân nhân của liệt sĩ {link.martyr}.")
     return redirect(link.martyr.get_absolute_url())
+
+
+@staff_required
+@require_POST
+def tip_make_witness(request, pk: int):
+    link = _confirmed_link(request, pk)
+    try:
+        services.witness_from_tip(actor=request.user, tip=link.tip, martyr=link.martyr)
+    except services.RegistryError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Đã thêm người gửi làm nhân chứng về liệt sĩ {link.martyr}.")
+    return redirect(link.martyr.get_absolute_url() + "#witnesses")

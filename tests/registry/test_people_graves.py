@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from doantu.audit.models import AuditEntry
 from doantu.registry import services
-from doantu.registry.models import LinkDecision, Relative
+from doantu.registry.models import LinkDecision, Relative, Witness
 from tests.conftest import PASSWORD, make_tip
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +111,75 @@ def test_grave_location_need_to_know_and_grave_candidates(client, users, martyr,
     client.login(username=users["campaign"].username, password=PASSWORD)
     context = client.get(reverse("registry:tip_candidates", args=[tip.pk])).context
     assert [g["grave"] for g in context["graves"]] == [grave]
+
+
+def test_witness_from_a_tip_covers_every_martyr_the_account_names(client, users, source, martyr):
+    second = services.martyr_create(
+        actor=users["campaign"], values={"full_name": "Hà Văn Sinh", "birth": "1950", "home_place": "Na Rì"}
+    )
+    tip = make_tip(
+        source,
+        kind="witness",
+        account="Tôi cùng đơn vị với anh Dền và anh Sinh, chôn hai anh cạnh suối năm 1971.",
+        martyr_name="Nong Van Den",
+        reporter_name="Triệu Văn Tài",
+        reporter_phone="0913000111",
+    )
+    client.login(username=users["campaign"].username, password=PASSWORD)
+    for m in (martyr, second):
+        services.tip_link_decide(tip=tip, actor=users["campaign"], martyr=m, decision=LinkDecision.CONFIRMED)
+    panel = client.get(reverse("registry:tip_candidates", args=[tip.pk])).content.decode()
+    assert "Thêm người gửi vào danh sách nhân chứng" in panel
+    assert "hồ sơ thân nhân" not in panel  # a witness is not a relative
+    for m in (martyr, second):
+        client.post(reverse("registry:tip_make_witness", args=[tip.pk]), {"martyr": m.pk})
+    witness = Witness.objects.get()  # one person, two martyrs
+    assert set(witness.martyrs.all()) == {martyr, second}
+    assert (witness.full_name, witness.phone) == ("Triệu Văn Tài", "0913000111")
+    assert witness.account.startswith("Tôi cùng đơn vị")
+    assert AuditEntry.objects.for_context(tip).filter(action="reporter_viewed").exists()
+    assert AuditEntry.objects.filter(action="witness_added", context_id=str(second.pk)).exists()
+    # twice for the same martyr is refused with a message, nothing added
+    response = client.post(
+        reverse("registry:tip_make_witness", args=[tip.pk]), {"martyr": martyr.pk}, follow=True
+    )
+    assert "đã có trong danh sách nhân chứng" in response.content.decode()
+    assert AuditEntry.objects.filter(action="witness_added").count() == 2
+
+
+def test_witness_cannot_come_from_an_anonymous_tip_or_an_unconfirmed_link(client, users, source, martyr):
+    anonymous = make_tip(source, kind="witness", anonymous=True, reporter_name="", reporter_phone="")
+    services.tip_link_decide(
+        tip=anonymous, actor=users["campaign"], martyr=martyr, decision=LinkDecision.CONFIRMED
+    )
+    with pytest.raises(services.RegistryError, match="giấu tên"):
+        services.witness_from_tip(actor=users["campaign"], tip=anonymous, martyr=martyr)
+    unlinked = make_tip(source, kind="witness")
+    client.login(username=users["campaign"].username, password=PASSWORD)
+    response = client.post(reverse("registry:tip_make_witness", args=[unlinked.pk]), {"martyr": martyr.pk})
+    assert response.status_code == 404 and not Witness.objects.exists()
+
+
+def test_witnesses_added_by_hand_are_personal_data(client, users, martyr):
+    client.login(username=users["military"].username, password=PASSWORD)
+    client.post(
+        reverse("registry:witness_add", args=[martyr.pk]),
+        {
+            "full_name": "Đặng Văn Quý",
+            "phone": "0977000222",
+            "is_veteran": "on",
+            "account": "Cùng trung đội.",
+        },
+    )
+    assert Witness.objects.get().is_veteran
+    response = client.post(reverse("registry:witness_add", args=[martyr.pk]), {"full_name": ""}, follow=True)
+    assert "Chưa thêm được nhân chứng" in response.content.decode() and Witness.objects.count() == 1
+    for role, visible in [("campaign", True), ("police", True), ("leadership", False), ("front", False)]:
+        client.logout()
+        client.login(username=users[role].username, password=PASSWORD)
+        html = client.get(martyr.get_absolute_url()).content.decode()
+        assert ("Đặng Văn Quý" in html) is visible, role
+    client.logout()
+    client.login(username=users["leadership"].username, password=PASSWORD)
+    client.post(reverse("registry:witness_add", args=[martyr.pk]), {"full_name": "Người lạ"})
+    assert Witness.objects.count() == 1

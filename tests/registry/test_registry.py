@@ -230,6 +230,7 @@ def test_duplicates_found_reviewed_and_merged_with_history(users, source):
     b = Martyr.objects.get(external_id="CCB-17")
     tip = make_tip(source, martyr_name="Nguyễn Văn Hùng")
     services.tip_link_decide(tip=tip, actor=actor, martyr=b, decision=LinkDecision.CONFIRMED)
+    witness = services.witness_add(actor=actor, martyr=b, values={"full_name": "Đồng đội"})
     # when
     assert services.duplicates_find(actor=actor) >= 1
     pair = DuplicatePair.objects.get(a=min(a, b, key=lambda m: m.pk), b=max(a, b, key=lambda m: m.pk))
@@ -239,6 +240,7 @@ def test_duplicates_found_reviewed_and_merged_with_history(users, source):
     assert b.merged_into == kept == a
     assert kept.certificate_no == "" and kept.unit == "c3 d1 e141 f312"
     assert TipLink.objects.get(tip=tip).martyr == a  # the tip's link follows the merge
+    assert list(witness.martyrs.all()) == [a]  # and so do the witnesses
     assert DuplicatePair.objects.get(pk=pair.pk).status == DuplicateStatus.MERGED
     assert not MatchKey.objects.filter(
         kind="m", record_id=b.pk

@@ -5,26 +5,45 @@ from django.core.management.base import BaseCommand, CommandError
 
 from doantu.org.models import User
 from doantu.registry import services
-from doantu.registry.models import ImportStatus
+from doantu.registry.models import ImportKind, ImportStatus
 
 
 class Command(BaseCommand):
-    help = "Nhập một danh sách liệt sĩ (XLSX/CSV) từ dòng lệnh, qua cùng các bước như trên giao diện."
+    help = (
+        "Nhập một danh sách liệt sĩ hoặc danh sách mộ (XLSX/CSV) từ dòng lệnh, qua cùng các bước như trên "
+        "giao diện."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--list", required=True, help="Tên danh sách (nhập lại cùng tên để cập nhật)")
         parser.add_argument("--user", required=True, help="Tài khoản thực hiện (được ghi nhật ký)")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không nhập")
+        parser.add_argument(
+            "--kind",
+            choices=ImportKind.values,
+            default=ImportKind.MARTYRS,
+            help="martyrs (mặc định) hoặc graves",
+        )
+        parser.add_argument(
+            "--cemetery", default="", help="Danh sách mộ: nghĩa trang, nếu tệp không có cột này"
+        )
 
-    def handle(self, *args, file: Path, list: str, user: str, dry_run: bool, **options):
+    def handle(
+        self, *args, file: Path, list: str, user: str, dry_run: bool, kind: str, cemetery: str, **options
+    ):
         actor = User.objects.filter(username=user).first()
         if actor is None:
             raise CommandError(f"Không có tài khoản {user}")
         with open(file, "rb") as fh:
-            batch = services.import_upload(actor=actor, upload=File(fh, name=file.name), list_name=list)
-        if "full_name" not in batch.mapping:
-            raise CommandError(f"Không nhận ra cột họ tên trong {batch.headers}")
+            try:
+                batch = services.import_upload(
+                    actor=actor, upload=File(fh, name=file.name), list_name=list, kind=kind, cemetery=cemetery
+                )
+            except services.RegistryError as exc:
+                raise CommandError(str(exc)) from None
+        if batch.message:  # a required column was not recognised
+            raise CommandError(f"{batch.message} Tiêu đề: {batch.headers}")
         batch = services.import_run(batch_id=batch.pk, apply=False)
         self.stdout.write(
             f"Kiểm tra: {batch.total_rows} dòng, {batch.created} mới, {batch.updated} cập nhật, "
