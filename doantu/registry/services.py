@@ -534,14 +534,22 @@ def relative_add(*, actor, martyr: Martyr, values: dict[str, Any], from_tip: Tip
         return relative
 
 
-def relative_from_tip(*, actor, tip: Tip, martyr: Martyr) -> Relative:
-    """A relative who wrote in (and offered a DNA sample) becomes a relative record of the martyr linked."""
+def _reporter_copy(*, actor, tip: Tip, refusal: str) -> dict[str, str]:
+    """The identity of a tip's sender, to copy into a registry record; the reading is itself recorded."""
     _require(access.can_link_tip(actor, tip))
-    if not tip.relationship or tip.anonymous:
-        raise RegistryError("Thông tin này không có quan hệ thân nhân hoặc người gửi giấu tên.")
+    if tip.anonymous:
+        raise RegistryError(refusal)
     from doantu.tips.services import tip_reveal_reporter
 
-    reporter = tip_reveal_reporter(tip=tip, actor=actor)  # the copy of the identity is itself recorded
+    return tip_reveal_reporter(tip=tip, actor=actor)
+
+
+def relative_from_tip(*, actor, tip: Tip, martyr: Martyr) -> Relative:
+    """A relative who wrote in (and offered a DNA sample) becomes a relative record of the martyr linked."""
+    refusal = "Thông tin này không có quan hệ thân nhân hoặc người gửi giấu tên."
+    if not tip.relationship:
+        raise RegistryError(refusal)
+    reporter = _reporter_copy(actor=actor, tip=tip, refusal=refusal)
     return relative_add(
         actor=actor,
         martyr=martyr,
@@ -587,12 +595,9 @@ def witness_add(*, actor, martyr: Martyr, values: dict[str, Any], from_tip: Tip 
 
 def witness_from_tip(*, actor, tip: Tip, martyr: Martyr) -> Witness:
     """The person who sent a witness account becomes a witness of the martyr the tip was confirmed to be about."""
-    _require(access.can_link_tip(actor, tip))
-    if tip.anonymous:
-        raise RegistryError("Người gửi giấu tên: không thể ghi vào danh sách nhân chứng.")
-    from doantu.tips.services import tip_reveal_reporter
-
-    reporter = tip_reveal_reporter(tip=tip, actor=actor)  # the copy of the identity is itself recorded
+    reporter = _reporter_copy(
+        actor=actor, tip=tip, refusal="Người gửi giấu tên: không thể ghi vào danh sách nhân chứng."
+    )
     return witness_add(
         actor=actor,
         martyr=martyr,

@@ -187,30 +187,28 @@ def _form_errors(form) -> str:
     return "; ".join(str(e) for errs in form.errors.values() for e in errs)
 
 
+def _add_person(request, pk: int, form_class, add, what: str, anchor: str):
+    """A relative or a witness added to a martyr's record by hand."""
+    martyr = get_object_or_404(access.scope(request.user, Martyr.objects), pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        add(actor=request.user, martyr=martyr, values=form.cleaned_data)
+        messages.success(request, f"Đã thêm {what}.")
+    else:
+        messages.error(request, f"Chưa thêm được {what}: " + _form_errors(form))
+    return redirect(martyr.get_absolute_url() + anchor)
+
+
 @staff_required
 @require_POST
 def relative_add(request, pk: int):
-    martyr = get_object_or_404(access.scope(request.user, Martyr.objects), pk=pk)
-    form = RelativeForm(request.POST)
-    if form.is_valid():
-        services.relative_add(actor=request.user, martyr=martyr, values=form.cleaned_data)
-        messages.success(request, "Đã thêm thân nhân.")
-    else:
-        messages.error(request, "Chưa thêm được thân nhân: " + _form_errors(form))
-    return redirect(martyr.get_absolute_url())
+    return _add_person(request, pk, RelativeForm, services.relative_add, "thân nhân", "#relatives")
 
 
 @staff_required
 @require_POST
 def witness_add(request, pk: int):
-    martyr = get_object_or_404(access.scope(request.user, Martyr.objects), pk=pk)
-    form = WitnessForm(request.POST)
-    if form.is_valid():
-        services.witness_add(actor=request.user, martyr=martyr, values=form.cleaned_data)
-        messages.success(request, "Đã thêm nhân chứng.")
-    else:
-        messages.error(request, "Chưa thêm được nhân chứng: " + _form_errors(form))
-    return redirect(martyr.get_absolute_url() + "#witnesses")
+    return _add_person(request, pk, WitnessForm, services.witness_add, "nhân chứng", "#witnesses")
 
 
 @staff_required
@@ -527,27 +525,25 @@ def _confirmed_link(request, pk: int) -> TipLink:
     )
 
 
-@staff_required
-@require_POST
-def tip_make_relative(request, pk: int):
+def _person_from_tip(request, pk: int, make, done: str, anchor: str):
+    """The sender of a tip confirmed to be about a martyr becomes one of the martyr's relatives or witnesses."""
     link = _confirmed_link(request, pk)
     try:
-        services.relative_from_tip(actor=request.user, tip=link.tip, martyr=link.martyr)
+        make(actor=request.user, tip=link.tip, martyr=link.martyr)
     except services.RegistryError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Đã thêm người gửi làm thân nhân của liệt sĩ {link.martyr}.")
-    return redirect(link.martyr.get_absolute_url())
+        messages.success(request, f"Đã thêm người gửi làm {done} {link.martyr}.")
+    return redirect(link.martyr.get_absolute_url() + anchor)
+
+
+@staff_required
+@require_POST
+def tip_make_relative(request, pk: int):
+    return _person_from_tip(request, pk, services.relative_from_tip, "thân nhân của liệt sĩ", "#relatives")
 
 
 @staff_required
 @require_POST
 def tip_make_witness(request, pk: int):
-    link = _confirmed_link(request, pk)
-    try:
-        services.witness_from_tip(actor=request.user, tip=link.tip, martyr=link.martyr)
-    except services.RegistryError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Đã thêm người gửi làm nhân chứng về liệt sĩ {link.martyr}.")
-    return redirect(link.martyr.get_absolute_url() + "#witnesses")
+    return _person_from_tip(request, pk, services.witness_from_tip, "nhân chứng về liệt sĩ", "#witnesses")

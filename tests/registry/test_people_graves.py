@@ -14,6 +14,16 @@ from tests.conftest import PASSWORD, make_tip
 pytestmark = pytest.mark.django_db
 
 
+def assert_people_visible_to_need_to_know(client, users, martyr, name: str) -> None:
+    """Relatives and witnesses on a martyr's page: campaign staff and police see them; readers without the need
+    (leadership, the Front) see the record without them."""
+    for role, visible in [("campaign", True), ("police", True), ("leadership", False), ("front", False)]:
+        client.logout()
+        client.login(username=users[role].username, password=PASSWORD)
+        html = client.get(martyr.get_absolute_url()).content.decode()
+        assert ("Liệt sĩ" in html) and (name in html) is visible, role
+
+
 @pytest.fixture
 def martyr(users):
     return services.martyr_create(
@@ -56,11 +66,7 @@ def test_relatives_hidden_from_roles_without_need(client, users, martyr):
     services.relative_add(
         actor=users["campaign"], martyr=martyr, values={"full_name": "Hà Thị Nhung", "relationship": "mother"}
     )
-    for role, visible in [("campaign", True), ("police", True), ("leadership", False), ("front", False)]:
-        client.logout()
-        client.login(username=users[role].username, password=PASSWORD)
-        html = client.get(martyr.get_absolute_url()).content.decode()
-        assert ("Hà Thị Nhung" in html) is visible, role
+    assert_people_visible_to_need_to_know(client, users, martyr, "Hà Thị Nhung")
 
 
 def test_document_with_hash_served_to_registry_readers_only(client, users, martyr):
@@ -174,11 +180,7 @@ def test_witnesses_added_by_hand_are_personal_data(client, users, martyr):
     assert Witness.objects.get().is_veteran
     response = client.post(reverse("registry:witness_add", args=[martyr.pk]), {"full_name": ""}, follow=True)
     assert "Chưa thêm được nhân chứng" in response.content.decode() and Witness.objects.count() == 1
-    for role, visible in [("campaign", True), ("police", True), ("leadership", False), ("front", False)]:
-        client.logout()
-        client.login(username=users[role].username, password=PASSWORD)
-        html = client.get(martyr.get_absolute_url()).content.decode()
-        assert ("Đặng Văn Quý" in html) is visible, role
+    assert_people_visible_to_need_to_know(client, users, martyr, "Đặng Văn Quý")
     client.logout()
     client.login(username=users["leadership"].username, password=PASSWORD)
     client.post(reverse("registry:witness_add", args=[martyr.pk]), {"full_name": "Người lạ"})
