@@ -17,7 +17,7 @@ from doantu.tips.models import Tip
 
 from . import access
 from .imports import FIELDS, KINDS, ImportFileError, martyr_values, read_table
-from .matching import index_graves, index_martyrs, martyr_record, search_martyrs
+from .matching import index_graves, index_martyrs, martyr_record, search_graves, search_martyrs
 from .models import (
     Document,
     DuplicatePair,
@@ -42,8 +42,8 @@ ACTION_LABELS = {
     "martyr_merged": "Gộp hồ sơ trùng",
     "duplicate_rejected": "Xác nhận không trùng",
     "import_applied": "Nhập danh sách",
-    "link_confirmed": "Xác nhận liên quan hồ sơ liệt sĩ",
-    "link_rejected": "Loại hồ sơ đề xuất",
+    "link_confirmed": "Xác nhận liên quan hồ sơ liệt sĩ / mộ",
+    "link_rejected": "Loại hồ sơ / mộ đề xuất",
     "grave_created": "Thêm mộ",
     "relative_added": "Thêm thân nhân",
     "witness_added": "Thêm nhân chứng",
@@ -56,6 +56,7 @@ labels.register(
     fields={
         "decision": ("Quyết định", dict(LinkDecision.choices)),
         "martyr": ("Hồ sơ liệt sĩ", {}),
+        "grave": ("Mộ", {}),
         "merged_into": ("Gộp vào", {}),
         "distinct_from": ("Khác người với", {}),
         "created": ("Thêm mới", {}),
@@ -360,19 +361,47 @@ def tip_candidates(*, tip: Tip, actor, top: int = 8):
     return [c for c in candidates if int(c.record_id) in visible]
 
 
+def tip_grave_candidates(*, tip: Tip, actor, top: int = 5):
+    """Graves the tip may be about (a headstone name, a home place or unit on the headstone), best first;
+    only those the engine finds plausible (a nameless grave with a matching province alone is not shown)."""
+    _require(access.can_view_registry(actor))
+    if not (tip.martyr_name or tip.martyr_alias or tip.martyr_home_place or tip.martyr_unit):
+        return []
+    return [c for c in search_graves(tip_query_record(tip), top=top) if c.decision]
+
+
 def tip_link_decide(
-    *, tip: Tip, actor, martyr: Martyr, decision: str, score: float | None = None, reasons: list | None = None
+    *,
+    tip: Tip,
+    actor,
+    decision: str,
+    martyr: Martyr | None = None,
+    grave: Grave | None = None,
+    score: float | None = None,
+    reasons: list | None = None,
 ) -> TipLink:
+    """Record that ``tip`` is (confirmed) or is not (rejected) about a martyr's record or a grave. Deciding
+    again changes the decision; both are on the tip's audit trail."""
     _require(access.can_link_tip(actor, tip))
     if decision not in LinkDecision.values:
         raise RegistryError("Quyết định không hợp lệ.")
-    if not access.scope(actor, Martyr.objects).filter(pk=martyr.pk, merged_into=None).exists():
-        raise RegistryError("Hồ sơ liệt sĩ không tồn tại hoặc đã được gộp.")
+    if (martyr is None) == (grave is None):
+        raise RegistryError("Chọn một hồ sơ liệt sĩ hoặc một ngôi mộ.")
+    if martyr is not None:
+        if not access.scope(actor, Martyr.objects).filter(pk=martyr.pk, merged_into=None).exists():
+            raise RegistryError("Hồ sơ liệt sĩ không tồn tại hoặc đã được gộp.")
+        target = {"martyr": martyr}
+        shown = {"martyr": [None, f"{martyr.full_name} (#{martyr.pk})"]}
+    else:
+        if not access.scope(actor, Grave.objects).filter(pk=grave.pk).exists():
+            raise RegistryError("Ngôi mộ không tồn tại.")
+        target = {"grave": grave}
+        shown = {"grave": [None, f"{grave} (#{grave.pk})"]}
     with transaction.atomic():
-        link = TipLink.objects.filter(tip=tip, martyr=martyr).first()
+        link = TipLink.objects.filter(tip=tip, **target).first()
         before = link.decision if link else None
         if link is None:
-            link = TipLink(tip=tip, martyr=martyr)
+            link = TipLink(tip=tip, **target)
         link.decision, link.decided_by, link.decided_at = decision, actor, timezone.now()
         link.score, link.reasons = score, reasons or []
         link.save()
@@ -381,7 +410,7 @@ def tip_link_decide(
             action="link_confirmed" if decision == LinkDecision.CONFIRMED else "link_rejected",
             obj=link,
             context=tip,
-            changes={"martyr": [None, f"{martyr.full_name} (#{martyr.pk})"], "decision": [before, decision]},
+            changes={**shown, "decision": [before, decision]},
         )
         return link
 

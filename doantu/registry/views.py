@@ -30,7 +30,7 @@ from .forms import (
     WitnessForm,
 )
 from .imports import FIELDS, GRAVE_FIELDS, KINDS
-from .matching import search_graves, search_martyrs
+from .matching import search_martyrs
 from .models import (
     Document,
     DuplicatePair,
@@ -50,20 +50,22 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _explained(candidates, user) -> list[dict]:
-    """Candidates with their records and reasons split into what agrees and what differs."""
+def _explained(candidates, user, model=Martyr) -> list[dict]:
+    """Candidates (martyrs, or graves with ``model=Grave``) the user may see, with their records (under the
+    key "martyr" or "grave") and reasons split into what agrees and what differs."""
+    key = "grave" if model is Grave else "martyr"
     ids = [int(c.record_id) for c in candidates]
-    records = {m.pk: m for m in access.scope(user, Martyr.objects).filter(pk__in=ids)}
+    records = {r.pk: r for r in access.scope(user, model.objects).filter(pk__in=ids)}
     rows = []
     for c in candidates:
-        martyr = records.get(int(c.record_id))
-        if martyr is None:
+        record = records.get(int(c.record_id))
+        if record is None:
             continue
         agree = [e.text_vi for e in c.evidence if e.weight > 0]
         differ = [e.text_vi for e in c.evidence if e.weight < 0]
         rows.append(
             {
-                "martyr": martyr,
+                key: record,
                 "score": c.score,
                 "decision": c.decision,
                 "probability": c.probability,
@@ -154,11 +156,16 @@ def martyr_detail(request, pk: int):
 
 @staff_required
 def grave_detail(request, pk: int):
-    grave = get_object_or_404(access.scope(request.user, Grave.objects).select_related("martyr"), pk=pk)
+    grave = get_object_or_404(
+        access.scope(request.user, Grave.objects).select_related("martyr", "source_list"), pk=pk
+    )
+    links = grave.tip_links.select_related("tip", "decided_by").filter(
+        tip__in=tip_access.tips_visible_to(request.user)
+    )
     return render(
         request,
         "registry/grave.html",
-        {"g": grave, "show_location": access.can_view_grave_location(request.user)},
+        {"g": grave, "links": links, "show_location": access.can_view_grave_location(request.user)},
     )
 
 
@@ -458,24 +465,16 @@ def tip_candidates(request, pk: int):
     tip = _visible_tip(request, pk)
     _require(access.can_view_registry(request.user))
     candidates = _explained(services.tip_candidates(tip=tip, actor=request.user), request.user)
-    decided = {link.martyr_id: link for link in TipLink.objects.filter(tip=tip, martyr__isnull=False)}
-    for row in candidates:
-        row["link"] = decided.get(row["martyr"].pk)
-    graves_found = []
-    if tip.martyr_name or tip.martyr_home_place or tip.martyr_unit:
-        found = search_graves(services.tip_query_record(tip), top=5)
-        ids = [int(c.record_id) for c in found]
-        by_id = {g.pk: g for g in access.scope(request.user, Grave.objects).filter(pk__in=ids)}
-        graves_found = [
-            {
-                "grave": by_id[int(c.record_id)],
-                "decision": c.decision,
-                "agree": [e.text_vi for e in c.evidence if e.weight > 0],
-            }
-            for c in found
-            if int(c.record_id) in by_id and c.decision
-        ]
-    confirmed = [link for link in decided.values() if link.decision == LinkDecision.CONFIRMED]
+    graves = _explained(services.tip_grave_candidates(tip=tip, actor=request.user), request.user, Grave)
+    links = TipLink.objects.filter(tip=tip).select_related("martyr", "grave", "decided_by")
+    decided = {
+        (("martyr", link.martyr_id) if link.martyr_id else ("grave", link.grave_id)): link for link in links
+    }
+    for kind, rows in (("martyr", candidates), ("grave", graves)):
+        for row in rows:
+            row["link"] = decided.get((kind, row[kind].pk))
+    confirmed = [link for link in links if link.decision == LinkDecision.CONFIRMED]
+    confirmed_martyrs = [link for link in confirmed if link.martyr_id]
     may_copy_reporter = (
         not tip.anonymous
         and access.can_view_relatives(request.user)
@@ -486,9 +485,9 @@ def tip_candidates(request, pk: int):
         "candidates": candidates,
         "can_link": access.can_link_tip(request.user, tip),
         "confirmed": confirmed,
-        "graves": graves_found,
-        "can_make_relative": bool(confirmed and tip.relationship and may_copy_reporter),
-        "can_make_witness": bool(confirmed and tip.kind == TipKind.WITNESS and may_copy_reporter),
+        "graves": graves,
+        "can_make_relative": bool(confirmed_martyrs and tip.relationship and may_copy_reporter),
+        "can_make_witness": bool(confirmed_martyrs and tip.kind == TipKind.WITNESS and may_copy_reporter),
     }
     if request.htmx:
         return render(request, "registry/tip_candidates.html#panel", context)
@@ -498,17 +497,26 @@ def tip_candidates(request, pk: int):
 @staff_required
 @require_POST
 def tip_link(request, pk: int):
+    """Confirm or reject a candidate martyr (POST "martyr") or grave (POST "grave"), with the engine's reasons."""
     tip = _visible_tip(request, pk)
-    martyr = get_object_or_404(access.scope(request.user, Martyr.objects), pk=request.POST.get("martyr"))
-    decision = request.POST.get("decision", "")
-    score = None
-    reasons = []
-    for c in _explained(services.tip_candidates(tip=tip, actor=request.user), request.user):
-        if c["martyr"].pk == martyr.pk:
+    kind, model, find = (
+        ("grave", Grave, services.tip_grave_candidates)
+        if request.POST.get("grave")
+        else ("martyr", Martyr, services.tip_candidates)
+    )
+    record = get_object_or_404(access.scope(request.user, model.objects), pk=request.POST.get(kind))
+    score, reasons = None, []
+    for c in _explained(find(tip=tip, actor=request.user), request.user, model):
+        if c[kind].pk == record.pk:
             score, reasons = c["score"], c["reasons"]
     try:
         services.tip_link_decide(
-            tip=tip, actor=request.user, martyr=martyr, decision=decision, score=score, reasons=reasons
+            tip=tip,
+            actor=request.user,
+            decision=request.POST.get("decision", ""),
+            score=score,
+            reasons=reasons,
+            **{kind: record},
         )
     except services.RegistryError as exc:
         messages.error(request, str(exc))

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from doantu.audit.models import AuditEntry
 from doantu.registry import services
-from doantu.registry.models import LinkDecision, Relative, Witness
+from doantu.registry.models import LinkDecision, Relative, TipLink, Witness
 from tests.conftest import PASSWORD, make_tip
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +117,43 @@ def test_grave_location_need_to_know_and_grave_candidates(client, users, martyr,
     client.login(username=users["campaign"].username, password=PASSWORD)
     context = client.get(reverse("registry:tip_candidates", args=[tip.pk])).context
     assert [g["grave"] for g in context["graves"]] == [grave]
+    assert any("Bắc Kạn" in reason or "Bac Kan" in reason for reason in context["graves"][0]["agree"])
+
+
+def test_a_tip_is_linked_to_a_grave_on_the_record(client, users, source):
+    grave = services.grave_create(
+        actor=users["military"],
+        values={
+            "cemetery": "NTLS Na Rì",
+            "number": "12",
+            "headstone_name": "Nông Văn Dền",
+            "death_year_hint": "1971",
+        },
+    )
+    tip = make_tip(source, kind="grave", martyr_name="Nong Van Den", martyr_death_date="1971")
+    link_url = reverse("registry:tip_link", args=[tip.pk])
+    # the Front reads the registry but does not decide links
+    client.login(username=users["front"].username, password=PASSWORD)
+    client.post(link_url, {"grave": grave.pk, "decision": "confirmed"})
+    assert not TipLink.objects.exists()
+    client.logout()
+    client.login(username=users["campaign"].username, password=PASSWORD)
+    client.post(link_url, {"grave": grave.pk, "decision": "confirmed"})
+    link = TipLink.objects.get(tip=tip)
+    assert (link.grave, link.martyr, link.decision) == (grave, None, LinkDecision.CONFIRMED)
+    # the engine's score and reasons at the time of the decision are kept with it
+    assert link.score is not None and link.reasons and all(r["text"] for r in link.reasons)
+    entry = AuditEntry.objects.for_context(tip).get(action="link_confirmed")
+    assert "NTLS Na Rì" in entry.changes["grave"][1]
+    panel = client.get(reverse("registry:tip_candidates", args=[tip.pk])).content.decode()
+    assert "Đã xác nhận liên quan mộ" in panel
+    assert tip.receipt_code in client.get(grave.get_absolute_url()).content.decode()
+    # changing one's mind is a second decision on the same link, also on the record
+    client.post(link_url, {"grave": grave.pk, "decision": "rejected"})
+    assert TipLink.objects.get(tip=tip).decision == LinkDecision.REJECTED
+    assert AuditEntry.objects.for_context(tip).filter(action="link_rejected").count() == 1
+    with pytest.raises(services.RegistryError):
+        services.tip_link_decide(tip=tip, actor=users["campaign"], decision="confirmed")  # neither record
 
 
 def test_witness_from_a_tip_covers_every_martyr_the_account_names(client, users, source, martyr):
