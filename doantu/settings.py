@@ -9,6 +9,7 @@ Two modes, chosen by DOANTU_ENV:
 
 import os
 import secrets
+import shutil
 from pathlib import Path
 
 import dj_database_url
@@ -286,6 +287,10 @@ TIP_MAX_MB = {
 }
 TIP_MAX_TOTAL_MB = env_int("TIP_MAX_TOTAL_MB", 120)
 TIP_IMAGE_MAX_SIDE = env_int("TIP_IMAGE_MAX_SIDE", 4096)
+# Video and sound are re-muxed by ffmpeg without their metadata (phones write where a video was shot into it).
+# Without ffmpeg they are stored as sent and `manage.py check` warns (doantu.tips.W001).
+FFMPEG_PATH = env("FFMPEG_PATH", shutil.which("ffmpeg") or "")
+MEDIA_CLEAN_TIMEOUT = env_int("MEDIA_CLEAN_TIMEOUT", 120)
 # Public submissions per client address and hour (form and API), against floods; 0 disables.
 TIP_RATE_PER_HOUR = env_int("TIP_RATE_PER_HOUR", 30)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

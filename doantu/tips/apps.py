@@ -18,5 +18,7 @@ class TipsConfig(AppConfig):
         def _forget(sender, instance, **kwargs):
             forget_source(instance.code)
 
+        from . import checks  # noqa: F401
+
         post_save.connect(_forget, sender=Source, dispatch_uid="tips-forget-source")
         post_delete.connect(_forget, sender=Source, dispatch_uid="tips-forget-source-deleted")
