@@ -208,6 +208,7 @@ class ParsedRow:
     number: int  # row number in the file, counting the header as row 1
     values: dict[str, str]
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column label, message)
+    system_id: int | None = None  # the record's number in this system, in rows of our own exports
 
 
 def natural_key(values: dict[str, str]) -> str:
@@ -331,8 +332,8 @@ for _field, _names in {
         _GRAVE_ALIASES[_n] = _field
 for _field, _label in GRAVE_FIELDS.items():  # our own export's headers read back
     _GRAVE_ALIASES.setdefault(fold_plain(_label), _field)
-_YES = {"co", "x", "1", "yes", "true", "da quy tap", "co hai cot"}
-_NO = {"khong", "0", "no", "false", "khong co", "mo gio", "chua co"}
+_YES = {"co", "x", "1", "yes", "true", "co hai cot"}
+_NO = {"khong", "0", "no", "false", "khong co", "khong co hai cot", "mo gio", "chua co", "chua quy tap"}
 GRAVE_MAX_LENGTHS = _max_lengths(Grave)
 
 
@@ -383,8 +384,12 @@ def parse_grave_row(
             number_value = Decimal(text)
         except InvalidOperation:
             number_value = None
-        if number_value is None or not low <= number_value <= high:
+        if number_value is None or not number_value.is_finite():
             row.errors.append((GRAVE_FIELDS[name], f"Không đọc được tọa độ “{values[name]}”"))
+        elif not low <= number_value <= high:
+            row.errors.append(
+                (GRAVE_FIELDS[name], f"Tọa độ “{values[name]}” ngoài phạm vi ({low} đến {high})")
+            )
         else:
             values[name] = str(number_value.quantize(Decimal("0.000001")))
     if bool(values.get("latitude")) != bool(values.get("longitude")):
@@ -417,6 +422,12 @@ def grave_values(values: dict[str, str]) -> dict[str, object]:
 # ------------------------------------------------------------------------------------------ the kinds
 
 
+# Our exports carry each record's number in this system, so an exported list, corrected in Excel and imported
+# again, updates those very records (whatever list they came from, typed in by hand included).
+SYSTEM_ID = "system_id"
+SYSTEM_ID_LABEL = "Số hiệu hệ thống"
+
+
 @dataclass(frozen=True)
 class ListKind:
     """What differs between a martyr list and a grave list; everything else (reading, dry run, chunks,
@@ -428,6 +439,30 @@ class ListKind:
     guess: Callable[[list[str]], dict[str, int]]
     parse: Callable[[int, list[str], dict[str, int], dict[str, str]], ParsedRow]
     values: Callable[[dict[str, str]], dict[str, object]]
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """Every column an import can map: the list's fields and the system number."""
+        return {**self.fields, SYSTEM_ID: SYSTEM_ID_LABEL}
+
+    def guess_columns(self, headers: list[str]) -> dict[str, int]:
+        mapping = self.guess(headers)
+        for i, header in enumerate(headers):
+            if _fold_header(header) == fold_plain(SYSTEM_ID_LABEL) and i not in mapping.values():
+                mapping[SYSTEM_ID] = i
+                break
+        return mapping
+
+    def parse_cells(
+        self, number: int, cells: list[str], mapping: dict[str, int], defaults: dict[str, str]
+    ) -> ParsedRow:
+        row = self.parse(number, cells, mapping, defaults)
+        text = row.values.pop(SYSTEM_ID, "").lstrip("#")
+        if text.isdigit():
+            row.system_id = int(text)
+        elif text:
+            row.errors.append((SYSTEM_ID_LABEL, f"Số hiệu “{text}” không hợp lệ (chỉ gồm chữ số)"))
+        return row
 
 
 KINDS: dict[str, ListKind] = {

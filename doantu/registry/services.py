@@ -13,10 +13,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from doantu.audit import labels
 from doantu.audit.services import audit_record, diff
-from doantu.tips.models import Tip
+from doantu.tips.models import Tip, TipKind
 
 from . import access
-from .imports import FIELDS, KINDS, ImportFileError, martyr_values, read_table
+from .imports import FIELDS, KINDS, SYSTEM_ID_LABEL, ImportFileError, martyr_values, read_table
 from .matching import index_graves, index_martyrs, martyr_record, search_graves, search_martyrs
 from .models import (
     Document,
@@ -57,6 +57,7 @@ labels.register(
         "decision": ("Quyết định", dict(LinkDecision.choices)),
         "martyr": ("Hồ sơ liệt sĩ", {}),
         "grave": ("Mộ", {}),
+        "is_veteran": ("Cựu chiến binh", {True: "Có", False: "Không"}),
         "merged_into": ("Gộp vào", {}),
         "distinct_from": ("Khác người với", {}),
         "created": ("Thêm mới", {}),
@@ -156,7 +157,7 @@ def import_upload(
             batch.file.delete(save=False)
             raise RegistryError(str(exc)) from None
         batch.headers = headers
-        batch.mapping = spec.guess(headers)
+        batch.mapping = spec.guess_columns(headers)
         if not _has_required(batch, batch.mapping):
             batch.message = f"Chưa nhận ra cột “{spec.fields[spec.required]}”: hãy chọn cột tương ứng."
         batch.save()
@@ -201,7 +202,7 @@ def local_copy(fieldfile):
 
 def _iter_rows(batch: ImportBatch):
     mapping = {k: int(v) for k, v in batch.mapping.items()}
-    parse = KINDS[batch.kind].parse
+    parse = KINDS[batch.kind].parse_cells
     with local_copy(batch.file) as path:
         _headers, rows = read_table(path, batch.original_name)
         number = 1
@@ -227,15 +228,13 @@ def import_run(*, batch_id: int, apply: bool) -> ImportBatch:
     chunk = []
     try:
         for row in _iter_rows(batch):
-            key = row.values["external_id"]
+            key = f"#{row.system_id}" if row.system_id else row.values["external_id"]
             if key in seen:
-                row.errors.append(("Mã", f"Mã “{key}” lặp lại trong tệp"))
+                what = f"Số hiệu {key}" if row.system_id else f"Mã “{key}”"
+                row.errors.append(("Mã", f"{what} lặp lại trong tệp"))
             seen.add(key)
             if row.errors:
-                batch.error_count += 1
-                for column, message in row.errors:
-                    if len(batch.errors) < MAX_REPORTED_ERRORS:
-                        batch.errors.append({"row": row.number, "column": column, "message": message})
+                _report(batch, row)
             else:
                 chunk.append(row)
             batch.processed_rows += 1
@@ -268,21 +267,48 @@ def import_run(*, batch_id: int, apply: bool) -> ImportBatch:
     return batch
 
 
+def _report(batch: ImportBatch, row) -> None:
+    batch.error_count += 1
+    for column, message in row.errors:
+        if len(batch.errors) < MAX_REPORTED_ERRORS:
+            batch.errors.append({"row": row.number, "column": column, "message": message})
+
+
 def _import_chunk(batch: ImportBatch, rows, actor, apply: bool) -> None:
+    """Create or update one chunk of checked rows. A row is the record it names by its system number (rows of
+    our own exports), else the record with its id in this list, else a new record of this list."""
     spec = KINDS[batch.kind]
     model = spec.model
     with transaction.atomic():
         existing = {
             r.external_id: r
             for r in model.objects.filter(
-                source_list=batch.source_list, external_id__in=[r.values["external_id"] for r in rows]
+                source_list=batch.source_list,
+                external_id__in=[r.values["external_id"] for r in rows if not r.system_id],
             )
         }
+        numbered = model.objects.filter(owner=batch.owner, pk__in=[r.system_id for r in rows if r.system_id])
+        if model is Martyr:
+            numbered = numbered.filter(merged_into=None)
+        by_number = {r.pk: r for r in numbered}
         creates, updates, olds = [], [], []
         changed_fields: set[str] = set()
         for row in rows:
             values = spec.values(row.values)
-            current = existing.get(row.values["external_id"])
+            if row.system_id:
+                current = by_number.get(row.system_id)
+                if current is None:
+                    row.errors.append(
+                        (
+                            SYSTEM_ID_LABEL,
+                            f"Không có hồ sơ số hiệu {row.system_id} trong sổ (hoặc hồ sơ đã được gộp)",
+                        )
+                    )
+                    _report(batch, row)
+                    continue
+                values.pop("external_id", None)  # the record keeps its own id in its own list
+            else:
+                current = existing.get(row.values["external_id"])
             if current is None:
                 creates.append(model(owner=batch.owner, source_list=batch.source_list, **values))
                 continue
@@ -294,6 +320,7 @@ def _import_chunk(batch: ImportBatch, rows, actor, apply: bool) -> None:
                 olds.append(martyr_record(current))  # its old values leave the frequency counts
             for k, v in changes.items():
                 setattr(current, k, v)
+            current.updated_at = timezone.now()  # bulk_update skips auto_now
             changed_fields.update(changes)
             updates.append(current)
         batch.created += len(creates)
@@ -563,14 +590,22 @@ def relative_add(*, actor, martyr: Martyr, values: dict[str, Any], from_tip: Tip
         return relative
 
 
-def _reporter_copy(*, actor, tip: Tip, refusal: str) -> dict[str, str]:
-    """The identity of a tip's sender, to copy into a registry record; the reading is itself recorded."""
+def _person_from_tip(*, actor, tip: Tip, martyr: Martyr, refusal: str, add, address_field: str, extra: dict):
+    """Copy a tip's sender (name, phone, address) into a person record of ``martyr`` made by ``add``. Reading
+    the identity is itself recorded, in the same transaction: a refused copy leaves no reading on the record."""
     _require(access.can_link_tip(actor, tip))
     if tip.anonymous:
         raise RegistryError(refusal)
     from doantu.tips.services import tip_reveal_reporter
 
-    return tip_reveal_reporter(tip=tip, actor=actor)
+    with transaction.atomic():
+        reporter = tip_reveal_reporter(tip=tip, actor=actor)
+        values = {
+            "full_name": reporter["name"],
+            "phone": reporter["phone"],
+            address_field: reporter["address"],
+        }
+        return add(actor=actor, martyr=martyr, from_tip=tip, values={**values, **extra})
 
 
 def relative_from_tip(*, actor, tip: Tip, martyr: Martyr) -> Relative:
@@ -578,15 +613,14 @@ def relative_from_tip(*, actor, tip: Tip, martyr: Martyr) -> Relative:
     refusal = "Thông tin này không có quan hệ thân nhân hoặc người gửi giấu tên."
     if not tip.relationship:
         raise RegistryError(refusal)
-    reporter = _reporter_copy(actor=actor, tip=tip, refusal=refusal)
-    return relative_add(
+    return _person_from_tip(
         actor=actor,
+        tip=tip,
         martyr=martyr,
-        from_tip=tip,
-        values={
-            "full_name": reporter["name"],
-            "phone": reporter["phone"],
-            "residence": reporter["address"],
+        refusal=refusal,
+        add=relative_add,
+        address_field="residence",
+        extra={
             "relationship": tip.relationship,
             "alive": True,
             "dna_consent": tip.dna_offer and tip.consent_dna,
@@ -623,20 +657,21 @@ def witness_add(*, actor, martyr: Martyr, values: dict[str, Any], from_tip: Tip 
 
 
 def witness_from_tip(*, actor, tip: Tip, martyr: Martyr) -> Witness:
-    """The person who sent a witness account becomes a witness of the martyr the tip was confirmed to be about."""
-    reporter = _reporter_copy(
-        actor=actor, tip=tip, refusal="Người gửi giấu tên: không thể ghi vào danh sách nhân chứng."
-    )
-    return witness_add(
+    """The person who sent a witness account becomes a witness of the martyr the tip was confirmed to be about
+    (for a second martyr named in the same account, the witness already copied is reused)."""
+    if tip.kind != TipKind.WITNESS:
+        raise RegistryError("Chỉ thông tin loại “lời kể nhân chứng” mới ghi vào danh sách nhân chứng.")
+    if Witness.objects.filter(from_tip=tip).exists():  # already copied for another martyr of the account
+        _require(access.can_link_tip(actor, tip))
+        return witness_add(actor=actor, martyr=martyr, from_tip=tip, values={})
+    return _person_from_tip(
         actor=actor,
+        tip=tip,
         martyr=martyr,
-        from_tip=tip,
-        values={
-            "full_name": reporter["name"],
-            "phone": reporter["phone"],
-            "address": reporter["address"],
-            "account": tip.account,
-        },
+        refusal="Người gửi giấu tên: không thể ghi vào danh sách nhân chứng.",
+        add=witness_add,
+        address_field="address",
+        extra={"account": tip.account},
     )
 
 

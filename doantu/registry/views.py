@@ -29,7 +29,7 @@ from .forms import (
     UploadForm,
     WitnessForm,
 )
-from .imports import FIELDS, GRAVE_FIELDS, KINDS
+from .imports import FIELDS, GRAVE_FIELDS, KINDS, SYSTEM_ID_LABEL
 from .matching import search_martyrs
 from .models import (
     Document,
@@ -297,7 +297,7 @@ def _batch(request, pk: int) -> ImportBatch:
 def import_detail(request, pk: int):
     batch = _batch(request, pk)
     form = MappingForm(
-        request.POST or None, headers=batch.headers, mapping=batch.mapping, fields=KINDS[batch.kind].fields
+        request.POST or None, headers=batch.headers, mapping=batch.mapping, fields=KINDS[batch.kind].columns
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -361,7 +361,7 @@ def _relabel(rows, column: int, labels: dict):
 @staff_required
 def export_xlsx(request):
     _require(access.can_view_registry(request.user))
-    columns = list(FIELDS) + ["home_resolved"]
+    columns = ["pk", *FIELDS, "home_resolved"]
     rows = (
         access.scope(request.user, Martyr.objects)
         .filter(merged_into=None)
@@ -372,7 +372,7 @@ def export_xlsx(request):
     return _xlsx_download(
         "Liệt sĩ",
         "so-liet-si.xlsx",
-        list(FIELDS.values()) + ["Quê quán hiện nay (tra cứu)"],
+        [SYSTEM_ID_LABEL, *FIELDS.values(), "Quê quán hiện nay (tra cứu)"],
         _relabel(rows, columns.index("status"), {**dict(MartyrStatus.choices), "": ""}),
     )
 
@@ -387,17 +387,18 @@ def graves_export_xlsx(request):
         for k, v in GRAVE_FIELDS.items()
         if access.can_view_grave_location(request.user) or k not in ("latitude", "longitude")
     }
+    columns = ["pk", *fields, "martyr__full_name"]
     rows = (
         access.scope(request.user, Grave.objects)
         .order_by("pk")
-        .values_list(*fields, "martyr__full_name")
+        .values_list(*columns)
         .iterator(chunk_size=5000)
     )
     return _xlsx_download(
         "Mộ liệt sĩ",
         "mo-liet-si.xlsx",
-        list(fields.values()) + ["Liệt sĩ (đã xác định)"],
-        _relabel(rows, list(fields).index("has_remains"), {True: "Có", False: "Không", None: ""}),
+        [SYSTEM_ID_LABEL, *fields.values(), "Liệt sĩ (đã xác định)"],
+        _relabel(rows, columns.index("has_remains"), {True: "Có", False: "Không", None: ""}),
     )
 
 
@@ -524,12 +525,16 @@ def tip_link(request, pk: int):
 
 
 def _confirmed_link(request, pk: int) -> TipLink:
+    """The tip's confirmed link to the martyr named in the POST (404 for anything else)."""
     tip = _visible_tip(request, pk)
+    martyr_id = request.POST.get("martyr", "")
+    if not martyr_id.isdigit():
+        raise Http404
     return get_object_or_404(
         TipLink.objects.select_related("tip", "martyr"),
         tip=tip,
         decision=LinkDecision.CONFIRMED,
-        martyr_id=request.POST.get("martyr"),
+        martyr_id=int(martyr_id),
     )
 
 

@@ -132,9 +132,10 @@ def test_a_tip_is_linked_to_a_grave_on_the_record(client, users, source):
     )
     tip = make_tip(source, kind="grave", martyr_name="Nong Van Den", martyr_death_date="1971")
     link_url = reverse("registry:tip_link", args=[tip.pk])
-    # the Front reads the registry but does not decide links
-    client.login(username=users["front"].username, password=PASSWORD)
-    client.post(link_url, {"grave": grave.pk, "decision": "confirmed"})
+    # leadership sees the tip and the registry but does not decide links
+    client.login(username=users["leadership"].username, password=PASSWORD)
+    assert client.get(reverse("registry:tip_candidates", args=[tip.pk])).status_code == 200
+    assert client.post(link_url, {"grave": grave.pk, "decision": "confirmed"}).status_code == 403
     assert not TipLink.objects.exists()
     client.logout()
     client.login(username=users["campaign"].username, password=PASSWORD)
@@ -180,7 +181,8 @@ def test_witness_from_a_tip_covers_every_martyr_the_account_names(client, users,
     assert set(witness.martyrs.all()) == {martyr, second}
     assert (witness.full_name, witness.phone) == ("Triệu Văn Tài", "0913000111")
     assert witness.account.startswith("Tôi cùng đơn vị")
-    assert AuditEntry.objects.for_context(tip).filter(action="reporter_viewed").exists()
+    # the identity was copied once, and that copy is on the record
+    assert AuditEntry.objects.for_context(tip).filter(action="reporter_viewed").count() == 1
     assert AuditEntry.objects.filter(action="witness_added", context_id=str(second.pk)).exists()
     # twice for the same martyr is refused with a message, nothing added
     response = client.post(
@@ -188,6 +190,9 @@ def test_witness_from_a_tip_covers_every_martyr_the_account_names(client, users,
     )
     assert "đã có trong danh sách nhân chứng" in response.content.decode()
     assert AuditEntry.objects.filter(action="witness_added").count() == 2
+    # a request without a martyr, or naming one the tip is not confirmed for, finds nothing
+    for data in ({}, {"martyr": "x"}, {"martyr": martyr.pk + 100}):
+        assert client.post(reverse("registry:tip_make_witness", args=[tip.pk]), data).status_code == 404
 
 
 def test_witness_cannot_come_from_an_anonymous_tip_or_an_unconfirmed_link(client, users, source, martyr):
@@ -197,6 +202,14 @@ def test_witness_cannot_come_from_an_anonymous_tip_or_an_unconfirmed_link(client
     )
     with pytest.raises(services.RegistryError, match="giấu tên"):
         services.witness_from_tip(actor=users["campaign"], tip=anonymous, martyr=martyr)
+    # a relative's tip is not a witness account, whatever the request says
+    relative_tip = make_tip(source, kind="relative", relationship="sibling_same_mother")
+    services.tip_link_decide(
+        tip=relative_tip, actor=users["campaign"], martyr=martyr, decision=LinkDecision.CONFIRMED
+    )
+    with pytest.raises(services.RegistryError, match="lời kể nhân chứng"):
+        services.witness_from_tip(actor=users["campaign"], tip=relative_tip, martyr=martyr)
+    assert not AuditEntry.objects.filter(action="reporter_viewed").exists()
     unlinked = make_tip(source, kind="witness")
     client.login(username=users["campaign"].username, password=PASSWORD)
     response = client.post(reverse("registry:tip_make_witness", args=[unlinked.pk]), {"martyr": martyr.pk})

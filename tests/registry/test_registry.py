@@ -275,7 +275,7 @@ def test_import_page_flow_with_progress(client, users):
 
     wb = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
     rows = list(wb.active.iter_rows(values_only=True))
-    assert rows[0][1] == "Họ và tên" and len(rows) == 4
+    assert rows[0][:3] == ("Số hiệu hệ thống", "Mã", "Họ và tên") and len(rows) == 4
 
 
 def test_rebuild_index_reproduces_the_incremental_one(users):
