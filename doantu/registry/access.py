@@ -6,10 +6,12 @@
 - Change it (import lists, edit, merge duplicates, link tips): campaign staff and the military command.
 - Exact grave locations: campaign staff and the military command (those who organise the search).
 - Relatives (identity numbers, phones; DNA donors) and witnesses (names, phones): campaign staff, the military
-  command and police (who take the samples and take statements).
+  command and police (who take the samples and take statements) of the ward that recorded them; provincial
+  staff of those roles see the whole province's. The martyr's record is provincial, the people around it are
+  the business of the ward that met them.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from doantu.org.models import OrgUnit, Role, UnitKind
 from doantu.tips import access as tip_access
@@ -53,7 +55,29 @@ def scope(user, qs: QuerySet) -> QuerySet:
     province = province_of(user)
     if province is None:
         return qs.none()
-    return qs.filter(owner__path__startswith=province.path)
+    return _under(qs, province)
+
+
+def _under(qs: QuerySet, unit: OrgUnit) -> QuerySet:
+    return qs.filter(Q(owner=unit) | Q(owner__path__startswith=unit.path + "/"))
+
+
+def people_unit(user) -> OrgUnit | None:
+    """The unit that holds the relatives and witnesses this user records: their ward, or their province for
+    provincial staff."""
+    if not user.unit_id:
+        return OrgUnit.objects.filter(kind=UnitKind.PROVINCE).first() if user.is_admin else None
+    return user.unit.nearest(UnitKind.WARD) or province_of(user)
+
+
+def people_scope(user, qs: QuerySet) -> QuerySet:
+    """Relatives or witnesses (``qs``, with an ``owner`` unit) that ``user`` may see."""
+    if not can_view_relatives(user):
+        return qs.none()
+    if user.is_admin:
+        return qs
+    unit = people_unit(user)
+    return _under(qs, unit) if unit is not None else qs.none()
 
 
 def owner_for(user) -> OrgUnit | None:

@@ -215,10 +215,22 @@ class Grave(models.Model):
         return " ".join(f"{word} {value}" for word, value in parts if value)
 
 
+def people_owner() -> models.ForeignKey:
+    """Relatives and witnesses belong to the unit that recorded them (registry.access.people_scope)."""
+    return models.ForeignKey(
+        OrgUnit,
+        verbose_name="đơn vị ghi nhận",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Phường/xã (hoặc tỉnh) đã ghi nhận: chỉ cán bộ ở đó thấy thông tin người này",
+    )
+
+
 class Relative(models.Model):
     """A martyr's relative; the DNA-donor fields are used by the mobilisation work (maternal line first)."""
 
     martyr = models.ForeignKey(Martyr, on_delete=models.PROTECT, related_name="relatives")
+    owner = people_owner()
     full_name = EncryptedTextField("họ và tên")
     relationship = models.CharField("quan hệ", max_length=30, choices=Relationship.choices)
     id_number = EncryptedTextField("số CCCD", blank=True)
@@ -253,7 +265,7 @@ class Relative(models.Model):
 
 
 class Witness(models.Model):
-    owner = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    owner = people_owner()
     full_name = EncryptedTextField("họ và tên")
     phone = EncryptedTextField("điện thoại", blank=True)
     address = EncryptedTextField("địa chỉ", blank=True)

@@ -578,7 +578,10 @@ def relative_add(*, actor, martyr: Martyr, values: dict[str, Any], from_tip: Tip
     ]
     with transaction.atomic():
         relative = Relative.objects.create(
-            martyr=martyr, from_tip=from_tip, **{k: v for k, v in values.items() if k in fields}
+            martyr=martyr,
+            owner=access.people_unit(actor),
+            from_tip=from_tip,
+            **{k: v for k, v in values.items() if k in fields},
         )
         audit_record(
             actor=actor,
@@ -639,7 +642,7 @@ def witness_add(*, actor, martyr: Martyr, values: dict[str, Any], from_tip: Tip 
         witness = Witness.objects.filter(from_tip=from_tip).first() if from_tip is not None else None
         if witness is None:
             witness = Witness.objects.create(
-                owner=martyr.owner,
+                owner=access.people_unit(actor),
                 from_tip=from_tip,
                 **{k: v for k, v in values.items() if k in WITNESS_FIELDS},
             )

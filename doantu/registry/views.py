@@ -137,7 +137,7 @@ def martyr_detail(request, pk: int):
             "history": history,
             "relative_form": RelativeForm() if can_edit and access.can_view_relatives(request.user) else None,
             "witness_form": WitnessForm() if can_edit and access.can_view_relatives(request.user) else None,
-            "witnesses": martyr.witnesses.select_related("from_tip")
+            "witnesses": access.people_scope(request.user, martyr.witnesses.select_related("from_tip"))
             if access.can_view_relatives(request.user)
             else None,
             "document_form": DocumentForm() if can_edit else None,
@@ -145,7 +145,9 @@ def martyr_detail(request, pk: int):
             "documents": martyr.documents.all(),
             "graves": martyr.graves.all(),
             "show_location": access.can_view_grave_location(request.user),
-            "relatives": martyr.relatives.all() if access.can_view_relatives(request.user) else None,
+            "relatives": access.people_scope(request.user, martyr.relatives.all())
+            if access.can_view_relatives(request.user)
+            else None,
             "links": martyr.tip_links.select_related("tip", "decided_by").filter(
                 tip__in=tip_access.tips_visible_to(request.user)
             ),

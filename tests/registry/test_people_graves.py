@@ -15,13 +15,27 @@ pytestmark = pytest.mark.django_db
 
 
 def assert_people_visible_to_need_to_know(client, users, martyr, name: str) -> None:
-    """Relatives and witnesses on a martyr's page: campaign staff and police see them; readers without the need
-    (leadership, the Front) see the record without them."""
-    for role, visible in [("campaign", True), ("police", True), ("leadership", False), ("front", False)]:
+    """Relatives and witnesses on a martyr's page: campaign staff and police of the ward that recorded them, and
+    provincial military staff, see them; readers without the need (leadership, the Front) and the same roles in
+    another ward of the province see the (provincial) record without them."""
+    from doantu.org.models import OrgUnit, Role
+    from tests.conftest import make_user
+
+    province_military = make_user(OrgUnit.objects.get(code="bchqs-tinh"), Role.MILITARY, "bchqs-tinh")
+    cases = [
+        (users["campaign"], True),
+        (users["police"], True),
+        (province_military, True),
+        (users["leadership"], False),
+        (users["front"], False),
+        (users["other_campaign"], False),
+        (users["other_police"], False),
+    ]
+    for user, visible in cases:
         client.logout()
-        client.login(username=users[role].username, password=PASSWORD)
+        client.login(username=user.username, password=PASSWORD)
         html = client.get(martyr.get_absolute_url()).content.decode()
-        assert ("Liệt sĩ" in html) and (name in html) is visible, role
+        assert ("Liệt sĩ" in html) and (name in html) is visible, user.username
 
 
 @pytest.fixture
