@@ -28,6 +28,7 @@ at national scale), so holding it in memory per worker costs little.
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
@@ -98,6 +99,22 @@ class FrequencyModel:
         self._del_index: dict[str, dict[str, set[str]]] = {k: {} for k in _NEIGHBOUR_KINDS}
         self._built: set[str] = set()  # kinds whose deletion index exists (built on first fuzzy lookup)
         self._nb_cache: dict[tuple[str, str], int] = {}
+        # The prior (1 in N) is over the records searched; by default the ones counted here. A registry whose
+        # own counts say little (graves: a cemetery list of a few hundred headstones) borrows the name
+        # frequencies of a larger population (the martyrs) and keeps its own N: see ``with_prior``.
+        self.prior_size: int | None = None
+        self.prior_noun = "hồ sơ"
+
+    def prior_n(self) -> int:
+        """N of the prior odds 1/N that a given record is the person sought."""
+        return max(self.total if self.prior_size is None else self.prior_size, 1)
+
+    def with_prior(self, size: int, noun: str) -> FrequencyModel:
+        """The same value frequencies (shared, not copied) with the prior over ``size`` records of another kind
+        (``noun``: how the explanation names them)."""
+        other = copy.copy(self)
+        other.prior_size, other.prior_noun = int(size), noun
+        return other
 
     # -- maintenance ---------------------------------------------------------------------------------------------
 

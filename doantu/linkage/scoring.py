@@ -370,7 +370,7 @@ class Scorer:
         ri = np.asarray(ri, dtype=np.int64)
         lv: dict[str, np.ndarray] = {}
         wt: dict[str, np.ndarray] = {}
-        n_total = max(freq.total, 1)
+        n_total = freq.prior_n()
         self._names(qt, qi, rt, ri, freq, lv, wt)
         self._dates(qt, qi, rt, ri, freq, lv, wt)
         self._home(qt, qi, rt, ri, freq, lv, wt)
@@ -1147,13 +1147,13 @@ def explain_pair(
         )
     out.sort(key=lambda ev: -abs(ev.weight))
     # the items above sum, with this one, to the score
-    n = max(freq.total, 1)
+    n = freq.prior_n()
     out.append(
         Evidence(
             "prior",
             "registry_size",
             round(-math.log2(n), 2),
-            f"Sổ có {n:,} hồ sơ: khả năng ban đầu 1/{n:,}".replace(",", "."),
+            f"Sổ có {n:,} {freq.prior_noun}: khả năng ban đầu 1/{n:,}".replace(",", "."),
         )
     )
     return out

@@ -244,6 +244,7 @@ def index_martyrs(new: Iterable[Martyr], old: Iterable[Record] = ()) -> None:
 
 def index_graves(graves: Iterable[Grave]) -> None:
     graves = list(graves)
+    transaction.on_commit(lambda: cache.delete(_GRAVE_COUNT_KEY))  # the grave prior counts them
     MatchKey.objects.filter(kind=GRAVE, record_id__in=[g.pk for g in graves]).delete()
     rows = []
     for g in graves:
@@ -277,8 +278,14 @@ def martyr_engine() -> Engine:
     return Engine(DbStore(MARTYR), MartyrSource(), frequency_model())
 
 
+_GRAVE_COUNT_KEY = "registry:grave-count"
+
+
 def grave_engine() -> Engine:
-    return Engine(DbStore(GRAVE), GraveSource(), frequency_model())
+    """Graves are scored with the martyrs' name frequencies (the same population, counted on far more records
+    than a few cemetery lists) and a prior over the graves themselves."""
+    graves = cache.get_or_set(_GRAVE_COUNT_KEY, Grave.objects.count, timeout=FREQ_TTL)
+    return Engine(DbStore(GRAVE), GraveSource(), frequency_model().with_prior(graves, "mộ"))
 
 
 def search_martyrs(query: Record, top: int = 10, exclude: str | None = None) -> list[Candidate]:

@@ -45,6 +45,8 @@ ACTION_LABELS = {
     "link_confirmed": "Xác nhận liên quan hồ sơ liệt sĩ / mộ",
     "link_rejected": "Loại hồ sơ / mộ đề xuất",
     "grave_created": "Thêm mộ",
+    "grave_identified": "Xác định mộ của liệt sĩ",
+    "grave_unidentified": "Bỏ xác định mộ",
     "relative_added": "Thêm thân nhân",
     "witness_added": "Thêm nhân chứng",
     "document_added": "Thêm kỷ vật, tài liệu",
@@ -546,7 +548,6 @@ def duplicate_reject(*, pair: DuplicatePair, actor, note: str = "") -> Duplicate
 
 
 def grave_create(*, actor, values: dict[str, Any], martyr: Martyr | None = None) -> Grave:
-
     _require(access.can_edit_registry(actor))
     with transaction.atomic():
         grave = Grave(
@@ -559,6 +560,43 @@ def grave_create(*, actor, values: dict[str, Any], martyr: Martyr | None = None)
         index_graves([grave])
         audit_record(
             actor=actor, action="grave_created", obj=grave, context=martyr or grave, message=str(grave)
+        )
+        return grave
+
+
+def grave_set_martyr(*, actor, grave: Grave, martyr: Martyr | None, basis: str) -> Grave:
+    """Record whose grave this is (``martyr``), or that it is no longer known (``None``), on a stated basis (a DNA
+    result, a verified headstone, the military command's conclusion). On the grave's history and the audit
+    trail of both the grave and the martyr."""
+    _require(access.can_edit_registry(actor))
+    basis = (basis or "").strip()
+    if not basis:
+        raise RegistryError("Hãy ghi căn cứ (ví dụ: kết quả giám định ADN số…, kết luận của Ban CHQS…).")
+    if not access.scope(actor, Grave.objects).filter(pk=grave.pk).exists():
+        raise RegistryError("Ngôi mộ không tồn tại.")
+    if (
+        martyr is not None
+        and not access.scope(actor, Martyr.objects).filter(pk=martyr.pk, merged_into=None).exists()
+    ):
+        raise RegistryError("Hồ sơ liệt sĩ không tồn tại hoặc đã được gộp.")
+    with transaction.atomic():
+        grave = Grave.objects.select_for_update().get(pk=grave.pk)
+        before = grave.martyr
+        if (before.pk if before else None) == (martyr.pk if martyr else None):
+            raise RegistryError("Mộ đã ở đúng trạng thái này.")
+        grave.martyr = martyr
+        grave._history_user, grave._change_reason = actor, basis[:100]
+        grave.save()
+        shown = {"martyr": [f"{before.full_name} (#{before.pk})" if before else None, None]}
+        if martyr is not None:
+            shown["martyr"][1] = f"{martyr.full_name} (#{martyr.pk})"
+        audit_record(
+            actor=actor,
+            action="grave_identified" if martyr else "grave_unidentified",
+            obj=grave,
+            context=martyr or before,
+            changes=shown,
+            message=basis,
         )
         return grave
 

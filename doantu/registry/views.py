@@ -30,7 +30,7 @@ from .forms import (
     WitnessForm,
 )
 from .imports import FIELDS, GRAVE_FIELDS, KINDS, SYSTEM_ID_LABEL
-from .matching import search_martyrs
+from .matching import grave_record, search_martyrs
 from .models import (
     Document,
     DuplicatePair,
@@ -158,16 +158,44 @@ def martyr_detail(request, pk: int):
 
 @staff_required
 def grave_detail(request, pk: int):
+    """A grave: what its headstone says, the tips about it, and whose grave it is (set on a stated basis, with
+    the martyrs the engine proposes for it)."""
     grave = get_object_or_404(
         access.scope(request.user, Grave.objects).select_related("martyr", "source_list"), pk=pk
     )
+    can_edit = access.can_edit_registry(request.user)
+    if request.method == "POST":
+        _require(can_edit)
+        martyr = None
+        if request.POST.get("martyr"):
+            martyr = get_object_or_404(access.scope(request.user, Martyr.objects), pk=request.POST["martyr"])
+        try:
+            services.grave_set_martyr(
+                actor=request.user, grave=grave, martyr=martyr, basis=request.POST.get("basis", "")
+            )
+        except services.RegistryError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Đã ghi: mộ của liệt sĩ {martyr}." if martyr else "Đã bỏ xác định mộ.")
+        return redirect(grave.get_absolute_url())
+    candidates = []
+    if grave.martyr_id is None and (grave.headstone_name or grave.partial_info):
+        candidates = _explained(search_martyrs(grave_record(grave), top=5), request.user)
     links = grave.tip_links.select_related("tip", "decided_by").filter(
         tip__in=tip_access.tips_visible_to(request.user)
     )
+    history = grave.history.select_related("history_user").order_by("-history_date")[:20]
     return render(
         request,
         "registry/grave.html",
-        {"g": grave, "links": links, "show_location": access.can_view_grave_location(request.user)},
+        {
+            "g": grave,
+            "links": links,
+            "candidates": candidates,
+            "can_edit": can_edit,
+            "history": history,
+            "show_location": access.can_view_grave_location(request.user),
+        },
     )
 
 

@@ -117,6 +117,25 @@ def test_frequency_model_round_trip_and_neighbours():
     assert fm.count("given", "phung") == 0 and fm.neighbour_count("given", "phng") == 3
 
 
+def test_a_borrowed_frequency_model_keeps_its_frequencies_and_takes_its_own_prior(engine):
+    """Graves are scored with the martyrs' name frequencies but a prior over the graves."""
+    import math
+
+    a, b = (
+        Record("q", "Nguyễn Văn Hùng", death_date="1972"),
+        Record("r", "Nguyễn Văn Hùng", death_date="1972"),
+    )
+    c, t = compare(engine, a, b)
+    graves = engine.freq.with_prior(40, "mộ")
+    g = engine.scorer.compare(t, np.array([0]), t, np.array([1]), graves)
+    assert graves.count("given", "hung") == engine.freq.count("given", "hung")  # shared, not recounted
+    assert engine.freq.prior_n() == engine.freq.total and graves.prior_n() == 40
+    assert g.weights["given"][0] == c.weights["given"][0]
+    assert math.isclose(g.total[0] - c.total[0], math.log2(engine.freq.total) - math.log2(40))
+    evidence = engine.scorer.explain(g, 0, t, t, graves)
+    assert evidence[-1].text_vi == "Sổ có 40 mộ: khả năng ban đầu 1/40"
+
+
 def test_dict_store_semantics():
     st = DictStore()
     st.add("1", ["a:x", "b:y"])

@@ -38,6 +38,19 @@ def assert_people_visible_to_need_to_know(client, users, martyr, name: str) -> N
         assert ("Liệt sĩ" in html) and (name in html) is visible, user.username
 
 
+def dens_grave(actor):
+    """The grave whose headstone names the ``martyr`` fixture's soldier."""
+    return services.grave_create(
+        actor=actor,
+        values={
+            "cemetery": "NTLS Na Rì",
+            "number": "12",
+            "headstone_name": "Nông Văn Dền",
+            "death_year_hint": "1971",
+        },
+    )
+
+
 @pytest.fixture
 def martyr(users):
     return services.martyr_create(
@@ -135,15 +148,7 @@ def test_grave_location_need_to_know_and_grave_candidates(client, users, martyr,
 
 
 def test_a_tip_is_linked_to_a_grave_on_the_record(client, users, source):
-    grave = services.grave_create(
-        actor=users["military"],
-        values={
-            "cemetery": "NTLS Na Rì",
-            "number": "12",
-            "headstone_name": "Nông Văn Dền",
-            "death_year_hint": "1971",
-        },
-    )
+    grave = dens_grave(users["military"])
     tip = make_tip(source, kind="grave", martyr_name="Nong Van Den", martyr_death_date="1971")
     link_url = reverse("registry:tip_link", args=[tip.pk])
     # leadership sees the tip and the registry but does not decide links
@@ -158,6 +163,7 @@ def test_a_tip_is_linked_to_a_grave_on_the_record(client, users, source):
     assert (link.grave, link.martyr, link.decision) == (grave, None, LinkDecision.CONFIRMED)
     # the engine's score and reasons at the time of the decision are kept with it
     assert link.score is not None and link.reasons and all(r["text"] for r in link.reasons)
+    assert link.reasons[-1]["text"] == "Sổ có 1 mộ: khả năng ban đầu 1/1"  # the prior is over the graves
     entry = AuditEntry.objects.for_context(tip).get(action="link_confirmed")
     assert "NTLS Na Rì" in entry.changes["grave"][1]
     panel = client.get(reverse("registry:tip_candidates", args=[tip.pk])).content.decode()
@@ -249,3 +255,33 @@ def test_witnesses_added_by_hand_are_personal_data(client, users, martyr):
     client.login(username=users["leadership"].username, password=PASSWORD)
     client.post(reverse("registry:witness_add", args=[martyr.pk]), {"full_name": "Người lạ"})
     assert Witness.objects.count() == 1
+
+
+def test_an_imported_grave_is_recorded_as_a_martyrs_on_a_stated_basis(client, users, martyr):
+    grave = dens_grave(users["campaign"])
+    url = grave.get_absolute_url()
+    # leadership reads the grave and the proposal, but records nothing
+    client.login(username=users["leadership"].username, password=PASSWORD)
+    page = client.get(url)
+    assert [c["martyr"] for c in page.context["candidates"]] == [martyr]  # the engine proposes the martyr
+    assert "Đây là mộ của liệt sĩ này" not in page.content.decode()
+    assert client.post(url, {"martyr": martyr.pk, "basis": "x"}).status_code == 403
+    client.logout()
+    client.login(username=users["military"].username, password=PASSWORD)
+    assert "Đây là mộ của liệt sĩ này" in client.get(url).content.decode()
+    # no basis, no record
+    response = client.post(url, {"martyr": martyr.pk, "basis": " "}, follow=True)
+    assert "Hãy ghi căn cứ" in response.content.decode()
+    grave.refresh_from_db()
+    assert grave.martyr is None
+    client.post(url, {"martyr": martyr.pk, "basis": "Kết quả giám định ADN số 15/GĐ-2026"})
+    grave.refresh_from_db()
+    assert grave.martyr == martyr
+    assert grave.history.first().history_change_reason == "Kết quả giám định ADN số 15/GĐ-2026"
+    entry = AuditEntry.objects.get(action="grave_identified")
+    assert entry.message == "Kết quả giám định ADN số 15/GĐ-2026" and entry.context_id == str(martyr.pk)
+    assert url in client.get(martyr.get_absolute_url()).content.decode()  # listed on the martyr's page
+    # and undone, on the record too
+    client.post(url, {"martyr": "", "basis": "Giám định lại: không trùng khớp"})
+    grave.refresh_from_db()
+    assert grave.martyr is None and AuditEntry.objects.filter(action="grave_unidentified").count() == 1
