@@ -12,7 +12,6 @@ time. Output files go under var/bench/runs/<data name>/.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import re
 import subprocess
@@ -20,8 +19,10 @@ import sys
 import time
 from pathlib import Path
 
+from shared_scorer import load_scorer  # bench/, the script's own directory
+
 REPO = Path(__file__).resolve().parents[1]
-SCORER = Path("/work/shared/tools/score_linkage.py")
+
 DEV = Path("/work/shared/data/linkage-dev")
 
 GOALS = {
@@ -43,14 +44,6 @@ SPLINK = {  # Splink 5 on linkage-dev, as measured by the team (issue text)
     "precision": 0.83,
     "recall": 0.91,
 }
-
-
-def load_scorer():
-    spec = importlib.util.spec_from_file_location("score_linkage", SCORER)
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def run(cmd: list[str]) -> tuple[float, str]:

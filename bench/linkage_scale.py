@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib.util
 import json
 import os
 import resource
@@ -25,18 +24,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from shared_scorer import load_scorer  # noqa: E402  (bench/ is the script's directory)
+
 from doantu.linkage.csvio import read_records  # noqa: E402  (queries)
 from doantu.linkage.engine import MemoryEngine  # noqa: E402
-
-SCORER = Path("/work/shared/tools/score_linkage.py")
-
-
-def load_scorer():
-    spec = importlib.util.spec_from_file_location("score_linkage", SCORER)
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def rss_mb(who: int = resource.RUSAGE_SELF) -> float:

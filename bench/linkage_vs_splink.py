@@ -13,7 +13,6 @@ Outputs (candidates, pairs, logs, results.json) go to --work (default var/bench/
 """
 
 import argparse
-import importlib.util
 import json
 import re
 import shlex
@@ -22,10 +21,12 @@ import sys
 import time
 from pathlib import Path
 
+from shared_scorer import SCORER, load_scorer  # bench/, the script's own directory
+
 REPO = Path(__file__).resolve().parents[1]
+
 SHARED = REPO.parent / "shared"
 DEFAULT_DATA = SHARED / "data" / "linkage-dev"
-DEFAULT_SCORER = SHARED / "tools" / "score_linkage.py"
 OUR_CLI = REPO / "doantu" / "linkage" / "__main__.py"
 SPLINK = REPO / "bench" / "splink_baseline.py"
 
@@ -85,13 +86,6 @@ def measure(name: str, cmd: list[str], work: Path, timeout: float) -> dict:
     return res
 
 
-def load_scorer(path: Path):
-    spec = importlib.util.spec_from_file_location("score_linkage", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def count_rows(path: Path) -> int:
     with open(path, encoding="utf-8") as fh:
         return sum(1 for _ in fh) - 1
@@ -101,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="directory in the linkage-dev format")
     p.add_argument("--work", type=Path, help="where outputs go (default var/bench/runs/<data dir name>)")
-    p.add_argument("--scorer", type=Path, default=DEFAULT_SCORER)
+    p.add_argument("--scorer", type=Path, default=SCORER)
     p.add_argument("--timeout", type=float, default=1800, help="seconds allowed to each run")
     p.add_argument("--top", type=int, default=10)
     p.add_argument("--skip-ours", action="store_true")
@@ -260,107 +254,70 @@ def print_table(res: dict, scale: str) -> None:
             return f"{x:,}"
         return f"{x:.3f}"
 
-    rows = [
-        (
-            "queries: recall@1",
-            g(ours, "match", "recall_at_1"),
-            g(spl, "match", "recall_at_1"),
-            ref.get("recall_at_1"),
-            "num",
-        ),
-        (
-            "queries: recall@10",
-            g(ours, "match", "recall_at_10"),
-            g(spl, "match", "recall_at_10"),
-            ref.get("recall_at_10"),
-            "num",
-        ),
-        ("queries: MRR", g(ours, "match", "mrr"), g(spl, "match", "mrr"), None, "num"),
+    # label, where our figure is, where Splink's is, the issue's figure, format
+    spec = [
+        ("queries: recall@1", ("match", "recall_at_1"), ("match", "recall_at_1"), "recall_at_1", "num"),
+        ("queries: recall@10", ("match", "recall_at_10"), ("match", "recall_at_10"), "recall_at_10", "num"),
+        ("queries: MRR", ("match", "mrr"), ("match", "mrr"), None, "num"),
         (
             "match precision",
-            g(ours, "match", "match_precision"),
-            g(spl, "match", "match_precision"),
-            ref.get("match_precision"),
+            ("match", "match_precision"),
+            ("match", "match_precision"),
+            "match_precision",
             "num",
         ),
-        (
-            "match recall",
-            g(ours, "match", "match_recall"),
-            g(spl, "match", "match_recall"),
-            ref.get("match_recall"),
-            "num",
-        ),
+        ("match recall", ("match", "match_recall"), ("match", "match_recall"), "match_recall", "num"),
         (
             "false matches on absent martyrs",
-            g(ours, "match", "false_match_rate_on_absent"),
-            g(spl, "match", "false_match_rate_on_absent"),
-            ref.get("false_match_rate_on_absent"),
+            ("match", "false_match_rate_on_absent"),
+            ("match", "false_match_rate_on_absent"),
+            "false_match_rate_on_absent",
             "num",
         ),
         (
             "time per query, batch (search / n)",
-            g(ours, "match_run", "batch_s_per_query"),
-            g(spl, "match_summary", "batch_s_per_query"),
+            ("match_run", "batch_s_per_query"),
+            ("match_summary", "batch_s_per_query"),
             None,
             "s",
         ),
         (
             "one query alone (Splink: predict_between, median)",
             None,
-            g(spl, "match_summary", "single_query_s_median"),
-            ref.get("single_query_s"),
+            ("match_summary", "single_query_s_median"),
+            "single_query_s",
             "s",
         ),
         (
             "match run, wall (load + index/train + all)",
-            g(ours, "match_run", "wall_s"),
-            g(spl, "match_run", "wall_s"),
+            ("match_run", "wall_s"),
+            ("match_run", "wall_s"),
             None,
             "s",
         ),
-        (
-            "match run, peak RSS",
-            g(ours, "match_run", "peak_rss_mb"),
-            g(spl, "match_run", "peak_rss_mb"),
-            None,
-            "mb",
-        ),
-        (
-            "dedupe precision",
-            g(ours, "dedupe", "precision"),
-            g(spl, "dedupe", "precision"),
-            ref.get("dedupe_precision"),
-            "num",
-        ),
-        (
-            "dedupe recall",
-            g(ours, "dedupe", "recall"),
-            g(spl, "dedupe", "recall"),
-            ref.get("dedupe_recall"),
-            "num",
-        ),
-        ("dedupe F1", g(ours, "dedupe", "f1"), g(spl, "dedupe", "f1"), ref.get("dedupe_f1"), "num"),
-        (
-            "dedupe predicted pairs",
-            g(ours, "dedupe", "predicted"),
-            g(spl, "dedupe", "predicted"),
-            None,
-            "int",
-        ),
-        (
-            "dedupe run, wall",
-            g(ours, "dedupe_run", "wall_s"),
-            g(spl, "dedupe_run", "wall_s"),
-            ref.get("dedupe_s"),
-            "s",
-        ),
+        ("match run, peak RSS", ("match_run", "peak_rss_mb"), ("match_run", "peak_rss_mb"), None, "mb"),
+        ("dedupe precision", ("dedupe", "precision"), ("dedupe", "precision"), "dedupe_precision", "num"),
+        ("dedupe recall", ("dedupe", "recall"), ("dedupe", "recall"), "dedupe_recall", "num"),
+        ("dedupe F1", ("dedupe", "f1"), ("dedupe", "f1"), "dedupe_f1", "num"),
+        ("dedupe predicted pairs", ("dedupe", "predicted"), ("dedupe", "predicted"), None, "int"),
+        ("dedupe run, wall", ("dedupe_run", "wall_s"), ("dedupe_run", "wall_s"), "dedupe_s", "s"),
         (
             "dedupe run, peak RSS",
-            g(ours, "dedupe_run", "peak_rss_mb"),
-            g(spl, "dedupe_run", "peak_rss_mb"),
-            ref.get("dedupe_peak_rss_mb"),
+            ("dedupe_run", "peak_rss_mb"),
+            ("dedupe_run", "peak_rss_mb"),
+            "dedupe_peak_rss_mb",
             "mb",
         ),
+    ]
+    rows = [
+        (
+            label,
+            g(ours, *o) if o else None,
+            g(spl, *sp) if sp else None,
+            ref.get(r) if r else None,
+            kind,
+        )
+        for label, o, sp, r, kind in spec
     ]
     for d, col in ((ours, 1), (spl, 2)):  # a run that did not finish shows as such
         for run, label in (("match_run", "match run"), ("dedupe_run", "dedupe run")):
