@@ -52,9 +52,13 @@ import time
 import uuid
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from doantu.throwaway import die_with_parent, free_port, postgres_database  # noqa: E402
+
 FIRST_LOAD_GOAL = 30 * 1024
 RATIO_GOAL = 0.5
 MODES = ("ping", "form", "form+photo", "visit", "api", "api+photo")
@@ -268,41 +272,6 @@ def load_main(config_json: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------ the server
-
-
-def die_with_parent() -> None:
-    """In gunicorn's master, before exec: on Linux, SIGTERM when this script dies without cleaning up
-    (SIGKILL), so no server is left behind. Elsewhere a no-op."""
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-@contextlib.contextmanager
-def postgres_database(url: str):
-    import psycopg
-
-    name = f"bench_intake_{os.getpid()}"
-    admin = with_database(url, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield with_database(url, name)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 PREPARE = """
@@ -665,7 +634,11 @@ def main() -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="doantu-bench-"))
     try:
         with contextlib.ExitStack() as stack:
-            db_url = stack.enter_context(postgres_database(args.database_url)) if args.database_url else None
+            db_url = (
+                stack.enter_context(postgres_database(args.database_url, "bench_intake"))
+                if args.database_url
+                else None
+            )
             db_label = f"PostgreSQL, database {urlsplit(db_url).path[1:]}" if db_url else "SQLite (WAL)"
             env = production_env(data_dir, db_url)
             t = time.monotonic()

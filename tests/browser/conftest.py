@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,9 +19,10 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from doantu.throwaway import die_with_parent, free_port, postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DOANTU_CHROMIUM", "/usr/bin/chromium")  # Debian's; browsers are not downloaded
@@ -92,44 +92,6 @@ def require_browser() -> None:
     pytest.skip(f"browser tests skipped: {problem}")
 
 
-def _die_with_parent() -> None:
-    """In the server's process, before exec: on Linux, get SIGTERM if pytest dies without its teardown
-    (killed), so no server is left behind. Elsewhere a no-op."""
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-@contextlib.contextmanager
-def _postgres_database(url: str):
-    """A fresh database ``test_browser_<pid>`` on the server of ``url``; dropped afterwards."""
-    import psycopg
-
-    name = f"test_browser_{os.getpid()}"
-    admin_url = _with_database(url, "postgres")
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _with_database(url, name)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @dataclass
 class LiveServer:
     url: str
@@ -173,13 +135,13 @@ def live(tmp_path_factory):
     )
     with contextlib.ExitStack() as stack:
         if outer := os.environ.get("DATABASE_URL"):
-            env["DATABASE_URL"] = stack.enter_context(_postgres_database(outer))
+            env["DATABASE_URL"] = stack.enter_context(postgres_database(outer, "test_browser"))
         setup = subprocess.run(
             [sys.executable, "-c", _SETUP], cwd=ROOT, env=env, timeout=180, capture_output=True, text=True
         )
         if setup.returncode:
             pytest.fail(f"preparing the server's database failed:\n{setup.stderr[-3000:]}", pytrace=False)
-        port = _free_port()
+        port = free_port()
         log = data_dir / "server.log"
         with open(log, "wb") as out:
             proc = subprocess.Popen(
@@ -195,7 +157,7 @@ def live(tmp_path_factory):
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                preexec_fn=_die_with_parent,
+                preexec_fn=die_with_parent,
             )
         server = LiveServer(url=f"http://127.0.0.1:{port}", log=log)
         try:
