@@ -189,62 +189,9 @@ def _valid(letters: list[str]) -> bool:
     return bool(_SYLLABLE.match("".join(letters).translate(_FOLD_TABLE)))
 
 
-def _apply_horn(letters: list[str], before: int) -> bool:
-    """Horn on the nucleus before ``before``: 'uo' → 'ươ', else the nearest o/u."""
-    for i in range(before - 1, -1, -1):
-        c = letters[i]
-        if c == "o" and i > 0 and letters[i - 1] == "u":
-            letters[i - 1], letters[i] = "ư", "ơ"
-            return True
-        if c in _HORN:
-            letters[i] = _HORN[c]
-            return True
-        if c in _BREVE:
-            letters[i] = _BREVE[c]
-            return True
-    return False
-
-
-def _decode_vni(low: str) -> tuple[list[str], str] | None:
-    letters: list[str] = []
-    tone = ""
-    for ch in low:
-        if not ch.isdigit():
-            letters.append(ch)
-            continue
-        if ch in "12345":
-            tone = ch
-        elif ch == "6":
-            for i in range(len(letters) - 1, -1, -1):
-                if letters[i] in _CIRCUMFLEX:
-                    letters[i] = _CIRCUMFLEX[letters[i]]
-                    break
-            else:
-                return None
-        elif ch == "7":
-            if not _apply_horn_only(letters):
-                return None
-        elif ch == "8":
-            for i in range(len(letters) - 1, -1, -1):
-                if letters[i] == "a":
-                    letters[i] = "ă"
-                    break
-            else:
-                return None
-        elif ch == "9":
-            for i in range(len(letters) - 1, -1, -1):
-                if letters[i] == "d":
-                    letters[i] = "đ"
-                    break
-            else:
-                return None
-        else:  # 0 is not a VNI key
-            return None
-    return letters, tone
-
-
-def _apply_horn_only(letters: list[str]) -> bool:
-    """VNI '7': horn on the nearest o/u ('uo' → 'ươ'); unlike Telex 'w' it never makes ă."""
+def _apply_horn(letters: list[str], *, breve: bool) -> bool:
+    """Horn on the nearest o/u ('uo' → 'ươ'); with ``breve`` (Telex 'w', unlike VNI '7') an a nearer still
+    becomes ă."""
     for i in range(len(letters) - 1, -1, -1):
         c = letters[i]
         if c == "o" and i > 0 and letters[i - 1] == "u":
@@ -253,7 +200,38 @@ def _apply_horn_only(letters: list[str]) -> bool:
         if c in _HORN:
             letters[i] = _HORN[c]
             return True
+        if breve and c in _BREVE:
+            letters[i] = _BREVE[c]
+            return True
     return False
+
+
+def _mark_last(letters: list[str], marks: dict[str, str]) -> bool:
+    """Put a VNI mark on the last letter that takes it (6: â ê ô, 8: ă, 9: đ)."""
+    for i in range(len(letters) - 1, -1, -1):
+        if letters[i] in marks:
+            letters[i] = marks[letters[i]]
+            return True
+    return False
+
+
+_VNI_MARKS = {"6": _CIRCUMFLEX, "8": _BREVE, "9": {"d": "đ"}}
+
+
+def _decode_vni(low: str) -> tuple[list[str], str] | None:
+    letters: list[str] = []
+    tone = ""
+    for ch in low:
+        if not ch.isdigit():
+            letters.append(ch)
+        elif ch in "12345":
+            tone = ch
+        elif ch == "7":
+            if not _apply_horn(letters, breve=False):
+                return None
+        elif ch not in _VNI_MARKS or not _mark_last(letters, _VNI_MARKS[ch]):  # 0 is not a VNI key
+            return None
+    return letters, tone
 
 
 def _decode_telex(low: str) -> tuple[list[str], str] | None:
@@ -279,7 +257,7 @@ def _decode_telex(low: str) -> tuple[list[str], str] | None:
             changed = True
             continue
         if c == "w":
-            if not _apply_horn(letters, len(letters)):
+            if not _apply_horn(letters, breve=True):
                 letters.append("ư")  # a bare 'w' types ư
             i += 1
             changed = True
