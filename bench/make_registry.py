@@ -321,7 +321,7 @@ class Commune:
 
 def load_communes() -> list[Commune]:
     """2024 communes from vietnamadminunits, each with its 2025 ward/province from the package's offline tables."""
-    import vietnamadminunits  # in the app's dependencies; only its data files are read
+    import vietnamadminunits  # the "build" dependency group (dev and bench include it); only its data files are read
 
     data = Path(vietnamadminunits.__file__).parent / "data"
     conv = json.loads((data / "converter_2025.json").read_text(encoding="utf-8"))
