@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from doantu.audit import labels
 from doantu.audit.services import audit_record, diff
+from doantu.tips import access as tip_access
 from doantu.tips.models import Tip, TipKind
 
 from . import access
@@ -394,7 +395,7 @@ def tip_query_record(tip: Tip):
 
 def tip_candidates(*, tip: Tip, actor, top: int = 8):
     """Registry records the tip may be about, best first, with the engine's reasons; decided ones marked."""
-    _require(access.can_view_registry(actor))
+    _require(access.can_view_registry(actor) and tip_access.can_view_tip(actor, tip))
     if not (tip.martyr_name or tip.martyr_alias):
         return []
     return search_martyrs(tip_query_record(tip), top=top, within=access.scope(actor, Martyr.objects))
@@ -417,7 +418,7 @@ def grave_martyr_candidates(*, actor, grave: Grave, top: int = 5):
 def tip_grave_candidates(*, tip: Tip, actor, top: int = 5):
     """Graves the tip may be about (a headstone name, a home place or unit on the headstone), best first;
     only those the engine finds plausible (a nameless grave with a matching province alone is not shown)."""
-    _require(access.can_view_registry(actor))
+    _require(access.can_view_registry(actor) and tip_access.can_view_tip(actor, tip))
     if not (tip.martyr_name or tip.martyr_alias or tip.martyr_home_place or tip.martyr_unit):
         return []
     within = access.scope(actor, Grave.objects)

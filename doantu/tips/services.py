@@ -17,7 +17,7 @@ from django.utils import timezone
 from doantu.audit import labels
 from doantu.audit.services import audit_record, diff
 from doantu.encryption import keyed_digest
-from doantu.org.models import OrgUnit
+from doantu.org.models import OrgUnit, UnitKind
 from doantu.registry.choices import Relationship
 
 from . import access
@@ -292,6 +292,12 @@ def tip_edit(*, tip: Tip, actor, changes: dict[str, Any]) -> Tip:
     with transaction.atomic():
         tip = _locked(tip)
         _require(access.can_triage(actor, tip))
+        group = changes.get("residential_group")
+        if group is not None and not (
+            group.parent_id == tip.ward_id and group.kind == UnitKind.RESIDENTIAL_GROUP
+        ):
+            # the group decides which group leader sees the tip: never one of another ward
+            raise WorkflowError("Tổ dân phố phải thuộc phường của thông tin này.")
         changed = {k: v for k, v in changes.items() if getattr(tip, k) != v}
         if not changed:
             return tip

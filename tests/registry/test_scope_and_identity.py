@@ -251,3 +251,11 @@ def test_witness_identity_is_revealed_on_request(client, users, thai_nguyen):
     other = reverse("registry:person_identity", args=[thai_nguyen["b"].pk, "witness", witness.pk])
     assert client.post(other).status_code == 404
     assert not TipLink.objects.exists()
+
+
+def test_candidates_for_a_tip_the_user_cannot_see_are_refused(users, hanoi, thai_nguyen):
+    """The look-ups read the tip's content: not for a tip outside the user's scope (another province's)."""
+    tip = make_tip(Source.objects.get(code="dx"), kind="grave", martyr_name="Nông Văn Dền")
+    for lookup in (services.tip_candidates, services.tip_grave_candidates):
+        with pytest.raises(PermissionDenied):
+            lookup(tip=tip, actor=hanoi["campaign"])

@@ -125,3 +125,18 @@ def test_an_unclassified_action_or_field_is_for_the_owners_only(users, worked):
         )
         assert (changes == {"secret": [None, "x"]} and message == "m") is shown, role
         assert withheld is not shown
+
+
+def test_an_edit_cannot_hand_a_tip_to_another_wards_group_leader(users, units, worked):
+    """The residential group decides which group leader sees a tip: an edit keeps it within the tip's ward."""
+    from doantu.org.models import OrgUnit, UnitKind
+
+    foreign = OrgUnit.objects.create(
+        parent=units["other_ward"], kind=UnitKind.RESIDENTIAL_GROUP, code="tdp-x", name="Tổ dân phố khác"
+    )
+    with pytest.raises(services.WorkflowError):
+        services.tip_edit(tip=worked, actor=users["campaign"], changes={"residential_group": foreign})
+    worked.refresh_from_db()
+    assert worked.residential_group == units["tdp-01"]
+    services.tip_edit(tip=worked, actor=users["campaign"], changes={"residential_group": units["tdp-02"]})
+    assert access.can_view_tip(users["group_leader2"], worked)
