@@ -1,10 +1,13 @@
 """Two-step sign-in for staff (TOTP via django-otp): enrolment with a QR code, and the code check after the
 password. Whether it is required is the STAFF_2FA setting; the check itself lives in ``needs_second_step``."""
 
+from urllib.parse import quote
+
 import segno
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -50,17 +53,29 @@ def _next(request) -> str:
 
 @login_required
 def setup(request):
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    """Enrol an authenticator. The first device needs only the password (a new account, or one whose devices an
+    administrator reset, audited); once a confirmed device exists, another one may be added only from a session
+    already verified with a code from it. Enrolling never removes another confirmed device."""
+    user = request.user
+    if user_has_device(user, confirmed=True) and not user.is_verified():
+        return redirect(f"{reverse('twofactor_verify')}?next={quote(reverse('twofactor_setup'))}")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="Ứng dụng xác thực", confirmed=False)
+        device = TOTPDevice.objects.create(user=user, name="Ứng dụng xác thực", confirmed=False)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
+            with transaction.atomic():
+                # Checked again under the write: a device confirmed by another session in the meantime
+                # needs a verified session here too.
+                if user_has_device(user, confirmed=True) and not user.is_verified():
+                    return redirect(reverse("twofactor_verify"))
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                # Only abandoned, never-confirmed enrolments are cleared.
+                TOTPDevice.objects.filter(user=user, confirmed=False).exclude(pk=device.pk).delete()
+                audit_record(actor=user, action="twofactor_enrolled", obj=user)
             otp_login(request, device)
-            audit_record(actor=request.user, action="twofactor_enrolled", obj=request.user)
             return redirect(_next(request))
         form.add_error("code", "Mã không đúng. Kiểm tra giờ trên điện thoại và thử lại.")
     qr = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2)

@@ -64,3 +64,40 @@ def test_wrong_codes_are_throttled(client, users, settings):
     # even the right code is refused straight after a wrong one: guessing costs time
     refused = client.post(reverse("twofactor_verify"), {"code": code_for(device)})
     assert refused.status_code == 200 and "Mã không đúng" in refused.content.decode()
+
+
+def test_password_alone_cannot_enrol_over_the_owners_authenticator(client, users, settings):
+    """The attack of issue 7: with the password only, /login/2fa/setup/ must not enrol a new authenticator, nor
+    remove the owner's, nor open the staff pages or the API."""
+    settings.STAFF_2FA = "required"
+    owner_device = TOTPDevice.objects.create(user=users["police"], name="owner", confirmed=True)
+    client.login(username=users["police"].username, password=PASSWORD)
+
+    page = client.get(reverse("twofactor_setup"))
+    assert page.status_code == 302 and page["Location"].startswith(reverse("twofactor_verify"))
+    assert not TOTPDevice.objects.filter(user=users["police"], confirmed=False).exists()  # no QR was made
+
+    # Even with an enrolment of his own prepared (e.g. left over), posting its code does nothing.
+    attacker_device = TOTPDevice.objects.create(user=users["police"], name="attacker", confirmed=False)
+    done = client.post(
+        reverse("twofactor_setup"), {"code": code_for(attacker_device), "next": "/staff/tips/"}
+    )
+    assert done.status_code == 302 and done["Location"].startswith(reverse("twofactor_verify"))
+    attacker_device.refresh_from_db()
+    assert not attacker_device.confirmed
+    assert TOTPDevice.objects.filter(pk=owner_device.pk, confirmed=True).exists()
+    assert client.get(reverse("staff:inbox"))["Location"].startswith(reverse("twofactor_verify"))
+    assert client.get("/api/tips").status_code == 401
+
+
+def test_a_second_authenticator_needs_a_session_verified_with_the_first(client, users, settings):
+    settings.STAFF_2FA = "required"
+    first = TOTPDevice.objects.create(user=users["police"], name="first", confirmed=True)
+    client.login(username=users["police"].username, password=PASSWORD)
+    client.post(reverse("twofactor_verify"), {"code": code_for(first)})
+    page = client.get(reverse("twofactor_setup"))
+    assert page.status_code == 200 and "<svg" in page.content.decode()
+    second = TOTPDevice.objects.get(user=users["police"], confirmed=False)
+    done = client.post(reverse("twofactor_setup"), {"code": code_for(second), "next": "/staff/tips/"})
+    assert done["Location"] == "/staff/tips/"
+    assert set(TOTPDevice.objects.filter(user=users["police"], confirmed=True)) == {first, second}
