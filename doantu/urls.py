@@ -22,6 +22,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/2fa/", twofactor.verify, name="twofactor_verify"),
     path("login/2fa/setup/", twofactor.setup, name="twofactor_setup"),
+    path("login/password/", twofactor.password_change, name="password_change"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", web_views.healthz, name="healthz"),

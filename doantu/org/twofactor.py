@@ -6,7 +6,9 @@ from urllib.parse import quote
 import segno
 from django import forms
 from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +24,18 @@ labels.register("org", actions={"twofactor_enrolled": "Bật đăng nhập hai b
 
 
 def needs_second_step(request) -> str | None:
-    """The URL a signed-in staff member must go to before anything else, or None."""
+    """The URL a signed-in staff member must go to before anything else, or None: the authenticator's code,
+    then a new password when the last one was set by an administrator (a reset, a new account)."""
+    if step := twofactor_step(request):
+        return step
+    from .services import password_change_required
+
+    if password_change_required(request.user):
+        return reverse("password_change")
+    return None
+
+
+def twofactor_step(request) -> str | None:
     if settings.STAFF_2FA == "off":
         return None
     user = request.user
@@ -92,3 +105,21 @@ def verify(request):
                 return redirect(_next(request))
         form.add_error("code", "Mã không đúng hoặc đã hết hạn.")
     return render(request, "org/twofactor_verify.html", {"form": form, "next": _next(request)})
+
+
+@login_required
+def password_change(request):
+    """Choose a new password (required after an administrator's reset). Needs the second step first."""
+    if step := twofactor_step(request):
+        return redirect(f"{step}?next={quote(request.get_full_path())}")
+    from .services import account_change_password, password_change_required
+
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account_change_password(
+            actor=request.user, account=request.user, new_password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(request, request.user)
+        return redirect(_next(request))
+    context = {"form": form, "next": _next(request), "required": password_change_required(request.user)}
+    return render(request, "org/password_change.html", context)
