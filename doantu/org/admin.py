@@ -4,15 +4,24 @@ doantu/org/services.py (permission check, audit entry, one transaction), never s
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .models import OrgUnit, User
+
+# Not edited by hand: roles, not Django groups, decide access (so a group would be a silent, unaudited grant);
+# authenticators are enrolled by their holder and removed only by the audited reset (an administrator who could
+# create or confirm one for another account could sign in as that account).
+for _model in (Group, TOTPDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 class ServiceAdmin(admin.ModelAdmin):

@@ -104,7 +104,15 @@ def _stored(obj: models.Model):
     return type(obj)._default_manager.select_for_update().get(pk=obj.pk) if obj.pk else None
 
 
-def save_audited(*, actor, obj: models.Model, stored, prefix: str, extra: dict | None = None) -> models.Model:
+def save_audited(
+    *,
+    actor,
+    obj: models.Model,
+    stored,
+    prefix: str,
+    extra: dict | None = None,
+    context: models.Model | None = None,
+) -> models.Model:
     """Save ``obj`` and record ``<prefix>_created`` or ``<prefix>_updated`` with what changed. For services
     that have already checked the actor, inside their transaction."""
     before = snapshot(stored) if stored is not None else {}
@@ -115,17 +123,18 @@ def save_audited(*, actor, obj: models.Model, stored, prefix: str, extra: dict |
     if stored is not None and not changes:
         return obj
     action = f"{prefix}_updated" if stored is not None else f"{prefix}_created"
-    audit_record(actor=actor, action=action, obj=obj, changes=changes, message=str(obj))
+    audit_record(actor=actor, action=action, obj=obj, context=context, changes=changes, message=str(obj))
     return obj
 
 
-def delete_audited(*, actor, obj: models.Model, prefix: str) -> None:
+def delete_audited(*, actor, obj: models.Model, prefix: str, context: models.Model | None = None) -> None:
     before = snapshot(obj)
     label, pk = str(obj), obj.pk
     audit_record(
         actor=actor,
         action=f"{prefix}_deleted",
         obj=obj,
+        context=context,
         changes={k: [v[1], None] for k, v in diff({}, before).items() if v[1] not in (None, "")},
         message=label,
     )

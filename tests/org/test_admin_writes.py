@@ -196,3 +196,46 @@ def test_api_keys_and_sources_are_written_by_administrators_only(users, source):
         services.source_save(actor=users["police"], source=source)
     assert not ApiToken.objects.exists() and Source.objects.get(pk=source.pk).name != "Đổi trộm"
     assert not AuditEntry.objects.filter(action__in=["api_token_created", "source_updated"]).exists()
+
+
+def test_no_unaudited_way_to_grant_rights_or_authenticators_in_the_admin(admin_client, users):
+    """A TOTP device made by an administrator for someone else would sign in as them; a Django group would grant
+    rights outside the roles. Neither is editable in the admin."""
+    from django.contrib import admin
+    from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    assert not admin.site.is_registered(TOTPDevice) and not admin.site.is_registered(Group)
+    assert admin_client.get("/admin/otp_totp/totpdevice/add/").status_code == 404
+
+
+def test_campaign_plans_and_their_phases_edited_in_the_admin_are_audited(admin_client, units):
+    from doantu.campaign.models import Campaign
+
+    def inline(prefix, total, initial, rows):
+        data = {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial)}
+        for i, row in enumerate(rows):
+            data.update({f"{prefix}-{i}-{k}": v for k, v in row.items()})
+        return data
+
+    response = admin_client.post(
+        reverse("admin:campaign_campaign_add"),
+        {
+            "unit": units["ward"].pk,
+            "parent": "",
+            "slug": "thu",
+            "name": "Kế hoạch thử",
+            "plan_number": "",
+            "plan_date": "",
+            "starts": "2026-01-01",
+            "ends": "2027-05-15",
+            **inline("phases", 1, 0, [{"number": "1", "starts": "2026-01-01", "ends": "2026-06-30"}]),
+            **inline("peak_dates", 0, 0, []),
+        },
+    )
+    assert response.status_code == 302, response.context["errors"]
+    campaign = Campaign.objects.get(slug="thu")
+    assert entries("campaign_created")[0].object_id == str(campaign.pk)
+    (phase_entry,) = entries("phase_created")
+    assert phase_entry.context_type == "campaign.campaign" and phase_entry.context_id == str(campaign.pk)
+    assert phase_entry.changes["ends"] == [None, "2026-06-30"]
