@@ -239,3 +239,26 @@ def test_campaign_plans_and_their_phases_edited_in_the_admin_are_audited(admin_c
     (phase_entry,) = entries("phase_created")
     assert phase_entry.context_type == "campaign.campaign" and phase_entry.context_id == str(campaign.pk)
     assert phase_entry.changes["ends"] == [None, "2026-06-30"]
+
+
+def test_every_model_in_the_admin_is_read_only_or_written_through_services(rf, users):
+    """A guard for what comes next: a model registered in the admin either writes through services (and so the
+    audit) or cannot be written there at all."""
+    from django.contrib import admin
+
+    from doantu.org.admin import ServiceAdmin
+
+    request = rf.get("/admin/")
+    request.user = users["admin"]
+    for model, model_admin in admin.site._registry.items():
+        if isinstance(model_admin, ServiceAdmin):
+            assert model_admin.save_service and model_admin.delete_service, model
+            if model_admin.get_inline_instances(request):  # inlines are saved through services too
+                assert type(model_admin).save_formset is not admin.ModelAdmin.save_formset, model
+            continue
+        writable = [
+            model_admin.has_add_permission(request),
+            model_admin.has_change_permission(request),
+            model_admin.has_delete_permission(request),
+        ]
+        assert not any(writable), f"{model._meta.label} is writable in the admin without the audit"
