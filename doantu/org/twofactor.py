@@ -6,6 +6,7 @@ from urllib.parse import quote
 import segno
 from django import forms
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
@@ -46,6 +47,20 @@ def twofactor_step(request) -> str | None:
     if settings.STAFF_2FA == "required":
         return reverse("twofactor_setup")
     return None
+
+
+class StaffAdminSite(admin.AdminSite):
+    """The admin site asks for what the staff pages ask (``needs_second_step``): the authenticator's code when
+    one is enrolled or STAFF_2FA requires it, and a new password after an administrator's reset. A password
+    alone never opens it."""
+
+    def has_permission(self, request):
+        return super().has_permission(request) and needs_second_step(request) is None
+
+    def login(self, request, extra_context=None):
+        if request.user.is_authenticated and (step := needs_second_step(request)):
+            return redirect(f"{step}?next={quote(reverse('admin:index', current_app=self.name))}")
+        return super().login(request, extra_context)
 
 
 class CodeForm(forms.Form):
