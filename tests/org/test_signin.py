@@ -60,6 +60,8 @@ def test_tries_during_the_lock_do_not_prolong_it(client, users):
     for _ in range(20):
         assert sign_in(client, username, "doan-sai-mat-khau").status_code == 429
     assert AccessAttempt.objects.get().attempt_time == first_lock
+    # Only the counted failures are written to the (append-only) audit trail, not every refused try.
+    assert AuditEntry.objects.filter(action="login_failed").count() == 5
 
 
 def test_a_failed_sign_in_is_audited_without_the_password(client, users, settings):
