@@ -231,13 +231,12 @@ class BackupReport:
     size: int
 
 
-class _HashingReader(io.RawIOBase):
+class _HashingReader:
+    """A file's stream that hashes what is read from it (tarfile reads it once, in chunks)."""
+
     def __init__(self, raw):
         self.raw = raw
         self.sha256 = hashlib.sha256()
-
-    def readable(self) -> bool:
-        return True
 
     def read(self, size=-1) -> bytes:
         data = self.raw.read(size)
@@ -320,7 +319,7 @@ def backup_create(*, out: Path, using: str = "default", log: Callable[[str], Non
                 info.mtime = int(time.time())
                 info.mode = 0o600
                 reader = _HashingReader(handle)
-                tar.addfile(info, io.BufferedReader(reader, CHUNK))
+                tar.addfile(info, reader)
                 members[member] = {"sha256": reader.sha256.hexdigest(), "size": size}
                 file_bytes += size
         if missing:
@@ -490,10 +489,12 @@ def _count_rows(connection, model) -> int:
 def backup_restore(*, archive: Path, using: str = "default", log: Callable[[str], None] = lambda _: None):
     started = time.monotonic()
     connection = connections[using]
-    if connection.in_atomic_block:
-        raise BackupError("Khôi phục phải chạy ngoài mọi giao dịch.")
     notes: list[str] = []
-    with tarfile.open(archive, mode="r:") as tar:
+    try:
+        tar = tarfile.open(archive, mode="r:")  # noqa: SIM115 (closed by the with below)
+    except tarfile.TarError:
+        raise BackupError(f"{archive} không phải một bản sao lưu (tệp tar) đọc được.") from None
+    with tar:
         manifest = read_manifest(tar)
         log("Kiểm tra mã SHA-256 của mọi thành phần…")
         verify_archive(tar, manifest)
@@ -510,11 +511,13 @@ def backup_restore(*, archive: Path, using: str = "default", log: Callable[[str]
             )
         state_apps = executor.loader.project_state(targets, at_end=True).apps
         tables = [(t, state_apps.get_model(*t["model"].split("."))) for t in manifest["tables"]]
+        _check_keys(tar, tables, connection)
         _refuse_non_empty(
             connection, [m for _, m in tables if m._meta.db_table in _existing_tables(connection)]
         )
         files = _media_plan(tar, manifest)
-        _check_keys(tar, tables, connection)
+        if connection.in_atomic_block:
+            raise BackupError("Khôi phục phải chạy ngoài mọi giao dịch.")
 
         plan = executor.migration_plan(targets)
         if plan:
