@@ -79,9 +79,10 @@ class BackupError(Exception):
 
 
 def _stored_as_is(field: models.Field) -> bool:
-    """A text field that changes its value between the database and Python (the encrypted fields): copied
-    exactly as stored, so ciphertext stays ciphertext."""
-    return isinstance(field, (models.CharField, models.TextField)) and hasattr(field, "from_db_value")
+    """A field of ours (or a third party's) that changes values between the database and Python, such as the
+    encrypted fields: copied exactly as stored, so ciphertext stays ciphertext. Django's own conversions
+    (JSON, dates, booleans) are applied, so the archive is the same whatever the database."""
+    return hasattr(field, "from_db_value") and not type(field).__module__.startswith("django.")
 
 
 def _encode(value):
@@ -125,6 +126,8 @@ def _apply(steps, value, col, connection):
 def _writer(field: models.Field, connection) -> Callable:
     """JSON value → a parameter for an INSERT on this database."""
     if _stored_as_is(field):
+        if field.get_internal_type() == "BinaryField":
+            return lambda value: None if value is None else base64.b64decode(value)
         return lambda value: value
     if field.get_internal_type() == "JSONField":
         return lambda value: field.get_db_prep_save(value, connection)
