@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "doantu.tips",
     "doantu.registry",
     "doantu.web",
+    "doantu.ops",
 ]
 
 MIDDLEWARE = [
