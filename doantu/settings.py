@@ -298,6 +298,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 NINJA_NUM_PROXIES = env_int("NUM_PROXIES", 0) or None
 
+# --- error pages and input validation
+# Control characters (a NUL byte...) in a path, query, header, form field or JSON string are refused with a
+# 400 before any view sees them (PostgreSQL cannot store a NUL). Placed before the CSRF check: it looks at a
+# body only in process_view, after any middleware that refuses a body by its size in the request phase.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+    "doantu.web.middleware.RejectControlCharactersMiddleware",
+)
+# A failed CSRF check explains itself in Vietnamese (the error pages are doantu/web/errors.py, set in urls.py).
+CSRF_FAILURE_VIEW = "doantu.web.errors.csrf_failure"
+# Django's own words the public can meet (form errors...) that its Vietnamese catalogue lacks or gets wrong.
+LOCALE_PATHS = [BASE_DIR / "doantu" / "locale"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -29,6 +29,12 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]
 
+# Vietnamese error pages with the ward's contact; JSON under /api/ (doantu/web/errors.py).
+handler400 = "doantu.web.errors.bad_request"
+handler403 = "doantu.web.errors.permission_denied"
+handler404 = "doantu.web.errors.page_not_found"
+handler500 = "doantu.web.errors.server_error"
+
 if settings.STAFF_2FA == "required":
     # The admin asks for the second step too (django-otp's admin site checks the verified session).
     from django_otp.admin import OTPAdminSite
