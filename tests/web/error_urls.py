@@ -3,8 +3,16 @@
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.urls import path
 
-from doantu.urls import handler400, handler403, handler404, handler500  # noqa: F401
-from doantu.urls import urlpatterns as site_patterns
+from doantu import urls as site
+
+# The site's own error handlers, whichever it sets (Django's defaults otherwise).
+globals().update(
+    {
+        name: getattr(site, name)
+        for name in ("handler400", "handler403", "handler404", "handler500")
+        if hasattr(site, name)
+    }
+)
 
 
 def _boom(request):
@@ -24,5 +32,5 @@ urlpatterns = [
     path("thu-loi/403/", _denied),
     path("thu-loi/400/", _suspicious),
     path("api/thu-loi/500/", _boom),
-    *site_patterns,
+    *site.urlpatterns,
 ]
