@@ -170,3 +170,30 @@ def test_api_refusals_are_in_vietnamese(client, tip):
     unknown = client.get("/api/khong-co")
     assert unknown.status_code == 404
     assert unknown.json() == {"detail": "Không tìm thấy."}
+
+
+def test_failed_csrf_check_on_the_api_is_explained_in_vietnamese(users, tip):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["campaign"])
+    response = client.post(f"/api/tips/{tip.pk}/review", content_type="application/json")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Kiểm tra CSRF không đạt: hãy tải lại trang, hoặc dùng khóa API."}
+
+
+def test_every_operation_declares_the_errors_it_can_answer_with(client):
+    schema = client.get("/api/openapi.json").json()
+    missing = []
+    for path, operations in schema["paths"].items():
+        for method, op in operations.items():
+            expected = {"400", "404", "422"}
+            if op.get("security"):
+                expected |= {"401", "403"}
+            if method == "post":
+                expected |= {"409", "413", "429"}
+            for code in sorted(expected):
+                body = op["responses"].get(code, {}).get("content", {}).get("application/json")
+                if body is None:
+                    missing.append(f"{method.upper()} {path} {code}")
+    assert missing == []
