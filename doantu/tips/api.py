@@ -138,8 +138,9 @@ class StatusOut(Schema):
 
 # --------------------------------------------------------------------------------------------- public
 
-# A QR source's code, as in /t/<code> (Source.code is a slug of at most 40 characters).
-SourceCode = Annotated[str, Path(max_length=40)]
+# A QR source's code, as in /t/<code>: a slug of at most 40 characters (Source.code), matched as the page's URL
+# pattern matches it.
+SourceCode = Annotated[str, Path(max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")]
 # Paging through a list: beyond this an inbox is searched, not paged (and databases refuse huge offsets).
 MAX_OFFSET = 100_000
 

@@ -197,3 +197,10 @@ def test_every_operation_declares_the_errors_it_can_answer_with(client):
                 if body is None:
                     missing.append(f"{method.upper()} {path} {code}")
     assert missing == []
+
+
+def test_a_source_code_that_is_not_a_slug_is_a_422(client, source):
+    response = client.get("/api/public/sources/đã chuyển")
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"code": ["Không đúng định dạng."]}
+    assert client.get("/api/public/sources/dx").status_code == 200
