@@ -328,6 +328,19 @@ AXES_ENABLE_ADMIN = False  # unlocking is done by the audited account reset, not
 AXES_COOLOFF_MESSAGE = "Đăng nhập tạm bị khóa vì nhập sai mật khẩu quá nhiều lần. Vui lòng thử lại sau."
 # --- end of sign-in hardening
 
+# --- error pages and input validation
+# Control characters (a NUL byte...) in a path, query, header, form field or JSON string are refused with a
+# 400 before any view sees them (PostgreSQL cannot store a NUL). Placed before the CSRF check: it looks at a
+# body only in process_view, after any middleware that refuses a body by its size in the request phase.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+    "doantu.web.middleware.RejectControlCharactersMiddleware",
+)
+# A failed CSRF check explains itself in Vietnamese (the error pages are doantu/web/errors.py, set in urls.py).
+CSRF_FAILURE_VIEW = "doantu.web.errors.csrf_failure"
+# Django's own words the public can meet (form errors...) that its Vietnamese catalogue lacks or gets wrong.
+LOCALE_PATHS = [BASE_DIR / "doantu" / "locale"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -30,3 +30,9 @@ urlpatterns = [
     path("ping", web_views.ping, name="ping"),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]
+
+# Vietnamese error pages with the ward's contact; JSON under /api/ (doantu/web/errors.py).
+handler400 = "doantu.web.errors.bad_request"
+handler403 = "doantu.web.errors.permission_denied"
+handler404 = "doantu.web.errors.page_not_found"
+handler500 = "doantu.web.errors.server_error"

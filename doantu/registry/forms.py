@@ -86,7 +86,7 @@ class MappingForm(forms.Form):
 
 class MartyrForm(forms.Form):
     def __init__(self, *args, **kwargs):
-        from .models import MartyrStatus
+        from .models import Martyr, MartyrStatus
 
         super().__init__(*args, **kwargs)
         for name, label in FIELDS.items():
@@ -98,19 +98,32 @@ class MartyrForm(forms.Form):
                 )
             elif name == "notes":
                 self.fields[name] = forms.CharField(
-                    label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
+                    label=label, required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
                 )
             else:
-                self.fields[name] = forms.CharField(label=label, max_length=300, required=name == "full_name")
+                # As long as the column takes (a longer value is a database error on PostgreSQL).
+                self.fields[name] = forms.CharField(
+                    label=label,
+                    max_length=Martyr._meta.get_field(name).max_length,
+                    required=name == "full_name",
+                )
 
 
 class GraveForm(forms.ModelForm):
+    # A text column without a length: bounded here, like every free-text input.
+    partial_info = forms.CharField(
+        label="Thông tin một phần",
+        required=False,
+        max_length=2000,
+        help_text="Quê, đơn vị, năm hy sinh… ghi trên bia",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     class Meta:
         from .models import Grave
 
         model = Grave
         fields = Grave.EDITABLE_FIELDS
-        widgets = {"partial_info": forms.Textarea(attrs={"rows": 2})}
 
 
 class RelativeForm(forms.Form):
@@ -136,9 +149,14 @@ class DocumentForm(forms.Form):
 
     kind = forms.ChoiceField(label="Loại", choices=DocumentKind.choices)
     title = forms.CharField(label="Tên", max_length=200)
-    description = forms.CharField(label="Mô tả", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label="Mô tả", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     provenance = forms.CharField(
-        label="Nguồn gốc (ai giữ, từ đâu)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Nguồn gốc (ai giữ, từ đâu)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     file = forms.FileField(label="Bản chụp, bản quét", required=False)
 
@@ -151,6 +169,7 @@ class WitnessForm(forms.Form):
     account = forms.CharField(
         label="Lời kể",
         required=False,
+        max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Những gì người này biết: thời gian, địa điểm, ai chôn cất, dấu vết để nhận biết mộ.",
     )

@@ -205,7 +205,7 @@ def grave_detail(request, pk: int):
         _require(can_edit)
         martyr = None
         if request.POST.get("martyr"):
-            martyr = get_object_or_404(access.scope(request.user, Martyr.objects), pk=request.POST["martyr"])
+            martyr = _posted_record(request, access.scope(request.user, Martyr.objects), "martyr")
         try:
             services.grave_set_martyr(
                 actor=request.user, grave=grave, martyr=martyr, basis=request.POST.get("basis", "")
@@ -241,7 +241,7 @@ def graves(request):
     if form is not None and request.method == "POST" and form.is_valid():
         martyr = None
         if request.POST.get("martyr"):
-            martyr = get_object_or_404(access.scope(request.user, Martyr.objects), pk=request.POST["martyr"])
+            martyr = _posted_record(request, access.scope(request.user, Martyr.objects), "martyr")
         grave = services.grave_create(actor=request.user, values=form.cleaned_data, martyr=martyr)
         messages.success(request, f"Đã thêm mộ: {grave}")
         return redirect(martyr.get_absolute_url() if martyr else grave.get_absolute_url())
@@ -568,7 +568,7 @@ def tip_link(request, pk: int):
         if request.POST.get("grave")
         else ("martyr", Martyr, services.tip_candidates)
     )
-    record = get_object_or_404(access.scope(request.user, model.objects), pk=request.POST.get(kind))
+    record = _posted_record(request, access.scope(request.user, model.objects), kind)
     score, reasons = None, []
     for c in _explained(find(tip=tip, actor=request.user), request.user, model):
         if c[kind].pk == record.pk:
@@ -585,6 +585,15 @@ def tip_link(request, pk: int):
     except services.RegistryError as exc:
         messages.error(request, str(exc))
     return redirect("registry:tip_candidates", tip.pk)
+
+
+def _posted_record(request, queryset, name: str):
+    """The record whose number the page posted as ``name``: 404 if it is not a number or not in ``queryset``
+    (a lookup by a non-numeric key is a ValueError, which would be a 500)."""
+    value = request.POST.get(name, "")
+    if not (value.isascii() and value.isdigit()):
+        raise Http404
+    return get_object_or_404(queryset, pk=int(value))
 
 
 def _confirmed_link(request, pk: int) -> TipLink:
