@@ -30,6 +30,7 @@ CASES = {
     "photo 4000x3000 JPEG": ("photo.jpg", 1),
     "8 photos, one request": ("photo.jpg", 8),
     "photo 8000x6000 JPEG (48 MP)": ("photo48.jpg", 1),
+    "8 photos of 48 MP, one request": ("photo48.jpg", 8),
     "PNG at the limit 7200x7200": ("limit.png", 1),
     "bomb 7740x7740 PNG": ("bomb.png", 1),
     "8 bombs, one request": ("bomb.png", 8),
@@ -126,14 +127,14 @@ def main() -> None:
                 continue
             rows[case] = json.loads(result.stdout.strip().splitlines()[-1])
     base = rows.get("photo 4000x3000 JPEG")
-    header = f"{'case':<30} {'wall s':>7} {'CPU s':>7} {'worker CPU s':>12} {'+peak MB':>8} {'worker MB':>9}"
+    header = f"{'case':<31} {'wall s':>7} {'CPU s':>7} {'worker CPU s':>12} {'+peak MB':>8} {'worker MB':>9}"
     print(header + f" {'CPU ×photo':>10} {'result':<10}")
     for case, row in rows.items():
         cpu = row["cpu"] + row["cpu_children"]
         ratio = cpu / (base["cpu"] + base["cpu_children"]) if base else float("nan")
         verdict = f"{row['accepted']} ok" + (f", {row['refused']} refused" if row["refused"] else "")
         print(
-            f"{case:<30} {row['wall']:7.2f} {row['cpu']:7.2f} {row['cpu_children']:12.2f} {row['peak_mb']:8.0f}"
+            f"{case:<31} {row['wall']:7.2f} {row['cpu']:7.2f} {row['cpu_children']:12.2f} {row['peak_mb']:8.0f}"
             f" {row['peak_children_mb']:9.0f} {ratio:10.2f} {verdict:<10}"
         )
     print(

@@ -303,9 +303,10 @@ NINJA_NUM_PROXIES = env_int("NUM_PROXIES", 0) or None
 # full-resolution modes of today's phones fit (48 MP = 8000x6000, "50 MP" = 8160x6144 = 50.1 MP; a phone's
 # default photo is 12 MP), a 7740x7740 "decompression bomb" (59.9 MP) does not; 64/108/200 MP modes are
 # refused with a message asking for the normal photo. A JPEG counts at the size it is decoded at (1/2, 1/4,
-# 1/8 straight from the file when it will be shrunk to TIP_IMAGE_MAX_SIDE anyway).
+# 1/8 straight from the file when it will be shrunk to TIP_IMAGE_MAX_SIDE anyway: a 48 MP photo as 12 MP).
 TIP_MAX_IMAGE_PIXELS = env_int("TIP_MAX_IMAGE_PIXELS", 52_000_000)
-# All the images of one request together: eight 12 MP phone photos (96 MP) or three 48 MP ones pass.
+# All the images of one request together, as decoded: eight phone photos of 12 MP, or of 48 MP (decoded as
+# 12 MP), pass (96 MP); so do three 50 MP PNGs. About 2 s of CPU per 50 MP of PNG (bench/upload_cost.py).
 TIP_MAX_REQUEST_PIXELS = env_int("TIP_MAX_REQUEST_PIXELS", 160_000_000)
 # Images and PDFs are decoded in a child process with this much address space and this deadline (per
 # request); it is killed past the deadline, and the files not done by then are refused.

@@ -56,12 +56,13 @@ def open_lazily(src, max_pixels: int):
 
 
 def decode_size(image, max_side: int) -> tuple[int, int]:
-    """The size Pillow will decode ``image`` at, once told the size it will be shrunk to: a JPEG decodes at 1/2,
-    1/4 or 1/8 of its size straight from the DCT coefficients (``draft``) when that is still at least the final
-    size; other formats decode at full size. Changes ``image`` (lazily opened, not yet loaded)."""
-    target = fit(image.size, max_side)
-    if image.format == "JPEG" and target != image.size:
-        image.draft(None, target)
+    """The size Pillow will decode ``image`` at. A JPEG that will be shrunk anyway decodes at 1/2, 1/4 or 1/8 of
+    its size straight from the DCT coefficients (``draft``): the smallest of these whose longer side is still at
+    least 3/4 of ``max_side`` (so a 48 MP 8000x6000 photo decodes as 4000x3000, a quarter of the work, and is
+    stored at that size; a stored JPEG's longer side is between 3/4 of the maximum and the maximum). Other
+    formats decode at full size. Changes ``image`` (lazily opened, not yet loaded)."""
+    if image.format == "JPEG" and fit(image.size, max_side) != image.size:
+        image.draft(None, fit(image.size, max(1, max_side * 3 // 4)))
     return image.size
 
 

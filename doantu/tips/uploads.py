@@ -111,7 +111,8 @@ def limits_text() -> str:
     return (
         f"Tối đa {settings.TIP_MAX_FILES} tệp: ảnh đến {mb['image']} MB, video đến {mb['video']} MB, "
         f"ghi âm đến {mb['audio']} MB, PDF đến {mb['pdf']} MB mỗi tệp; tổng cộng không quá "
-        f"{settings.TIP_MAX_TOTAL_MB} MB."
+        f"{settings.TIP_MAX_TOTAL_MB} MB. Mỗi ảnh không quá {settings.TIP_MAX_IMAGE_PIXELS / 1e6:.0f} triệu "
+        "điểm ảnh."
     )
 
 
