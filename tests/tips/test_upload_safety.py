@@ -408,3 +408,46 @@ def test_playlist_dressed_as_mp3_does_not_read_local_files(client, source, setti
     assert response.status_code == 400
     assert "danh sách phát" in response.content.decode()
     assert Attachment.objects.count() == 0
+
+
+@pytest.mark.skipif(not shutil.which("ffmpeg"), reason="ffmpeg is not installed")
+def test_ffmpeg_reads_a_recording_only_as_the_container_it_was_sniffed_as(
+    client, source, settings, tmp_path, monkeypatch
+):
+    """Even with the playlist check out of the way, ffmpeg (forced demuxer, file: protocol only) does not
+    follow the playlist."""
+    settings.FFMPEG_PATH = shutil.which("ffmpeg")
+    monkeypatch.setattr(uploads, "_refuse_playlist", lambda upload, name: None, raising=False)
+    local = tmp_path / "other-tip.mp3"
+    import subprocess
+
+    subprocess.run(
+        [settings.FFMPEG_PATH, "-v", "error", "-f", "lavfi", "-i", "sine=duration=1", str(local)], check=True
+    )
+    playlist = f"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n{local}\n#EXT-X-ENDLIST\n".encode()
+    response = post(client, upload("loi-ke.mp3", b"ID3\x03\x00\x00\x00\x00\x00\x00" + playlist))
+    assert response.status_code == 400
+    assert "bị hỏng hoặc không đọc được" in response.content.decode()
+    assert Attachment.objects.count() == 0
+
+
+def test_pdf_with_a_password_is_refused(client, source):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes())))
+    writer.encrypt(user_password="mat-khau", owner_password="chu", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    assert_refused(client, out.getvalue(), "có mật khẩu")
+
+
+def test_pdf_protected_only_against_editing_is_checked_inside(client, source):
+    """An empty user password (only editing is restricted) does not hide active content from the check."""
+    from pypdf import PdfReader, PdfWriter
+
+    scripted = raw_pdf(catalog(b"/OpenAction 4 0 R"), packed={4: b"<< /S /JavaScript /JS (1) >>"})
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(scripted)))
+    writer.encrypt(user_password="", owner_password="chu", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    assert_refused(client, out.getvalue(), "JavaScript")
