@@ -329,8 +329,9 @@ def prepare_upload(upload: UploadedFile) -> PreparedFile:
 def prepare_uploads(uploads: list[UploadedFile]) -> tuple[list[PreparedFile], list[str]]:
     """Check every file of one request by its content and size, then clean it: images and PDFs in the bounded
     worker, video and sound with ffmpeg. Returns the prepared files, or no file and the messages for the refused
-    ones (all of them, so the person can fix everything at once). The cheap checks (type, size, pixels from the
-    image headers, the request's pixel budget) all run before anything is decoded."""
+    ones. The cheap checks (type, size, pixels from the image headers, the request's pixel budget) run first on
+    every file; if any of them refuses, nothing is decoded and their messages are all that is returned (a
+    refused request costs no decoding). Otherwise every file is cleaned and every refusal reported."""
     errors: list[str] = []
     if len(uploads) > settings.TIP_MAX_FILES:
         errors.append(

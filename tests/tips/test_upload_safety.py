@@ -451,3 +451,20 @@ def test_pdf_protected_only_against_editing_is_checked_inside(client, source):
     out = io.BytesIO()
     writer.write(out)
     assert_refused(client, out.getvalue(), "JavaScript")
+
+
+def test_api_refuses_the_same_files_with_every_reason(client, source):
+    payload = tip_post_data()
+    scripted = raw_pdf(catalog(b"/OpenAction 4 0 R"), packed={4: b"<< /S /JavaScript /JS (1) >>"})
+    launching = raw_pdf(catalog(b"/OpenAction 4 0 R"), packed={4: b"<< /S /Launch /F (cmd.exe) >>"})
+    payload["files"] = [upload("thu.pdf", scripted), upload("don.pdf", launching)]
+    response = client.post("/api/public/sources/dx/tips", payload)
+    assert response.status_code == 422
+    errors = response.json()["errors"]["files"]
+    assert any("thu.pdf" in e and "JavaScript" in e for e in errors)
+    assert any("don.pdf" in e and "Launch" in e for e in errors)
+    # a file refused by the cheap checks (here: pixels, from the header) stops the request before any decoding
+    payload["files"] = [upload("ban-do.png", forged_png(7740, 7740)), upload("thu.pdf", scripted)]
+    errors = client.post("/api/public/sources/dx/tips", payload).json()["errors"]["files"]
+    assert len(errors) == 1 and "ban-do.png" in errors[0] and "quá lớn" in errors[0]
+    assert Tip.objects.count() == 0
