@@ -298,6 +298,35 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 NINJA_NUM_PROXIES = env_int("NUM_PROXIES", 0) or None
 
+# --- sign-in hardening: password guessing (django-axes), see doantu/org/signin.py for the reasoning.
+# Counted failures within SIGNIN_COOLOFF_MINUTES lock sign-in for that long (never for good): 5 per account
+# and address, 10 per account and 30 per address from addresses the account has not signed in from before.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "doantu.org.signin.SignInAttempts"
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURES_PER_ACCOUNT_ADDRESS", 5)
+SIGNIN_FAILURES_PER_ACCOUNT = env_int("SIGNIN_FAILURES_PER_ACCOUNT", 10)
+SIGNIN_FAILURES_PER_ADDRESS = env_int("SIGNIN_FAILURES_PER_ADDRESS", 30)
+SIGNIN_KNOWN_ADDRESS_DAYS = env_int("SIGNIN_KNOWN_ADDRESS_DAYS", 90)
+SIGNIN_COOLOFF_MINUTES = env_int("SIGNIN_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = SIGNIN_COOLOFF_MINUTES / 60  # axes reads a float as hours
+if not (AXES_FAILURE_LIMIT > 0 and SIGNIN_FAILURES_PER_ACCOUNT > 0 and SIGNIN_FAILURES_PER_ADDRESS > 0):
+    raise ImproperlyConfigured("SIGNIN_FAILURES_* must be positive whole numbers")
+if SIGNIN_COOLOFF_MINUTES <= 0:
+    raise ImproperlyConfigured("SIGNIN_COOLOFF_MINUTES must be a positive whole number")
+AXES_LOCKOUT_PARAMETERS = "doantu.org.signin.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "doantu.org.signin.client_ip"  # the same address as the rate limits (NUM_PROXIES)
+AXES_LOCKOUT_CALLABLE = "doantu.org.signin.lockout_response"
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears that attempt's counters
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # tries during a lock-out do not prolong it
+AXES_ENABLE_ADMIN = False  # unlocking is done by the audited account reset, not by editing axes' rows
+AXES_COOLOFF_MESSAGE = "Đăng nhập tạm bị khóa vì nhập sai mật khẩu quá nhiều lần. Vui lòng thử lại sau."
+# --- end of sign-in hardening
+
 # --- upload limits: what decoding one sent file, and all the files of one request, may cost.
 # Pixels are checked from the header before anything is decoded. 52 million pixels per image: the
 # full-resolution modes of today's phones fit (48 MP = 8000x6000, "50 MP" = 8160x6144 = 50.1 MP; a phone's
@@ -312,6 +341,7 @@ TIP_MAX_REQUEST_PIXELS = env_int("TIP_MAX_REQUEST_PIXELS", 160_000_000)
 # request); it is killed past the deadline, and the files not done by then are refused.
 UPLOAD_WORKER_MEMORY_MB = env_int("UPLOAD_WORKER_MEMORY_MB", 1024)
 UPLOAD_WORKER_TIMEOUT = env_int("UPLOAD_WORKER_TIMEOUT", 30)
+# --- end of upload limits
 
 LOGGING = {
     "version": 1,

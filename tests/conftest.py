@@ -38,6 +38,25 @@ def _private_media(settings, tmp_path):
     return tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _login_with_request(monkeypatch):
+    """django-axes checks every sign-in against its request (address, lock-out); the test client's
+    ``login()`` passes none, so give it one, from the test client's own address."""
+    from django.http import HttpRequest
+    from django.test import Client
+
+    plain_login = Client.login
+
+    def login(self, **credentials):
+        if "request" not in credentials:
+            request = HttpRequest()
+            request.META["REMOTE_ADDR"] = "127.0.0.1"
+            credentials["request"] = request
+        return plain_login(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login)
+
+
 @pytest.fixture
 def media_root(_private_media):
     return _private_media

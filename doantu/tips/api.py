@@ -251,11 +251,11 @@ class TipSummary(Schema):
 class ForwardOut(Schema):
     id: int
     agency: str
-    question: str
+    question: str | None = Field(..., description="null: chỉ cán bộ phường và cơ quan được hỏi được xem")
     due_date: dt.date
     status: str
-    outcome: str
-    answer: str
+    outcome: str | None
+    answer: str | None
     overdue: bool
 
 
@@ -272,11 +272,14 @@ class TipDetail(TipSummary):
     latitude: float | None
     longitude: float | None
     anonymous: bool
-    relationship: str
-    dna_offer: bool
+    relationship: str | None = Field(..., description="null: không thuộc phạm vi được xem")
+    dna_offer: bool | None = Field(..., description="null: không thuộc phạm vi được xem")
     outcome_note: str
     forwards: list[ForwardOut]
     attachments: int
+    withheld: list[str] = Field(
+        ..., description="Các nhóm thông tin không thuộc phạm vi được xem (location, identity, relative, …)"
+    )
 
 
 class TimelineEntry(Schema):
@@ -285,6 +288,7 @@ class TimelineEntry(Schema):
     action: str
     changes: dict
     message: str
+    withheld: bool = Field(..., description="Một phần nội dung không thuộc phạm vi được xem")
 
 
 class ReporterOut(Schema):
@@ -323,7 +327,7 @@ class AssignIn(Schema):
     assignee_id: int | None = None
 
 
-def _summary(tip: Tip) -> dict:
+def _summary(tip: Tip, view: access.TipView) -> dict:
     return {
         "id": tip.pk,
         "receipt_code": tip.receipt_code,
@@ -333,7 +337,7 @@ def _summary(tip: Tip) -> dict:
         "source": tip.source.name if tip.source_id else None,
         "residential_group": tip.residential_group.name if tip.residential_group_id else None,
         "martyr_name": tip.martyr_name,
-        "assignee": tip.assignee.display_name if tip.assignee_id else None,
+        "assignee": tip.assignee.display_name if tip.assignee_id and view.internal else None,
         "overdue": bool(getattr(tip, "is_overdue", False)),
     }
 
@@ -351,10 +355,10 @@ def _visible(request, tip_id: int) -> Tip:
 
 
 def _detail(request, tip: Tip) -> dict:
-    user = request.user
-    exact = access.can_view_exact_location(user, tip)
+    view = access.visible_fields(request.user, tip)
+    exact = view.location
     forwards = tip.forwards.select_related("agency")
-    return _summary(tip) | {
+    return _summary(tip, view) | {
         "account": tip.account,
         **{
             f: getattr(tip, f)
@@ -367,11 +371,11 @@ def _detail(request, tip: Tip) -> dict:
                 "martyr_death_place",
                 "martyr_burial_place",
                 "anonymous",
-                "relationship",
-                "dna_offer",
                 "outcome_note",
             )
         },
+        "relationship": tip.relationship if view.relative else None,
+        "dna_offer": tip.dna_offer if view.relative else None,
         "location_description": tip.location_description if exact else "",
         "latitude": float(tip.latitude) if exact and tip.latitude is not None else None,
         "longitude": float(tip.longitude) if exact and tip.longitude is not None else None,
@@ -380,16 +384,19 @@ def _detail(request, tip: Tip) -> dict:
             {
                 "id": f.pk,
                 "agency": str(f.agency),
-                "question": f.question,
                 "due_date": f.due_date,
                 "status": f.status,
-                "outcome": f.outcome,
-                "answer": f.answer,
                 "overdue": f.is_overdue,
+                **(
+                    {"question": f.question, "outcome": f.outcome, "answer": f.answer}
+                    if view.sees_forward(f)
+                    else {"question": None, "outcome": None, "answer": None}
+                ),
             }
             for f in forwards
         ],
         "attachments": tip.attachments.count(),
+        "withheld": view.withheld,
     }
 
 
@@ -406,8 +413,11 @@ def list_tips(
     offset: int = 0,
 ):
     limit = max(1, min(limit, 200))
-    tips = selectors.inbox(request.user, q=q, status=status, kind=kind, overdue=overdue)
-    return [_summary(t) for t in tips[offset : offset + limit]]
+    tips = list(
+        selectors.inbox(request.user, q=q, status=status, kind=kind, overdue=overdue)[offset : offset + limit]
+    )
+    views = access.views_for(request.user, tips)
+    return [_summary(t, views[t.pk]) for t in tips]
 
 
 @staff_router.get("/tips/{tip_id}", response=TipDetail, auth=STAFF_AUTH)
@@ -421,8 +431,15 @@ def get_tip(request, tip_id: int):
 def get_timeline(request, tip_id: int):
     tip = _visible(request, tip_id)
     return [
-        {"at": e.at, "actor": e.actor_label, "action": e.action, "changes": e.changes, "message": e.message}
-        for e in selectors.timeline(tip)
+        {
+            "at": e.at,
+            "actor": e.actor_label,
+            "action": e.action,
+            "changes": changes,
+            "message": message,
+            "withheld": withheld,
+        }
+        for e, changes, message, withheld in selectors.timeline_for(tip, request.user)
     ]
 
 

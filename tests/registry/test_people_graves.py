@@ -17,10 +17,15 @@ pytestmark = pytest.mark.django_db
 def assert_people_visible_to_need_to_know(client, users, martyr, name: str) -> None:
     """Relatives and witnesses on a martyr's page: campaign staff and police of the ward that recorded them, and
     provincial military staff, see them; readers without the need (leadership, the Front) and the same roles in
-    another ward of the province see the (provincial) record without them."""
+    another ward of the province see the (provincial) record without them. Even those who see the record read
+    the person's identity only on request, and each reading is on the record."""
     from doantu.org.models import OrgUnit, Role
+    from doantu.registry.models import Relative, Witness
     from tests.conftest import make_user
 
+    person = Relative.objects.filter(martyr=martyr).last() or Witness.objects.filter(martyrs=martyr).last()
+    kind = "relative" if isinstance(person, Relative) else "witness"
+    reveal = reverse("registry:person_identity", args=[martyr.pk, kind, person.pk])
     province_military = make_user(OrgUnit.objects.get(code="bchqs-tinh"), Role.MILITARY, "bchqs-tinh")
     cases = [
         (users["campaign"], True),
@@ -35,7 +40,13 @@ def assert_people_visible_to_need_to_know(client, users, martyr, name: str) -> N
         client.logout()
         client.login(username=user.username, password=PASSWORD)
         html = client.get(martyr.get_absolute_url()).content.decode()
-        assert ("Liệt sĩ" in html) and (name in html) is visible, user.username
+        assert "Liệt sĩ" in html and name not in html, user.username
+        assert (f'id="{kind}-{person.pk}"' in html) is visible, user.username
+        readings = AuditEntry.objects.filter(action=f"{kind}_viewed", actor=user).count()
+        response = client.post(reveal)
+        assert (response.status_code == 200 and name in response.content.decode()) is visible, user.username
+        assert response.status_code in ((200,) if visible else (403, 404)), user.username
+        assert AuditEntry.objects.filter(action=f"{kind}_viewed", actor=user).count() == readings + visible
 
 
 def dens_grave(actor):
