@@ -341,6 +341,22 @@ CSRF_FAILURE_VIEW = "doantu.web.errors.csrf_failure"
 # Django's own words the public can meet (form errors...) that its Vietnamese catalogue lacks or gets wrong.
 LOCALE_PATHS = [BASE_DIR / "doantu" / "locale"]
 
+# --- upload limits: what decoding one sent file, and all the files of one request, may cost.
+# Pixels are checked from the header before anything is decoded. 52 million pixels per image: the
+# full-resolution modes of today's phones fit (48 MP = 8000x6000, "50 MP" = 8160x6144 = 50.1 MP; a phone's
+# default photo is 12 MP), a 7740x7740 "decompression bomb" (59.9 MP) does not; 64/108/200 MP modes are
+# refused with a message asking for the normal photo. A JPEG counts at the size it is decoded at (1/2, 1/4,
+# 1/8 straight from the file when it will be shrunk to TIP_IMAGE_MAX_SIDE anyway: a 48 MP photo as 12 MP).
+TIP_MAX_IMAGE_PIXELS = env_int("TIP_MAX_IMAGE_PIXELS", 52_000_000)
+# All the images of one request together, as decoded: eight phone photos of 12 MP, or of 48 MP (decoded as
+# 12 MP), pass (96 MP); so do three 50 MP PNGs. About 2 s of CPU per 50 MP of PNG (bench/upload_cost.py).
+TIP_MAX_REQUEST_PIXELS = env_int("TIP_MAX_REQUEST_PIXELS", 160_000_000)
+# Images and PDFs are decoded in a child process with this much address space and this deadline (per
+# request); it is killed past the deadline, and the files not done by then are refused.
+UPLOAD_WORKER_MEMORY_MB = env_int("UPLOAD_WORKER_MEMORY_MB", 1024)
+UPLOAD_WORKER_TIMEOUT = env_int("UPLOAD_WORKER_TIMEOUT", 30)
+# --- end of upload limits
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

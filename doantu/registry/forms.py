@@ -1,5 +1,7 @@
 from django import forms
 
+from doantu.tips.uploads import ACCEPT_ATTR
+
 from .imports import FIELDS
 from .models import ImportKind
 
@@ -158,7 +160,13 @@ class DocumentForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    file = forms.FileField(label="Bản chụp, bản quét", required=False)
+    file = forms.FileField(
+        label="Bản chụp, bản quét",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}),
+        help_text="Ảnh, PDF, video hoặc ghi âm; được kiểm tra và xoá thông tin ẩn (vị trí, tác giả) như tệp "
+        "người dân gửi.",
+    )
 
 
 class WitnessForm(forms.Form):

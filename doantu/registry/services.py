@@ -15,6 +15,7 @@ from doantu.audit import labels
 from doantu.audit.services import audit_record, diff
 from doantu.tips import access as tip_access
 from doantu.tips.models import Tip, TipKind
+from doantu.tips.uploads import UploadError, prepare_upload
 
 from . import access
 from .imports import FIELDS, KINDS, SYSTEM_ID_LABEL, ImportFileError, martyr_values, read_table
@@ -754,10 +755,16 @@ def document_add(
     provenance: str = "",
     from_tip: Tip | None = None,
 ) -> Document:
-    import hashlib
-
     access.require_edit(actor, martyr)
     access.require_tip_source(actor, from_tip)
+    # The same checks and cleaning as a file sent with a tip: type by content, size, pixels, metadata stripped,
+    # PDFs without active content; done before the transaction (it decodes in a child process).
+    prepared = None
+    if upload is not None:
+        try:
+            prepared = prepare_upload(upload)
+        except UploadError as exc:
+            raise RegistryError(str(exc)) from None
     with transaction.atomic():
         document = Document(
             owner=access.owner_for(actor),
@@ -768,14 +775,9 @@ def document_add(
             provenance=provenance,
             from_tip=from_tip,
         )
-        if upload is not None:
-            digest = hashlib.sha256()
-            for chunk in upload.chunks():
-                digest.update(chunk)
-            document.sha256 = digest.hexdigest()
-            upload.seek(0)
-            extension = upload.name.rsplit(".", 1)[-1].lower()[:5] if "." in upload.name else "bin"
-            document.file.save(f"doc.{extension}", upload, save=False)
+        if prepared is not None:
+            document.sha256 = prepared.sha256
+            document.file.save(f"doc{prepared.extension}", prepared.content, save=False)
         document.save()
         audit_record(
             actor=actor,

@@ -290,16 +290,20 @@ def document_add(request, pk: int):
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data
-        services.document_add(
-            actor=request.user,
-            martyr=martyr,
-            kind=d["kind"],
-            title=d["title"],
-            upload=d["file"],
-            description=d["description"],
-            provenance=d["provenance"],
-        )
-        messages.success(request, "Đã thêm kỷ vật, tài liệu.")
+        try:
+            services.document_add(
+                actor=request.user,
+                martyr=martyr,
+                kind=d["kind"],
+                title=d["title"],
+                upload=d["file"],
+                description=d["description"],
+                provenance=d["provenance"],
+            )
+        except services.RegistryError as exc:
+            messages.error(request, "Chưa thêm được: " + str(exc))
+        else:
+            messages.success(request, "Đã thêm kỷ vật, tài liệu.")
     else:
         messages.error(request, "Chưa thêm được: " + _form_errors(form))
     return redirect(martyr.get_absolute_url())
