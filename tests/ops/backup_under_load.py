@@ -27,7 +27,16 @@ from doantu.tips.models import Source  # noqa: E402
 from doantu.tips.services import Submission, tip_submit  # noqa: E402
 from doantu.tips.uploads import prepare_upload  # noqa: E402
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+def pdf(n: int) -> bytes:
+    """A valid PDF (the intake refuses anything after %%EOF), different for every ``n``."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200 + n, 200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def submit(n: int) -> None:
@@ -35,7 +44,7 @@ def submit(n: int) -> None:
     Image.new("RGB", (40 + n % 50, 30), (n % 256, 80, 40)).save(image, "PNG")
     files = [
         prepare_upload(SimpleUploadedFile(f"anh-{n}.png", image.getvalue(), content_type="image/png")),
-        prepare_upload(SimpleUploadedFile(f"thu-{n}.pdf", PDF + f"% {n}\n".encode(), "application/pdf")),
+        prepare_upload(SimpleUploadedFile(f"thu-{n}.pdf", pdf(n), "application/pdf")),
     ]
     tip_submit(
         source=Source.objects.get(code="dx"),
