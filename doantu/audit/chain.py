@@ -96,6 +96,16 @@ def lock(using: str) -> None:
     # SQLite: the transaction began with BEGIN IMMEDIATE and holds the database's write lock already.
 
 
+def head(using: str, table: str) -> str | None:
+    """The last entry's hash (plain SQL: this runs on every audit write, and building the ORM query would cost
+    more than running it)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT entry_hash FROM {connection.ops.quote_name(table)} ORDER BY id DESC LIMIT 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 @dataclass
 class Break:
     entry_id: int

@@ -80,13 +80,11 @@ class AuditEntry(models.Model):
         if self.pk is not None:
             raise AppendOnlyError("Nhật ký chỉ được ghi thêm, không được sửa.")
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
-            chain.lock(
-                using
-            )  # held until the outermost transaction commits: no two entries chain onto one head
-            head = (
-                type(self).objects.using(using).order_by("-id").values_list("entry_hash", flat=True).first()
-            )
+        # No savepoint: if the insert fails, the caller's transaction fails with it (as it must).
+        with transaction.atomic(using=using, savepoint=False):
+            # The lock is held until the outermost transaction commits: no two entries chain onto one head.
+            chain.lock(using)
+            head = chain.head(using, self._meta.db_table)
             self.changes = chain.plain_json(self.changes)
             self.prev_hash = head or chain.GENESIS
             values = {name: getattr(self, name) for name in chain.FIELDS}
