@@ -4,6 +4,8 @@ its triggers, no session_replication_role."""
 
 import io
 import os
+import subprocess
+import sys
 
 import psycopg
 import pytest
@@ -69,6 +71,44 @@ def test_the_app_role_can_append_and_nothing_more(app_role, ward):
     assert AuditEntry.objects.count() == 2
 
     call_command("grant_app_role", app_role, stdout=io.StringIO())  # idempotent, after every migrate
+
+
+def test_the_application_runs_as_the_app_role(app_role, ward, tmp_path, settings):
+    """The system itself, started with DATABASE_URL naming the app role: it writes (an audit entry, chained
+    under the advisory lock) and verifies the trail; and it cannot rewrite it even if it tries."""
+    call_command("grant_app_role", app_role, "--create", stdout=io.StringIO())
+    audit_record(actor=None, action="by_owner", obj=ward)
+    s = connection.settings_dict
+    url = f"postgres://{app_role}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    script = (
+        "import django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "from django.db import DatabaseError, connection\n"
+        "from doantu.audit.services import audit_record\n"
+        "from doantu.org.models import OrgUnit\n"
+        f"audit_record(actor=None, action='by_app', obj=OrgUnit.objects.get(pk={ward.pk}))\n"
+        "call_command('verify_audit')\n"
+        "try:\n"
+        "    connection.cursor().execute('ALTER TABLE audit_auditentry DISABLE TRIGGER USER')\n"
+        "except DatabaseError as exc:\n"
+        "    print('refused:', type(exc.__cause__).__name__)\n"
+    )
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DOANTU_ENV"}}
+    env = {
+        **base,
+        "DJANGO_SETTINGS_MODULE": "doantu.settings",
+        "DATABASE_URL": url,
+        "DOANTU_DATA_DIR": str(tmp_path),
+        "SECRET_KEY": settings.SECRET_KEY,
+        "AUDIT_CHAIN_KEYS": ",".join(settings.AUDIT_CHAIN_KEYS),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "audit chain OK: 2 entries" in result.stdout
+    assert "refused: InsufficientPrivilege" in result.stdout
+    assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True)) == ["by_owner", "by_app"]
 
 
 def test_grant_app_role_refuses_a_superuser_or_the_owner(app_role):
