@@ -237,6 +237,12 @@ STORAGES = {
 }
 if env("S3_BUCKET"):
     # Any S3-compatible store (MinIO, Viettel/VNPT object storage...), via django-storages.
+    import importlib.util
+
+    if importlib.util.find_spec("storages") is None:  # else every upload and attachment would be a 500
+        raise ImproperlyConfigured(
+            "S3_BUCKET is set but django-storages is not installed: uv sync --extra s3"
+        )
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {

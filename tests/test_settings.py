@@ -187,3 +187,13 @@ def test_production_migrate_runs_before_collectstatic(tmp_path):
     result = manage(["migrate", "--noinput"], env)
     assert result.returncode == 0, result.stderr[-3000:]
     assert not (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def test_s3_storage_without_its_library_refuses_to_start(tmp_path):
+    import importlib.util
+
+    if importlib.util.find_spec("storages") is not None:
+        pytest.skip("django-storages is installed here (uv sync --extra s3)")
+    result = load({**GOOD, "DOANTU_DATA_DIR": str(tmp_path), "S3_BUCKET": "doantu-media"})
+    assert result.returncode != 0
+    assert "uv sync --extra s3" in result.stderr
