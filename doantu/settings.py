@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -66,9 +67,26 @@ def _dev_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _weak_secret_key(key: str) -> str | None:
+    """Why ``key`` is too weak to sign sessions and tokens, or None. The same bar as Django's deploy check
+    (security.W009), so a key accepted here never makes ``check --deploy`` warn."""
+    if len(key) < 50:
+        return "it is shorter than 50 characters"
+    if len(set(key)) < 10:
+        return "it has fewer than 10 different characters"
+    if key.startswith("django-insecure-"):
+        return "it is a development key (django-insecure-…)"
+    return None
+
+
 SECRET_KEY = env("SECRET_KEY") or (None if PRODUCTION else _dev_secret_key())
-if not SECRET_KEY or len(SECRET_KEY) < 32:
-    raise ImproperlyConfigured("SECRET_KEY must be set to at least 32 random characters in production")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY must be set to at least 50 random characters in production")
+if PRODUCTION and (_weakness := _weak_secret_key(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak: {_weakness}. Make one with: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:
@@ -77,6 +95,11 @@ if PRODUCTION and DEBUG:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names in production")
+if PRODUCTION and any("*" in host for host in ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must name the site's hosts in production, not a wildcard '*' "
+        "(it lets any Host header through: poisoned password-reset links and cache entries)"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Keys for the encrypted personal-data fields (reporters' names and phones). Fernet keys, comma-separated,
@@ -87,6 +110,15 @@ if PRODUCTION and not FIELD_ENCRYPTION_KEYS:
         "FIELD_ENCRYPTION_KEYS must be set in production "
         '(make one with: python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")'
     )
+for _position, _key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
+    # A key Fernet cannot use would let the site start and then fail every submission with a name in it.
+    try:
+        Fernet(_key.encode())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FIELD_ENCRYPTION_KEYS: key number {_position} is not a Fernet key (32 bytes, url-safe base64, "
+            "44 characters ending in '='); the key itself is not shown here"
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -147,6 +179,11 @@ TEMPLATES = [
     },
 ]
 
+if PRODUCTION and not env("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set in production (postgres://user:password@host:5432/doantu); "
+        "the embedded SQLite file is for the development run only"
+    )
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'doantu.sqlite3'}"),
@@ -201,6 +238,12 @@ STORAGES = {
 }
 if env("S3_BUCKET"):
     # Any S3-compatible store (MinIO, Viettel/VNPT object storage...), via django-storages.
+    import importlib.util
+
+    if importlib.util.find_spec("storages") is None:  # else every upload and attachment would be a 500
+        raise ImproperlyConfigured(
+            "S3_BUCKET is set but django-storages is not installed: uv sync --extra s3"
+        )
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -244,8 +287,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+    # HTTPS only, by default (see "production safety" below for the switches).
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 
 # Map tiles for staff maps (Leaflet). Empty: no tiles are fetched (tests, offline machines); the map
 # still shows the point and its coordinates.
@@ -364,3 +408,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- production safety
+# HTTPS: with DOANTU_ENV=production every plain-HTTP request is redirected to HTTPS and browsers are told
+# (HSTS) to use HTTPS only, for a year. Behind a proxy that terminates TLS, the proxy must send
+# X-Forwarded-Proto (see SECURE_PROXY_SSL_HEADER above); a proxy that redirects by itself may set
+# SECURE_SSL_REDIRECT=false; SECURE_HSTS_SECONDS=0 turns HSTS off (e.g. before the certificate is in place).
+# The health check is exempt from the redirect, so a local probe over plain HTTP gets its answer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# The audit trail's hash chain is keyed (HMAC-SHA256) with a secret that is not in the database, so that not
+# even a database superuser can rewrite an entry and re-chain the rest. Newest first; the first key chains new
+# entries, all of them verify old ones. Defaults to SECRET_KEY: before you ever change SECRET_KEY, set
+# AUDIT_CHAIN_KEYS to the current one (then add new keys in front).
+AUDIT_CHAIN_KEYS = env_list("AUDIT_CHAIN_KEYS") or [SECRET_KEY]
+if PRODUCTION and any(_weak_secret_key(key) for key in AUDIT_CHAIN_KEYS):
+    raise ImproperlyConfigured(
+        "AUDIT_CHAIN_KEYS: every key must be as strong as a SECRET_KEY (50+ random characters)"
+    )
+# /healthz reports the task worker as failing when a heartbeat task has waited longer than this (seconds).
+HEALTHZ_WORKER_MAX_DELAY = env_int("HEALTHZ_WORKER_MAX_DELAY", 300)

@@ -9,6 +9,15 @@ from doantu.org import twofactor
 from doantu.tips.urls import public, staff
 from doantu.web import views as web_views
 
+
+class FaviconRedirect(RedirectView):
+    """The static URL is looked up per request, not at import: with the manifest storage (production) a lookup
+    needs the manifest, and commands that import the URLconf (migrate, check) run before collectstatic."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")
+
+
 admin.site.site_header = "Đoàn Tụ — quản trị"
 admin.site.site_title = "Đoàn Tụ"
 # The admin asks for the second step (and a new password after a reset) exactly as the staff pages do.
@@ -28,7 +37,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("healthz", web_views.healthz, name="healthz"),
     path("ping", web_views.ping, name="ping"),
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", FaviconRedirect.as_view(permanent=True)),
 ]
 
 # Vietnamese error pages with the ward's contact; JSON under /api/ (doantu/web/errors.py).

@@ -8,11 +8,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from doantu.audit.testing import allow_test_flush
 from doantu.org.models import AgencyType, OrgUnit, Role, UnitKind, User
 from doantu.org.seed import load_seed
 from doantu.tips.models import Source, SourceKind
 
 PASSWORD = "mat-khau-thu-nghiem-123"
+allow_test_flush()  # transactional tests empty the append-only audit table between tests (see the module)
 _seq = itertools.count(1)
 
 
