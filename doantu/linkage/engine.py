@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -206,7 +207,7 @@ class MemoryEngine(_Base):
         """
         eng = cls(scorer, decisions)
         chunks = _chunks(records, chunk)
-        if workers > 1 and hasattr(os, "fork"):
+        if workers > 1 and can_fork():
             import multiprocessing as mp
 
             with mp.get_context("fork").Pool(workers) as pool:
@@ -233,7 +234,7 @@ class MemoryEngine(_Base):
         file (nothing but the finished parts crosses between processes), merged here in file order."""
         from .csvio import inspect_csv, read_records, split_ranges
 
-        if workers <= 1 or str(path) == "-" or not hasattr(os, "fork"):
+        if workers <= 1 or str(path) == "-" or not can_fork():
             return cls.from_records(read_records(path), scorer, decisions)
         layout = inspect_csv(path)
         ranges = split_ranges(layout, workers * parts_per_worker)
@@ -481,6 +482,13 @@ def _build_chunk(records: Iterable[Record]) -> tuple[FeatureTable, FrequencyMode
     return table, freq, np.array(hashes, dtype=np.int64), rows
 
 
+def can_fork() -> bool:
+    """Whether worker processes may be forked from here. Forking a process that runs other threads can leave
+    the child waiting forever on a lock one of those threads held (seen once under pytest); such a caller
+    (a web or task worker with threads) gets the one-process path, whose result is identical."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 # -- parallel pair scoring (fork: workers share the built engine copy-on-write) -------------------------------------
 
 _WORKER_ENGINE: MemoryEngine | None = None
@@ -498,7 +506,7 @@ def _parallel_scores(
     eng: MemoryEngine, packed: np.ndarray, workers: int, chunk: int, min_score: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Score packed pairs, in forked workers when it pays; only pairs scoring ``min_score`` or more come back."""
-    if workers <= 1 or len(packed) < 4 * chunk or not hasattr(os, "fork"):
+    if workers <= 1 or len(packed) < 4 * chunk or not can_fork():
         return eng.score_packed(packed, min_score, chunk)
     import multiprocessing as mp
 

@@ -204,6 +204,9 @@ def test_parallel_build_equals_sequential(tmp_path, records, workers):
                     r.burial_place,
                 ]
             )
+    from doantu.linkage.engine import can_fork
+
+    assert can_fork(), "another thread runs in the test process: the parallel path would not be tested"
     seq = MemoryEngine.from_csv(str(path), workers=1)
     par = MemoryEngine.from_csv(str(path), workers=workers, parts_per_worker=3)
     assert par.table.ids == seq.table.ids
