@@ -328,7 +328,8 @@ FILE_UPLOAD_TEMP_DIR = Path(env("FILE_UPLOAD_TEMP_DIR", str(DATA_DIR / "upload-t
 FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
 # Files in the media store with no row, and upload temporary files, older than this are removed by the
 # periodic sweep (task doantu.tips.tasks.sweep_orphans, every ORPHAN_SWEEP_INTERVAL_HOURS; or
-# `manage.py sweep_orphans`). The age keeps it away from a submission still being written.
+# `manage.py sweep_orphans`; `sweep_orphans --schedule` starts the chain). The age keeps it away from a
+# submission still being written.
 ORPHAN_MIN_AGE_HOURS = env_int("ORPHAN_MIN_AGE_HOURS", 24)
 ORPHAN_SWEEP_INTERVAL_HOURS = env_int("ORPHAN_SWEEP_INTERVAL_HOURS", 6)
 

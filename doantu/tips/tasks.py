@@ -21,8 +21,9 @@ def sweep_orphans() -> dict:
 def schedule_sweep(*, after: dt.timedelta = dt.timedelta(0)) -> bool:
     """Queue the periodic sweep unless one is already waiting; returns whether it did.
 
-    The sweep re-queues itself each time it runs; ``migrate`` calls this so a new or restored system starts
-    the chain (``manage.py sweep_orphans --schedule`` does it by hand). Only a queue that can run a task
+    The sweep re-queues itself each time it runs; ``manage.py sweep_orphans --schedule`` starts the chain
+    (``./run`` does it at setup; in production, once after the first ``migrate``). Not on ``migrate`` itself:
+    a freshly migrated database must stay empty for ``manage.py restore``. Only a queue that can run a task
     later (the database queue of django-tasks-db) keeps such a chain; with another one, nothing is queued."""
     backend = sweep_orphans.get_backend()
     if not backend.supports_defer:
