@@ -347,9 +347,11 @@ def production_env(data_dir: Path, database_url: str | None) -> dict[str, str]:
         TASK_BACKEND="django.tasks.backends.immediate.ImmediateBackend",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
+        # The load generator speaks plain HTTP to gunicorn, as a TLS-terminating proxy would.
+        SECURE_SSL_REDIRECT="false",
+        # Production refuses to guess a database: the embedded SQLite file, named explicitly.
+        DATABASE_URL=database_url or f"sqlite:///{data_dir / 'doantu.sqlite3'}",
     )
-    if database_url:
-        env["DATABASE_URL"] = database_url
     return env
 
 

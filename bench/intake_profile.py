@@ -16,6 +16,7 @@ import cProfile
 import io
 import os
 import pstats
+import secrets
 import shutil
 import sys
 import tempfile
@@ -53,13 +54,14 @@ def main() -> int:
     os.environ.update(
         DOANTU_DATA_DIR=data_dir,
         DOANTU_ENV="production",
-        SECRET_KEY=uuid.uuid4().hex * 2,
+        SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="testserver",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         TIP_RATE_PER_HOUR="0",
         DJANGO_SETTINGS_MODULE="doantu.settings",
+        SECURE_SSL_REDIRECT="false",  # the test client speaks plain HTTP
+        DATABASE_URL=f"sqlite:///{data_dir}/doantu.sqlite3",  # production names its database
     )
-    os.environ.pop("DATABASE_URL", None)
     import django
 
     django.setup()

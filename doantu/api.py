@@ -1,18 +1,33 @@
-"""The JSON API root (/api/), documented by its OpenAPI schema at /api/openapi.json."""
+"""The JSON API root (/api/), documented by its OpenAPI schema at /api/openapi.json.
+
+Every error is answered in JSON, in Vietnamese, in the shape the schema declares (``doantu.api_errors``)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
+from ninja.constants import NOT_SET
+from ninja.errors import HttpError, ValidationError
 
+from doantu.api_errors import INVALID_REQUEST, declare_error_responses, validation_errors
 from doantu.tips.api import public_router, staff_router
 from doantu.tips.services import WorkflowError
 
-api = NinjaAPI(
+
+class DoanTuAPI(NinjaAPI):
+    def add_router(self, prefix, router, *, auth=NOT_SET, **kwargs):
+        if isinstance(router, Router):
+            declare_error_responses(router, auth=auth if auth is not NOT_SET else self.auth)
+        return super().add_router(prefix, router, auth=auth, **kwargs)
+
+
+api = DoanTuAPI(
     title="Đoàn Tụ API",
     version="1",
     description=(
         "Tiếp nhận thông tin về liệt sĩ, mộ liệt sĩ, thân nhân (công khai, không cần tài khoản) và xử lý, "
-        "chuyển xác minh (cán bộ; phiên đăng nhập hoặc `Authorization: Bearer <khóa API>`)."
+        "chuyển xác minh (cán bộ; phiên đăng nhập hoặc `Authorization: Bearer <khóa API>`).\n\n"
+        "Mọi lỗi trả về JSON có `detail` (tiếng Việt); lỗi dữ liệu (400, 422) thêm `errors`: tên trường → "
+        "danh sách thông báo."
     ),
     urls_namespace="api",
 )
@@ -33,3 +48,29 @@ def _conflict(request, exc):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    body = {"detail": INVALID_REQUEST, "errors": validation_errors(exc.errors)}
+    return api.create_response(request, body, status=422)
+
+
+# ninja's own messages (English) in Vietnamese; our code raises HttpError with Vietnamese words already.
+_HTTP_ERROR_WORDS = {
+    "Cannot parse request body": "Không đọc được nội dung gửi lên (JSON không hợp lệ?).",
+    "CSRF check Failed": "Kiểm tra CSRF không đạt: hãy tải lại trang, hoặc dùng khóa API.",
+    "Unauthorized": "Cần đăng nhập, hoặc một khóa API hợp lệ (Authorization: Bearer …).",
+    "Forbidden": "Không có quyền.",
+    "Too many requests.": "Quá nhiều yêu cầu; hãy thử lại sau ít phút.",
+}
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    message = str(exc)
+    detail = _HTTP_ERROR_WORDS.get(message.split(" (")[0], message)
+    body = {"detail": detail}
+    if exc.status_code in (400, 422):
+        body["errors"] = {}
+    return api.create_response(request, body, status=exc.status_code)

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -66,9 +67,26 @@ def _dev_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _weak_secret_key(key: str) -> str | None:
+    """Why ``key`` is too weak to sign sessions and tokens, or None. The same bar as Django's deploy check
+    (security.W009), so a key accepted here never makes ``check --deploy`` warn."""
+    if len(key) < 50:
+        return "it is shorter than 50 characters"
+    if len(set(key)) < 10:
+        return "it has fewer than 10 different characters"
+    if key.startswith("django-insecure-"):
+        return "it is a development key (django-insecure-…)"
+    return None
+
+
 SECRET_KEY = env("SECRET_KEY") or (None if PRODUCTION else _dev_secret_key())
-if not SECRET_KEY or len(SECRET_KEY) < 32:
-    raise ImproperlyConfigured("SECRET_KEY must be set to at least 32 random characters in production")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY must be set to at least 50 random characters in production")
+if PRODUCTION and (_weakness := _weak_secret_key(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak: {_weakness}. Make one with: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:
@@ -77,6 +95,11 @@ if PRODUCTION and DEBUG:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names in production")
+if PRODUCTION and any("*" in host for host in ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must name the site's hosts in production, not a wildcard '*' "
+        "(it lets any Host header through: poisoned password-reset links and cache entries)"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Keys for the encrypted personal-data fields (reporters' names and phones). Fernet keys, comma-separated,
@@ -87,6 +110,15 @@ if PRODUCTION and not FIELD_ENCRYPTION_KEYS:
         "FIELD_ENCRYPTION_KEYS must be set in production "
         '(make one with: python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")'
     )
+for _position, _key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
+    # A key Fernet cannot use would let the site start and then fail every submission with a name in it.
+    try:
+        Fernet(_key.encode())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FIELD_ENCRYPTION_KEYS: key number {_position} is not a Fernet key (32 bytes, url-safe base64, "
+            "44 characters ending in '='); the key itself is not shown here"
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -109,6 +141,7 @@ INSTALLED_APPS = [
     "doantu.tips",
     "doantu.registry",
     "doantu.web",
+    "doantu.ops",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +179,11 @@ TEMPLATES = [
     },
 ]
 
+if PRODUCTION and not env("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set in production (postgres://user:password@host:5432/doantu); "
+        "the embedded SQLite file is for the development run only"
+    )
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'doantu.sqlite3'}"),
@@ -200,6 +238,12 @@ STORAGES = {
 }
 if env("S3_BUCKET"):
     # Any S3-compatible store (MinIO, Viettel/VNPT object storage...), via django-storages.
+    import importlib.util
+
+    if importlib.util.find_spec("storages") is None:  # else every upload and attachment would be a 500
+        raise ImproperlyConfigured(
+            "S3_BUCKET is set but django-storages is not installed: uv sync --extra s3"
+        )
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -237,8 +281,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+    # HTTPS only, by default (see "production safety" below for the switches).
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 
 # Map tiles for staff maps (Leaflet). Empty: no tiles are fetched (tests, offline machines); the map
 # still shows the point and its coordinates.
@@ -335,6 +380,64 @@ ORPHAN_SWEEP_INTERVAL_HOURS = env_int("ORPHAN_SWEEP_INTERVAL_HOURS", 6)
 
 NINJA_NUM_PROXIES = env_int("NUM_PROXIES", 0) or None
 
+# --- sign-in hardening: password guessing (django-axes), see doantu/org/signin.py for the reasoning.
+# Counted failures within SIGNIN_COOLOFF_MINUTES lock sign-in for that long (never for good): 5 per account
+# and address, 10 per account and 30 per address from addresses the account has not signed in from before.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "doantu.org.signin.SignInAttempts"
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURES_PER_ACCOUNT_ADDRESS", 5)
+SIGNIN_FAILURES_PER_ACCOUNT = env_int("SIGNIN_FAILURES_PER_ACCOUNT", 10)
+SIGNIN_FAILURES_PER_ADDRESS = env_int("SIGNIN_FAILURES_PER_ADDRESS", 30)
+SIGNIN_KNOWN_ADDRESS_DAYS = env_int("SIGNIN_KNOWN_ADDRESS_DAYS", 90)
+SIGNIN_COOLOFF_MINUTES = env_int("SIGNIN_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = SIGNIN_COOLOFF_MINUTES / 60  # axes reads a float as hours
+if not (AXES_FAILURE_LIMIT > 0 and SIGNIN_FAILURES_PER_ACCOUNT > 0 and SIGNIN_FAILURES_PER_ADDRESS > 0):
+    raise ImproperlyConfigured("SIGNIN_FAILURES_* must be positive whole numbers")
+if SIGNIN_COOLOFF_MINUTES <= 0:
+    raise ImproperlyConfigured("SIGNIN_COOLOFF_MINUTES must be a positive whole number")
+AXES_LOCKOUT_PARAMETERS = "doantu.org.signin.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "doantu.org.signin.client_ip"  # the same address as the rate limits (NUM_PROXIES)
+AXES_LOCKOUT_CALLABLE = "doantu.org.signin.lockout_response"
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears that attempt's counters
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # tries during a lock-out do not prolong it
+AXES_ENABLE_ADMIN = False  # unlocking is done by the audited account reset, not by editing axes' rows
+AXES_COOLOFF_MESSAGE = "Đăng nhập tạm bị khóa vì nhập sai mật khẩu quá nhiều lần. Vui lòng thử lại sau."
+# --- end of sign-in hardening
+
+# --- error pages and input validation
+# Control characters (a NUL byte...) in a path, query, header, form field or JSON string are refused with a
+# 400 before any view sees them (PostgreSQL cannot store a NUL). Placed before the CSRF check: it looks at a
+# body only in process_view, after any middleware that refuses a body by its size in the request phase.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+    "doantu.web.middleware.RejectControlCharactersMiddleware",
+)
+# A failed CSRF check explains itself in Vietnamese (the error pages are doantu/web/errors.py, set in urls.py).
+CSRF_FAILURE_VIEW = "doantu.web.errors.csrf_failure"
+# Django's own words the public can meet (form errors...) that its Vietnamese catalogue lacks or gets wrong.
+LOCALE_PATHS = [BASE_DIR / "doantu" / "locale"]
+
+# --- upload limits: what decoding one sent file, and all the files of one request, may cost.
+# Pixels are checked from the header before anything is decoded. 52 million pixels per image: the
+# full-resolution modes of today's phones fit (48 MP = 8000x6000, "50 MP" = 8160x6144 = 50.1 MP; a phone's
+# default photo is 12 MP), a 7740x7740 "decompression bomb" (59.9 MP) does not; 64/108/200 MP modes are
+# refused with a message asking for the normal photo. A JPEG counts at the size it is decoded at (1/2, 1/4,
+# 1/8 straight from the file when it will be shrunk to TIP_IMAGE_MAX_SIDE anyway: a 48 MP photo as 12 MP).
+TIP_MAX_IMAGE_PIXELS = env_int("TIP_MAX_IMAGE_PIXELS", 52_000_000)
+# All the images of one request together, as decoded: eight phone photos of 12 MP, or of 48 MP (decoded as
+# 12 MP), pass (96 MP); so do three 50 MP PNGs. About 2 s of CPU per 50 MP of PNG (bench/upload_cost.py).
+TIP_MAX_REQUEST_PIXELS = env_int("TIP_MAX_REQUEST_PIXELS", 160_000_000)
+# Images and PDFs are decoded in a child process with this much address space and this deadline (per
+# request); it is killed past the deadline, and the files not done by then are refused.
+UPLOAD_WORKER_MEMORY_MB = env_int("UPLOAD_WORKER_MEMORY_MB", 1024)
+UPLOAD_WORKER_TIMEOUT = env_int("UPLOAD_WORKER_TIMEOUT", 30)
+# --- end of upload limits
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -342,3 +445,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- production safety
+# HTTPS: with DOANTU_ENV=production every plain-HTTP request is redirected to HTTPS and browsers are told
+# (HSTS) to use HTTPS only, for a year. Behind a proxy that terminates TLS, the proxy must send
+# X-Forwarded-Proto (see SECURE_PROXY_SSL_HEADER above); a proxy that redirects by itself may set
+# SECURE_SSL_REDIRECT=false; SECURE_HSTS_SECONDS=0 turns HSTS off (e.g. before the certificate is in place).
+# The health check is exempt from the redirect, so a local probe over plain HTTP gets its answer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# The audit trail's hash chain is keyed (HMAC-SHA256) with a secret that is not in the database, so that not
+# even a database superuser can rewrite an entry and re-chain the rest. Newest first; the first key chains new
+# entries, all of them verify old ones. Defaults to SECRET_KEY: before you ever change SECRET_KEY, set
+# AUDIT_CHAIN_KEYS to the current one (then add new keys in front).
+AUDIT_CHAIN_KEYS = env_list("AUDIT_CHAIN_KEYS") or [SECRET_KEY]
+if PRODUCTION and any(_weak_secret_key(key) for key in AUDIT_CHAIN_KEYS):
+    raise ImproperlyConfigured(
+        "AUDIT_CHAIN_KEYS: every key must be as strong as a SECRET_KEY (50+ random characters)"
+    )
+# /healthz reports the task worker as failing when a heartbeat task has waited longer than this (seconds).
+HEALTHZ_WORKER_MAX_DELAY = env_int("HEALTHZ_WORKER_MAX_DELAY", 300)

@@ -8,11 +8,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from doantu.audit.testing import allow_test_flush
 from doantu.org.models import AgencyType, OrgUnit, Role, UnitKind, User
 from doantu.org.seed import load_seed
 from doantu.tips.models import Source, SourceKind
 
 PASSWORD = "mat-khau-thu-nghiem-123"
+allow_test_flush()  # transactional tests empty the append-only audit table between tests (see the module)
 _seq = itertools.count(1)
 
 
@@ -43,6 +45,25 @@ def _private_media(settings, tmp_path, request):
         cache.clear()
     forget_frequency_cache()  # each test has its own registry; a process-wide copy must not leak between them
     return tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _login_with_request(monkeypatch):
+    """django-axes checks every sign-in against its request (address, lock-out); the test client's
+    ``login()`` passes none, so give it one, from the test client's own address."""
+    from django.http import HttpRequest
+    from django.test import Client
+
+    plain_login = Client.login
+
+    def login(self, **credentials):
+        if "request" not in credentials:
+            request = HttpRequest()
+            request.META["REMOTE_ADDR"] = "127.0.0.1"
+            credentials["request"] = request
+        return plain_login(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login)
 
 
 @pytest.fixture
@@ -155,7 +176,22 @@ def png_bytes(size=(20, 20)) -> bytes:
     return out.getvalue()
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+def pdf_bytes(*, pages: int = 1, **extra) -> bytes:
+    """A valid PDF made by pypdf; ``extra`` entries go into its catalogue (e.g. an /OpenAction)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(200, 200)
+    for key, value in extra.items():
+        writer.root_object[NameObject(f"/{key}")] = value
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
 
 
 def upload(name: str, data: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:

@@ -62,6 +62,19 @@ class OrgUnit(models.Model):
     map_longitude = models.DecimalField(
         "kinh độ trung tâm bản đồ", max_digits=9, decimal_places=6, null=True, blank=True
     )
+    # The ward's contact for the public, shown on the error pages ("QR code not found"...): a phone, an
+    # address, opening hours. Each is shown only when set (seed file keys: contact_phone, contact_address,
+    # contact_hours; or the admin).
+    contact_phone = models.CharField(
+        "điện thoại liên hệ", max_length=40, blank=True, help_text="Số người dân gọi khi cần hỗ trợ."
+    )
+    contact_address = models.CharField("địa chỉ tiếp dân", max_length=300, blank=True)
+    contact_hours = models.CharField(
+        "giờ tiếp dân",
+        max_length=200,
+        blank=True,
+        help_text="Ví dụ: Thứ Hai – Thứ Sáu, 7:30–11:30 và 13:30–17:00",
+    )
 
     class Meta:
         ordering = ["path"]
@@ -77,6 +90,10 @@ class OrgUnit(models.Model):
     def save(self, *args, **kwargs):
         self.path = f"{self.parent.path}/{self.code}" if self.parent_id else self.code
         super().save(*args, **kwargs)
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_phone or self.contact_address or self.contact_hours)
 
     @property
     def label(self) -> str:

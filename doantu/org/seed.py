@@ -12,6 +12,8 @@ from doantu.tips.models import Source, SourceKind
 from .models import OrgUnit, UnitKind
 
 DEFAULT_SEED = Path(__file__).parent / "seed" / "duc-xuan.toml"
+# The ward's public contact ([ward] keys), shown on the error pages when set.
+CONTACT_KEYS = ("contact_phone", "contact_address", "contact_hours")
 
 
 def _unit(parent, code, *, kind, name, short_name="", agency_type="", receives_forwards=False, sort_order=0):
@@ -91,6 +93,11 @@ def load_seed(path: Path = DEFAULT_SEED, group_names: list[str] | None = None) -
     if "map_center" in w:
         ward.map_latitude, ward.map_longitude = w["map_center"]
         ward.save(update_fields=["map_latitude", "map_longitude"])
+    contact = {key: str(w[key]).strip() for key in CONTACT_KEYS if str(w.get(key, "")).strip()}
+    if contact:  # only what the file gives: an empty key keeps what the ward set in the admin
+        for key, value in contact.items():
+            setattr(ward, key, value)
+        ward.save(update_fields=list(contact))
     agencies = {a["code"]: _agency(ward, a) for a in w.get("agencies", [])}
     for assoc in w.get("associations", []):
         parent = agencies.get(assoc.get("parent", ""), ward)

@@ -9,9 +9,22 @@
   command and police (who take the samples and take statements) of the ward that recorded them; provincial
   staff of those roles see the whole province's. The martyr's record is provincial, the people around it are
   the business of the ward that met them.
+- A relative's or witness's identity — name, phone, identity number (CCCD), address/residence — is not shown
+  with the record: it is revealed on request, and each reveal is written to the audit trail, exactly like a
+  tip's reporter (``registry.services.person_reveal``). What stays on the record for those who may see it:
+  the relationship (maternal line, donor priority), DNA consent and sampling, whether the person is a veteran,
+  their account, the tip they came from.
+- A relative who consented to give a DNA sample: their identity goes only to the recipients the consent names
+  (``DNA_CONSENT_RECIPIENTS``: the police, who take the sample; campaign staff of the ward, who recorded the
+  consent). The military command
+  sees that such a relative exists, not who they are. (The Department of Home Affairs, also named, has no role
+  that reads relatives yet.)
+- Every write checks, inside its service, both the role and that every record it touches is within the
+  user's scope (``require_edit``, ``require_people``, ``require_pair``): a role is never enough on its own.
 """
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
 
 from doantu.org.models import OrgUnit, Role, UnitKind
 from doantu.tips import access as tip_access
@@ -92,3 +105,89 @@ def can_link_tip(user, tip) -> bool:
     if not can_edit_registry(user):
         return False
     return tip_access.can_triage(user, tip) or tip_access.can_add_note(user, tip)
+
+
+# ------------------------------------------------------------------------------------------ checks that raise
+
+REFUSED = "Bạn không có quyền thực hiện thao tác này."
+OUT_OF_SCOPE = "Hồ sơ này không thuộc phạm vi quản lý của bạn."
+
+
+def in_scope(user, record: Model) -> bool:
+    """``record`` (a martyr, grave, document, list or import, with an ``owner``) is within ``user``'s province."""
+    return scope(user, type(record).objects).filter(pk=record.pk).exists()
+
+
+def require_edit(user, *records: Model | None) -> None:
+    """Refuse (``PermissionDenied``) unless ``user`` may change the registry and every given record is theirs."""
+    if not can_edit_registry(user):
+        raise PermissionDenied(REFUSED)
+    for record in records:
+        if record is not None and not in_scope(user, record):
+            raise PermissionDenied(OUT_OF_SCOPE)
+
+
+def require_view(user, *records: Model | None) -> None:
+    if not can_view_registry(user):
+        raise PermissionDenied(REFUSED)
+    for record in records:
+        if record is not None and not in_scope(user, record):
+            raise PermissionDenied(OUT_OF_SCOPE)
+
+
+def require_people(user, *people: Model | None) -> None:
+    """Refuse unless ``user`` may record relatives/witnesses and every given person is within their scope."""
+    if not (can_edit_registry(user) and can_view_relatives(user)):
+        raise PermissionDenied(REFUSED)
+    for person in people:
+        if person is not None and not people_scope(user, type(person).objects).filter(pk=person.pk).exists():
+            raise PermissionDenied(OUT_OF_SCOPE)
+
+
+def require_pair(user, pair) -> None:
+    """A duplicate pair is decided only by someone who may change both records."""
+    require_edit(user, pair.a, pair.b)
+
+
+def require_tip_source(user, tip) -> None:
+    """A record made from a tip (``from_tip``) only by someone who may link that tip."""
+    if tip is not None and not can_link_tip(user, tip):
+        raise PermissionDenied(REFUSED)
+
+
+# ------------------------------------------------------------------------------------------ people's identity
+
+# Who a DNA donor's consent names (tips.forms.TipForm.consent_dna, version tips.services.CONSENT_VERSION:
+# "chuyển cho Công an (cơ quan lấy mẫu) và Sở Nội vụ"), plus the ward's campaign staff who collected it. The
+# Department of Home Affairs has no account role that reads relatives yet; when the DNA pipeline gives it one,
+# it is added here.
+DNA_CONSENT_RECIPIENTS = {Role.POLICE, Role.CAMPAIGN}
+
+
+def is_dna_consent_recipient(user) -> bool:
+    return user.is_admin or user.role in DNA_CONSENT_RECIPIENTS
+
+
+def can_view_person(user, person) -> bool:
+    """See the record of a relative or witness (without identity)."""
+    return people_scope(user, type(person).objects).filter(pk=person.pk).exists()
+
+
+def can_reveal_person(user, person) -> bool:
+    """See who a relative or witness is (name, phone, identity number, address), on request and audited. A
+    relative who consented to give DNA: only the consent's recipients."""
+    if not can_view_person(user, person):
+        return False
+    if getattr(person, "dna_consent", False):
+        return is_dna_consent_recipient(user)
+    return True
+
+
+def person_identity(person) -> dict[str, str]:
+    """The identity fields of a relative or witness."""
+    return {
+        "name": person.full_name,
+        "phone": person.phone,
+        "id_number": getattr(person, "id_number", ""),
+        "address": getattr(person, "residence", None) or getattr(person, "address", "") or "",
+    }

@@ -1,5 +1,7 @@
 from django import forms
 
+from doantu.tips.uploads import ACCEPT_ATTR
+
 from .imports import FIELDS
 from .models import ImportKind
 
@@ -86,7 +88,7 @@ class MappingForm(forms.Form):
 
 class MartyrForm(forms.Form):
     def __init__(self, *args, **kwargs):
-        from .models import MartyrStatus
+        from .models import Martyr, MartyrStatus
 
         super().__init__(*args, **kwargs)
         for name, label in FIELDS.items():
@@ -98,19 +100,32 @@ class MartyrForm(forms.Form):
                 )
             elif name == "notes":
                 self.fields[name] = forms.CharField(
-                    label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
+                    label=label, required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
                 )
             else:
-                self.fields[name] = forms.CharField(label=label, max_length=300, required=name == "full_name")
+                # As long as the column takes (a longer value is a database error on PostgreSQL).
+                self.fields[name] = forms.CharField(
+                    label=label,
+                    max_length=Martyr._meta.get_field(name).max_length,
+                    required=name == "full_name",
+                )
 
 
 class GraveForm(forms.ModelForm):
+    # A text column without a length: bounded here, like every free-text input.
+    partial_info = forms.CharField(
+        label="Thông tin một phần",
+        required=False,
+        max_length=2000,
+        help_text="Quê, đơn vị, năm hy sinh… ghi trên bia",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     class Meta:
         from .models import Grave
 
         model = Grave
         fields = Grave.EDITABLE_FIELDS
-        widgets = {"partial_info": forms.Textarea(attrs={"rows": 2})}
 
 
 class RelativeForm(forms.Form):
@@ -136,11 +151,22 @@ class DocumentForm(forms.Form):
 
     kind = forms.ChoiceField(label="Loại", choices=DocumentKind.choices)
     title = forms.CharField(label="Tên", max_length=200)
-    description = forms.CharField(label="Mô tả", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    provenance = forms.CharField(
-        label="Nguồn gốc (ai giữ, từ đâu)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    description = forms.CharField(
+        label="Mô tả", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    file = forms.FileField(label="Bản chụp, bản quét", required=False)
+    provenance = forms.CharField(
+        label="Nguồn gốc (ai giữ, từ đâu)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    file = forms.FileField(
+        label="Bản chụp, bản quét",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}),
+        help_text="Ảnh, PDF, video hoặc ghi âm; được kiểm tra và xoá thông tin ẩn (vị trí, tác giả) như tệp "
+        "người dân gửi.",
+    )
 
 
 class WitnessForm(forms.Form):
@@ -151,6 +177,7 @@ class WitnessForm(forms.Form):
     account = forms.CharField(
         label="Lời kể",
         required=False,
+        max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Những gì người này biết: thời gian, địa điểm, ai chôn cất, dấu vết để nhận biết mộ.",
     )

@@ -118,15 +118,21 @@ class DbStore:
 
 
 class MartyrSource:
+    """Martyrs' records, from ``within`` (a queryset: the records a user may read) or all of them."""
+
+    def __init__(self, within=None) -> None:
+        self.within = Martyr.objects.all() if within is None else within
+
     def fetch(self, ids: Sequence[str]) -> list[Record]:
-        return [
-            martyr_record(m) for m in Martyr.objects.filter(pk__in=[int(i) for i in ids], merged_into=None)
-        ]
+        return [martyr_record(m) for m in self.within.filter(pk__in=[int(i) for i in ids], merged_into=None)]
 
 
 class GraveSource:
+    def __init__(self, within=None) -> None:
+        self.within = Grave.objects.all() if within is None else within
+
     def fetch(self, ids: Sequence[str]) -> list[Record]:
-        return [grave_record(g) for g in Grave.objects.filter(pk__in=[int(i) for i in ids])]
+        return [grave_record(g) for g in self.within.filter(pk__in=[int(i) for i in ids])]
 
 
 # ------------------------------------------------------------------------------------------ frequencies
@@ -274,23 +280,25 @@ def rebuild_index() -> dict[str, int]:
 # ------------------------------------------------------------------------------------------ search
 
 
-def martyr_engine() -> Engine:
-    return Engine(DbStore(MARTYR), MartyrSource(), frequency_model())
+def martyr_engine(within=None) -> Engine:
+    """The engine over the martyrs' records; ``within``: only these records are fetched and scored (a user's
+    scope), so records outside it are never candidates, rather than filtered out of a short list after."""
+    return Engine(DbStore(MARTYR), MartyrSource(within), frequency_model())
 
 
 _GRAVE_COUNT_KEY = "registry:grave-count"
 
 
-def grave_engine() -> Engine:
+def grave_engine(within=None) -> Engine:
     """Graves are scored with the martyrs' name frequencies (the same population, counted on far more records
     than a few cemetery lists) and a prior over the graves themselves."""
     graves = cache.get_or_set(_GRAVE_COUNT_KEY, Grave.objects.count, timeout=FREQ_TTL)
-    return Engine(DbStore(GRAVE), GraveSource(), frequency_model().with_prior(graves, "mộ"))
+    return Engine(DbStore(GRAVE), GraveSource(within), frequency_model().with_prior(graves, "mộ"))
 
 
-def search_martyrs(query: Record, top: int = 10, exclude: str | None = None) -> list[Candidate]:
-    return martyr_engine().search(query, top=top, explain=True, exclude=exclude)
+def search_martyrs(query: Record, top: int = 10, exclude: str | None = None, within=None) -> list[Candidate]:
+    return martyr_engine(within).search(query, top=top, explain=True, exclude=exclude)
 
 
-def search_graves(query: Record, top: int = 5) -> list[Candidate]:
-    return grave_engine().search(query, top=top, explain=True)
+def search_graves(query: Record, top: int = 5, within=None) -> list[Candidate]:
+    return grave_engine(within).search(query, top=top, explain=True)

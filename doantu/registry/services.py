@@ -13,11 +13,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from doantu.audit import labels
 from doantu.audit.services import audit_record, diff
+from doantu.tips import access as tip_access
 from doantu.tips.models import Tip, TipKind
+from doantu.tips.uploads import UploadError, prepare_upload
 
 from . import access
 from .imports import FIELDS, KINDS, SYSTEM_ID_LABEL, ImportFileError, martyr_values, read_table
-from .matching import index_graves, index_martyrs, martyr_record, search_graves, search_martyrs
+from .matching import grave_record, index_graves, index_martyrs, martyr_record, search_graves, search_martyrs
 from .models import (
     Document,
     DuplicatePair,
@@ -50,6 +52,8 @@ ACTION_LABELS = {
     "relative_added": "Thêm thân nhân",
     "witness_added": "Thêm nhân chứng",
     "document_added": "Thêm kỷ vật, tài liệu",
+    "relative_viewed": "Xem thông tin cá nhân của thân nhân",
+    "witness_viewed": "Xem thông tin cá nhân của nhân chứng",
 }
 
 labels.register(
@@ -85,7 +89,7 @@ EDITABLE = [f for f in FIELDS if f != "external_id"]
 
 
 def martyr_create(*, actor, values: dict[str, Any], source_list: RegistryList | None = None) -> Martyr:
-    _require(access.can_edit_registry(actor))
+    access.require_edit(actor, source_list)
     with transaction.atomic():
         martyr = Martyr(owner=access.owner_for(actor), source_list=source_list, **martyr_values(values))
         martyr._history_user = actor
@@ -96,9 +100,7 @@ def martyr_create(*, actor, values: dict[str, Any], source_list: RegistryList | 
 
 
 def martyr_update(*, martyr: Martyr, actor, values: dict[str, Any]) -> Martyr:
-    _require(
-        access.can_edit_registry(actor) and access.scope(actor, Martyr.objects).filter(pk=martyr.pk).exists()
-    )
+    access.require_edit(actor, martyr)
     with transaction.atomic():
         martyr = Martyr.objects.select_for_update().get(pk=martyr.pk)
         old = martyr_record(martyr)
@@ -172,10 +174,7 @@ def _has_required(batch: ImportBatch, mapping: dict[str, int]) -> bool:
 
 
 def import_set_mapping(*, batch: ImportBatch, actor, mapping: dict[str, int]) -> ImportBatch:
-    _require(
-        access.can_edit_registry(actor)
-        and access.scope(actor, ImportBatch.objects).filter(pk=batch.pk).exists()
-    )
+    access.require_edit(actor, batch)
     if not _has_required(batch, mapping):
         spec = KINDS[batch.kind]
         raise RegistryError(f"Cần chọn cột “{spec.fields[spec.required]}”.")
@@ -215,12 +214,31 @@ def _iter_rows(batch: ImportBatch):
             yield parse(number, cells, mapping, batch.defaults)
 
 
-def import_run(*, batch_id: int, apply: bool) -> ImportBatch:
-    """Check (``apply=False``: the dry run) or apply an import. Rows with errors are reported and skipped; the
+def import_start(*, batch: ImportBatch, actor, apply: bool) -> ImportBatch:
+    """Queue the dry run (``apply=False``) or the import itself (after a dry run) of ``batch``, as ``actor``."""
+    from . import tasks
+
+    access.require_edit(actor, batch)
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if apply and batch.status != ImportStatus.CHECKED:
+            raise RegistryError("Hãy chạy thử (kiểm tra) trước khi nhập.")
+        batch.status = ImportStatus.RUNNING if apply else ImportStatus.CHECKING
+        batch.save(update_fields=["status"])
+    tasks.run_import.enqueue(batch_id=batch.pk, apply=apply, actor_id=actor.pk)
+    return batch
+
+
+def import_run(*, batch_id: int, apply: bool, actor_id: int | None = None) -> ImportBatch:
+    """Check (``apply=False``: the dry run) or apply an import, as ``actor_id`` (the uploader when not given;
+    either must still be allowed to change this list). Rows with errors are reported and skipped; the
     rest are created or updated by their id in the list, in chunks (each chunk commits with its index and
     history), so the progress bar moves and a crashed import can simply be run again."""
+    from django.contrib.auth import get_user_model
+
     batch = ImportBatch.objects.select_related("source_list", "created_by").get(pk=batch_id)
-    actor = batch.created_by
+    actor = get_user_model().objects.get(pk=actor_id) if actor_id is not None else batch.created_by
+    access.require_edit(actor, batch, batch.source_list)
     batch.status = ImportStatus.RUNNING if apply else ImportStatus.CHECKING
     batch.processed_rows = batch.created = batch.updated = batch.unchanged = batch.error_count = 0
     batch.errors = []
@@ -378,25 +396,34 @@ def tip_query_record(tip: Tip):
 
 def tip_candidates(*, tip: Tip, actor, top: int = 8):
     """Registry records the tip may be about, best first, with the engine's reasons; decided ones marked."""
-    _require(access.can_view_registry(actor))
+    _require(access.can_view_registry(actor) and tip_access.can_view_tip(actor, tip))
     if not (tip.martyr_name or tip.martyr_alias):
         return []
-    candidates = search_martyrs(tip_query_record(tip), top=top)
-    visible = set(
-        access.scope(actor, Martyr.objects)
-        .filter(pk__in=[int(c.record_id) for c in candidates])
-        .values_list("pk", flat=True)
-    )
-    return [c for c in candidates if int(c.record_id) in visible]
+    return search_martyrs(tip_query_record(tip), top=top, within=access.scope(actor, Martyr.objects))
+
+
+def martyr_search(*, actor, query, top: int = 20):
+    """Martyrs' records like ``query`` (a linkage Record) among those ``actor`` may read, best first."""
+    _require(access.can_view_registry(actor))
+    return search_martyrs(query, top=top, within=access.scope(actor, Martyr.objects))
+
+
+def grave_martyr_candidates(*, actor, grave: Grave, top: int = 5):
+    """Martyrs whose grave ``grave`` may be, among those ``actor`` may read."""
+    access.require_view(actor, grave)
+    if grave.martyr_id is not None or not (grave.headstone_name or grave.partial_info):
+        return []
+    return search_martyrs(grave_record(grave), top=top, within=access.scope(actor, Martyr.objects))
 
 
 def tip_grave_candidates(*, tip: Tip, actor, top: int = 5):
     """Graves the tip may be about (a headstone name, a home place or unit on the headstone), best first;
     only those the engine finds plausible (a nameless grave with a matching province alone is not shown)."""
-    _require(access.can_view_registry(actor))
+    _require(access.can_view_registry(actor) and tip_access.can_view_tip(actor, tip))
     if not (tip.martyr_name or tip.martyr_alias or tip.martyr_home_place or tip.martyr_unit):
         return []
-    return [c for c in search_graves(tip_query_record(tip), top=top) if c.decision]
+    within = access.scope(actor, Grave.objects)
+    return [c for c in search_graves(tip_query_record(tip), top=top, within=within) if c.decision]
 
 
 def tip_link_decide(
@@ -416,14 +443,13 @@ def tip_link_decide(
         raise RegistryError("Quyết định không hợp lệ.")
     if (martyr is None) == (grave is None):
         raise RegistryError("Chọn một hồ sơ liệt sĩ hoặc một ngôi mộ.")
+    access.require_edit(actor, martyr, grave)
     if martyr is not None:
-        if not access.scope(actor, Martyr.objects).filter(pk=martyr.pk, merged_into=None).exists():
-            raise RegistryError("Hồ sơ liệt sĩ không tồn tại hoặc đã được gộp.")
+        if Martyr.objects.filter(pk=martyr.pk).exclude(merged_into=None).exists():
+            raise RegistryError("Hồ sơ liệt sĩ đã được gộp vào hồ sơ khác.")
         target = {"martyr": martyr}
         shown = {"martyr": [None, f"{martyr.full_name} (#{martyr.pk})"]}
     else:
-        if not access.scope(actor, Grave.objects).filter(pk=grave.pk).exists():
-            raise RegistryError("Ngôi mộ không tồn tại.")
         target = {"grave": grave}
         shown = {"grave": [None, f"{grave} (#{grave.pk})"]}
     with transaction.atomic():
@@ -476,7 +502,7 @@ def martyr_merge(*, pair: DuplicatePair, actor, keep: Martyr) -> Martyr:
     """Merge the pair into ``keep``: its empty fields are filled from the other record, everything attached
     to the other (graves, relatives, witnesses, documents, tip links) moves to ``keep``; the other stays, marked as merged,
     with its full history."""
-    _require(access.can_edit_registry(actor))
+    access.require_pair(actor, pair)
     if keep.pk not in (pair.a_id, pair.b_id):
         raise RegistryError("Hồ sơ giữ lại phải là một trong hai hồ sơ.")
     with transaction.atomic():
@@ -526,7 +552,7 @@ def martyr_merge(*, pair: DuplicatePair, actor, keep: Martyr) -> Martyr:
 
 
 def duplicate_reject(*, pair: DuplicatePair, actor, note: str = "") -> DuplicatePair:
-    _require(access.can_edit_registry(actor))
+    access.require_pair(actor, pair)
     with transaction.atomic():
         pair = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
         if pair.status != DuplicateStatus.PENDING:
@@ -548,7 +574,7 @@ def duplicate_reject(*, pair: DuplicatePair, actor, note: str = "") -> Duplicate
 
 
 def grave_create(*, actor, values: dict[str, Any], martyr: Martyr | None = None) -> Grave:
-    _require(access.can_edit_registry(actor))
+    access.require_edit(actor, martyr)
     with transaction.atomic():
         grave = Grave(
             owner=access.owner_for(actor),
@@ -568,16 +594,11 @@ def grave_set_martyr(*, actor, grave: Grave, martyr: Martyr | None, basis: str) 
     """Record whose grave this is (``martyr``), or that it is no longer known (``None``), on a stated basis (a DNA
     result, a verified headstone, the military command's conclusion). On the grave's history and the audit
     trail of both the grave and the martyr."""
-    _require(access.can_edit_registry(actor))
+    access.require_edit(actor, grave, martyr)
     basis = (basis or "").strip()
     if not basis:
         raise RegistryError("Hãy ghi căn cứ (ví dụ: kết quả giám định ADN số…, kết luận của Ban CHQS…).")
-    if not access.scope(actor, Grave.objects).filter(pk=grave.pk).exists():
-        raise RegistryError("Ngôi mộ không tồn tại.")
-    if (
-        martyr is not None
-        and not access.scope(actor, Martyr.objects).filter(pk=martyr.pk, merged_into=None).exists()
-    ):
+    if martyr is not None and Martyr.objects.filter(pk=martyr.pk).exclude(merged_into=None).exists():
         raise RegistryError("Hồ sơ liệt sĩ không tồn tại hoặc đã được gộp.")
     with transaction.atomic():
         grave = Grave.objects.select_for_update().get(pk=grave.pk)
@@ -602,7 +623,9 @@ def grave_set_martyr(*, actor, grave: Grave, martyr: Martyr | None, basis: str) 
 
 
 def relative_add(*, actor, martyr: Martyr, values: dict[str, Any], from_tip: Tip | None = None) -> Relative:
-    _require(access.can_edit_registry(actor) and access.can_view_relatives(actor))
+    access.require_people(actor)
+    access.require_edit(actor, martyr)
+    access.require_tip_source(actor, from_tip)
     fields = [
         "full_name",
         "relationship",
@@ -635,6 +658,8 @@ def _person_from_tip(*, actor, tip: Tip, martyr: Martyr, refusal: str, add, addr
     """Copy a tip's sender (name, phone, address) into a person record of ``martyr`` made by ``add``. Reading
     the identity is itself recorded, in the same transaction: a refused copy leaves no reading on the record."""
     _require(access.can_link_tip(actor, tip))
+    access.require_people(actor)
+    access.require_edit(actor, martyr)
     if tip.anonymous:
         raise RegistryError(refusal)
     from doantu.tips.services import tip_reveal_reporter
@@ -675,9 +700,12 @@ WITNESS_FIELDS = ("full_name", "phone", "address", "is_veteran", "account")
 def witness_add(*, actor, martyr: Martyr, values: dict[str, Any], from_tip: Tip | None = None) -> Witness:
     """A witness (a comrade, a villager who saw the burial) whose account concerns ``martyr``. One tip gives one
     witness, however many martyrs the account names: linking it to a second martyr adds that martyr."""
-    _require(access.can_edit_registry(actor) and access.can_view_relatives(actor))
+    access.require_people(actor)
+    access.require_edit(actor, martyr)
+    access.require_tip_source(actor, from_tip)
     with transaction.atomic():
         witness = Witness.objects.filter(from_tip=from_tip).first() if from_tip is not None else None
+        access.require_people(actor, witness)
         if witness is None:
             witness = Witness.objects.create(
                 owner=access.people_unit(actor),
@@ -727,9 +755,16 @@ def document_add(
     provenance: str = "",
     from_tip: Tip | None = None,
 ) -> Document:
-    import hashlib
-
-    _require(access.can_edit_registry(actor))
+    access.require_edit(actor, martyr)
+    access.require_tip_source(actor, from_tip)
+    # The same checks and cleaning as a file sent with a tip: type by content, size, pixels, metadata stripped,
+    # PDFs without active content; done before the transaction (it decodes in a child process).
+    prepared = None
+    if upload is not None:
+        try:
+            prepared = prepare_upload(upload)
+        except UploadError as exc:
+            raise RegistryError(str(exc)) from None
     with transaction.atomic():
         document = Document(
             owner=access.owner_for(actor),
@@ -740,14 +775,9 @@ def document_add(
             provenance=provenance,
             from_tip=from_tip,
         )
-        if upload is not None:
-            digest = hashlib.sha256()
-            for chunk in upload.chunks():
-                digest.update(chunk)
-            document.sha256 = digest.hexdigest()
-            upload.seek(0)
-            extension = upload.name.rsplit(".", 1)[-1].lower()[:5] if "." in upload.name else "bin"
-            document.file.save(f"doc.{extension}", upload, save=False)
+        if prepared is not None:
+            document.sha256 = prepared.sha256
+            document.file.save(f"doc{prepared.extension}", prepared.content, save=False)
         document.save()
         audit_record(
             actor=actor,
@@ -758,3 +788,18 @@ def document_add(
             message=title,
         )
         return document
+
+
+def person_reveal(*, actor, person: Relative | Witness, martyr: Martyr | None = None) -> dict[str, str]:
+    """Who a relative or witness is (name, phone, identity number, address), for those who need it (a DNA
+    donor's: only the recipients the consent names); the reading itself goes on the record, on the martyr's
+    trail (``martyr``: the record it was read from, for a witness of several)."""
+    _require(access.can_reveal_person(actor, person))
+    if isinstance(person, Relative):
+        action, context = "relative_viewed", person.martyr
+    else:
+        action = "witness_viewed"
+        context = martyr if martyr is not None and person.martyrs.filter(pk=martyr.pk).exists() else person
+    with transaction.atomic():
+        audit_record(actor=actor, action=action, obj=person, context=context)
+    return access.person_identity(person)

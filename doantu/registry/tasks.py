@@ -6,8 +6,8 @@ from . import services
 
 
 @task
-def run_import(batch_id: int, apply: bool) -> int:
-    return services.import_run(batch_id=batch_id, apply=apply).processed_rows
+def run_import(batch_id: int, apply: bool, actor_id: int | None = None) -> int:
+    return services.import_run(batch_id=batch_id, apply=apply, actor_id=actor_id).processed_rows
 
 
 @task

@@ -14,6 +14,11 @@ urlpatterns = [
     path("martyrs/<int:pk>/documents/", views.document_add, name="document_add"),
     path("documents/<int:pk>/file/", views.document_file, name="document_file"),
     path("martyrs/<int:pk>/witnesses/", views.witness_add, name="witness_add"),
+    path(
+        "martyrs/<int:pk>/<str:kind>/<int:person_id>/identity/",
+        views.person_identity,
+        name="person_identity",
+    ),
     path("tips/<int:pk>/relative/", views.tip_make_relative, name="tip_make_relative"),
     path("tips/<int:pk>/witness/", views.tip_make_witness, name="tip_make_witness"),
     path("imports/", views.imports, name="imports"),

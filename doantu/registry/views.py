@@ -30,7 +30,6 @@ from .forms import (
     WitnessForm,
 )
 from .imports import FIELDS, GRAVE_FIELDS, KINDS, SYSTEM_ID_LABEL
-from .matching import grave_record, search_martyrs
 from .models import (
     Document,
     DuplicatePair,
@@ -96,7 +95,7 @@ def search(request):
             death_date=d["death_date"],
             death_place=d["death_place"],
         )
-        results = _explained(search_martyrs(query, top=20), request.user)
+        results = _explained(services.martyr_search(actor=request.user, query=query, top=20), request.user)
         if d["home_place"]:
             r = resolve(d["home_place"])
             place = r.explain() if r.level != "none" else "Chưa nhận ra địa danh này."
@@ -114,11 +113,25 @@ def search(request):
     )
 
 
-@staff_required
-def martyr_detail(request, pk: int):
-    martyr = get_object_or_404(
+def _scoped_martyr(request, pk: int) -> Martyr:
+    return get_object_or_404(
         access.scope(request.user, Martyr.objects).select_related("merged_into", "source_list"), pk=pk
     )
+
+
+def _people(user, qs, revealed: dict):
+    """Relatives or witnesses the user may see, each marked with whether they may ask who it is and, after a
+    reveal, who it is (``revealed``: person pk -> identity)."""
+    people = list(access.people_scope(user, qs))
+    for person in people:
+        person.can_reveal = access.can_reveal_person(user, person)
+        person.identity = revealed.get(person.pk)
+    return people
+
+
+@staff_required
+def martyr_detail(request, pk: int):
+    martyr = _scoped_martyr(request, pk)
     can_edit = access.can_edit_registry(request.user)
     form = None
     if can_edit:
@@ -127,32 +140,56 @@ def martyr_detail(request, pk: int):
             services.martyr_update(martyr=martyr, actor=request.user, values=form.cleaned_data)
             messages.success(request, "Đã lưu thay đổi.")
             return redirect(martyr.get_absolute_url())
+    return render(request, "registry/martyr.html", _martyr_context(request, martyr, form=form))
+
+
+def _martyr_context(request, martyr: Martyr, *, form=None, revealed_relatives=None, revealed_witnesses=None):
+    can_edit = access.can_edit_registry(request.user)
+    people = access.can_view_relatives(request.user)
     history = martyr.history.select_related("history_user").order_by("-history_date")[:30]
+    return {
+        "m": martyr,
+        "form": form,
+        "history": history,
+        "relative_form": RelativeForm() if can_edit and access.can_view_relatives(request.user) else None,
+        "witness_form": WitnessForm() if can_edit and access.can_view_relatives(request.user) else None,
+        "witnesses": _people(
+            request.user, martyr.witnesses.select_related("from_tip"), revealed_witnesses or {}
+        )
+        if people
+        else None,
+        "document_form": DocumentForm() if can_edit else None,
+        "grave_form": GraveForm() if can_edit else None,
+        "documents": martyr.documents.all(),
+        "graves": martyr.graves.all(),
+        "show_location": access.can_view_grave_location(request.user),
+        "relatives": _people(request.user, martyr.relatives.all(), revealed_relatives or {})
+        if people
+        else None,
+        "links": martyr.tip_links.select_related("tip", "decided_by").filter(
+            tip__in=tip_access.tips_visible_to(request.user)
+        ),
+        "merged": martyr.merged.all(),
+    }
+
+
+@staff_required
+@require_POST
+def person_identity(request, pk: int, kind: str, person_id: int):
+    """Reveal who a relative or witness of the martyr is (audited), like a tip's reporter; htmx swaps the
+    person's line, a plain POST shows the page with it."""
+    if kind not in ("relative", "witness"):
+        raise Http404
+    martyr = _scoped_martyr(request, pk)
+    qs = martyr.relatives.all() if kind == "relative" else martyr.witnesses.select_related("from_tip")
+    person = get_object_or_404(access.people_scope(request.user, qs), pk=person_id)
+    identity = services.person_reveal(actor=request.user, person=person, martyr=martyr)
+    person.can_reveal, person.identity = True, identity
+    if request.htmx:
+        return render(request, f"registry/martyr.html#{kind}", {"m": martyr, "p": person})
+    key = "revealed_relatives" if kind == "relative" else "revealed_witnesses"
     return render(
-        request,
-        "registry/martyr.html",
-        {
-            "m": martyr,
-            "form": form,
-            "history": history,
-            "relative_form": RelativeForm() if can_edit and access.can_view_relatives(request.user) else None,
-            "witness_form": WitnessForm() if can_edit and access.can_view_relatives(request.user) else None,
-            "witnesses": access.people_scope(request.user, martyr.witnesses.select_related("from_tip"))
-            if access.can_view_relatives(request.user)
-            else None,
-            "document_form": DocumentForm() if can_edit else None,
-            "grave_form": GraveForm() if can_edit else None,
-            "documents": martyr.documents.all(),
-            "graves": martyr.graves.all(),
-            "show_location": access.can_view_grave_location(request.user),
-            "relatives": access.people_scope(request.user, martyr.relatives.all())
-            if access.can_view_relatives(request.user)
-            else None,
-            "links": martyr.tip_links.select_related("tip", "decided_by").filter(
-                tip__in=tip_access.tips_visible_to(request.user)
-            ),
-            "merged": martyr.merged.all(),
-        },
+        request, "registry/martyr.html", _martyr_context(request, martyr, **{key: {person.pk: identity}})
     )
 
 
@@ -168,7 +205,7 @@ def grave_detail(request, pk: int):
         _require(can_edit)
         martyr = None
         if request.POST.get("martyr"):
-            martyr = get_object_or_404(access.scope(request.user, Martyr.objects), pk=request.POST["martyr"])
+            martyr = _posted_record(request, access.scope(request.user, Martyr.objects), "martyr")
         try:
             services.grave_set_martyr(
                 actor=request.user, grave=grave, martyr=martyr, basis=request.POST.get("basis", "")
@@ -178,9 +215,7 @@ def grave_detail(request, pk: int):
         else:
             messages.success(request, f"Đã ghi: mộ của liệt sĩ {martyr}." if martyr else "Đã bỏ xác định mộ.")
         return redirect(grave.get_absolute_url())
-    candidates = []
-    if grave.martyr_id is None and (grave.headstone_name or grave.partial_info):
-        candidates = _explained(search_martyrs(grave_record(grave), top=5), request.user)
+    candidates = _explained(services.grave_martyr_candidates(actor=request.user, grave=grave), request.user)
     links = grave.tip_links.select_related("tip", "decided_by").filter(
         tip__in=tip_access.tips_visible_to(request.user)
     )
@@ -206,7 +241,7 @@ def graves(request):
     if form is not None and request.method == "POST" and form.is_valid():
         martyr = None
         if request.POST.get("martyr"):
-            martyr = get_object_or_404(access.scope(request.user, Martyr.objects), pk=request.POST["martyr"])
+            martyr = _posted_record(request, access.scope(request.user, Martyr.objects), "martyr")
         grave = services.grave_create(actor=request.user, values=form.cleaned_data, martyr=martyr)
         messages.success(request, f"Đã thêm mộ: {grave}")
         return redirect(martyr.get_absolute_url() if martyr else grave.get_absolute_url())
@@ -255,16 +290,20 @@ def document_add(request, pk: int):
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data
-        services.document_add(
-            actor=request.user,
-            martyr=martyr,
-            kind=d["kind"],
-            title=d["title"],
-            upload=d["file"],
-            description=d["description"],
-            provenance=d["provenance"],
-        )
-        messages.success(request, "Đã thêm kỷ vật, tài liệu.")
+        try:
+            services.document_add(
+                actor=request.user,
+                martyr=martyr,
+                kind=d["kind"],
+                title=d["title"],
+                upload=d["file"],
+                description=d["description"],
+                provenance=d["provenance"],
+            )
+        except services.RegistryError as exc:
+            messages.error(request, "Chưa thêm được: " + str(exc))
+        else:
+            messages.success(request, "Đã thêm kỷ vật, tài liệu.")
     else:
         messages.error(request, "Chưa thêm được: " + _form_errors(form))
     return redirect(martyr.get_absolute_url())
@@ -335,7 +374,7 @@ def import_detail(request, pk: int):
         except services.RegistryError as exc:
             form.add_error(None, str(exc))
         else:
-            tasks.run_import.enqueue(batch_id=batch.pk, apply=False)
+            services.import_start(batch=batch, actor=request.user, apply=False)
             return redirect("registry:import", batch.pk)
     context = {
         "batch": batch,
@@ -351,12 +390,10 @@ def import_detail(request, pk: int):
 @require_POST
 def import_apply(request, pk: int):
     batch = _batch(request, pk)
-    if batch.status != ImportStatus.CHECKED:
-        messages.error(request, "Hãy chạy thử (kiểm tra) trước khi nhập.")
-    else:
-        batch.status = ImportStatus.RUNNING
-        batch.save(update_fields=["status"])
-        tasks.run_import.enqueue(batch_id=batch.pk, apply=True)
+    try:
+        services.import_start(batch=batch, actor=request.user, apply=True)
+    except services.RegistryError as exc:
+        messages.error(request, str(exc))
     return redirect("registry:import", batch.pk)
 
 
@@ -535,7 +572,7 @@ def tip_link(request, pk: int):
         if request.POST.get("grave")
         else ("martyr", Martyr, services.tip_candidates)
     )
-    record = get_object_or_404(access.scope(request.user, model.objects), pk=request.POST.get(kind))
+    record = _posted_record(request, access.scope(request.user, model.objects), kind)
     score, reasons = None, []
     for c in _explained(find(tip=tip, actor=request.user), request.user, model):
         if c[kind].pk == record.pk:
@@ -552,6 +589,15 @@ def tip_link(request, pk: int):
     except services.RegistryError as exc:
         messages.error(request, str(exc))
     return redirect("registry:tip_candidates", tip.pk)
+
+
+def _posted_record(request, queryset, name: str):
+    """The record whose number the page posted as ``name``: 404 if it is not a number or not in ``queryset``
+    (a lookup by a non-numeric key is a ValueError, which would be a 500)."""
+    value = request.POST.get(name, "")
+    if not (value.isascii() and value.isdigit()):
+        raise Http404
+    return get_object_or_404(queryset, pk=int(value))
 
 
 def _confirmed_link(request, pk: int) -> TipLink:

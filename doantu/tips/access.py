@@ -12,7 +12,28 @@ Views and the API call these helpers; they never filter by role themselves. The 
 
 Identity and exact location are "need to know": only those who act on the tip, and every reveal of the
 reporter's identity is written to the audit trail.
+
+What each viewer may read of a tip they can see is decided once, by ``visible_fields`` (a ``TipView``), and
+every view of a tip uses it: the tip's page, the inbox, the API (list, detail, timeline) and the timeline, whose
+entries are filtered field by field and message by message (``timeline_entry``). Content classes:
+
+- ``basic``: what the tip is about (account, the martyr's details, kind, status, source, group, conclusion):
+  everyone who may see the tip;
+- ``location`` (coordinates, accuracy, how they were taken, the place description) and ``attachments``: the
+  handlers — campaign staff of the tip's ward and the agencies it was forwarded to;
+- ``identity`` (the reporter's name, phone, address): the handlers, revealed on request and audited
+  (``tips.services.tip_reveal_reporter``), never in a list or the timeline;
+- ``relative`` (relationship to the martyr, the DNA offer and consent): the handlers;
+- ``internal`` (notes, assignment, reasons for closing or reopening): the handlers;
+- ``forward``: a forward's question, answer and outcome: the tip's owners and the agency asked, not another
+  agency asked about the same tip;
+- ``registry`` (the registry records a tip is linked to): those who may read the registry;
+- ``owner``: anything not classified here (a new audit action, a new field): the tip's owners only, so a
+  change that forgets to classify itself fails closed.
 """
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
@@ -88,20 +109,203 @@ def can_answer(user, forward: Forward) -> bool:
     return user.unit_id == forward.agency_id and user.role in AGENCY_ROLES | {Role.CAMPAIGN}
 
 
+# ------------------------------------------------------------------------------------ need to know, per field
+
+BASIC = "basic"
+LOCATION = "location"
+ATTACHMENTS = "attachments"
+IDENTITY = "identity"
+RELATIVE = "relative"
+INTERNAL = "internal"
+FORWARD = "forward"
+REGISTRY = "registry"
+OWNER = "owner"
+
+# A tip's fields by content class (fields not named here are basic).
+TIP_FIELDS: dict[str, str] = {
+    "reporter_name": IDENTITY,
+    "reporter_phone": IDENTITY,
+    "reporter_address": IDENTITY,
+    "latitude": LOCATION,
+    "longitude": LOCATION,
+    "location_accuracy_m": LOCATION,
+    "location_source": LOCATION,
+    "location_description": LOCATION,
+    "relationship": RELATIVE,
+    "dna_offer": RELATIVE,
+    "consent_dna": RELATIVE,
+    "assignee": INTERNAL,
+}
+
+# Fields of audit entries on a tip's timeline ("domain.field" -> class). A field not listed is ``owner``.
+CHANGE_FIELDS: dict[str, str] = {
+    **{f"tips.{name}": cls for name, cls in TIP_FIELDS.items()},
+    **{
+        f"tips.{name}": BASIC
+        for name in (
+            "status",
+            "forward_status",
+            "kind",
+            "agency",
+            "due_date",
+            "duplicate_of",
+            "outcome_note",
+            "public_note",
+            "residential_group",
+            "martyr_name",
+            "martyr_alias",
+            "martyr_birth_year",
+            "martyr_home_place",
+            "martyr_unit",
+            "martyr_death_date",
+            "martyr_death_place",
+            "martyr_burial_place",
+        )
+    },
+    "tips.outcome": FORWARD,
+    "registry.martyr": REGISTRY,
+    "registry.grave": REGISTRY,
+    "registry.decision": REGISTRY,
+}
+
+# What an audit entry's free-text message may contain, by action. An action not listed is ``owner``.
+MESSAGE_CLASSES: dict[str, str] = {
+    "submitted": BASIC,  # the source's name and the number of files
+    "review_started": BASIC,
+    "edited": BASIC,
+    "concluded": BASIC,  # the conclusion, shown with the tip
+    "public_note_set": BASIC,  # shown to the public on the status page
+    "reporter_viewed": BASIC,  # who looked, never what they saw
+    "forwarded": FORWARD,  # the question
+    "answered": FORWARD,  # the answer
+    "forward_withdrawn": FORWARD,  # the reason
+    "assigned": INTERNAL,
+    "note_added": INTERNAL,
+    "closed": INTERNAL,
+    "reopened": INTERNAL,
+    "link_confirmed": REGISTRY,
+    "link_rejected": REGISTRY,
+}
+
+
+@dataclass(frozen=True)
+class TipView:
+    """What one viewer may read of one tip: content classes, and the agencies whose forwards' content they read
+    (``None``: every forward)."""
+
+    classes: frozenset[str]
+    forward_agencies: frozenset[int] | None = frozenset()
+
+    def sees(self, cls: str) -> bool:
+        return cls in self.classes
+
+    def sees_field(self, name: str) -> bool:
+        return TIP_FIELDS.get(name, BASIC) in self.classes
+
+    def sees_forward(self, forward: Forward) -> bool:
+        return self.sees_forward_of(forward.agency_id)
+
+    def sees_forward_of(self, agency_id: int | None) -> bool:
+        if not self.classes:
+            return False
+        return self.forward_agencies is None or agency_id in self.forward_agencies
+
+    @property
+    def withheld(self) -> list[str]:
+        """The classes this viewer does not read (for API clients), ``owner`` aside."""
+        return [
+            c
+            for c in (LOCATION, ATTACHMENTS, IDENTITY, RELATIVE, INTERNAL, REGISTRY)
+            if c not in self.classes
+        ]
+
+    # For templates, which cannot pass arguments.
+    location = property(lambda self: LOCATION in self.classes)
+    attachments = property(lambda self: ATTACHMENTS in self.classes)
+    identity = property(lambda self: IDENTITY in self.classes)
+    relative = property(lambda self: RELATIVE in self.classes)
+    internal = property(lambda self: INTERNAL in self.classes)
+    registry = property(lambda self: REGISTRY in self.classes)
+
+
+NOTHING = TipView(frozenset(), frozenset())
+HANDLER_CLASSES = frozenset({BASIC, LOCATION, ATTACHMENTS, IDENTITY, RELATIVE, INTERNAL})
+
+
+def views_for(user, tips: Iterable[Tip]) -> dict[int, TipView]:
+    """``visible_fields`` for many tips in a few queries (the inbox, the API list)."""
+    tips = list(tips)
+    if not tips or not (user.is_authenticated and user.is_active):
+        return {t.pk: NOTHING for t in tips}
+    ids = [t.pk for t in tips]
+    visible = set(tips_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    forwarded: set[int] = set()
+    if user.role in AGENCY_ROLES and user.unit_id is not None:
+        forwarded = set(
+            Forward.objects.filter(tip_id__in=ids, agency_id=user.unit_id).values_list("tip_id", flat=True)
+        )
+    from doantu.registry.access import can_view_registry  # registry.access builds on this module
+
+    registry = can_view_registry(user)
+    views = {}
+    for tip in tips:
+        if tip.pk not in visible:
+            views[tip.pk] = NOTHING
+            continue
+        owner = _owns_ward(user, tip)
+        classes = {BASIC}
+        if owner:
+            classes |= HANDLER_CLASSES | {OWNER}
+        elif tip.pk in forwarded:
+            classes |= HANDLER_CLASSES
+        if tip.anonymous:
+            classes.discard(IDENTITY)
+        if registry:
+            classes.add(REGISTRY)
+        agencies = None if owner else frozenset({user.unit_id}) if tip.pk in forwarded else frozenset()
+        views[tip.pk] = TipView(frozenset(classes), agencies)
+    return views
+
+
+def visible_fields(user, tip: Tip) -> TipView:
+    """The one rule for what ``user`` may read of ``tip`` (nothing if they may not see the tip at all)."""
+    return views_for(user, [tip])[tip.pk]
+
+
+def forward_agencies(tip: Tip) -> dict[str, int]:
+    """Forward id (as the audit trail stores it) -> the agency asked, for filtering a tip's timeline."""
+    return {str(pk): agency for pk, agency in tip.forwards.values_list("pk", "agency_id")}
+
+
+def timeline_entry(view: TipView, entry, agencies: dict[str, int]) -> tuple[dict, str, bool]:
+    """``(changes, message, withheld)``: the parts of an audit entry on a tip's timeline that the viewer may
+    read; ``withheld`` says something was left out."""
+    forward_ok = entry.object_type != "tips.forward" or view.sees_forward_of(agencies.get(entry.object_id))
+
+    def allowed(cls: str) -> bool:
+        if cls == FORWARD:
+            return forward_ok and (entry.object_type == "tips.forward" or view.forward_agencies is None)
+        return view.sees(cls)
+
+    domain = entry.object_type.split(".", 1)[0]
+    changes = {f: v for f, v in entry.changes.items() if allowed(CHANGE_FIELDS.get(f"{domain}.{f}", OWNER))}
+    message = entry.message if allowed(MESSAGE_CLASSES.get(entry.action, OWNER)) else ""
+    withheld = len(changes) < len(entry.changes) or message != entry.message
+    return changes, message, withheld
+
+
 def can_view_identity(user, tip: Tip) -> bool:
     """The reporter's name, phone and address: only for those who must contact or verify."""
-    if tip.anonymous:
-        return False
-    return can_triage(user, tip) or _has_forward(user, tip)
+    return visible_fields(user, tip).identity
 
 
 def can_view_exact_location(user, tip: Tip) -> bool:
-    return can_triage(user, tip) or _has_forward(user, tip)
+    return visible_fields(user, tip).location
 
 
 def can_view_attachments(user, tip: Tip) -> bool:
     # Photos can show faces, houses and graves; the same need-to-know as the location.
-    return can_view_exact_location(user, tip)
+    return visible_fields(user, tip).attachments
 
 
 def assignable_users(user, tip: Tip):

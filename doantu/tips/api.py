@@ -4,6 +4,7 @@ workflow. Same forms, same services, same access rules as the web pages."""
 import datetime as dt
 import hashlib
 import uuid
+from typing import Annotated
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -13,10 +14,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer, SessionAuth
 
+from doantu.api_errors import Detail, ErrorsOut
 from doantu.org.models import OrgUnit, UnitKind
 
 from . import access, selectors, services
@@ -90,33 +92,33 @@ class SourceOut(Schema):
 class TipIn(Schema):
     """Multipart form fields. Attach files as repeated ``files`` parts."""
 
-    kind: str = Field(..., description="Một trong: " + ", ".join(TipKind.values))
-    account: str = Field(..., description="Lời kể, nguyên văn")
+    kind: str = Field(..., max_length=20, description="Một trong: " + ", ".join(TipKind.values))
+    account: str = Field(..., max_length=10000, description="Lời kể, nguyên văn")
     consent_processing: bool = Field(..., description="Bắt buộc: đồng ý xử lý và chuyển cơ quan xác minh")
     anonymous: bool = False
-    reporter_name: str = ""
-    reporter_phone: str = ""
-    reporter_address: str = ""
+    reporter_name: str = Field("", max_length=150)
+    reporter_phone: str = Field("", max_length=20)
+    reporter_address: str = Field("", max_length=300)
     residential_group: int | None = None
-    relationship: str = ""
+    relationship: str = Field("", max_length=30)
     dna_offer: bool = False
     consent_contact: bool = False
     consent_dna: bool = False
-    martyr_name: str = ""
-    martyr_alias: str = ""
-    martyr_birth_year: str = ""
-    martyr_home_place: str = ""
-    martyr_unit: str = ""
-    martyr_death_date: str = ""
-    martyr_death_place: str = ""
-    martyr_burial_place: str = ""
+    martyr_name: str = Field("", max_length=200)
+    martyr_alias: str = Field("", max_length=200)
+    martyr_birth_year: str = Field("", max_length=20)
+    martyr_home_place: str = Field("", max_length=300)
+    martyr_unit: str = Field("", max_length=200)
+    martyr_death_date: str = Field("", max_length=40)
+    martyr_death_place: str = Field("", max_length=300)
+    martyr_burial_place: str = Field("", max_length=300)
     latitude: float | None = None
     longitude: float | None = None
     location_accuracy_m: int | None = None
-    location_source: str = ""
-    location_description: str = ""
+    location_source: str = Field("", max_length=10)
+    location_description: str = Field("", max_length=2000)
     submission_key: str = Field(
-        "", description="Khóa chống gửi trùng; có thể thay bằng header Idempotency-Key"
+        "", max_length=64, description="Khóa chống gửi trùng; có thể thay bằng header Idempotency-Key"
     )
 
 
@@ -128,14 +130,9 @@ class ReceiptOut(Schema):
     status_url: str
 
 
-class ErrorsOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
-
-
 class StatusIn(Schema):
-    receipt_code: str
-    phone_digits: str = ""
+    receipt_code: str = Field(..., max_length=12)
+    phone_digits: str = Field("", max_length=4)
 
 
 class StatusOut(Schema):
@@ -147,11 +144,13 @@ class StatusOut(Schema):
     message: str
 
 
-class Detail(Schema):
-    detail: str
-
-
 # --------------------------------------------------------------------------------------------- public
+
+# A QR source's code, as in /t/<code>: a slug of at most 40 characters (Source.code), matched as the page's URL
+# pattern matches it.
+SourceCode = Annotated[str, Path(max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")]
+# Paging through a list: beyond this an inbox is searched, not paged (and databases refuse huge offsets).
+MAX_OFFSET = 100_000
 
 
 def _source(code: str) -> Source:
@@ -164,7 +163,7 @@ def _source(code: str) -> Source:
 @public_router.get(
     "/sources/{code}", response=SourceOut, summary="Thông tin một nguồn (mã QR) và các lựa chọn"
 )
-def source_info(request, code: str):
+def source_info(request, code: SourceCode):
     source = _source(code)
     groups = OrgUnit.objects.filter(parent=source.ward, kind=UnitKind.RESIDENTIAL_GROUP, active=True)
     return {
@@ -190,7 +189,7 @@ def source_info(request, code: str):
         "Mỗi thiết bị nên gửi header X-Device-Id (ngẫu nhiên, cố định) để có hạn mức riêng."
     ),
 )
-def submit_tip(request, code: str, payload: Form[TipIn], files: File[list[UploadedFile]] = None):
+def submit_tip(request, code: SourceCode, payload: Form[TipIn], files: File[list[UploadedFile]] = None):
     source = _source(code)
     # Without a key from the client a retry cannot be recognised; the tip is still taken.
     key = request.headers.get("Idempotency-Key") or payload.submission_key or uuid.uuid4().hex
@@ -277,11 +276,11 @@ class TipSummary(Schema):
 class ForwardOut(Schema):
     id: int
     agency: str
-    question: str
+    question: str | None = Field(..., description="null: chỉ cán bộ phường và cơ quan được hỏi được xem")
     due_date: dt.date
     status: str
-    outcome: str
-    answer: str
+    outcome: str | None
+    answer: str | None
     overdue: bool
 
 
@@ -298,11 +297,14 @@ class TipDetail(TipSummary):
     latitude: float | None
     longitude: float | None
     anonymous: bool
-    relationship: str
-    dna_offer: bool
+    relationship: str | None = Field(..., description="null: không thuộc phạm vi được xem")
+    dna_offer: bool | None = Field(..., description="null: không thuộc phạm vi được xem")
     outcome_note: str
     forwards: list[ForwardOut]
     attachments: int
+    withheld: list[str] = Field(
+        ..., description="Các nhóm thông tin không thuộc phạm vi được xem (location, identity, relative, …)"
+    )
 
 
 class TimelineEntry(Schema):
@@ -311,6 +313,7 @@ class TimelineEntry(Schema):
     action: str
     changes: dict
     message: str
+    withheld: bool = Field(..., description="Một phần nội dung không thuộc phạm vi được xem")
 
 
 class ReporterOut(Schema):
@@ -321,35 +324,35 @@ class ReporterOut(Schema):
 
 class ForwardIn(Schema):
     agency_id: int
-    question: str
+    question: str = Field(..., max_length=4000)
     due_date: dt.date | None = None
 
 
 class ConcludeIn(Schema):
-    outcome: str
-    note: str
-    duplicate_of: str = ""
+    outcome: str = Field(..., max_length=20)
+    note: str = Field(..., max_length=6000)
+    duplicate_of: str = Field("", max_length=12)
 
 
 class AnswerIn(Schema):
-    outcome: str
-    answer: str
-    duplicate_of: str = ""
+    outcome: str = Field(..., max_length=20)
+    answer: str = Field(..., max_length=6000)
+    duplicate_of: str = Field("", max_length=12)
 
 
 class NoteIn(Schema):
-    body: str
+    body: str = Field(..., max_length=6000)
 
 
 class ReasonIn(Schema):
-    note: str = ""
+    note: str = Field("", max_length=4000)
 
 
 class AssignIn(Schema):
     assignee_id: int | None = None
 
 
-def _summary(tip: Tip) -> dict:
+def _summary(tip: Tip, view: access.TipView) -> dict:
     return {
         "id": tip.pk,
         "receipt_code": tip.receipt_code,
@@ -359,7 +362,7 @@ def _summary(tip: Tip) -> dict:
         "source": tip.source.name if tip.source_id else None,
         "residential_group": tip.residential_group.name if tip.residential_group_id else None,
         "martyr_name": tip.martyr_name,
-        "assignee": tip.assignee.display_name if tip.assignee_id else None,
+        "assignee": tip.assignee.display_name if tip.assignee_id and view.internal else None,
         "overdue": bool(getattr(tip, "is_overdue", False)),
     }
 
@@ -377,10 +380,10 @@ def _visible(request, tip_id: int) -> Tip:
 
 
 def _detail(request, tip: Tip) -> dict:
-    user = request.user
-    exact = access.can_view_exact_location(user, tip)
+    view = access.visible_fields(request.user, tip)
+    exact = view.location
     forwards = tip.forwards.select_related("agency")
-    return _summary(tip) | {
+    return _summary(tip, view) | {
         "account": tip.account,
         **{
             f: getattr(tip, f)
@@ -393,11 +396,11 @@ def _detail(request, tip: Tip) -> dict:
                 "martyr_death_place",
                 "martyr_burial_place",
                 "anonymous",
-                "relationship",
-                "dna_offer",
                 "outcome_note",
             )
         },
+        "relationship": tip.relationship if view.relative else None,
+        "dna_offer": tip.dna_offer if view.relative else None,
         "location_description": tip.location_description if exact else "",
         "latitude": float(tip.latitude) if exact and tip.latitude is not None else None,
         "longitude": float(tip.longitude) if exact and tip.longitude is not None else None,
@@ -406,16 +409,19 @@ def _detail(request, tip: Tip) -> dict:
             {
                 "id": f.pk,
                 "agency": str(f.agency),
-                "question": f.question,
                 "due_date": f.due_date,
                 "status": f.status,
-                "outcome": f.outcome,
-                "answer": f.answer,
                 "overdue": f.is_overdue,
+                **(
+                    {"question": f.question, "outcome": f.outcome, "answer": f.answer}
+                    if view.sees_forward(f)
+                    else {"question": None, "outcome": None, "answer": None}
+                ),
             }
             for f in forwards
         ],
         "attachments": tip.attachments.count(),
+        "withheld": view.withheld,
     }
 
 
@@ -424,16 +430,18 @@ def _detail(request, tip: Tip) -> dict:
 )
 def list_tips(
     request,
-    status: str = "",
-    kind: str = "",
-    q: str = "",
+    status: str = Query("", max_length=20),
+    kind: str = Query("", max_length=20),
+    q: str = Query("", max_length=200),
     overdue: bool = False,
-    limit: int = 50,
-    offset: int = 0,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
-    limit = max(1, min(limit, 200))
-    tips = selectors.inbox(request.user, q=q, status=status, kind=kind, overdue=overdue)
-    return [_summary(t) for t in tips[offset : offset + limit]]
+    tips = list(
+        selectors.inbox(request.user, q=q, status=status, kind=kind, overdue=overdue)[offset : offset + limit]
+    )
+    views = access.views_for(request.user, tips)
+    return [_summary(t, views[t.pk]) for t in tips]
 
 
 @staff_router.get("/tips/{tip_id}", response=TipDetail, auth=STAFF_AUTH)
@@ -447,8 +455,15 @@ def get_tip(request, tip_id: int):
 def get_timeline(request, tip_id: int):
     tip = _visible(request, tip_id)
     return [
-        {"at": e.at, "actor": e.actor_label, "action": e.action, "changes": e.changes, "message": e.message}
-        for e in selectors.timeline(tip)
+        {
+            "at": e.at,
+            "actor": e.actor_label,
+            "action": e.action,
+            "changes": changes,
+            "message": message,
+            "withheld": withheld,
+        }
+        for e, changes, message, withheld in selectors.timeline_for(tip, request.user)
     ]
 
 

@@ -284,6 +284,7 @@ class InboxFilterForm(forms.Form):
     q = forms.CharField(
         label="Tìm",
         required=False,
+        max_length=200,
         widget=forms.SearchInput(attrs={"placeholder": "Mã biên nhận, tên liệt sĩ, nội dung…"}),
     )
     status = forms.ChoiceField(

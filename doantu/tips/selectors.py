@@ -68,8 +68,18 @@ def timeline(tip: Tip) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.for_context(tip).select_related("actor")
 
 
-def timeline_rows(tip: Tip) -> list[dict]:
-    """The tip's audit trail, in words."""
+def timeline_for(tip: Tip, user) -> list[tuple[AuditEntry, dict, str, bool]]:
+    """The tip's audit trail as ``user`` may read it: ``(entry, changes, message, withheld)`` per entry, each
+    change and message passed through ``access.timeline_entry`` (the page and the API both use this)."""
+    view = access.visible_fields(user, tip)
+    if not view.classes:
+        return []
+    agencies = access.forward_agencies(tip)
+    return [(entry, *access.timeline_entry(view, entry, agencies)) for entry in timeline(tip)]
+
+
+def timeline_rows(tip: Tip, user) -> list[dict]:
+    """The tip's audit trail, in words, as ``user`` may read it."""
     return [
         {
             "at": entry.at,
@@ -77,11 +87,12 @@ def timeline_rows(tip: Tip) -> list[dict]:
             "action": labels.action_label(entry.action),
             "changes": [
                 labels.change_row(entry.object_type, f, before, after)
-                for f, (before, after) in entry.changes.items()
+                for f, (before, after) in changes.items()
             ],
-            "message": entry.message,
+            "message": message,
+            "withheld": withheld,
         }
-        for entry in timeline(tip)
+        for entry, changes, message, withheld in timeline_for(tip, user)
     ]
 
 

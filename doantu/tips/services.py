@@ -19,11 +19,12 @@ from django.utils import timezone
 from doantu.audit import labels
 from doantu.audit.services import audit_record, diff
 from doantu.encryption import keyed_digest
-from doantu.org.models import OrgUnit
+from doantu.org.models import OrgUnit, UnitKind
 from doantu.registry.choices import Relationship
 
 from . import access
 from .models import (
+    ApiToken,
     Attachment,
     Forward,
     ForwardOutcome,
@@ -343,6 +344,12 @@ def tip_edit(*, tip: Tip, actor, changes: dict[str, Any]) -> Tip:
     with transaction.atomic():
         tip = _locked(tip)
         _require(access.can_triage(actor, tip))
+        group = changes.get("residential_group")
+        if group is not None and not (
+            group.parent_id == tip.ward_id and group.kind == UnitKind.RESIDENTIAL_GROUP
+        ):
+            # the group decides which group leader sees the tip: never one of another ward
+            raise WorkflowError("Tổ dân phố phải thuộc phường của thông tin này.")
         changed = {k: v for k, v in changes.items() if getattr(tip, k) != v}
         if not changed:
             return tip
@@ -635,3 +642,89 @@ def source_set_active(*, source: Source, actor, active: bool) -> Source:
             changes=diff({"active": before}, {"active": active}),
         )
         return source
+
+
+# ------------------------------------------------------------------------- sources and API keys in the admin
+
+labels.register(
+    "tips",
+    actions={
+        "source_deleted": "Xóa nguồn (mã QR)",
+        "api_token_created": "Tạo khóa API",
+        "api_token_updated": "Sửa khóa API",
+        "api_token_deleted": "Xóa khóa API",
+    },
+    fields={
+        "name": ("Tên", {}),
+        "ward": ("Phường", {}),
+        "owner_unit": ("Đơn vị phụ trách", {}),
+        "placement": ("Vị trí treo/đăng", {}),
+        "user": ("Tài khoản", {}),
+        "revoked": ("Đã thu hồi", {True: "có", False: "không"}),
+    },
+)
+
+
+def source_save(*, actor, source: Source) -> Source:
+    """Create or change a source from the admin site: whoever may manage the sources of its ward (before and
+    after the change)."""
+    from doantu.org.services import save_audited
+
+    with transaction.atomic():
+        stored = Source.objects.select_for_update().get(pk=source.pk) if source.pk else None
+        _require(access.can_manage_sources(actor, source.ward))
+        if stored is not None:
+            _require(access.can_manage_sources(actor, stored.ward))
+        return save_audited(actor=actor, obj=source, stored=stored, prefix="source")
+
+
+def source_delete(*, actor, source: Source) -> None:
+    from doantu.org.services import delete_audited
+
+    _require(access.can_manage_sources(actor, source.ward))
+    with transaction.atomic():
+        delete_audited(actor=actor, obj=source, prefix="source")
+
+
+def api_token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
+    """A new API key acting as ``user`` (admin only; for a superuser's account, a superuser only). Returns the
+    key once: only its SHA-256 digest is stored."""
+    import hashlib
+    import secrets
+
+    from doantu.org.services import require_may_manage_account
+
+    require_may_manage_account(actor, user, user)
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        api_token = ApiToken.objects.create(
+            user=user, name=name.strip(), digest=hashlib.sha256(token.encode()).hexdigest()
+        )
+        audit_record(
+            actor=actor,
+            action="api_token_created",
+            obj=api_token,
+            changes={"user": [None, str(user)], "name": [None, api_token.name]},
+            message=str(api_token),
+        )
+    return api_token, token
+
+
+def api_token_save(*, actor, api_token: ApiToken) -> ApiToken:
+    """Rename or revoke an API key (admin only). Its account and digest do not change."""
+    from doantu.org.services import require_may_manage_account, save_audited
+
+    with transaction.atomic():
+        stored = ApiToken.objects.select_for_update().select_related("user").get(pk=api_token.pk)
+        require_may_manage_account(actor, stored.user, stored.user)
+        if api_token.user_id != stored.user_id or api_token.digest != stored.digest:
+            raise PermissionDenied("Không thể đổi tài khoản của khóa API; hãy tạo khóa mới.")
+        return save_audited(actor=actor, obj=api_token, stored=stored, prefix="api_token")
+
+
+def api_token_delete(*, actor, api_token: ApiToken) -> None:
+    from doantu.org.services import delete_audited, require_may_manage_account
+
+    require_may_manage_account(actor, api_token.user, api_token.user)
+    with transaction.atomic():
+        delete_audited(actor=actor, obj=api_token, prefix="api_token")

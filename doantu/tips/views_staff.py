@@ -71,6 +71,10 @@ def inbox(request):
     filters = form.cleaned_data if form.is_valid() else {}
     tips = selectors.inbox(user, **{k: v for k, v in filters.items() if v not in (None, "")})
     page = Paginator(tips, 25).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    views = access.views_for(user, page.object_list)
+    for tip in page.object_list:
+        tip.view = views[tip.pk]
     context = {
         "form": form,
         "page": page,
@@ -84,26 +88,29 @@ def inbox(request):
 
 def _tip_context(request, tip: Tip, **overrides) -> dict:
     user = request.user
+    view = access.visible_fields(user, tip)
     can_triage = access.can_triage(user, tip)
     today = timezone.localdate()
     forwards = list(tip.forwards.select_related("agency", "created_by", "answered_by"))
     answerable = {f.pk for f in forwards if access.can_answer(user, f)}
     for f in forwards:
+        f.content_visible = view.sees_forward(f)
         if f.pk in answerable:
             f.answer_form = overrides.pop(f"answer_form_{f.pk}", None) or AnswerForm(prefix=f"answer{f.pk}")
     context = {
         "tip": tip,
-        "attachments": tip.attachments.all() if access.can_view_attachments(user, tip) else None,
+        "view": view,
+        "attachments": tip.attachments.all() if view.attachments else None,
         "n_attachments": tip.attachments.count(),
         "forwards": forwards,
         "answerable": answerable,
-        "notes": tip.notes.select_related("author") if access.can_add_note(user, tip) else None,
-        "timeline": selectors.timeline_rows(tip),
+        "notes": tip.notes.select_related("author") if view.internal else None,
+        "timeline": selectors.timeline_rows(tip, user),
         "is_open": tip.status in services.OPEN,
         "can_triage": can_triage,
         "can_note": access.can_add_note(user, tip),
-        "can_identity": access.can_view_identity(user, tip),
-        "can_location": access.can_view_exact_location(user, tip),
+        "can_identity": view.identity,
+        "can_location": view.location,
         "reporter": None,
         "today": today,
         "statuses": TipStatus,

@@ -1,9 +1,10 @@
-from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 
 from doantu.org.models import OrgUnit, UnitKind
 from doantu.tips.models import Source, SourceKind
+from doantu.web.health import run_checks
 
 
 def home(request):
@@ -22,10 +23,14 @@ def home(request):
     return render(request, "web/home.html", {"entries": entries})
 
 
+@never_cache
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """200 with each check's result when all pass; 503 naming the failing ones otherwise (see web/health.py)."""
+    healthy, checks = run_checks()
+    body = {"status": "ok" if healthy else "failing", "checks": checks}
+    if not healthy:
+        body["failing"] = [name for name, result in checks.items() if result.startswith("failing")]
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def ping(request):

@@ -272,8 +272,12 @@ def test_lists_imported_then_a_witness_tip_linked_to_martyr_and_grave(browser, l
     )
     witnesses = page.locator("section#witnesses")
     expect(witnesses.get_by_role("heading", name="Nhân chứng")).to_be_visible()
+    # who the witness is: only on request (htmx swaps the line in), and the reading is on the record
+    expect(witnesses).not_to_contain_text(SENDER)
+    witnesses.get_by_role("button", name="Xem họ tên, điện thoại (sẽ được ghi nhật ký)").click()
     expect(witnesses).to_contain_text(SENDER)
     expect(witnesses).to_contain_text("0987654321")
+    expect(witnesses).to_contain_text("lần xem này đã được ghi vào nhật ký")
     expect(witnesses.get_by_role("link", name=f"thông tin {code}")).to_be_visible()
     from_people = page.locator("section.card", has=page.get_by_role("heading", name="Thông tin từ người dân"))
     expect(from_people.get_by_role("link", name=code, exact=True)).to_be_visible()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from doantu.audit.models import AuditEntry
 from doantu.registry import services
 from doantu.registry.models import LinkDecision, Relative, TipLink, Witness
-from tests.conftest import PASSWORD, make_tip
+from tests.conftest import PASSWORD, PDF_BYTES, make_tip
 
 pytestmark = pytest.mark.django_db
 
@@ -17,10 +17,15 @@ pytestmark = pytest.mark.django_db
 def assert_people_visible_to_need_to_know(client, users, martyr, name: str) -> None:
     """Relatives and witnesses on a martyr's page: campaign staff and police of the ward that recorded them, and
     provincial military staff, see them; readers without the need (leadership, the Front) and the same roles in
-    another ward of the province see the (provincial) record without them."""
+    another ward of the province see the (provincial) record without them. Even those who see the record read
+    the person's identity only on request, and each reading is on the record."""
     from doantu.org.models import OrgUnit, Role
+    from doantu.registry.models import Relative, Witness
     from tests.conftest import make_user
 
+    person = Relative.objects.filter(martyr=martyr).last() or Witness.objects.filter(martyrs=martyr).last()
+    kind = "relative" if isinstance(person, Relative) else "witness"
+    reveal = reverse("registry:person_identity", args=[martyr.pk, kind, person.pk])
     province_military = make_user(OrgUnit.objects.get(code="bchqs-tinh"), Role.MILITARY, "bchqs-tinh")
     cases = [
         (users["campaign"], True),
@@ -35,7 +40,13 @@ def assert_people_visible_to_need_to_know(client, users, martyr, name: str) -> N
         client.logout()
         client.login(username=user.username, password=PASSWORD)
         html = client.get(martyr.get_absolute_url()).content.decode()
-        assert ("Liệt sĩ" in html) and (name in html) is visible, user.username
+        assert "Liệt sĩ" in html and name not in html, user.username
+        assert (f'id="{kind}-{person.pk}"' in html) is visible, user.username
+        readings = AuditEntry.objects.filter(action=f"{kind}_viewed", actor=user).count()
+        response = client.post(reveal)
+        assert (response.status_code == 200 and name in response.content.decode()) is visible, user.username
+        assert response.status_code in ((200,) if visible else (403, 404)), user.username
+        assert AuditEntry.objects.filter(action=f"{kind}_viewed", actor=user).count() == readings + visible
 
 
 def dens_grave(actor):
@@ -97,7 +108,7 @@ def test_relatives_hidden_from_roles_without_need(client, users, martyr):
 
 
 def test_document_with_hash_served_to_registry_readers_only(client, users, martyr):
-    data = b"%PDF-1.4 giay bao tu\n%%EOF\n"
+    data = PDF_BYTES
     client.login(username=users["campaign"].username, password=PASSWORD)
     client.post(
         reverse("registry:document_add", args=[martyr.pk]),
@@ -109,9 +120,9 @@ def test_document_with_hash_served_to_registry_readers_only(client, users, marty
         },
     )
     document = martyr.documents.get()
-    assert document.sha256 == hashlib.sha256(data).hexdigest()
     url = reverse("registry:document_file", args=[document.pk])
-    assert b"".join(client.get(url).streaming_content) == data
+    stored = b"".join(client.get(url).streaming_content)  # rewritten without metadata, as a tip's PDF is
+    assert stored.startswith(b"%PDF-") and document.sha256 == hashlib.sha256(stored).hexdigest()
     client.logout()
     client.login(username=users["group_leader"].username, password=PASSWORD)
     assert client.get(url).status_code in (403, 404)
@@ -285,3 +296,46 @@ def test_an_imported_grave_is_recorded_as_a_martyrs_on_a_stated_basis(client, us
     client.post(url, {"martyr": "", "basis": "Giám định lại: không trùng khớp"})
     grave.refresh_from_db()
     assert grave.martyr is None and AuditEntry.objects.filter(action="grave_unidentified").count() == 1
+
+
+def add_document(client, users, martyr, name: str, data: bytes):
+    client.login(username=users["campaign"].username, password=PASSWORD)
+    return client.post(
+        reverse("registry:document_add", args=[martyr.pk]),
+        {"kind": "letter", "title": "Thư gửi mẹ", "file": SimpleUploadedFile(name, data)},
+        follow=True,
+    )
+
+
+def test_document_upload_gets_the_same_checks_as_a_tip_attachment(client, users, martyr):
+    from tests.tips.test_upload_safety import catalog, raw_pdf
+
+    # a PDF that runs JavaScript when opened
+    scripted = raw_pdf({**catalog(b"/OpenAction 4 0 R"), 4: b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>"})
+    response = add_document(client, users, martyr, "thu.pdf", scripted)
+    assert response.status_code == 200
+    assert "Chưa thêm được" in response.content.decode() and "JavaScript" in response.content.decode()
+    assert not martyr.documents.exists()
+    assert not AuditEntry.objects.filter(action="document_added").exists()
+    # a file that is not what it says
+    add_document(client, users, martyr, "giay-bao-tu.pdf", b"\x7fELF\x02\x01\x01" + b"\0" * 200)
+    assert not martyr.documents.exists()
+
+
+def test_document_photo_loses_its_comment_and_gps(client, users, martyr, media_root):
+    import io
+
+    from PIL import Image
+
+    from tests.conftest import jpeg_with_gps
+    from tests.tips.test_upload_safety import jpeg_segments
+
+    image = Image.open(io.BytesIO(jpeg_with_gps()))
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=image.info["exif"], comment=b"GPS 22.1483N 105.8291E <script>")
+    add_document(client, users, martyr, "anh.jpg", out.getvalue())
+    document = martyr.documents.get()
+    stored = (media_root / document.file.name).read_bytes()
+    assert document.file.name.endswith(".jpg")
+    assert b"22.1483" not in stored and b"Exif" not in stored
+    assert 0xFE not in {marker for marker, _ in jpeg_segments(stored)}  # no comment segment

@@ -1,0 +1,1 @@
+"""Operations: whole-system backup and restore (``manage.py backup`` / ``manage.py restore``)."""
