@@ -264,12 +264,6 @@ TASKS = {
     }
 }
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
-    if env("REDIS_URL")
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
-
 # Two-step sign-in (TOTP, any authenticator app) for staff: "required" (everyone must enrol), "optional"
 # (those who enrolled are asked for a code), or "off". Staff read informants' identities and grave locations.
 STAFF_2FA = env("STAFF_2FA", "required" if PRODUCTION else "optional")
@@ -336,10 +330,53 @@ TIP_IMAGE_MAX_SIDE = env_int("TIP_IMAGE_MAX_SIDE", 4096)
 # Without ffmpeg they are stored as sent and `manage.py check` warns (doantu.tips.W001).
 FFMPEG_PATH = env("FFMPEG_PATH", shutil.which("ffmpeg") or "")
 MEDIA_CLEAN_TIMEOUT = env_int("MEDIA_CLEAN_TIMEOUT", 120)
-# Public submissions per client address and hour (form and API), against floods; 0 disables.
-TIP_RATE_PER_HOUR = env_int("TIP_RATE_PER_HOUR", 30)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- intake limits and shared cache
+# The cache every worker process shares: the public rate limits count in it, and a deactivated QR source or a
+# changed registry must be seen by every worker at once. Redis when REDIS_URL is set; otherwise Django's
+# database cache (table ``doantu_cache``, created by the migration tips 0002 and by the test runner) with an
+# atomic increment (doantu.cache), so `gunicorn -w 4` counts once, not four times. MAX_ENTRIES is high because
+# culling a full table would also drop live rate counters (an attacker could flush his own count that way);
+# expired rows are removed by the periodic sweep (doantu.tips.sweep).
+REDIS_URL = env("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "doantu.cache.DatabaseCache",
+        "LOCATION": "doantu_cache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 500_000)},
+    },
+}
+# Public submissions per hour (web form and API). Two budgets (doantu.tips.throttle): one browser or app
+# install (a device cookie / X-Device-Id) gets TIP_RATE_PER_HOUR; one address, all devices behind it together,
+# gets TIP_RATE_PER_HOUR_ADDRESS, so a ward meeting on one Wi-Fi does not lock itself out while a flood from
+# one address stays bounded. Requests with no device id share one device budget per address.
+# TIP_RATE_PER_HOUR=0 turns both off (as TIP_STATUS_RATE_PER_HOUR=0 does for look-ups).
+TIP_RATE_PER_HOUR = env_int("TIP_RATE_PER_HOUR", 30)
+TIP_RATE_PER_HOUR_ADDRESS = env_int("TIP_RATE_PER_HOUR_ADDRESS", 300)
+# Status look-ups (receipt code + last 4 phone digits: a guessing surface) have their own budget, and each
+# receipt code accepts only so many failed look-ups an hour, from anywhere.
+TIP_STATUS_RATE_PER_HOUR = env_int("TIP_STATUS_RATE_PER_HOUR", 30)
+TIP_STATUS_RATE_PER_HOUR_ADDRESS = env_int("TIP_STATUS_RATE_PER_HOUR_ADDRESS", 300)
+TIP_STATUS_FAILURES_PER_CODE = env_int("TIP_STATUS_FAILURES_PER_CODE", 10)
+# Request bodies are refused on their declared (or streamed) size before anything reads them
+# (doantu.bodylimit, first middleware): the public intake takes TIP_MAX_TOTAL_MB + 2 MB, the staff uploads
+# (registry imports and documents) STAFF_UPLOAD_MAX_MB + 2 MB, anything else REQUEST_MAX_BODY_MB.
+MIDDLEWARE.insert(0, "doantu.bodylimit.BodyLimitMiddleware")  # first, before anything reads the body
+STAFF_UPLOAD_MAX_MB = env_int("STAFF_UPLOAD_MAX_MB", 200)
+REQUEST_MAX_BODY_MB = env_int("REQUEST_MAX_BODY_MB", 3)
+# Upload temporary files live in their own folder, so the sweep of files left by a crash touches nothing else.
+FILE_UPLOAD_TEMP_DIR = Path(env("FILE_UPLOAD_TEMP_DIR", str(DATA_DIR / "upload-tmp")))
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+# Files in the media store with no row, and upload temporary files, older than this are removed by the
+# periodic sweep (task doantu.tips.tasks.sweep_orphans, every ORPHAN_SWEEP_INTERVAL_HOURS; or
+# `manage.py sweep_orphans`; `sweep_orphans --schedule` starts the chain). The age keeps it away from a
+# submission still being written.
+ORPHAN_MIN_AGE_HOURS = env_int("ORPHAN_MIN_AGE_HOURS", 24)
+ORPHAN_SWEEP_INTERVAL_HOURS = env_int("ORPHAN_SWEEP_INTERVAL_HOURS", 6)
 
 NINJA_NUM_PROXIES = env_int("NUM_PROXIES", 0) or None
 

@@ -19,7 +19,7 @@ _seq = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
+def _private_media(settings, tmp_path, request):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -35,7 +35,14 @@ def _private_media(settings, tmp_path):
 
     from doantu.registry.matching import forget_frequency_cache
 
-    cache.clear()
+    # The shared cache is a table in the test database: cleared for the tests that use the database (in
+    # their transaction), never touched by the others (which may not reach the database).
+    if "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        cache.clear()
+    elif "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+        cache.clear()
     forget_frequency_cache()  # each test has its own registry; a process-wide copy must not leak between them
     return tmp_path / "media"
 

@@ -24,7 +24,15 @@ from doantu.org.models import OrgUnit, UnitKind
 from . import access, selectors, services
 from .forms import TipForm
 from .models import ApiToken, Forward, Relationship, Source, Tip, TipKind
-from .throttle import RATE_MESSAGE, allow_submission
+from .throttle import (
+    CODE_LOCKED_MESSAGE,
+    RATE_MESSAGE,
+    STATUS_RATE_MESSAGE,
+    allow_status_lookup,
+    allow_submission,
+    status_code_locked,
+    status_failed,
+)
 
 public_router = Router(tags=["Công khai: gửi thông tin"])
 staff_router = Router(tags=["Cán bộ: xử lý thông tin"])
@@ -173,15 +181,26 @@ def source_info(request, code: SourceCode):
 
 @public_router.post(
     "/sources/{code}/tips",
-    response={201: ReceiptOut, 200: ReceiptOut, 422: ErrorsOut, 429: Detail},
+    response={201: ReceiptOut, 200: ReceiptOut, 409: Detail, 422: ErrorsOut, 429: Detail},
     summary="Gửi thông tin (multipart/form-data, có thể kèm tệp)",
+    description=(
+        "Gửi lại cùng khóa chống gửi trùng (Idempotency-Key) với cùng nội dung trả về biên nhận lần đầu (200); "
+        "cùng khóa với nội dung khác bị từ chối (409), không lưu gì. Khóa có phạm vi trong một nguồn. "
+        "Mỗi thiết bị nên gửi header X-Device-Id (ngẫu nhiên, cố định) để có hạn mức riêng."
+    ),
 )
 def submit_tip(request, code: SourceCode, payload: Form[TipIn], files: File[list[UploadedFile]] = None):
     source = _source(code)
     # Without a key from the client a retry cannot be recognised; the tip is still taken.
     key = request.headers.get("Idempotency-Key") or payload.submission_key or uuid.uuid4().hex
-    if key and (tip := Tip.objects.filter(submission_key=key).first()):
-        return Status(200, _receipt(request, tip, created=False))
+    payload_hash = services.submission_fingerprint(
+        dict(request.POST.lists()), [("files", f) for f in request.FILES.getlist("files")]
+    )
+    try:
+        if tip := services.tip_for_retry(source=source, submission_key=key, payload_hash=payload_hash):
+            return Status(200, _receipt(request, tip, created=False))
+    except services.SubmissionKeyConflict as conflict:
+        return Status(409, {"detail": str(conflict)})
     if not allow_submission(request):
         return Status(429, {"detail": RATE_MESSAGE})
     data = request.POST.copy()
@@ -190,13 +209,17 @@ def submit_tip(request, code: SourceCode, payload: Form[TipIn], files: File[list
     if not form.is_valid():
         errors = {name: [str(m) for m in msgs] for name, msgs in form.errors.items()}
         return Status(422, {"detail": "Thông tin gửi chưa hợp lệ.", "errors": errors})
-    tip, created = services.tip_submit(
-        source=source,
-        submission=form.submission(),
-        files=form.prepared_files,
-        submission_key=form.cleaned_data["submission_key"],
-        channel="api",
-    )
+    try:
+        tip, created = services.tip_submit(
+            source=source,
+            submission=form.submission(),
+            files=form.prepared_files,
+            submission_key=form.cleaned_data["submission_key"],
+            payload_hash=payload_hash,
+            channel="api",
+        )
+    except services.SubmissionKeyConflict as conflict:  # the same key, other content, at the same moment
+        return Status(409, {"detail": str(conflict)})
     return Status(201 if created else 200, _receipt(request, tip, created=created))
 
 
@@ -216,10 +239,13 @@ def _receipt(request, tip: Tip, *, created: bool) -> dict:
     summary="Tra cứu tiến độ bằng mã biên nhận và 4 số cuối điện thoại",
 )
 def public_status(request, payload: StatusIn):
-    if not allow_submission(request):
-        return Status(429, {"detail": RATE_MESSAGE})
+    if not allow_status_lookup(request):  # its own budget: a guessing surface, not a submission
+        return Status(429, {"detail": STATUS_RATE_MESSAGE})
+    if status_code_locked(payload.receipt_code):
+        return Status(429, {"detail": CODE_LOCKED_MESSAGE})
     tip = services.tip_public_status(receipt_code=payload.receipt_code, phone_digits=payload.phone_digits)
     if tip is None:
+        status_failed(payload.receipt_code)
         return Status(404, {"detail": "Không tìm thấy: kiểm tra lại mã biên nhận và 4 số cuối điện thoại."})
     return {
         "receipt_code": tip.receipt_code,

@@ -116,8 +116,11 @@ class IntakeChannel(models.TextChoices):
 
 class Tip(models.Model):
     receipt_code = models.CharField("mã biên nhận", max_length=9, unique=True, default=new_receipt_code)
-    # The client's idempotency key: a retried submission (double tap, flaky network) finds its first tip.
-    submission_key = models.CharField(max_length=64, unique=True)
+    # The client's idempotency key, unique per source: a retried submission (double tap, flaky network) finds its
+    # first tip. The payload's hash tells a retry (same content: the first receipt) from a reuse of the key
+    # with other content (refused, never silently dropped). Empty on tips from before it was recorded.
+    submission_key = models.CharField(max_length=64)
+    payload_hash = models.CharField(max_length=64, blank=True, default="")
     ward = models.ForeignKey(OrgUnit, verbose_name="phường", on_delete=models.PROTECT, related_name="tips")
     source = models.ForeignKey(
         Source, verbose_name="nguồn", null=True, blank=True, on_delete=models.PROTECT, related_name="tips"
@@ -204,6 +207,11 @@ class Tip(models.Model):
         verbose_name = "thông tin"
         verbose_name_plural = "thông tin"
         indexes = [models.Index(fields=["ward", "status", "created_at"], name="tip_ward_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "submission_key"], name="tip_source_submission_key_uniq"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.receipt_code} — {self.get_kind_display()}"

@@ -6,7 +6,9 @@ Functions are keyword-only and named ``<entity>_<action>``. They check permissio
 """
 
 import datetime as dt
+import hashlib
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,6 +144,49 @@ class Submission:
     location_description: str = ""
 
 
+KEY_CONFLICT_MESSAGE = (
+    "Mã chống gửi trùng này đã được dùng cho một nội dung khác. Nội dung mới chưa được lưu: "
+    "hãy gửi lại (ứng dụng cần dùng một mã mới cho mỗi lần gửi khác nhau)."
+)
+# Parts of a request that are not the submission's content: the CSRF token changes per page load.
+_NOT_CONTENT = {"csrfmiddlewaretoken", "submission_key"}
+
+
+class SubmissionKeyConflict(WorkflowError):
+    """The idempotency key names an earlier tip whose content differs from this request's."""
+
+    def __init__(self, tip: Tip):
+        super().__init__(KEY_CONFLICT_MESSAGE)
+        self.tip = tip
+
+
+def submission_fingerprint(fields: Mapping[str, list[str]], files: Iterable[tuple[str, Any]]) -> str:
+    """A hash of what a request submits: every field as sent (but the CSRF token and the key) and every file's
+    bytes, in order. A retry of the same request (double tap, lost answer) has the same fingerprint."""
+    digest = hashlib.sha256()
+    for name in sorted(fields):
+        if name in _NOT_CONTENT:
+            continue
+        for value in fields[name]:
+            digest.update(f"{len(name)}:{name}={len(value)}:{value};".encode())
+    for name, upload in files:
+        part = hashlib.sha256()
+        for chunk in upload.chunks():
+            part.update(chunk)
+        upload.seek(0)
+        digest.update(f"file:{name}:{upload.size}:{part.hexdigest()};".encode())
+    return digest.hexdigest()
+
+
+def tip_for_retry(*, source: Source, submission_key: str, payload_hash: str) -> Tip | None:
+    """The tip an earlier request with this key made on this source, if this request is its retry; raises
+    ``SubmissionKeyConflict`` if the key was used for other content."""
+    tip = Tip.objects.filter(source=source, submission_key=submission_key).first()
+    if tip is not None and tip.payload_hash and tip.payload_hash != payload_hash:
+        raise SubmissionKeyConflict(tip)
+    return tip
+
+
 def phone_check_digest(receipt_code: str, phone: str) -> str:
     digits = "".join(ch for ch in phone if ch.isdigit())
     return keyed_digest("tip-status", receipt_code, digits[-4:])
@@ -153,13 +198,16 @@ def tip_submit(
     submission: Submission,
     files: list[PreparedFile],
     submission_key: str,
+    payload_hash: str = "",
     channel: str = IntakeChannel.WEB,
 ) -> tuple[Tip, bool]:
     """Save a tip and its files together, or nothing. Returns ``(tip, created)``.
 
-    A retry with the same ``submission_key`` returns the first tip (``created`` False) and stores nothing: the
-    unique key makes the second insert fail, whoever comes second (callers may look the key up first to skip
-    the work, as the views do).
+    A retry with the same ``submission_key`` on the same source and the same ``payload_hash`` (see
+    ``submission_fingerprint``) returns the first tip (``created`` False) and stores nothing: the key, unique
+    per source, makes the second insert fail, whoever comes second (callers may look the key up first with
+    ``tip_for_retry`` to skip the work, as the views do). The same key with another payload raises
+    ``SubmissionKeyConflict`` and stores nothing.
     """
 
     data = vars(submission).copy()
@@ -176,6 +224,7 @@ def tip_submit(
                     ward=source.ward,
                     channel=channel,
                     submission_key=submission_key,
+                    payload_hash=payload_hash,
                     consent_version=CONSENT_VERSION,
                     **data,
                 )
@@ -208,7 +257,9 @@ def tip_submit(
         except IntegrityError:
             _delete_files(stored)
             stored.clear()
-            if existing := Tip.objects.filter(submission_key=submission_key).first():
+            if existing := tip_for_retry(
+                source=source, submission_key=submission_key, payload_hash=payload_hash
+            ):
                 return existing, False  # a concurrent retry won the race: same receipt for both
             if attempt == 2:
                 raise

@@ -8,17 +8,44 @@ from django.views.decorators.http import require_http_methods
 from .forms import StatusLookupForm, TipForm
 from .models import Tip
 from .selectors import active_source
-from .services import tip_public_status, tip_submit
-from .throttle import RATE_MESSAGE, allow_submission
-from .uploads import MB
+from .services import (
+    SubmissionKeyConflict,
+    submission_fingerprint,
+    tip_for_retry,
+    tip_public_status,
+    tip_submit,
+)
+from .throttle import (
+    CODE_LOCKED_MESSAGE,
+    RATE_MESSAGE,
+    STATUS_RATE_MESSAGE,
+    allow_status_lookup,
+    allow_submission,
+    remember_device,
+    status_code_locked,
+    status_failed,
+)
 
 
-def _too_big(request) -> bool:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return True
-    return length > (settings.TIP_MAX_TOTAL_MB + 2) * MB
+def _fingerprint(request) -> str:
+    files = [(name, f) for name in sorted(request.FILES) for f in request.FILES.getlist(name)]
+    return submission_fingerprint(dict(request.POST.lists()), files)
+
+
+def _key_conflict(request, context, source):
+    """The key names another tip with other content (the Back button, then an edit): keep what the person
+    wrote, under a fresh key, and say why nothing was saved."""
+    data = request.POST.copy()
+    data["submission_key"] = TipForm(ward=source.ward).initial["submission_key"]
+    context.update(
+        form=TipForm(data, ward=source.ward),
+        files_lost=bool(request.FILES),
+        page_error=(
+            "Trang này đã được dùng để gửi một nội dung khác trước đó, nên nội dung vừa sửa chưa được lưu. "
+            "Hãy kiểm tra lại và bấm Gửi một lần nữa (các tệp đính kèm, nếu có, cần được chọn lại)."
+        ),
+    )
+    return render(request, "tips/public/intake.html", context, status=409)
 
 
 @require_http_methods(["GET", "POST"])
@@ -35,36 +62,36 @@ def intake(request, code: str):
     }
     status = 200
     if request.method == "POST":
-        if _too_big(request):
-            context.update(
-                form=TipForm(ward=source.ward),
-                page_error=(
-                    f"Các tệp gửi kèm quá lớn (tổng cộng tối đa {settings.TIP_MAX_TOTAL_MB} MB). "
-                    "Hãy bớt tệp hoặc gửi video ngắn hơn."
-                ),
-            )
-            return render(request, "tips/public/intake.html", context, status=413)
+        # Bodies above the intake's limit never get here: doantu.bodylimit refuses them unread (413).
         key = request.POST.get("submission_key", "")
-        if key and (tip := Tip.objects.filter(submission_key=key).only("receipt_code").first()):
-            return redirect("public:receipt", tip.receipt_code)  # a retry of a tip we already have
+        payload_hash = _fingerprint(request)
+        try:
+            if key and (tip := tip_for_retry(source=source, submission_key=key, payload_hash=payload_hash)):
+                return redirect("public:receipt", tip.receipt_code)  # a retry of a tip we already have
+        except SubmissionKeyConflict:
+            return _key_conflict(request, context, source)
         if not allow_submission(request):
             context.update(form=TipForm(request.POST, ward=source.ward), page_error=RATE_MESSAGE)
             return render(request, "tips/public/intake.html", context, status=429)
         form = TipForm(request.POST, request.FILES, ward=source.ward)
         if form.is_valid():
-            tip, _created = tip_submit(
-                source=source,
-                submission=form.submission(),
-                files=form.prepared_files,
-                submission_key=form.cleaned_data["submission_key"],
-            )
+            try:
+                tip, _created = tip_submit(
+                    source=source,
+                    submission=form.submission(),
+                    files=form.prepared_files,
+                    submission_key=form.cleaned_data["submission_key"],
+                    payload_hash=payload_hash,
+                )
+            except SubmissionKeyConflict:  # the same key, other content, sent at the same moment
+                return _key_conflict(request, context, source)
             return redirect("public:receipt", tip.receipt_code)
         status = 400
         context["files_lost"] = bool(request.FILES)
     else:
         form = TipForm(ward=source.ward)
     context["form"] = form
-    return render(request, "tips/public/intake.html", context, status=status)
+    return remember_device(request, render(request, "tips/public/intake.html", context, status=status))
 
 
 def receipt(request, receipt_code: str):
@@ -83,15 +110,17 @@ def status(request):
     if request.method == "POST":
         form = StatusLookupForm(request.POST)
         if form.is_valid():
-            if not allow_submission(request):  # the same budget: guessing codes costs like submitting
-                form.add_error(None, RATE_MESSAGE)
+            code = form.cleaned_data["receipt_code"]
+            if not allow_status_lookup(request):  # its own budget: a guessing surface, not a submission
+                form.add_error(None, STATUS_RATE_MESSAGE)
+            elif status_code_locked(code):
+                form.add_error(None, CODE_LOCKED_MESSAGE)
             else:
-                tip = tip_public_status(
-                    receipt_code=form.cleaned_data["receipt_code"],
-                    phone_digits=form.cleaned_data["phone_digits"],
-                )
+                tip = tip_public_status(receipt_code=code, phone_digits=form.cleaned_data["phone_digits"])
                 not_found = tip is None
+                if not_found:
+                    status_failed(code)
     else:
         form = StatusLookupForm(initial={"receipt_code": request.GET.get("ma", "")})
     context = {"form": form, "tip": tip, "not_found": not_found, "ward": tip.ward if tip else None}
-    return render(request, "tips/public/status.html", context)
+    return remember_device(request, render(request, "tips/public/status.html", context))

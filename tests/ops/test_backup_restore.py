@@ -33,7 +33,9 @@ from doantu.tips.models import Tip
 ROOT = Path(__file__).resolve().parents[2]
 # Not compared: logins (not backed up, on purpose), SQLite's own bookkeeping, the migration records (compared
 # as a set of names: their ids and times are the restore's).
-NOT_COMPARED = {"django_session", "sqlite_sequence", "django_migrations"}
+# doantu_cache: the shared cache (rate counters, cached sources): transient, not data; the restored system
+# gets the table from its migration (tips 0002), empty.
+NOT_COMPARED = {"django_session", "sqlite_sequence", "django_migrations", "doantu_cache"}
 # Tables a public submission writes: rows the source has and the archive has not must all be here and belong
 # to tips submitted after the snapshot.
 WRITTEN_BY_A_SUBMISSION = {"tips_tip", "tips_attachment", "audit_auditentry"}

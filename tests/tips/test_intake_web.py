@@ -145,11 +145,30 @@ def test_retried_submission_does_not_create_second_tip(client, source):
     data = tip_post_data(files=None)
     # when
     first = client.post("/t/dx", data)
-    second = client.post("/t/dx", {**data, "files": [upload("a.png", png_bytes())]})
+    second = client.post("/t/dx", data)
     # then
     assert Tip.objects.count() == 1
     assert first["Location"] == second["Location"]
-    assert Attachment.objects.count() == 0  # the retry's files are not added to the first tip
+
+
+def test_reused_key_with_other_content_is_refused_not_dropped(client, source):
+    # given a tip sent, then the Back button, a file added and the same page sent again (same hidden key)
+    data = tip_post_data(files=None)
+    client.post("/t/dx", data)
+    # when
+    again = client.post("/t/dx", {**data, "files": [upload("a.png", png_bytes())]})
+    edited = client.post("/t/dx", {**data, "account": data["account"] + " Thêm: mộ ở đồi thông."})
+    # then nothing is silently dropped: the person is told, keeps what they wrote, under a fresh key
+    for response in (again, edited):
+        assert response.status_code == 409
+        assert "chưa được lưu" in response.content.decode()
+        assert response.context["form"]["submission_key"].value() != data["submission_key"]
+    assert "Thêm: mộ ở đồi thông." in edited.content.decode()
+    assert Tip.objects.count() == 1 and Attachment.objects.count() == 0
+    # and sending the kept form again (its fresh key) is taken
+    resend = edited.context["form"].data.copy()
+    assert client.post("/t/dx", resend).status_code == 302
+    assert Tip.objects.count() == 2
 
 
 def test_missing_and_bad_fields_get_vietnamese_messages(client, source):
