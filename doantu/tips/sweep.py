@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import os
 import posixpath
+import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -107,9 +108,15 @@ def sweep_orphans(*, min_age_hours: float | None = None, dry_run: bool = False) 
         oldest = time.time() - age.total_seconds()
         for entry in os.scandir(temp_dir):
             try:
-                if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < oldest:
+                if entry.stat(follow_symlinks=False).st_mtime >= oldest:
+                    continue
+                if entry.is_file(follow_symlinks=False):
                     if not dry_run:
                         os.unlink(entry.path)
+                    result.temp_removed += 1
+                elif entry.is_dir(follow_symlinks=False):  # an upload check's working folder
+                    if not dry_run:
+                        shutil.rmtree(entry.path, ignore_errors=True)
                     result.temp_removed += 1
             except FileNotFoundError:  # removed by its own request meanwhile
                 continue

@@ -234,7 +234,7 @@ def _path_of(upload: UploadedFile, suffix: str):
         upload.file.flush()
         yield upload.temporary_file_path()
         return
-    with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+    with tempfile.NamedTemporaryFile(suffix=suffix, dir=settings.FILE_UPLOAD_TEMP_DIR) as copy:
         upload.seek(0)
         for chunk in upload.chunks():
             copy.write(chunk)
@@ -364,7 +364,8 @@ def prepare_uploads(uploads: list[UploadedFile]) -> tuple[list[PreparedFile], li
         return [], errors
 
     prepared: list[PreparedFile | None] = [None] * len(checked)
-    with tempfile.TemporaryDirectory(prefix="doantu-upload-") as workdir:
+    # in the upload folder, so that what a killed process leaves behind is swept (tips.sweep)
+    with tempfile.TemporaryDirectory(prefix="doantu-upload-", dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir:
         jobs, positions = [], []
         for index, (upload, name, mime, kind, ext) in enumerate(checked):
             if kind in (AttachmentKind.VIDEO, AttachmentKind.AUDIO):

@@ -116,3 +116,37 @@ def test_periodic_sweep_is_queued_once_on_the_database_queue(db, settings):
     assert schedule_sweep() is False  # one waiting is enough
     waiting = DBTaskResult.objects.get(task_path=sweep_task.module_path)
     assert waiting.run_after is not None
+
+
+def test_an_upload_checks_working_folder_left_by_a_killed_process_is_swept(db, settings, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path / "upload-tmp"
+    settings.FILE_UPLOAD_TEMP_DIR.mkdir()
+    old_dir = settings.FILE_UPLOAD_TEMP_DIR / "doantu-upload-dead"
+    old_dir.mkdir()
+    (old_dir / "photo.jpg").write_bytes(b"x")
+    age(old_dir, 2 * DAY)
+    young_dir = settings.FILE_UPLOAD_TEMP_DIR / "doantu-upload-live"
+    young_dir.mkdir()
+    result = sweep.sweep_orphans()
+    assert result.temp_removed == 1
+    assert not old_dir.exists() and young_dir.exists()
+
+
+def test_upload_checks_work_inside_the_swept_folder(db, settings, tmp_path, monkeypatch):
+    import tempfile
+
+    from doantu.tips.uploads import prepare_upload
+    from tests.conftest import upload
+
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path / "upload-tmp"
+    settings.FILE_UPLOAD_TEMP_DIR.mkdir()
+    seen = []
+    real = tempfile.TemporaryDirectory
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("dir"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", spy)
+    prepare_upload(upload("a.png", png_bytes()))
+    assert seen and all(str(d) == str(settings.FILE_UPLOAD_TEMP_DIR) for d in seen)
