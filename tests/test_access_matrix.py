@@ -43,7 +43,7 @@ from doantu.audit.models import AuditEntry
 from doantu.org.models import AgencyType, OrgUnit, Role, UnitKind, User
 from doantu.org.seed import load_seed
 from doantu.tips import views_staff
-from doantu.tips.models import Source, SourceKind
+from doantu.tips.models import Forward, Source, SourceKind
 
 from .conftest import PASSWORD, png_bytes, upload
 
@@ -76,12 +76,14 @@ TIP_VIEWERS = {
     ),  # group 2, to military+police
     "A2": frozenset({"campaign", "leadership", "province", "police", "school"}),  # the school's QR, to police
     "A4": frozenset({"campaign", "leadership", "province", "group_leader"}),  # group 1, not forwarded
+    "AW": frozenset({"province"}),  # another ward of province A
     "TB": NOBODY,  # province B
 }
 TIP_HANDLERS = {
     "A1": frozenset({"campaign", "military", "police"}),
     "A2": frozenset({"campaign", "police"}),
     "A4": frozenset({"campaign"}),
+    "AW": NOBODY,
     "TB": NOBODY,
 }
 # Tips each role may change in some way (triage, notes, answers): rows of the other tips are fingerprinted.
@@ -89,6 +91,7 @@ TIP_WRITERS = {
     "A1": frozenset({"campaign", "military", "police"}),
     "A2": frozenset({"campaign", "police"}),
     "A4": frozenset({"campaign"}),
+    "AW": NOBODY,
     "TB": NOBODY,
 }
 
@@ -98,7 +101,7 @@ READ_ACTIONS = {"reporter_viewed"}
 
 def _marker_table() -> dict[str, frozenset[str]]:
     table: dict[str, frozenset[str]] = {}
-    for t in ("A1", "A2", "A4", "TB"):
+    for t in ("A1", "A2", "A4", "AW", "TB"):
         viewers, handlers = TIP_VIEWERS[t], TIP_HANDLERS[t]
         table[f"ZQX{t}ACCOUNT"] = viewers
         table[f"ZQX{t}MARTYR"] = viewers
@@ -108,10 +111,22 @@ def _marker_table() -> dict[str, frozenset[str]]:
         table[f"ZQX{t}REPORTER"] = handlers
         table[f"ZQX{t}ADDRESS"] = handlers
     # Coordinates and phones (tips' and registry's), in both decimal notations.
-    for t, lat in (("A1", "21.101011"), ("A2", "21.202022"), ("A4", "21.404044"), ("TB", "20.909099")):
+    for t, lat in (
+        ("A1", "21.101011"),
+        ("A2", "21.202022"),
+        ("A4", "21.404044"),
+        ("AW", "21.303033"),
+        ("TB", "20.909099"),
+    ):
         table[lat] = TIP_HANDLERS[t]
         table[lat.replace(".", ",")] = TIP_HANDLERS[t]
-    for t, phone in (("A1", "0977101011"), ("A2", "0977202022"), ("A4", "0977404044"), ("TB", "0977909099")):
+    for t, phone in (
+        ("A1", "0977101011"),
+        ("A2", "0977202022"),
+        ("A4", "0977404044"),
+        ("AW", "0977303033"),
+        ("TB", "0977909099"),
+    ):
         table[phone] = TIP_HANDLERS[t]
     # Forwards: the question and answer of each forward, for the tip's owners and the agency asked.
     table["ZQXA1FWDQMIL"] = frozenset({"campaign", "military"})
@@ -163,7 +178,8 @@ MARKERS = _marker_table()
 # A person's identity (a tip's reporter, a relative, a witness): even those allowed to read it get it only on
 # request, and each such response must come with a new audit entry (issue 7: "revealed on request and audited").
 IDENTITY_MARKERS = {
-    *(f"ZQX{t}{part}" for t in ("A1", "A2", "A4", "TB") for part in ("REPORTER", "ADDRESS")),
+    *(f"ZQX{t}{part}" for t in ("A1", "A2", "A4", "AW", "TB") for part in ("REPORTER", "ADDRESS")),
+    "0977303033",
     "0977101011",
     "0977202022",
     "0977404044",
@@ -320,7 +336,7 @@ def build_world(media) -> World:
         name="VH-XH A2",
         agency_type=AgencyType.CULTURE_OFFICE,
     )
-    other_campaign = _user(other_vhxh, Role.CAMPAIGN, "m-vhxh-a2", "ZQXBUSER A2")
+    other_campaign = _user(other_vhxh, Role.CAMPAIGN, "m-vhxh-a2", "Cán bộ phường A2")
 
     b = _province_b()
     b_campaign = _user(b["vhxh"], Role.CAMPAIGN, "m-vhxh-b", "ZQXBUSER Cán bộ B")
@@ -353,6 +369,7 @@ def build_world(media) -> World:
     fwd_a2_pol = tips.tip_forward(
         tip=a2, actor=campaign, agency=a["cong-an"], question="ZQXA2FWDQPOL", due_date=due
     )
+    Forward.objects.filter(pk=fwd_a2_pol.pk).update(due_date=timezone.localdate() - dt.timedelta(days=3))
     a4 = _tip(
         Source.objects.get(code="dx-tdp1"),
         marker="ZQXA4",
@@ -361,6 +378,11 @@ def build_world(media) -> World:
         residential_group=a["tdp-01"],
     )
     tips.tip_add_note(tip=a4, actor=campaign, body="ZQXA4NOTE")
+    aw_source = Source.objects.create(
+        ward=other_ward, code="a2-portal", name="Cổng A2", kind=SourceKind.PORTAL
+    )
+    aw = _tip(aw_source, marker="ZQXAW", lat="21.303033", phone="0977303033")
+    tips.tip_add_note(tip=aw, actor=other_campaign, body="ZQXAWNOTE")
 
     # ---- tip of province B
     tb = _tip(b["source"], marker="ZQXTB", lat="20.909099", phone="0977909099", residential_group=b["tdp-01"])
@@ -472,7 +494,15 @@ def build_world(media) -> World:
         b_units=b,
         other_ward=other_ward,
         b_campaign=b_campaign,
-        tips={"A1": a1, "A2": a2, "A4": a4, "TB": tb},
+        tips={"A1": a1, "A2": a2, "A4": a4, "AW": aw, "TB": tb},
+        # per tip: a campaign account it may be assigned to, an agency it may be forwarded to (not yet asked)
+        tip_data={
+            "A1": (campaign, a["mttq"]),
+            "A2": (campaign, a["mttq"]),
+            "A4": (campaign, a["mttq"]),
+            "AW": (other_campaign, OrgUnit.objects.get(parent=province, code="so-noi-vu")),
+            "TB": (b_campaign, b["bchqs"]),
+        },
         forwards=[
             ("A1", fwd_a1_mil, "ZQXA1FWDQMIL"),
             ("A1", fwd_a1_pol, "ZQXA1FWDQPOL"),
@@ -488,6 +518,7 @@ def build_world(media) -> World:
         witnesses={"WB": wb},
         pair=pair,
         b_province=b["province"],
+        aw_source=aw_source,
     )
     return w
 
@@ -619,10 +650,7 @@ NO_OBJECT = {
 def _tip_targets(w: World) -> list[Target]:
     targets = []
     for t, tip in w.objects["tips"].items():
-        ward_campaign = w.objects["b_campaign"] if t == "TB" else w.users["campaign"]
-        agency = (
-            w.objects["b_units"]["bchqs"] if t == "TB" else w.objects["a_units"]["mttq"]
-        )  # a target of the tip that is not yet asked
+        ward_campaign, agency = w.objects["tip_data"][t]
         martyr = w.objects["martyrs"]["MB" if t == "TB" else "MA"]
         data = {
             "assign-assignee": ward_campaign.pk,
@@ -688,7 +716,12 @@ def _registry_targets(w: World, kind: str) -> list[Target]:
 
 def _source_targets(w: World) -> list[Target]:
     b = w.objects["b_units"]
-    return [Target("source of B", b["source"].pk), Target("inactive source of B", b["source_off"].pk)]
+    return [
+        Target("source of B", b["source"].pk),
+        Target("inactive source of B", b["source_off"].pk),
+        Target("source of another ward of A", w.objects["aw_source"].pk),
+        Target("source of the ward", Source.objects.get(code="dx").pk, ALL),
+    ]
 
 
 # Martyr and grave data a registry POST needs (valid, so that a missing check would really write).
