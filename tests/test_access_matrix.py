@@ -60,6 +60,7 @@ ROLES = [
     "school",
     "leadership",
     "province",
+    "deactivated",  # a campaign account of the ward, switched off after signing in (session and token kept)
 ]
 ALL = frozenset(ROLES)
 REGISTRY_READERS = frozenset({"campaign", "military", "police", "front", "leadership", "province"})
@@ -322,6 +323,7 @@ def build_world(media) -> World:
         "school": _user(a["thcs-duc-xuan"], Role.SCHOOL, "m-thcs"),
         "leadership": _user(a["lanh-dao"], Role.LEADERSHIP, "m-lanhdao"),
         "province": _user(province, Role.PROVINCE, "m-tinh"),
+        "deactivated": _user(a["vhxh"], Role.CAMPAIGN, "m-vhxh-off"),
     }
     w.admin = User.objects.create_superuser(username="m-admin", password=PASSWORD, role=Role.ADMIN)
     w.tokens = {role: _token(user) for role, user in w.users.items()} | {"admin": _token(w.admin)}
@@ -553,6 +555,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             for role, user in [*built.users.items(), ("admin", built.admin)]:
                 built.clients[role] = Client(raise_request_exception=False)
                 built.clients[role].force_login(user)
+            User.objects.filter(pk=built.users["deactivated"].pk).update(is_active=False)
+            built.users["deactivated"].refresh_from_db()
             yield built
         finally:
             transaction.set_rollback(True)
