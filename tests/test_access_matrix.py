@@ -162,6 +162,10 @@ def _marker_table() -> dict[str, frozenset[str]]:
         "Zqxmbtwin",
         "ZQXMBNOTES",
         "ZQXGBHEAD",
+        "ZQXMB3HOME",
+        "ZQXMB3UNIT",
+        "ZQXGB3CEM",
+        "ZQXGB3INFO",
         "20.808088",
         "20,808088",
         "ZQXRBNAME",
@@ -257,7 +261,8 @@ def _tip(source, *, marker, lat, phone, files=True, **fields):
             reporter_phone=phone,
             reporter_address=f"{marker}ADDRESS",
             consent_contact=True,
-            martyr_name=f"{marker}MARTYR",
+            martyr_name=fields.pop("martyr_name", f"{marker}MARTYR"),
+            martyr_alias=f"{marker}MARTYR",
             latitude=lat,
             longitude="105.123456",
             location_source="gps",
@@ -358,6 +363,7 @@ def build_world(media) -> World:
         lat="21.101011",
         phone="0977101011",
         residential_group=a["tdp-02"],
+        martyr_name="Nguyễn Văn Zqxmahung",  # A's martyr (MA): the registry proposes it
         relationship="child",
         dna_offer=True,
         consent_dna=True,
@@ -465,6 +471,25 @@ def build_world(media) -> World:
     gb_free = registry.grave_create(
         actor=b_campaign,
         values={"cemetery": "NTLS B", "headstone_name": "Nguyễn Văn Zqxmbhung"},
+    )
+    # A namesake of A's martyr in province B, and a grave in B bearing that name: candidates for tip A1 (which
+    # names A's martyr) that A's staff must not be shown, and a pair deduplication must not make across provinces.
+    registry.martyr_create(
+        actor=b_campaign,
+        values={
+            "full_name": "Nguyễn Văn Zqxmahung",
+            "birth": "1950",
+            "home_place": "ZQXMB3HOME",
+            "unit": "ZQXMB3UNIT",
+        },
+    )
+    registry.grave_create(
+        actor=b_campaign,
+        values={
+            "cemetery": "NTLS ZQXGB3CEM",
+            "headstone_name": "Nguyễn Văn Zqxmahung",
+            "partial_info": "ZQXGB3INFO",
+        },
     )
     rb = registry.relative_add(
         actor=b_campaign,
