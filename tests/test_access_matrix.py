@@ -51,7 +51,7 @@ from doantu.org.seed import load_seed
 from doantu.tips import views_staff
 from doantu.tips.models import Forward, Source, SourceKind
 
-from .conftest import PASSWORD, png_bytes, upload
+from .conftest import PASSWORD, PDF_BYTES, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +174,6 @@ def _marker_table() -> dict[str, frozenset[str]]:
         "ZQXWBNAME",
         "ZQXWBACCOUNT",
         "ZQXDBTITLE",
-        "ZQXDBFILE",
         "ZQXIBFILE",
         "ZQXIBLIST",
         "ZQXIBROW",
@@ -442,7 +441,7 @@ def build_world(media) -> World:
         martyr=ma,
         kind="letter",
         title="ZQXDATITLE",
-        upload=upload("thu.pdf", b"%PDF-1.4\n% ZQXDATITLE\n%%EOF\n", "application/pdf"),
+        upload=upload("thu.pdf", PDF_BYTES, "application/pdf"),
     )
     ia = registry.import_upload(
         actor=campaign,
@@ -509,7 +508,7 @@ def build_world(media) -> World:
         martyr=mb,
         kind="letter",
         title="ZQXDBTITLE",
-        upload=upload("thu.pdf", b"%PDF-1.4\n% ZQXDBFILE\n%%EOF\n", "application/pdf"),
+        upload=upload("thu.pdf", PDF_BYTES, "application/pdf"),
     )
     ib = registry.import_upload(
         actor=b_campaign,
