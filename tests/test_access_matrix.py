@@ -1,0 +1,1436 @@
+"""The role × URL × object matrix: every URL pattern and every API operation, for every role (and anonymous),
+against objects of another province and objects of the same ward the role has no business with — asserting
+that nothing is read (no marker of such an object in any response) and nothing is written (a fingerprint of
+every row the role must not touch is the same before and after each request).
+
+URL patterns come from ``django.urls.get_resolver()`` and API operations from the OpenAPI schema, so a new URL
+or operation is in the matrix without editing this file; a new URL whose parameters this file does not know how
+to fill fails ``test_every_url_pattern_has_a_filler`` and says which pattern needs one. Actions named in a URL
+(``<slug:action>``) are read from the views' own tables of actions.
+
+The world (built once for the module, inside one transaction that is rolled back at the end):
+
+- province A = the seeded Thái Nguyên, ward Đức Xuân: one account per role; four tips with different audiences;
+  registry records (a martyr, a grave with coordinates, a relative and a witness recorded by the ward, a relative
+  recorded by another ward of the province, a document, an import);
+- province B (another province): a ward with its agencies, a tip forwarded to its police with a note and a photo,
+  and a full registry (martyrs, a duplicate pair, a grave, a relative, a witness, a document, an import, a link).
+
+Every sensitive value of these objects carries a unique ASCII marker; ``MARKERS`` says which roles may read each;
+a person's identity may only appear in a response that wrote an audit entry. Each request runs in a savepoint that
+is rolled back, so every request meets the same world. Roles: anonymous, each staff role of ward A, and a
+deactivated account whose session and API token were kept; an administrator is the positive control (the fillers
+reach real objects). ``test_zz_matrix_figures`` prints the number of requests and of unauthorised reads and
+writes. Holes that other parts of issue 7 are fixing are strict xfails (``KNOWN_HOLES``): when a fix lands the
+case XPASSes, fails, and its entry must go.
+"""
+
+import copy
+import csv
+import datetime as dt
+import functools
+import hashlib
+import io
+import itertools
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from doantu.audit.models import AuditEntry
+from doantu.org.models import AgencyType, OrgUnit, Role, UnitKind, User
+from doantu.org.seed import load_seed
+from doantu.tips import views_staff
+from doantu.tips.models import Forward, Source, SourceKind
+
+from .conftest import PASSWORD, PDF_BYTES, png_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "campaign",
+    "channel",
+    "military",
+    "police",
+    "front",
+    "group_leader",
+    "school",
+    "leadership",
+    "province",
+    "deactivated",  # a campaign account of the ward, switched off after signing in (session and token kept)
+]
+ALL = frozenset(ROLES)
+REGISTRY_READERS = frozenset({"campaign", "military", "police", "front", "leadership", "province"})
+REGISTRY_EDITORS = frozenset({"campaign", "military"})
+PEOPLE_READERS = frozenset({"campaign", "military", "police"})  # of the ward that recorded them
+NOBODY = frozenset()
+
+# Who may read each of the four tips (``basic``: the account, the martyr's details) and who handles it
+# (location, attachments, notes, the reporter on request). A forward's question and answer: the ward's campaign
+# staff and the agency asked.
+TIP_VIEWERS = {
+    "A1": frozenset(
+        {"campaign", "leadership", "province", "military", "police"}
+    ),  # group 2, to military+police
+    "A2": frozenset({"campaign", "leadership", "province", "police", "school"}),  # the school's QR, to police
+    "A4": frozenset({"campaign", "leadership", "province", "group_leader"}),  # group 1, not forwarded
+    "AW": frozenset({"province"}),  # another ward of province A
+    "TB": NOBODY,  # province B
+}
+TIP_HANDLERS = {
+    "A1": frozenset({"campaign", "military", "police"}),
+    "A2": frozenset({"campaign", "police"}),
+    "A4": frozenset({"campaign"}),
+    "AW": NOBODY,
+    "TB": NOBODY,
+}
+# Tips each role may change in some way (triage, notes, answers): rows of the other tips are fingerprinted.
+TIP_WRITERS = {
+    "A1": frozenset({"campaign", "military", "police"}),
+    "A2": frozenset({"campaign", "police"}),
+    "A4": frozenset({"campaign"}),
+    "AW": NOBODY,
+    "TB": NOBODY,
+}
+
+# Actions that only read (reveals of identity are recorded as audit entries, which are not writes).
+READ_ACTIONS = {"reporter_viewed", "relative_viewed", "witness_viewed"}
+
+
+def _marker_table() -> dict[str, frozenset[str]]:
+    table: dict[str, frozenset[str]] = {}
+    for t in ("A1", "A2", "A4", "AW", "TB"):
+        viewers, handlers = TIP_VIEWERS[t], TIP_HANDLERS[t]
+        table[f"ZQX{t}ACCOUNT"] = viewers
+        table[f"ZQX{t}MARTYR"] = viewers
+        table[f"ZQX{t}PLACE"] = handlers  # location description
+        table[f"ZQX{t}FILE"] = handlers  # an attachment's original name
+        table[f"ZQX{t}NOTE"] = handlers
+        table[f"ZQX{t}REPORTER"] = handlers
+        table[f"ZQX{t}ADDRESS"] = handlers
+    # Coordinates and phones (tips' and registry's), in both decimal notations.
+    for t, lat in (
+        ("A1", "21.101011"),
+        ("A2", "21.202022"),
+        ("A4", "21.404044"),
+        ("AW", "21.303033"),
+        ("TB", "20.909099"),
+    ):
+        table[lat] = TIP_HANDLERS[t]
+        table[lat.replace(".", ",")] = TIP_HANDLERS[t]
+    for t, phone in (
+        ("A1", "0977101011"),
+        ("A2", "0977202022"),
+        ("A4", "0977404044"),
+        ("AW", "0977303033"),
+        ("TB", "0977909099"),
+    ):
+        table[phone] = TIP_HANDLERS[t]
+    # Forwards: the question and answer of each forward, for the tip's owners and the agency asked.
+    table["ZQXA1FWDQMIL"] = frozenset({"campaign", "military"})
+    table["ZQXA1FWDAMIL"] = frozenset({"campaign", "military"})
+    table["ZQXA1FWDQPOL"] = frozenset({"campaign", "police"})
+    table["ZQXA2FWDQPOL"] = frozenset({"campaign", "police"})
+    table["ZQXTBFWDQ"] = NOBODY
+    table["ZQXTBFWDA"] = NOBODY
+    # Registry of province A.
+    table["Zqxmahung"] = REGISTRY_READERS  # the martyr's name
+    table["ZQXMANOTES"] = REGISTRY_READERS
+    table["ZQXGAHEAD"] = REGISTRY_READERS  # the grave's headstone
+    table["21.505055"] = REGISTRY_EDITORS  # the grave's exact location
+    table["21,505055"] = REGISTRY_EDITORS
+    table["ZQXDATITLE"] = REGISTRY_READERS
+    table["ZQXIAFILE"] = REGISTRY_EDITORS  # an import's file name
+    table["ZQXRANAME"] = PEOPLE_READERS
+    table["0966505055"] = PEOPLE_READERS  # the relative's phone
+    table["ZQXWANAME"] = PEOPLE_READERS
+    table["ZQXWAACCOUNT"] = PEOPLE_READERS
+    table["ZQXRA2NAME"] = NOBODY  # a relative recorded by another ward of the province
+    table["0966606066"] = NOBODY
+    # Province B: nothing.
+    for m in (
+        "Zqxmbhung",
+        "Zqxmbtwin",
+        "ZQXMBNOTES",
+        "ZQXGBHEAD",
+        "ZQXMB3HOME",
+        "ZQXMB3UNIT",
+        "ZQXGB3CEM",
+        "ZQXGB3INFO",
+        "20.808088",
+        "20,808088",
+        "ZQXRBNAME",
+        "0966808088",
+        "ZQXRBID",
+        "ZQXWBNAME",
+        "ZQXWBACCOUNT",
+        "ZQXDBTITLE",
+        "ZQXIBFILE",
+        "ZQXIBLIST",
+        "ZQXIBROW",
+        "ZQXBUSER",
+    ):
+        table[m] = NOBODY
+    return table
+
+
+MARKERS = _marker_table()
+
+# A person's identity (a tip's reporter, a relative, a witness): even those allowed to read it get it only on
+# request, and each such response must come with a new audit entry (issue 7: "revealed on request and audited").
+IDENTITY_MARKERS = {
+    *(f"ZQX{t}{part}" for t in ("A1", "A2", "A4", "AW", "TB") for part in ("REPORTER", "ADDRESS")),
+    "0977303033",
+    "0977101011",
+    "0977202022",
+    "0977404044",
+    "0977909099",
+    "ZQXRANAME",
+    "0966505055",
+    "ZQXWANAME",
+    "ZQXRA2NAME",
+    "0966606066",
+    "ZQXRBNAME",
+    "0966808088",
+    "ZQXRBID",
+    "ZQXWBNAME",
+}
+
+
+# ------------------------------------------------------------------------------------------------ the world
+
+
+@dataclass
+class Target:
+    """One object a URL parameter can point at, with who may read it (for file responses, which carry no
+    marker one can search for) and the extra form data a request about it needs."""
+
+    label: str
+    value: object
+    readers: frozenset[str] = NOBODY
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    tokens: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+    admin: User | None = None
+    media: object = None
+    clients: dict = field(default_factory=dict)
+
+
+def _user(unit, role, username, full_name="") -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, full_name=full_name or username, unit=unit, role=role
+    )
+    return user
+
+
+def _token(user) -> str:
+    from doantu.tips.models import ApiToken
+
+    raw = f"tok-{user.username}-{hashlib.sha256(user.username.encode()).hexdigest()[:16]}"
+    ApiToken.objects.create(user=user, name="matrix", digest=hashlib.sha256(raw.encode()).hexdigest())
+    return raw
+
+
+def _tip(source, *, marker, lat, phone, files=True, **fields):
+    from doantu.tips.services import Submission, tip_submit
+    from doantu.tips.uploads import prepare_upload
+
+    attachments = [prepare_upload(upload(f"{marker}FILE.png", png_bytes()))] if files else []
+    tip, _ = tip_submit(
+        source=source,
+        submission=Submission(
+            kind="grave",
+            account=f"Tôi biết một ngôi mộ. {marker}ACCOUNT",
+            consent_processing=True,
+            reporter_name=f"{marker}REPORTER",
+            reporter_phone=phone,
+            reporter_address=f"{marker}ADDRESS",
+            consent_contact=True,
+            martyr_name=fields.pop("martyr_name", f"{marker}MARTYR"),
+            martyr_alias=f"{marker}MARTYR",
+            latitude=lat,
+            longitude="105.123456",
+            location_source="gps",
+            location_description=f"{marker}PLACE",
+            **fields,
+        ),
+        files=attachments,
+        submission_key=f"matrix-{marker}",
+    )
+    return tip
+
+
+def _province_b():
+    province = OrgUnit.objects.create(kind=UnitKind.PROVINCE, code="88", name="Tỉnh Thử Nghiệm B")
+    ward = OrgUnit.objects.create(parent=province, kind=UnitKind.WARD, code="88001", name="Phường B")
+    agency = dict(parent=ward, kind=UnitKind.AGENCY)
+    units = {
+        "province": province,
+        "ward": ward,
+        "vhxh": OrgUnit.objects.create(
+            **agency, code="vhxh", name="VH-XH B", agency_type=AgencyType.CULTURE_OFFICE
+        ),
+        "cong-an": OrgUnit.objects.create(
+            **agency, code="cong-an", name="Công an B", agency_type=AgencyType.POLICE, receives_forwards=True
+        ),
+        "bchqs": OrgUnit.objects.create(
+            **agency, code="bchqs", name="BCHQS B", agency_type=AgencyType.MILITARY, receives_forwards=True
+        ),
+        "tdp-01": OrgUnit.objects.create(
+            parent=ward, kind=UnitKind.RESIDENTIAL_GROUP, code="tdp-01", name="Tổ B1"
+        ),
+    }
+    units["source"] = Source.objects.create(
+        ward=ward,
+        code="b-tdp1",
+        name="QR tổ B1",
+        kind=SourceKind.RESIDENTIAL_GROUP,
+        owner_unit=units["tdp-01"],
+    )
+    units["source_off"] = Source.objects.create(
+        ward=ward, code="b-off", name="QR B đã tắt", kind=SourceKind.BANNER, active=False
+    )
+    return units
+
+
+def _csv_upload(name: str, rows: list[list[str]]):
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return upload(name, out.getvalue().encode(), "text/csv")
+
+
+def build_world(media) -> World:
+    from doantu.registry import services as registry
+    from doantu.registry.models import DuplicatePair, ImportStatus
+    from doantu.tips import services as tips
+
+    w = World(media=media)
+    load_seed()
+    ward = OrgUnit.objects.get(kind=UnitKind.WARD, code="01840")
+    province = ward.parent
+    a = {u.code: u for u in OrgUnit.objects.filter(parent=ward)}
+    w.users = {
+        "campaign": _user(a["vhxh"], Role.CAMPAIGN, "m-vhxh"),
+        "channel": _user(a["ttdvth"], Role.CHANNEL, "m-ttdvth"),
+        "military": _user(a["bchqs"], Role.MILITARY, "m-bchqs"),
+        "police": _user(a["cong-an"], Role.POLICE, "m-congan"),
+        "front": _user(a["mttq"], Role.FRONT, "m-mttq"),
+        "group_leader": _user(a["tdp-01"], Role.GROUP_LEADER, "m-tdp1"),
+        "school": _user(a["thcs-duc-xuan"], Role.SCHOOL, "m-thcs"),
+        "leadership": _user(a["lanh-dao"], Role.LEADERSHIP, "m-lanhdao"),
+        "province": _user(province, Role.PROVINCE, "m-tinh"),
+        "deactivated": _user(a["vhxh"], Role.CAMPAIGN, "m-vhxh-off"),
+    }
+    w.admin = User.objects.create_superuser(username="m-admin", password=PASSWORD, role=Role.ADMIN)
+    w.tokens = {role: _token(user) for role, user in w.users.items()} | {"admin": _token(w.admin)}
+    campaign, military = w.users["campaign"], w.users["military"]
+
+    # Another ward of province A, which records its own relatives.
+    other_ward = OrgUnit.objects.create(parent=province, kind=UnitKind.WARD, code="99998", name="Phường A2")
+    other_vhxh = OrgUnit.objects.create(
+        parent=other_ward,
+        kind=UnitKind.AGENCY,
+        code="vhxh",
+        name="VH-XH A2",
+        agency_type=AgencyType.CULTURE_OFFICE,
+    )
+    other_campaign = _user(other_vhxh, Role.CAMPAIGN, "m-vhxh-a2", "Cán bộ phường A2")
+
+    b = _province_b()
+    b_campaign = _user(b["vhxh"], Role.CAMPAIGN, "m-vhxh-b", "ZQXBUSER Cán bộ B")
+    b_police = _user(b["cong-an"], Role.POLICE, "m-congan-b", "ZQXBUSER Công an B")
+
+    # ---- tips of ward A
+    due = timezone.localdate() + dt.timedelta(days=10)
+    a1 = _tip(
+        Source.objects.get(code="dx-tdp2"),
+        marker="ZQXA1",
+        lat="21.101011",
+        phone="0977101011",
+        residential_group=a["tdp-02"],
+        martyr_name="Nguyễn Văn Zqxmahung",  # A's martyr (MA): the registry proposes it
+        relationship="child",
+        dna_offer=True,
+        consent_dna=True,
+    )
+    tips.tip_add_note(tip=a1, actor=campaign, body="ZQXA1NOTE")
+    fwd_a1_mil = tips.tip_forward(
+        tip=a1, actor=campaign, agency=a["bchqs"], question="ZQXA1FWDQMIL", due_date=due
+    )
+    fwd_a1_pol = tips.tip_forward(
+        tip=a1, actor=campaign, agency=a["cong-an"], question="ZQXA1FWDQPOL", due_date=due
+    )
+    tips.forward_answer(forward=fwd_a1_mil, actor=military, outcome="info", answer="ZQXA1FWDAMIL")
+    a2 = _tip(
+        Source.objects.get(code="dx-thcs-duc-xuan"), marker="ZQXA2", lat="21.202022", phone="0977202022"
+    )
+    tips.tip_add_note(tip=a2, actor=campaign, body="ZQXA2NOTE")
+    fwd_a2_pol = tips.tip_forward(
+        tip=a2, actor=campaign, agency=a["cong-an"], question="ZQXA2FWDQPOL", due_date=due
+    )
+    Forward.objects.filter(pk=fwd_a2_pol.pk).update(due_date=timezone.localdate() - dt.timedelta(days=3))
+    a4 = _tip(
+        Source.objects.get(code="dx-tdp1"),
+        marker="ZQXA4",
+        lat="21.404044",
+        phone="0977404044",
+        residential_group=a["tdp-01"],
+    )
+    tips.tip_add_note(tip=a4, actor=campaign, body="ZQXA4NOTE")
+    aw_source = Source.objects.create(
+        ward=other_ward, code="a2-portal", name="Cổng A2", kind=SourceKind.PORTAL
+    )
+    aw = _tip(aw_source, marker="ZQXAW", lat="21.303033", phone="0977303033")
+    tips.tip_add_note(tip=aw, actor=other_campaign, body="ZQXAWNOTE")
+
+    # ---- tip of province B
+    tb = _tip(b["source"], marker="ZQXTB", lat="20.909099", phone="0977909099", residential_group=b["tdp-01"])
+    tips.tip_add_note(tip=tb, actor=b_campaign, body="ZQXTBNOTE")
+    fwd_tb = tips.tip_forward(
+        tip=tb, actor=b_campaign, agency=b["cong-an"], question="ZQXTBFWDQ", due_date=due
+    )
+    tips.forward_answer(forward=fwd_tb, actor=b_police, outcome="info", answer="ZQXTBFWDA")
+    fwd_tb_open = tips.tip_forward(
+        tip=tb, actor=b_campaign, agency=b["bchqs"], question="ZQXTBFWDQ2", due_date=due
+    )
+
+    # ---- registry of province A
+    ma = registry.martyr_create(
+        actor=campaign,
+        values={"full_name": "Nguyễn Văn Zqxmahung", "birth": "1950", "notes": "ZQXMANOTES"},
+    )
+    ga = registry.grave_create(
+        actor=campaign,
+        values={
+            "cemetery": "NTLS A",
+            "headstone_name": "ZQXGAHEAD",
+            "latitude": "21.505055",
+            "longitude": "105.505055",
+        },
+        martyr=ma,
+    )
+    ra = registry.relative_add(
+        actor=campaign,
+        martyr=ma,
+        values={"full_name": "ZQXRANAME", "relationship": "child", "phone": "0966505055"},
+    )
+    ra2 = registry.relative_add(
+        actor=other_campaign,
+        martyr=ma,
+        values={"full_name": "ZQXRA2NAME", "relationship": "sibling_other", "phone": "0966606066"},
+    )
+    wa = registry.witness_add(
+        actor=campaign, martyr=ma, values={"full_name": "ZQXWANAME", "account": "ZQXWAACCOUNT"}
+    )
+    da = registry.document_add(
+        actor=campaign,
+        martyr=ma,
+        kind="letter",
+        title="ZQXDATITLE",
+        upload=upload("thu.pdf", PDF_BYTES, "application/pdf"),
+    )
+    ia = registry.import_upload(
+        actor=campaign,
+        upload=_csv_upload("ZQXIAFILE.csv", [["Họ và tên", "Năm sinh"], ["Trần Văn Ba", "1951"]]),
+        list_name="Danh sách A",
+    )
+
+    # ---- registry of province B
+    mb = registry.martyr_create(
+        actor=b_campaign,
+        values={"full_name": "Nguyễn Văn Zqxmbhung", "birth": "1948", "notes": "ZQXMBNOTES"},
+    )
+    mb2 = registry.martyr_create(
+        actor=b_campaign, values={"full_name": "Nguyễn Văn Zqxmbtwin", "birth": "1948"}
+    )
+    gb = registry.grave_create(
+        actor=b_campaign,
+        values={
+            "cemetery": "NTLS B",
+            "headstone_name": "ZQXGBHEAD",
+            "latitude": "20.808088",
+            "longitude": "106.808088",
+        },
+        martyr=mb,
+    )
+    gb_free = registry.grave_create(
+        actor=b_campaign,
+        values={"cemetery": "NTLS B", "headstone_name": "Nguyễn Văn Zqxmbhung"},
+    )
+    # A namesake of A's martyr in province B, and a grave in B bearing that name: candidates for tip A1 (which
+    # names A's martyr) that A's staff must not be shown, and a pair deduplication must not make across provinces.
+    registry.martyr_create(
+        actor=b_campaign,
+        values={
+            "full_name": "Nguyễn Văn Zqxmahung",
+            "birth": "1950",
+            "home_place": "ZQXMB3HOME",
+            "unit": "ZQXMB3UNIT",
+        },
+    )
+    registry.grave_create(
+        actor=b_campaign,
+        values={
+            "cemetery": "NTLS ZQXGB3CEM",
+            "headstone_name": "Nguyễn Văn Zqxmahung",
+            "partial_info": "ZQXGB3INFO",
+        },
+    )
+    rb = registry.relative_add(
+        actor=b_campaign,
+        martyr=mb,
+        values={
+            "full_name": "ZQXRBNAME",
+            "relationship": "child",
+            "phone": "0966808088",
+            "id_number": "ZQXRBID",
+        },
+    )
+    wb = registry.witness_add(
+        actor=b_campaign, martyr=mb, values={"full_name": "ZQXWBNAME", "account": "ZQXWBACCOUNT"}
+    )
+    db = registry.document_add(
+        actor=b_campaign,
+        martyr=mb,
+        kind="letter",
+        title="ZQXDBTITLE",
+        upload=upload("thu.pdf", PDF_BYTES, "application/pdf"),
+    )
+    ib = registry.import_upload(
+        actor=b_campaign,
+        upload=_csv_upload("ZQXIBFILE.csv", [["Họ và tên", "Ghi chú"], ["ZQXIBROW", "x"]]),
+        list_name="ZQXIBLIST",
+    )
+    ib.status = ImportStatus.CHECKED  # ready to apply: an unauthorised "apply" would change it
+    ib.save(update_fields=["status"])
+    pair = DuplicatePair.objects.create(a=mb, b=mb2, score=12.0, engine_decision="match")
+    registry.tip_link_decide(tip=tb, actor=b_campaign, decision="confirmed", martyr=mb)
+
+    w.objects = dict(
+        ward_a=ward,
+        a_units=a,
+        b_units=b,
+        other_ward=other_ward,
+        b_campaign=b_campaign,
+        tips={"A1": a1, "A2": a2, "A4": a4, "AW": aw, "TB": tb},
+        # per tip: a campaign account it may be assigned to, an agency it may be forwarded to (not yet asked)
+        tip_data={
+            "A1": (campaign, a["mttq"]),
+            "A2": (campaign, a["mttq"]),
+            "A4": (campaign, a["mttq"]),
+            "AW": (other_campaign, OrgUnit.objects.get(parent=province, code="so-noi-vu")),
+            "TB": (b_campaign, b["bchqs"]),
+        },
+        forwards=[
+            ("A1", fwd_a1_mil, "ZQXA1FWDQMIL"),
+            ("A1", fwd_a1_pol, "ZQXA1FWDQPOL"),
+            ("A2", fwd_a2_pol, "ZQXA2FWDQPOL"),
+            ("TB", fwd_tb, "ZQXTBFWDQ"),
+            ("TB", fwd_tb_open, "ZQXTBFWDQ2"),
+        ],
+        martyrs={"MA": ma, "MB": mb, "MB2": mb2},
+        graves={"GA": ga, "GB": gb, "GB2": gb_free},
+        documents={"DA": da, "DB": db},
+        imports={"IA": ia, "IB": ib},
+        relatives={"RB": rb},
+        witnesses={"WB": wb},
+        # (martyr, kind, person, who may ask for the person's identity)
+        people=[
+            ("RA", ma, "relative", ra, PEOPLE_READERS),
+            ("RA2", ma, "relative", ra2, NOBODY),
+            ("WA", ma, "witness", wa, PEOPLE_READERS),
+            ("RB", mb, "relative", rb, NOBODY),
+            ("WB", mb, "witness", wb, NOBODY),
+        ],
+        pair=pair,
+        b_province=b["province"],
+        aw_source=aw_source,
+    )
+    return w
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once, inside a transaction rolled back after the module (each test runs in a savepoint), with the
+    settings of the shared ``_private_media`` fixture held for the whole module."""
+    media = tmp_path_factory.mktemp("matrix-media")
+    from django.conf import settings
+
+    overrides = override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": media},
+            },
+        },
+        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        TIP_RATE_PER_HOUR=0,
+    )
+    overrides.enable()
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            built = build_world(media)
+            # Signed-in clients, once: their sessions live as long as the world.
+            built.clients = {"anonymous": Client(raise_request_exception=False)}
+            for role, user in [*built.users.items(), ("admin", built.admin)]:
+                built.clients[role] = Client(raise_request_exception=False)
+                built.clients[role].force_login(user)
+            User.objects.filter(pk=built.users["deactivated"].pk).update(is_active=False)
+            built.users["deactivated"].refresh_from_db()
+            yield built
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            overrides.disable()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _quiet_request_log():
+    """Thousands of refusals are expected here: their log lines (with tracebacks) would cost more than the requests."""
+    import logging
+
+    loggers = [logging.getLogger(name) for name in ("django.request", "django.security.csrf")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    yield
+    for lg, level in zip(loggers, levels, strict=True):
+        lg.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def _private_media(world):
+    """Replaces the shared fixture: the module's settings are set once (see ``world``)."""
+    from django.core.cache import cache
+
+    from doantu.registry.matching import forget_frequency_cache
+
+    cache.clear()
+    forget_frequency_cache()
+    return world.media
+
+
+# --------------------------------------------------------------------------------------- URL patterns
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # the pattern's name ("staff:tip") or, for an unnamed one, its route
+    route: str
+    params: tuple[str, ...]
+    namespace: str
+
+
+def url_patterns() -> list[Pattern]:
+    found = []
+
+    def walk(resolver, prefix, namespace):
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                ns = namespace
+                if p.namespace:
+                    ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+                walk(p, prefix + str(p.pattern), ns)
+            elif isinstance(p, URLPattern):
+                route = prefix + str(p.pattern)
+                regex = getattr(p.pattern, "regex", None)
+                params = tuple(regex.groupindex) if regex is not None else ()
+                params = tuple(dict.fromkeys((*getattr(p.pattern, "converters", {}), *params)))
+                name = f"{namespace}:{p.name}" if namespace and p.name else (p.name or "")
+                found.append(
+                    Pattern(key=name or route, route=route, params=params, namespace=namespace or "")
+                )
+
+    walk(get_resolver(), "", None)
+    return found
+
+
+# Public or parameter-free pages that hold nothing of anyone's: they are still requested by every role and
+# checked for markers and writes; this list only says they need no "foreign" object.
+NO_OBJECT = {
+    "home": "the public front page (wards and their QR forms)",
+    "public:status": "status look-up: POSTed with a foreign receipt code and wrong phone digits",
+    "staff:overview": "the staff overview: counts within the user's scope",
+    "staff:inbox": "the inbox, searched for the foreign markers (q=ZQX)",
+    "staff:sources": "the ward's QR sources (a POST creates one in the user's own ward)",
+    "registry:search": "registry search, for the foreign martyr's name",
+    "registry:martyr_new": "new martyr (in the user's own province)",
+    "registry:graves": "grave list, searched for the foreign headstone",
+    "registry:graves_export": "grave export (XLSX, read unzipped)",
+    "registry:imports": "imports of the user's province",
+    "registry:export": "registry export (XLSX, read unzipped)",
+    "registry:duplicates": "duplicate pairs in the user's province",
+    "registry:duplicates_run": "runs deduplication",
+    "login": "sign-in",
+    "password_change": "the signed-in account's own password",
+    "logout": "sign-out",
+    "twofactor_verify": "second step",
+    "twofactor_setup": "authenticator enrolment (for the signed-in account itself)",
+    "healthz": "health check",
+    "ping": "benchmark reference",
+    "favicon.ico": "a redirect to a static file",
+}
+
+
+def _tip_targets(w: World) -> list[Target]:
+    targets = []
+    for t, tip in w.objects["tips"].items():
+        ward_campaign, agency = w.objects["tip_data"][t]
+        martyr = w.objects["martyrs"]["MB" if t == "TB" else "MA"]
+        data = {
+            "assign-assignee": ward_campaign.pk,
+            "forward-agency": agency.pk,
+            "forward-question": "ZQXW question",
+            "forward-due_date": (timezone.localdate() + dt.timedelta(days=5)).isoformat(),
+            "conclude-outcome": "verified",
+            "conclude-note": "ZQXW",
+            "close-note": "ZQXW",
+            "reopen-note": "ZQXW",
+            "note-body": "ZQXW",
+            "public_note-text": "ZQXW",
+            "edit-kind": "martyr",
+            "edit-martyr_name": "ZQXW",
+            "martyr": martyr.pk,
+            "decision": "confirmed",
+        }
+        targets.append(Target(f"tip {t}", tip.pk, TIP_VIEWERS[t], data))
+    return targets
+
+
+def _attachment_targets(w: World) -> list[Target]:
+    return [
+        Target(f"attachment of {t}", (tip.pk, att.pk), TIP_HANDLERS[t])
+        for t, tip in w.objects["tips"].items()
+        for att in tip.attachments.all()
+    ]
+
+
+def _forward_targets(w: World) -> list[Target]:
+    targets = []
+    for t, fwd, question in w.objects["forwards"]:
+        readers = MARKERS.get(question, NOBODY)
+        data = {
+            f"answer{fwd.pk}-outcome": "info",
+            f"answer{fwd.pk}-answer": "ZQXW",
+            "note": "ZQXW",
+            # the API's payload
+            "outcome": "info",
+            "answer": "ZQXW",
+        }
+        targets.append(Target(f"forward {question} of {t}", (fwd.tip_id, fwd.pk), readers, data))
+    return targets
+
+
+def _martyr_targets(w: World) -> list[Target]:
+    m = w.objects["martyrs"]
+    return [
+        Target("martyr MA", m["MA"].pk, REGISTRY_READERS),
+        Target("martyr MB", m["MB"].pk, NOBODY),
+    ]
+
+
+def _registry_targets(w: World, kind: str) -> list[Target]:
+    objs = w.objects[kind]
+    readers = {
+        "graves": {"GA": REGISTRY_READERS},
+        "documents": {"DA": REGISTRY_READERS},
+        "imports": {"IA": REGISTRY_EDITORS},
+    }[kind]
+    return [Target(f"{kind} {k}", o.pk, readers.get(k, NOBODY)) for k, o in objs.items()]
+
+
+def _source_targets(w: World) -> list[Target]:
+    b = w.objects["b_units"]
+    return [
+        Target("source of B", b["source"].pk),
+        Target("inactive source of B", b["source_off"].pk),
+        Target("source of another ward of A", w.objects["aw_source"].pk),
+        Target("source of the ward", Source.objects.get(code="dx").pk, ALL),
+    ]
+
+
+# Martyr and grave data a registry POST needs (valid, so that a missing check would really write).
+PERSON_DATA = {
+    "full_name": "ZQXW Người",
+    "relationship": "child",
+    "kind": "letter",
+    "title": "ZQXW",
+    "account": "ZQXW",
+    "basis": "ZQXW",
+}
+
+# (pattern, parameter) -> what fills it: a function of the world giving the objects to try. Patterns with one
+# object-bearing parameter name it; the others of that pattern come with the object (see ``_combinations``).
+FILLERS = {
+    ("public:intake", "code"): lambda w: [Target("inactive source of B", "b-off")],
+    ("t/<slug:code>/", "code"): lambda w: [Target("inactive source of B", "b-off")],
+    ("public:receipt", "receipt_code"): lambda w: [
+        # The receipt page is public by design (whoever holds the code): it shows the code and the ward.
+        Target("receipt of B", w.objects["tips"]["TB"].receipt_code)
+    ],
+    ("staff:tip", "pk"): _tip_targets,
+    ("staff:tip_reporter", "pk"): _tip_targets,
+    ("staff:tip_action", "pk"): _tip_targets,
+    ("staff:attachment", "pk"): _attachment_targets,
+    ("staff:attachment", "attachment_id"): _attachment_targets,
+    ("staff:forward_action", "pk"): _forward_targets,
+    ("staff:forward_action", "forward_id"): _forward_targets,
+    ("staff:source_qr", "source_id"): _source_targets,
+    ("staff:source_toggle", "source_id"): _source_targets,
+    ("registry:martyr", "pk"): _martyr_targets,
+    ("registry:relative_add", "pk"): _martyr_targets,
+    ("registry:document_add", "pk"): _martyr_targets,
+    ("registry:witness_add", "pk"): _martyr_targets,
+    ("registry:grave", "pk"): lambda w: _registry_targets(w, "graves"),
+    ("registry:document_file", "pk"): lambda w: _registry_targets(w, "documents"),
+    ("registry:import", "pk"): lambda w: _registry_targets(w, "imports"),
+    ("registry:import_apply", "pk"): lambda w: _registry_targets(w, "imports"),
+    ("registry:duplicate_decide", "pk"): lambda w: [
+        Target(
+            "duplicate pair of B",
+            w.objects["pair"].pk,
+            data={"decision": "merge", "keep": w.objects["pair"].a_id},
+        )
+    ],
+    ("registry:tip_make_relative", "pk"): _tip_targets,
+    ("registry:tip_make_witness", "pk"): _tip_targets,
+    ("registry:tip_candidates", "pk"): _tip_targets,
+    ("registry:tip_link", "pk"): _tip_targets,
+}
+
+
+def _person_targets(w: World) -> list[Target]:
+    return [
+        Target(f"{kind} {label}", (martyr.pk, kind, person.pk), readers)
+        for label, martyr, kind, person, readers in w.objects["people"]
+    ] + [Target("no such kind of person", (w.objects["martyrs"]["MA"].pk, "no-such-kind", 1), ALL)]
+
+
+FILLERS[("registry:person_identity", "pk")] = _person_targets
+FILLERS[("registry:person_identity", "kind")] = _person_targets
+FILLERS[("registry:person_identity", "person_id")] = _person_targets
+
+# Which parameter of a pattern with several carries which part of the target's value.
+PARAM_PART = {
+    ("registry:person_identity", "pk"): 0,
+    ("registry:person_identity", "kind"): 1,
+    ("registry:person_identity", "person_id"): 2,
+    ("staff:attachment", "pk"): 0,
+    ("staff:attachment", "attachment_id"): 1,
+    ("staff:forward_action", "pk"): 0,
+    ("staff:forward_action", "forward_id"): 1,
+}
+# Named actions, from the views' own tables (a new action is covered without editing this file), plus one
+# that does not exist.
+ACTIONS = {
+    "staff:tip_action": lambda: [*views_staff.TIP_ACTIONS, "no-such-action"],
+    "staff:forward_action": lambda: [*views_staff.FORWARD_ACTIONS, "no-such-action"],
+}
+# POST data specific to one pattern (the rest get the tip's or person's data).
+PATTERN_DATA = {
+    "registry:martyr": {"full_name": "ZQXW", "notes": "ZQXW"},
+    "registry:grave": {"basis": "ZQXW"},
+    "registry:import": {"full_name": "0", "birth": "1"},
+    "registry:graves": {"cemetery": "ZQXW", "headstone_name": "ZQXW"},
+    "registry:martyr_new": {"full_name": "Trần Văn Zqxwnew"},
+    "staff:sources": {"name": "ZQXW", "kind": "banner", "code": "zqxw-src"},
+    "public:status": lambda w: {"phone_digits": "0000", "receipt_code": w.objects["tips"]["TB"].receipt_code},
+}
+
+
+def _admin_object(model_label: str, w: World):
+    """An object of ``model_label`` for the admin's URLs: one of province B's when there is one."""
+    app_label, _, model_name = model_label.partition(".")
+    model = apps.get_model(app_label, model_name)
+    b_ids = {
+        "org.orgunit": w.objects["b_province"].pk,
+        "org.user": w.objects["b_campaign"].pk,
+        "tips.source": w.objects["b_units"]["source"].pk,
+    }
+    if model_label in b_ids:
+        return b_ids[model_label]
+    first = model.objects.order_by("pk").first()
+    return first.pk if first else 1
+
+
+def _admin_fill(p: Pattern, w: World) -> list[Target] | None:
+    """Admin URLs, generically: the model is in the URL name (``admin:<app>_<model>_<view>``)."""
+    if p.namespace != "admin":
+        return None
+    if not p.params:
+        return [Target("admin page", None)]
+    if p.key == "admin:view_on_site":
+        ct = ContentType.objects.get_for_model(w.objects["tips"]["TB"])
+        return [
+            Target("B tip via admin", {"content_type_id": ct.pk, "object_id": w.objects["tips"]["TB"].pk})
+        ]
+    if p.key == "admin:app_list":
+        return [Target("app list", {"app_label": "tips"})]
+    if p.params == ("url",):
+        return [Target("catch-all", {"url": "nothing-here/"})]
+    m = re.match(r"^admin/(\w+)/(\w+)/", p.route)
+    if m is None:
+        return None
+    label = f"{m.group(1)}.{m.group(2)}"
+    return [Target(f"{label} via admin", {name: _admin_object(label, w) for name in p.params})]
+
+
+# API patterns are walked through the OpenAPI schema (with JSON bodies and bearer tokens), below.
+API_NAMESPACE = "api"
+
+
+def _filled(p: Pattern, w: World) -> list[tuple[str, dict, Target]] | None:
+    """``(url, data, target)`` for every request to make for pattern ``p``; None if it cannot be filled."""
+    admin = _admin_fill(p, w)
+    if admin is not None:
+        out = []
+        for t in admin:
+            kwargs = t.value or {}
+            out.append((_reverse(p, kwargs), {}, t))
+        return out
+    object_params = [name for name in p.params if name != "action"]
+    if not object_params:
+        if p.params or p.key not in NO_OBJECT:
+            return None
+        return [(_reverse(p, {}), _pattern_data(p, w), Target("no object", None, ALL))]
+    fillers = [FILLERS.get((p.key, name)) for name in object_params]
+    if any(f is None for f in fillers):
+        return None
+    if "action" in p.params and p.key not in ACTIONS:
+        return None
+    actions = ACTIONS[p.key]() if "action" in p.params else [None]
+    out = []
+    for target, action in itertools.product(fillers[0](w), actions):
+        kwargs = {}
+        for name in object_params:
+            part = PARAM_PART.get((p.key, name))
+            kwargs[name] = target.value[part] if part is not None else target.value
+        if action is not None:
+            kwargs["action"] = action
+        data = {**PERSON_DATA, **target.data, **_pattern_data(p, w)}
+        out.append((_reverse(p, kwargs), data, target))
+    return out
+
+
+def _pattern_data(p: Pattern, w: World) -> dict:
+    data = PATTERN_DATA.get(p.key, {})
+    return dict(data(w) if callable(data) else data)
+
+
+def _reverse(p: Pattern, kwargs: dict) -> str:
+    if ":" in p.key or p.key in NO_OBJECT or not p.key.startswith(("t/", "admin/")):
+        try:
+            return reverse(p.key, kwargs=kwargs)
+        except Exception:  # noqa: BLE001 - unnamed patterns are built from their route below
+            pass
+    route = p.route
+    for name, value in kwargs.items():
+        route = re.sub(r"<(?:\w+:)?" + name + r">", str(value), route)
+        route = re.sub(r"\(\?P<" + name + r">[^)]*\)", str(value), route)
+    return "/" + route.lstrip("^").rstrip("$")
+
+
+PATTERNS = [p for p in url_patterns() if p.namespace != API_NAMESPACE]
+
+
+# ----------------------------------------------------------------------------------------- the checks
+
+
+def _protected_rows(role: str, w: World) -> dict[str, object]:
+    """Querysets of every row ``role`` must not change, add to or remove, by model."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from doantu.audit.models import AuditEntry
+    from doantu.registry import models as reg
+    from doantu.tips import models as tm
+
+    b_path = w.objects["b_province"].path
+    ward_a = w.objects["ward_a"]
+    own_tips = [tip.pk for t, tip in w.objects["tips"].items() if role in TIP_WRITERS[t]]
+    editor = role in REGISTRY_EDITORS
+    prot_tips = tm.Tip.objects.exclude(pk__in=own_tips)
+    b_owned = {"owner__path__startswith": b_path}
+    martyrs = reg.Martyr.objects.filter(**b_owned) if editor else reg.Martyr.objects.all()
+    graves = reg.Grave.objects.filter(**b_owned) if editor else reg.Grave.objects.all()
+    people_own = {"owner": ward_a} if editor else {"pk__in": []}
+    own_user = w.users.get(role)
+    rows = {
+        "tips.tip": prot_tips,
+        "tips.attachment": tm.Attachment.objects.filter(tip__in=prot_tips),
+        "tips.note": tm.Note.objects.filter(tip__in=prot_tips),
+        "tips.forward": tm.Forward.objects.filter(tip__in=prot_tips),
+        "tips.source": tm.Source.objects.exclude(ward=ward_a)
+        if role in ("campaign", "channel")
+        else tm.Source.objects.all(),
+        "tips.apitoken": tm.ApiToken.objects.exclude(user=own_user).defer("last_used_at"),
+        "registry.martyr": martyrs,
+        "registry.grave": graves | reg.Grave.objects.filter(martyr__in=martyrs),
+        "registry.relative": reg.Relative.objects.exclude(**people_own)
+        | reg.Relative.objects.filter(martyr__in=martyrs),
+        "registry.witness": reg.Witness.objects.exclude(**people_own),
+        "registry.witness_martyrs": reg.Witness.martyrs.through.objects.filter(martyr__in=martyrs)
+        | reg.Witness.martyrs.through.objects.exclude(witness__owner=ward_a if editor else None),
+        "registry.document": reg.Document.objects.filter(**b_owned) if editor else reg.Document.objects.all(),
+        "registry.importbatch": reg.ImportBatch.objects.filter(**b_owned)
+        if editor
+        else reg.ImportBatch.objects.all(),
+        "registry.registrylist": reg.RegistryList.objects.filter(**b_owned)
+        if editor
+        else reg.RegistryList.objects.all(),
+        "registry.tiplink": reg.TipLink.objects.filter(tip__in=prot_tips)
+        | reg.TipLink.objects.filter(martyr__in=martyrs)
+        | reg.TipLink.objects.filter(grave__in=graves),
+        "registry.duplicatepair": reg.DuplicatePair.objects.filter(a__in=martyrs)
+        | reg.DuplicatePair.objects.filter(b__in=martyrs),
+        "org.orgunit": OrgUnit.objects.all(),
+        "org.user": User.objects.exclude(pk=getattr(own_user, "pk", None)),
+        "otp_totp.totpdevice": TOTPDevice.objects.exclude(user=own_user),
+    }
+    rows["audit.auditentry"] = AuditEntry.objects.exclude(action__in=READ_ACTIONS)
+    return rows
+
+
+def _protected_audit_keys(role: str, w: World) -> set[tuple[str, str]]:
+    keys = set()
+    for label, qs in _protected_rows(role, w).items():
+        if label.startswith(("audit.", "registry.witness_martyrs")):
+            continue
+        model_label = label
+        keys.update((model_label, str(pk)) for pk in qs.values_list("pk", flat=True))
+    return keys
+
+
+def fingerprint(role: str, w: World, audit_keys: set) -> dict[str, str]:
+    out = {}
+    for label, qs in _protected_rows(role, w).items():
+        if label == "audit.auditentry":
+            rows = [
+                (e["action"], e["object_type"], e["object_id"])
+                for e in qs.values("action", "object_type", "object_id", "context_type", "context_id")
+                if (e["object_type"], e["object_id"]) in audit_keys
+                or (e["context_type"], e["context_id"]) in audit_keys
+            ]
+        else:
+            skip = {"last_used_at", "last_login"}
+            fields = [f.attname for f in qs.model._meta.concrete_fields if f.attname not in skip]
+            rows = list(qs.order_by("pk").values_list(*fields).distinct())
+        out[label] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return out
+
+
+def _body(response) -> str:
+    raw = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    if raw[:2] == b"PK":  # a spreadsheet: its text is in the zip's XML parts
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as z:
+                raw = b" ".join(z.read(n) for n in z.namelist() if n.endswith(".xml"))
+        except zipfile.BadZipFile:
+            pass
+    return raw.decode("utf-8", "replace").lower()
+
+
+LOWER_MARKERS = {m.lower(): m for m in MARKERS}
+
+
+def leaked(role: str, response, target: Target | None, *, audited: bool = False) -> list[str]:
+    """Markers in the response that ``role`` may not read (identities: not without an audit entry)."""
+    body = _body(response)
+    found = [m for low, m in LOWER_MARKERS.items() if low in body and role not in MARKERS[m]]
+    found += [
+        f"{m} (identity shown without an audit entry)"
+        for low, m in LOWER_MARKERS.items()
+        if low in body and role in MARKERS[m] and m in IDENTITY_MARKERS and not audited
+    ]
+    if (
+        response.status_code == 200
+        and getattr(response, "streaming", False)
+        and target is not None
+        and target.value is not None
+        and role not in target.readers
+    ):
+        found.append(f"file of {target.label}")
+    return found
+
+
+@dataclass
+class Figures:
+    requests: int = 0
+    reads: int = 0  # responses with something the role may not read
+    writes: int = 0  # requests that changed something the role may not change
+    known: int = 0  # of those, in cases marked as a known hole (xfail) of another part of issue 7
+    problems: list = field(default_factory=list)
+
+
+FIGURES = Figures()
+
+
+def _client(role: str, w: World) -> Client:
+    return w.clients[role]
+
+
+def _write_counter() -> int | None:
+    """Rows changed so far on this connection (SQLite) or in this transaction (PostgreSQL): a cheap way to
+    know that a request wrote nothing at all, so the full fingerprint is only compared when something was."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT total_changes()")
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables"
+            )
+        else:
+            return None
+        return int(cursor.fetchone()[0])
+
+
+# The world is the same before every request (each runs in a rolled-back savepoint): one fingerprint per role.
+_BEFORE: dict[str, tuple[set, dict]] = {}
+
+
+def _baseline(role: str, w: World) -> tuple[set, dict]:
+    if role not in _BEFORE:
+        keys = _protected_audit_keys(role, w)
+        _BEFORE[role] = (keys, fingerprint(role, w, keys))
+    return _BEFORE[role]
+
+
+@functools.cache
+def _audit_count() -> int:
+    return AuditEntry.objects.count()
+
+
+SEARCH = {"q": "ZQX", "full_name": "Nguyen Van Zqxmbhun"}  # finds B's martyr, without being a marker itself
+
+
+def _check(role, w, client, method, url, data, target, *, content_type=None, headers=None):
+    # A bearer token's use is recorded on the token (one row): that alone is not a write to look into.
+    benign = 1 if headers and "Authorization" in headers else 0
+    audit_keys, before = _baseline(role, w)
+    audit_before = _audit_count()
+    cookies = copy.deepcopy(client.cookies)  # a sign-out or sign-in must not change who asks next
+    with transaction.atomic():
+        counter = _write_counter()
+        if method == "GET":
+            response = client.get(url, SEARCH, headers=headers or {})
+        elif content_type:
+            response = client.post(url, data, content_type=content_type, headers=headers or {})
+        else:
+            response = client.post(url, data, headers=headers or {})
+        unchanged = counter is not None and _write_counter() - counter <= benign
+        after = before if unchanged else fingerprint(role, w, audit_keys)
+        audited = not unchanged and AuditEntry.objects.count() > audit_before
+        transaction.set_rollback(True)  # each request starts from the same world
+    client.cookies = cookies
+    FIGURES.requests += 1
+    problems = []
+    if response.status_code >= 500:
+        problems.append(f"{method} {url} [{target.label}] → {response.status_code}")
+    reads = leaked(role, response, target, audited=audited)
+    if reads:
+        FIGURES.reads += 1
+        problems.append(f"READ {method} {url} [{target.label}] → {response.status_code}: {', '.join(reads)}")
+    changed = [k for k in before if before[k] != after[k]]
+    if changed:
+        FIGURES.writes += 1
+        problems.append(
+            f"WRITE {method} {url} [{target.label}] → {response.status_code}: changed {', '.join(changed)}"
+        )
+    return problems, response.status_code
+
+
+def _case_key(patterns: list) -> str:
+    return "admin:*" if patterns[0].namespace == "admin" else patterns[0].key
+
+
+def _record(problems: list, key: str, role: str) -> None:
+    FIGURES.problems += problems
+    if (key, role) in KNOWN_HOLES:
+        FIGURES.known += sum(1 for p in problems if p.startswith(("READ", "WRITE")))
+
+
+def _fail_message(role, key, problems, tried):
+    return (
+        f"{role} on {key}: {len(problems)} problem(s) in {tried} requests\n  "
+        + "\n  ".join(problems)
+        + f"\n(matrix so far: {FIGURES.requests} requests, {FIGURES.reads} unauthorised reads, "
+        f"{FIGURES.writes} unauthorised writes)"
+    )
+
+
+# (case, role) -> reason, for holes another part of issue 7 is fixing: each such case is a strict xfail, so
+# the day the fix lands it XPASSes, fails, and the entry must go. Empty: the holes the matrix found when it was
+# written (the tip's page, API detail and timeline showing notes and other agencies' forward questions and
+# answers; relatives' and witnesses' identity shown without an audited request) are closed.
+KNOWN_HOLES: dict[tuple[str, str], str] = {}
+
+
+def _cases():
+    """One case per (pattern, role); the admin site's patterns (all alike: the site's own login) per role."""
+    groups: dict[str, list[Pattern]] = {}
+    for p in PATTERNS:
+        groups.setdefault("admin:*" if p.namespace == "admin" else p.key, []).append(p)
+    for patterns in groups.values():
+        key = _case_key(patterns)
+        for role in ROLES:
+            marks = []
+            if (reason := KNOWN_HOLES.get((key, role))) is not None:
+                marks.append(pytest.mark.xfail(strict=True, reason=reason))
+            yield pytest.param(patterns, role, id=f"{key}-{role}", marks=marks)
+
+
+def test_every_url_pattern_has_a_filler(world):
+    missing = [
+        f"{p.key} (route {p.route!r}, parameters {list(p.params)})"
+        for p in PATTERNS
+        if _filled(p, world) is None
+    ]
+    assert not missing, (
+        "These URL patterns have parameters (or no entry in NO_OBJECT) that the access matrix cannot fill: add a "
+        "filler to FILLERS / ACTIONS (or, for a page without objects, to NO_OBJECT with a reason) in "
+        "tests/test_access_matrix.py:\n  " + "\n  ".join(missing)
+    )
+
+
+def test_fillers_point_at_real_objects(world):
+    """A positive control: an administrator (who may see everything) gets each filled URL, so a filler that
+    pointed at nothing (and made every role's 404 meaningless) would show here."""
+    client = _client("admin", world)
+    wrong = []
+    for p in PATTERNS:
+        for url, _data, target in _filled(p, world) or []:
+            if target.value is None or "no-such-action" in url or p.namespace == "admin":
+                continue
+            if p.key in ("public:intake", "t/<slug:code>/"):
+                continue  # an inactive QR code: 404 for everyone
+            status = client.get(url).status_code
+            if status in (404, 403):
+                wrong.append(f"{url} ({target.label}) → {status}")
+    assert not wrong, "fillers that do not reach their object:\n  " + "\n  ".join(wrong)
+
+
+@pytest.mark.parametrize(("patterns", "role"), list(_cases()))
+def test_url_matrix(world, patterns, role):
+    client = _client(role, world)
+    problems, tried = [], 0
+    for pattern in patterns:
+        get_allowed = True
+        for url, data, target in _filled(pattern, world) or []:
+            for method in ("GET", "POST") if get_allowed else ("POST",):
+                tried += 1
+                found, status = _check(role, world, client, method, url, data, target)
+                problems += found
+                if method == "GET" and status == 405:
+                    get_allowed = False  # POST only: asking again with another object says nothing new
+    _record(problems, (key := _case_key(patterns)), role)
+    assert not problems, _fail_message(role, key, problems, tried)
+
+
+# ------------------------------------------------------------------------------------------------- the API
+
+
+@functools.cache
+def _openapi() -> dict:
+    from doantu.api import api
+
+    return api.get_openapi_schema(path_prefix="/api/")
+
+
+def api_operations() -> list[tuple[str, str, dict]]:
+    schema = _openapi()
+    ops = []
+    for path, methods in schema["paths"].items():
+        for method, op in methods.items():
+            ops.append((path, method.upper(), op))
+    return ops
+
+
+def _api_tip_targets(w):
+    return [
+        Target(t.label, t.value, t.readers, {**t.data, "agency_id": t.data["forward-agency"]})
+        for t in _tip_targets(w)
+    ]
+
+
+API_FILLERS = {
+    ("/api/public/sources/{code}", "code"): lambda w: [Target("inactive source of B", "b-off")],
+    ("/api/public/sources/{code}/tips", "code"): lambda w: [Target("inactive source of B", "b-off")],
+    ("/api/forwards/{forward_id}/answer", "forward_id"): lambda w: [
+        Target(t.label, t.value[1], t.readers, t.data) for t in _forward_targets(w)
+    ],
+}
+for _path in (
+    "/api/tips/{tip_id}",
+    "/api/tips/{tip_id}/timeline",
+    "/api/tips/{tip_id}/reporter",
+    "/api/tips/{tip_id}/review",
+    "/api/tips/{tip_id}/assign",
+    "/api/tips/{tip_id}/forward",
+    "/api/tips/{tip_id}/conclude",
+    "/api/tips/{tip_id}/close",
+    "/api/tips/{tip_id}/reopen",
+    "/api/tips/{tip_id}/notes",
+    "/api/tips/{tip_id}/agencies",
+):
+    API_FILLERS[(_path, "tip_id")] = _api_tip_targets
+
+# JSON body values by property name (a required property with no value here fails the filler test).
+API_BODY = {
+    "question": "ZQXW question",
+    "due_date": None,
+    "outcome": "verified",
+    "note": "ZQXW",
+    "body": "ZQXW",
+    "answer": "ZQXW",
+    "duplicate_of": "",
+    "assignee_id": None,
+    "receipt_code": None,  # filled with province B's tip's code
+    "phone_digits": "0000",
+}
+API_NO_OBJECT = {
+    "/api/public/status": "status look-up with a foreign receipt code and wrong digits",
+    "/api/tips": "the inbox, searched for the foreign markers",
+    "/api/stats": "counts within the user's scope",
+}
+
+
+def _api_body(op: dict, schema: dict, target: Target, w: World) -> tuple[dict | None, str | None]:
+    content = (op.get("requestBody") or {}).get("content", {})
+    if not content:
+        return None, None
+    media, spec = next(iter(content.items()))
+    ref = spec["schema"].get("$ref")
+    body_schema = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]] if ref else spec["schema"]
+    values = {**API_BODY, **target.data, "receipt_code": w.objects["tips"]["TB"].receipt_code}
+    if media == "application/json":
+        body = {}
+        for name in body_schema.get("properties", {}):
+            if name in values and values[name] is not None:
+                body[name] = values[name]
+        missing = [n for n in body_schema.get("required", []) if n not in body]
+        if missing:
+            return {"__missing__": missing}, media
+        return body, media
+    # multipart (the public submission): a complete valid tip
+    return {
+        "kind": "grave",
+        "account": "ZQXW account",
+        "consent_processing": "true",
+        "submission_key": "matrix-api-submit",
+    }, media
+
+
+def _api_cases():
+    for path, method, op in api_operations():
+        for role in [*ROLES]:
+            for auth in ("session", "bearer"):
+                if role == "anonymous" and auth == "bearer":
+                    continue
+                key = (f"{op['operationId']}-{auth}", role)
+                marks = []
+                if (reason := KNOWN_HOLES.get(key)) is not None:
+                    marks.append(pytest.mark.xfail(strict=True, reason=reason))
+                yield pytest.param(
+                    path, method, op, role, auth, id=f"{op['operationId']}-{role}-{auth}", marks=marks
+                )
+
+
+def _api_filled(path: str, op: dict, w: World) -> list[tuple[str, Target]] | None:
+    params = [p["name"] for p in op.get("parameters", []) if p.get("in") == "path"]
+    if not params:
+        return [(path, Target("no object", None, ALL))] if path in API_NO_OBJECT else None
+    filler = API_FILLERS.get((path, params[0]))
+    if filler is None or len(params) != 1:
+        return None
+    return [(path.replace("{" + params[0] + "}", str(t.value)), t) for t in filler(w)]
+
+
+def test_every_api_operation_has_a_filler(world):
+    schema = _openapi()
+    missing = []
+    for path, _method, op in api_operations():
+        filled = _api_filled(path, op, world)
+        if filled is None:
+            missing.append(f"{op['operationId']} ({path})")
+            continue
+        for _url, target in filled:
+            body, _media = _api_body(op, schema, target, world)
+            if body and "__missing__" in body:
+                missing.append(f"{op['operationId']}: body properties {body['__missing__']}")
+    # Every API URL pattern is an operation of the schema (so walking the schema walks every API URL).
+    paths = set(_openapi()["paths"])
+    for p in url_patterns():
+        if p.namespace == API_NAMESPACE and p.key not in (
+            "api:openapi-json",
+            "api:openapi-view",
+            "api:api-root",
+        ):
+            as_openapi = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", p.route)
+            if as_openapi not in paths:
+                missing.append(f"API URL {p.route} is not in the OpenAPI schema")
+    assert not missing, (
+        "API operations the access matrix cannot fill (add to API_FILLERS / API_BODY / API_NO_OBJECT):\n  "
+        + "\n  ".join(missing)
+    )
+
+
+@pytest.mark.parametrize(("path", "method", "op", "role", "auth"), list(_api_cases()))
+def test_api_matrix(world, path, method, op, role, auth):
+    schema = _openapi()
+    if auth == "session":
+        client, headers = _client(role, world), {}
+    else:
+        client, headers = (
+            Client(raise_request_exception=False),
+            {"Authorization": f"Bearer {world.tokens[role]}"},
+        )
+    problems, tried = [], 0
+    for url, target in _api_filled(path, op, world) or []:
+        body, media = _api_body(op, schema, target, world)
+        tried += 1
+        if method == "GET":
+            problems += _check(role, world, client, "GET", url, None, target, headers=headers)[0]
+        elif media == "application/json" or media is None:
+            problems += _check(
+                role,
+                world,
+                client,
+                "POST",
+                url,
+                json.dumps(body or {}),
+                target,
+                content_type="application/json",
+                headers=headers,
+            )[0]
+        else:
+            problems += _check(role, world, client, "POST", url, body, target, headers=headers)[0]
+    _record(problems, (key := f"{op['operationId']}-{auth}"), role)
+    assert not problems, _fail_message(role, key, problems, tried)
+
+
+def test_zz_matrix_figures(capsys):
+    """The figures of the whole matrix (requests, unauthorised reads and writes), printed at the end."""
+    with capsys.disabled():
+        print(
+            f"\naccess matrix: {FIGURES.requests} requests, {FIGURES.reads} with an unauthorised read, "
+            f"{FIGURES.writes} with an unauthorised write; {FIGURES.known} of these in known holes of other parts "
+            f"of issue 7 (xfail), {FIGURES.reads + FIGURES.writes - FIGURES.known} elsewhere"
+        )
+    assert FIGURES.requests > 0
