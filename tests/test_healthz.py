@@ -1,6 +1,7 @@
 """/healthz checks what the site needs to work, and names what fails (503) without leaking secrets."""
 
 import datetime
+import signal
 from unittest import mock
 
 import pytest
@@ -100,8 +101,15 @@ def test_the_worker_heartbeat(client, settings):
 
     # The real worker, for one batch. It closes "old" connections between tasks, which would close the test's
     # own (inside its transaction) on PostgreSQL.
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    # It also installs its own SIGTERM/SIGINT/SIGQUIT handlers and leaves them: they are put back, or processes
+    # forked later by this test run (the linkage engine's pool) would ignore the pool's SIGTERM and hang.
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT)}
+    try:
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
     status, body = get(client)
     assert status == 200, body
     assert body["checks"]["worker"].startswith("ok (last heartbeat ")

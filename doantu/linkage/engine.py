@@ -208,9 +208,7 @@ class MemoryEngine(_Base):
         eng = cls(scorer, decisions)
         chunks = _chunks(records, chunk)
         if workers > 1 and can_fork():
-            import multiprocessing as mp
-
-            with mp.get_context("fork").Pool(workers) as pool:
+            with _fork_pool(workers) as pool:
                 for part in pool.imap(_build_chunk, chunks):
                     eng._merge_part(part)
         else:
@@ -239,9 +237,7 @@ class MemoryEngine(_Base):
         layout = inspect_csv(path)
         ranges = split_ranges(layout, workers * parts_per_worker)
         eng = cls(scorer, decisions)
-        import multiprocessing as mp
-
-        with mp.get_context("fork").Pool(workers) as pool:
+        with _fork_pool(workers) as pool:
             for part in pool.imap(_build_range, [(layout, *r) for r in ranges]):
                 eng._merge_part(part)
         eng.index.build()
@@ -482,6 +478,21 @@ def _build_chunk(records: Iterable[Record]) -> tuple[FeatureTable, FrequencyMode
     return table, freq, np.array(hashes, dtype=np.int64), rows
 
 
+def _default_signals() -> None:
+    """In a pool worker: the default action for SIGTERM/SIGINT, whatever handlers the parent had installed (a
+    task worker's graceful shutdown, say); otherwise the pool's terminate() cannot end an idle worker."""
+    import signal
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.SIG_DFL)
+
+
+def _fork_pool(workers: int):
+    import multiprocessing as mp
+
+    return mp.get_context("fork").Pool(workers, initializer=_default_signals)
+
+
 def can_fork() -> bool:
     """Whether worker processes may be forked from here. Forking a process that runs other threads can leave
     the child waiting forever on a lock one of those threads held (seen once under pytest); such a caller
@@ -508,7 +519,6 @@ def _parallel_scores(
     """Score packed pairs, in forked workers when it pays; only pairs scoring ``min_score`` or more come back."""
     if workers <= 1 or len(packed) < 4 * chunk or not can_fork():
         return eng.score_packed(packed, min_score, chunk)
-    import multiprocessing as mp
 
     global _WORKER_ENGINE, _WORKER_PAIRS, _WORKER_MIN
     _WORKER_ENGINE, _WORKER_PAIRS, _WORKER_MIN = eng, packed, min_score
@@ -516,7 +526,7 @@ def _parallel_scores(
     eng.score_packed(packed[:1000], min_score)
     bounds = [(s, min(s + chunk, len(packed))) for s in range(0, len(packed), chunk)]
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
+        with _fork_pool(workers) as pool:
             parts = pool.map(_score_slice, bounds, chunksize=4)
     finally:
         _WORKER_ENGINE, _WORKER_PAIRS = None, None
