@@ -41,16 +41,19 @@ def audit_record(
     context: models.Model | None = None,
     changes: dict[str, list[Any]] | None = None,
     message: str = "",
+    label: str = "",
 ) -> AuditEntry:
+    """``label`` names an actor who has no account here (e.g. someone who failed to sign in); by default the
+    actor's name and unit, or the public form's label when there is no actor."""
     context = context or obj
     return AuditEntry.objects.create(
         actor=actor,
-        actor_label=actor_label(actor),
+        actor_label=label or actor_label(actor),
         action=action,
         object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        object_id="" if obj.pk is None else str(obj.pk),
         context_type=context._meta.label_lower,
-        context_id=str(context.pk),
+        context_id="" if context.pk is None else str(context.pk),
         changes=changes or {},
         message=message,
     )

@@ -113,8 +113,15 @@ def _audit_failure(request, username: str | None) -> None:
     if getattr(request, "axes_locked_out", False):
         minutes = _cool_off_minutes(request)
         message += f" Đăng nhập từ đây bị tạm khóa {minutes} phút."
-    # With no such account the entry names the account tried, which does not exist (no id).
-    audit_record(actor=None, action="login_failed", obj=account or User(username=username), message=message)
+    # With no such account the entry names the account tried, which does not exist (no id). The actor is not
+    # known (whoever typed the password), so it is labelled as such, never as the public form.
+    audit_record(
+        actor=None,
+        action="login_failed",
+        obj=account or User(username=username),
+        message=message,
+        label=f"Người đăng nhập chưa xác thực (địa chỉ {address})",
+    )
 
 
 def _cool_off_minutes(request) -> int:

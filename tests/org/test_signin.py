@@ -82,7 +82,9 @@ def test_a_failed_sign_in_is_audited_without_the_password(client, users, setting
     assert known.object_type == "org.user" and known.object_id == str(users["police"].pk)
     assert known.actor is None
     assert users["police"].username in known.message and "198.51.100.23" in known.message
-    assert "khong-co-ai" in unknown.message
+    assert "khong-co-ai" in unknown.message and unknown.object_id == ""
+    for entry in entries:  # whoever typed the password is not "the public form", and is not an account
+        assert entry.actor_label == "Người đăng nhập chưa xác thực (địa chỉ 198.51.100.23)"
     for entry in entries:
         assert "mat-khau-doan-thu" not in f"{entry.message} {entry.changes}"
 
