@@ -474,12 +474,18 @@ def tip_link_decide(
 
 
 def duplicates_find(*, actor=None, min_score: float | None = None) -> int:
-    """Run the engine's deduplication over the registry; new pairs join the review queue (decided ones stay)."""
+    """Run the engine's deduplication over the registry; new pairs join the review queue (decided ones stay).
+
+    Asked by a user, only pairs of records that user may read join the queue (their province's: the people who
+    can decide them); the system's own run (no actor) keeps every pair."""
     if actor is not None:
         _require(access.can_edit_registry(actor))
     from .matching import martyr_engine
 
     result = martyr_engine().dedupe()
+    in_scope = (
+        None if actor is None else set(access.scope(actor, Martyr.objects).values_list("pk", flat=True))
+    )
     known = {(a, b) for a, b in DuplicatePair.objects.values_list("a_id", "b_id")}
     new = []
     for a, b, score, decision in result.pairs:
@@ -488,6 +494,8 @@ def duplicates_find(*, actor=None, min_score: float | None = None) -> int:
         if min_score is not None and score < min_score:
             continue
         ia, ib = sorted((int(a), int(b)))
+        if in_scope is not None and not (ia in in_scope and ib in in_scope):
+            continue
         if (ia, ib) not in known:
             known.add((ia, ib))
             new.append(DuplicatePair(a_id=ia, b_id=ib, score=score, engine_decision=decision))

@@ -11,5 +11,8 @@ def run_import(batch_id: int, apply: bool, actor_id: int | None = None) -> int:
 
 
 @task
-def find_duplicates() -> int:
-    return services.duplicates_find()
+def find_duplicates(actor_id: int | None = None) -> int:
+    from django.contrib.auth import get_user_model
+
+    actor = get_user_model().objects.get(pk=actor_id) if actor_id is not None else None
+    return services.duplicates_find(actor=actor)

@@ -495,7 +495,7 @@ def duplicates(request):
 @require_POST
 def duplicates_run(request):
     _require(access.can_edit_registry(request.user))
-    tasks.find_duplicates.enqueue()
+    tasks.find_duplicates.enqueue(actor_id=request.user.pk)
     messages.success(request, "Đã bắt đầu dò hồ sơ trùng; kết quả sẽ hiện trong danh sách khi xong.")
     return redirect("registry:duplicates")
 

@@ -259,3 +259,19 @@ def test_candidates_for_a_tip_the_user_cannot_see_are_refused(users, hanoi, thai
     for lookup in (services.tip_candidates, services.tip_grave_candidates):
         with pytest.raises(PermissionDenied):
             lookup(tip=tip, actor=hanoi["campaign"])
+
+
+def test_finding_duplicates_only_queues_pairs_the_user_may_read(users, hanoi, thai_nguyen):
+    """A Hà Nội listing of the Thái Nguyên martyr is not put in a queue by a Thái Nguyên user (nobody there may
+    decide it); within the province the pair is found."""
+    DuplicatePair.objects.all().delete()
+    services.martyr_create(actor=hanoi["campaign"], values=DEN)
+    services.duplicates_find(actor=users["campaign"])
+    ids = set(
+        Martyr.objects.filter(owner=users["campaign"].unit.nearest(UnitKind.PROVINCE)).values_list(
+            "pk", flat=True
+        )
+    )
+    pairs = list(DuplicatePair.objects.values_list("a_id", "b_id"))
+    assert pairs, "the Thái Nguyên pair is found"
+    assert all(a in ids and b in ids for a, b in pairs)
