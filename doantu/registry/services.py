@@ -559,8 +559,21 @@ def martyr_merge(*, pair: DuplicatePair, actor, keep: Martyr) -> Martyr:
         return keep
 
 
+REASON_MAX_CHARS = (
+    4000  # a stated reason or basis: as long as the staff forms' reasons (tips.forms.ReasonForm)
+)
+
+
+def _reason(text: str | None) -> str:
+    text = (text or "").strip()
+    if len(text) > REASON_MAX_CHARS:
+        raise RegistryError(f"Nội dung quá dài (tối đa {REASON_MAX_CHARS:,} ký tự).".replace(",", "."))
+    return text
+
+
 def duplicate_reject(*, pair: DuplicatePair, actor, note: str = "") -> DuplicatePair:
     access.require_pair(actor, pair)
+    note = _reason(note)
     with transaction.atomic():
         pair = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
         if pair.status != DuplicateStatus.PENDING:
@@ -603,7 +616,7 @@ def grave_set_martyr(*, actor, grave: Grave, martyr: Martyr | None, basis: str) 
     result, a verified headstone, the military command's conclusion). On the grave's history and the audit
     trail of both the grave and the martyr."""
     access.require_edit(actor, grave, martyr)
-    basis = (basis or "").strip()
+    basis = _reason(basis)
     if not basis:
         raise RegistryError("Hãy ghi căn cứ (ví dụ: kết quả giám định ADN số…, kết luận của Ban CHQS…).")
     if martyr is not None and Martyr.objects.filter(pk=martyr.pk).exclude(merged_into=None).exists():

@@ -314,7 +314,11 @@ def document_file(request, pk: int):
     document = get_object_or_404(access.scope(request.user, Document.objects), pk=pk)
     if not document.file:
         raise Http404
-    response = FileResponse(document.file.open("rb"), as_attachment=False)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:  # the row outlived its file (a restore without media, a disk fault)
+        raise Http404("Không tìm thấy tệp.") from None
+    response = FileResponse(handle, as_attachment=False)
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -398,6 +398,9 @@ def tip_forward(
 
 
 def forward_withdraw(*, forward: Forward, actor, reason: str = "") -> Forward:
+    reason = (reason or "").strip()
+    if len(reason) > 4000:  # as the staff forms' reasons (forms.ReasonForm)
+        raise WorkflowError("Lý do quá dài (tối đa 4.000 ký tự).")
     with transaction.atomic():
         tip = _locked(forward.tip)
         _require(access.can_triage(actor, tip))

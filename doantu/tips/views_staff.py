@@ -18,7 +18,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from doantu.org.models import OrgUnit, UnitKind
 from doantu.org.twofactor import needs_second_step
@@ -141,6 +141,7 @@ def _tip_context(request, tip: Tip, **overrides) -> dict:
 
 
 @staff_required
+@require_safe
 def tip_detail(request, pk: int):
     tip = _visible_tip(request, pk)
     return render(request, "tips/staff/tip.html", _tip_context(request, tip))

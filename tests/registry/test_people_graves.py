@@ -126,6 +126,21 @@ def test_document_with_hash_served_to_registry_readers_only(client, users, marty
     client.logout()
     client.login(username=users["group_leader"].username, password=PASSWORD)
     assert client.get(url).status_code in (403, 404)
+    # a row whose file is gone (a restore without media, a disk fault) is a 404, not a server error
+    client.logout()
+    client.login(username=users["campaign"].username, password=PASSWORD)
+    document.file.storage.delete(document.file.name)
+    assert client.get(url).status_code == 404
+
+
+def test_long_reasons_are_refused_whole(users, martyr):
+    grave = services.grave_create(
+        actor=users["campaign"], values={"cemetery": "NTLS Đức Xuân", "number": "7"}
+    )
+    with pytest.raises(services.RegistryError, match="quá dài"):
+        services.grave_set_martyr(actor=users["campaign"], grave=grave, martyr=martyr, basis="x" * 4001)
+    grave.refresh_from_db()
+    assert grave.martyr is None
 
 
 def test_grave_location_need_to_know_and_grave_candidates(client, users, martyr, source):

@@ -236,3 +236,23 @@ def test_only_the_agency_asked_can_answer(tip, users, units):
     )
     with pytest.raises(PermissionDenied):  # answered once; a second answer is refused
         services.forward_answer(forward=f, actor=users["military"], outcome="verified", answer="lại")
+
+
+def test_a_withdrawal_reason_is_bounded_and_nothing_changes(tip, users, units):
+    staff = users["campaign"]
+    f = services.tip_forward(tip=tip, actor=staff, agency=units["cong-an"], question="Xác minh")
+    with pytest.raises(services.WorkflowError, match="quá dài"):
+        services.forward_withdraw(forward=f, actor=staff, reason="x" * 4001)
+    f.refresh_from_db()
+    assert f.status == ForwardStatus.OPEN
+
+
+def test_the_tip_page_only_answers_reads(client, tip, users):
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    client.login(username=users["campaign"].username, password=PASSWORD)
+    url = reverse("staff:tip", args=[tip.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {}).status_code == 405
