@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -204,13 +208,32 @@ def test_parallel_build_equals_sequential(tmp_path, records, workers):
                     r.burial_place,
                 ]
             )
-    from doantu.linkage.engine import can_fork
+    # In a fresh process: this test run may have other threads by now (the browser tests'), and the engine forks
+    # its workers only from a single-threaded process (engine.can_fork), so here the parallel path would not run.
+    proc = subprocess.run(
+        [sys.executable, "-c", PARALLEL_CHECK, str(path), str(workers)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.split() == ["parallel", "ids", "search", "dedupe", "freq"]
 
-    assert can_fork(), "another thread runs in the test process: the parallel path would not be tested"
-    seq = MemoryEngine.from_csv(str(path), workers=1)
-    par = MemoryEngine.from_csv(str(path), workers=workers, parts_per_worker=3)
-    assert par.table.ids == seq.table.ids
-    q = Record("Q", "nguyen van hung", birth="1950", home_place="Thái Nguyên")
-    assert [(c.record_id, c.score) for c in par.search(q)] == [(c.record_id, c.score) for c in seq.search(q)]
-    assert par.dedupe().pairs == seq.dedupe().pairs
-    assert par.freq.to_counts() == seq.freq.to_counts()
+
+PARALLEL_CHECK = """
+import sys
+from doantu.linkage.engine import MemoryEngine, can_fork
+from doantu.linkage.records import Record
+path, workers = sys.argv[1], int(sys.argv[2])
+assert can_fork()
+print("parallel")
+seq = MemoryEngine.from_csv(path, workers=1)
+par = MemoryEngine.from_csv(path, workers=workers, parts_per_worker=3)
+assert par.table.ids == seq.table.ids; print("ids")
+q = Record("Q", "nguyen van hung", birth="1950", home_place="Thái Nguyên")
+assert [(c.record_id, c.score) for c in par.search(q)] == [(c.record_id, c.score) for c in seq.search(q)]
+print("search")
+assert par.dedupe().pairs == seq.dedupe().pairs; print("dedupe")
+assert par.freq.to_counts() == seq.freq.to_counts(); print("freq")
+"""
