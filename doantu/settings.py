@@ -377,6 +377,9 @@ FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
 # submission still being written.
 ORPHAN_MIN_AGE_HOURS = env_int("ORPHAN_MIN_AGE_HOURS", 24)
 ORPHAN_SWEEP_INTERVAL_HOURS = env_int("ORPHAN_SWEEP_INTERVAL_HOURS", 6)
+# Files of a public submission sent back with an error, kept for the retry (doantu.tips.held): the signed
+# token expires after this long and the sweep removes older held files.
+HELD_FILES_MAX_AGE_HOURS = env_int("HELD_FILES_MAX_AGE_HOURS", 2)
 
 NINJA_NUM_PROXIES = env_int("NUM_PROXIES", 0) or None
 

@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from doantu.org.models import OrgUnit, UnitKind
@@ -159,9 +160,10 @@ class TipForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, ward: OrgUnit, **kwargs):
+    def __init__(self, *args, ward: OrgUnit, held=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.ward = ward
+        self.held = list(held)  # files kept from a failed attempt (tips.held), counted in the limits
         self.prepared_files = []
         self.fields["residential_group"].queryset = OrgUnit.objects.filter(
             parent=ward, kind=UnitKind.RESIDENTIAL_GROUP, active=True
@@ -194,6 +196,18 @@ class TipForm(forms.Form):
 
     def clean_files(self):
         uploads: list[UploadedFile] = self.cleaned_data.get("files") or []
+        if self.held and uploads:
+            count = len(self.held) + len(uploads)
+            if count > settings.TIP_MAX_FILES:
+                raise forms.ValidationError(
+                    f"Chỉ gửi được tối đa {settings.TIP_MAX_FILES} tệp mỗi lần (kể cả {len(self.held)} tệp "
+                    f"đã giữ lại từ lần trước; bạn có {count})."
+                )
+            total = sum(h.size for h in self.held) + sum(u.size or 0 for u in uploads)
+            if total > settings.TIP_MAX_TOTAL_MB * 1024 * 1024:
+                raise forms.ValidationError(
+                    f"Tổng dung lượng các tệp (kể cả tệp đã giữ lại) vượt quá {settings.TIP_MAX_TOTAL_MB} MB."
+                )
         prepared, errors = prepare_uploads(uploads)
         if errors:
             raise forms.ValidationError(errors)

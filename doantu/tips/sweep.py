@@ -36,6 +36,7 @@ class SweepResult:
     temp_removed: int = 0
     cache_rows_removed: int = 0
     media_kept_young: int = 0
+    held_removed: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -44,7 +45,8 @@ class SweepResult:
         return (
             f"Đã xóa {self.media_removed} tệp mồ côi trong kho tệp, {self.temp_removed} tệp tạm, "
             f"{self.cache_rows_removed} mục bộ nhớ đệm hết hạn "
-            f"({self.media_kept_young} tệp chưa có bản ghi nhưng còn mới, chưa xóa)."
+            f"({self.media_kept_young} tệp chưa có bản ghi nhưng còn mới, chưa xóa), "
+            f"{self.held_removed} tệp giữ lại cho lần gửi lại đã hết hạn."
         )
 
 
@@ -102,6 +104,19 @@ def sweep_orphans(*, min_age_hours: float | None = None, dry_run: bool = False) 
             storage.delete(name)
         log.info("orphan file removed from the media store: %s", name)
         result.media_removed += 1
+
+    # Files kept for a retry of the public form (tips.held): their token expires after HELD_FILES_MAX_AGE_HOURS,
+    # so older ones can never be used again, whatever ORPHAN_MIN_AGE_HOURS says.
+    held_cutoff = timezone.now() - dt.timedelta(hours=settings.HELD_FILES_MAX_AGE_HOURS)
+    for name in list(_walk(storage, "held")):
+        try:
+            if storage.get_modified_time(name) > held_cutoff:
+                continue
+        except FileNotFoundError:
+            continue
+        if not dry_run:
+            storage.delete(name)
+        result.held_removed += 1
 
     temp_dir = Path(settings.FILE_UPLOAD_TEMP_DIR)
     if temp_dir.is_dir():

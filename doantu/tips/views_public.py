@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from . import held
 from .forms import StatusLookupForm, TipForm
 from .models import Tip
 from .selectors import active_source
@@ -73,21 +74,46 @@ def intake(request, code: str):
         if not allow_submission(request):
             context.update(form=TipForm(request.POST, ward=source.ward), page_error=RATE_MESSAGE)
             return render(request, "tips/public/intake.html", context, status=429)
-        form = TipForm(request.POST, request.FILES, ward=source.ward)
-        if form.is_valid():
+        # Files kept from an attempt that came back with an error (no JavaScript): see tips.held.
+        held_problem = ""
+        try:
+            held_all = held.read_token(request.POST.get("held_files", ""), submission_key=key)
+        except held.HeldFilesInvalid as exc:
+            held_all, held_problem = [], str(exc)
+        removed = set(request.POST.getlist("held_remove"))
+        kept = [h for i, h in enumerate(held_all) if str(i) not in removed]
+        dropped = [h for i, h in enumerate(held_all) if str(i) in removed]
+        form = TipForm(request.POST, request.FILES, ward=source.ward, held=kept)
+        if form.is_valid() and not held_problem:
+            try:
+                files = held.load(kept) + form.prepared_files
+            except held.HeldFilesInvalid as exc:
+                held_problem, kept = str(exc), []
+        if form.is_valid() and not held_problem:
             try:
                 tip, _created = tip_submit(
                     source=source,
                     submission=form.submission(),
-                    files=form.prepared_files,
+                    files=files,
                     submission_key=form.cleaned_data["submission_key"],
                     payload_hash=payload_hash,
                 )
             except SubmissionKeyConflict:  # the same key, other content, sent at the same moment
                 return _key_conflict(request, context, source)
+            held.release(kept + dropped)  # now copies in the tip's own files
             return redirect("public:receipt", tip.receipt_code)
+        if held_problem:
+            form.add_error("files", held_problem)
         status = 400
-        context["files_lost"] = bool(request.FILES)
+        # Keep what passed the checks for the retry, so that nothing has to be chosen and uploaded again.
+        new_held = held.hold(form.prepared_files)
+        held.release(dropped)
+        kept += new_held
+        context.update(
+            held_files=list(enumerate(kept)),
+            held_token=held.make_token(submission_key=key, held=kept),
+            files_lost=bool(request.FILES) and not new_held,
+        )
     else:
         form = TipForm(ward=source.ward)
     context["form"] = form
