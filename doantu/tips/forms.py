@@ -1,6 +1,7 @@
 """Forms. ``TipForm`` validates a public submission for both the web form and the JSON API, so the rules and
 their Vietnamese messages live in one place."""
 
+import json
 import re
 import uuid
 from decimal import Decimal
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from doantu.org.models import OrgUnit, UnitKind
+from doantu.registry.choices import DNA_WHY, dna_guidance, maternal_line_order_text
 
 from .models import ForwardOutcome, LocationSource, Relationship, TipKind, TipStatus
 from .services import Submission
@@ -179,6 +181,24 @@ class TipForm(forms.Form):
         "dna_offer": "Đăng ký cho mẫu ADN",
         "files": "Tệp đính kèm",
     }
+
+    # DNA guidance by relationship (one source: doantu.registry.choices), shown after a submit without JavaScript
+    # and on change with it (the whole table rides along in one attribute of the cached form).
+    dna_why = DNA_WHY
+
+    @property
+    def maternal_line_order(self) -> str:
+        return maternal_line_order_text()
+
+    @property
+    def dna_guidance_json(self) -> str:
+        return json.dumps(
+            {value: dna_guidance(value) for value in Relationship.values if value}, ensure_ascii=False
+        )
+
+    @property
+    def chosen_dna_guidance(self) -> dict | None:
+        return dna_guidance(self["relationship"].value() or "") if self.is_bound else None
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(anchor, short label) of each field with an error, in form order, for the summary at the top."""

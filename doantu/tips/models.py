@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from doantu.encryption import EncryptedTextField
 from doantu.org.models import OrgUnit
-from doantu.registry.choices import MATERNAL_LINE, Relationship
+from doantu.registry.choices import MATERNAL_LINE, Relationship, dna_guidance
 
 RECEIPT_ALPHABET = (
     "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone without mistakes
@@ -230,6 +230,11 @@ class Tip(models.Model):
     @property
     def is_maternal_line(self) -> bool:
         return self.relationship in MATERNAL_LINE
+
+    @property
+    def dna_guidance(self) -> dict | None:
+        """Whom to ask for the DNA sample, by the reporter's relationship (registry.choices.dna_guidance)."""
+        return dna_guidance(self.relationship)
 
 
 class AttachmentKind(models.TextChoices):

@@ -101,6 +101,9 @@ def intake(request, code: str):
             except SubmissionKeyConflict:  # the same key, other content, sent at the same moment
                 return _key_conflict(request, context, source)
             held.release(kept + dropped)  # now copies in the tip's own files
+            # this browser just sent it: its receipt may say whom to ask for a DNA sample (not shown to others
+            # who open the receipt's address, since it tells the reporter's relationship)
+            request.session["just_submitted"] = tip.receipt_code
             return redirect("public:receipt", tip.receipt_code)
         if held_problem:
             form.add_error("files", held_problem)
@@ -122,10 +125,16 @@ def intake(request, code: str):
 
 def receipt(request, receipt_code: str):
     tip = get_object_or_404(Tip.objects.select_related("ward"), receipt_code=receipt_code)
+    own = request.session.get("just_submitted") == tip.receipt_code
     return render(
         request,
         "tips/public/receipt.html",
-        {"tip": tip, "ward": tip.ward, "needs_phone": bool(tip.status_check)},
+        {
+            "tip": tip,
+            "ward": tip.ward,
+            "needs_phone": bool(tip.status_check),
+            "dna_guidance": tip.dna_guidance if own and (tip.dna_offer or tip.relationship) else None,
+        },
     )
 
 
