@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
+  function init() {
   var form = document.getElementById("tip-form");
   if (!form) return;
   var summary = document.getElementById("form-errors");
@@ -73,16 +74,26 @@
     if (t.indexOf("audio/") === 0) return "audio";
     return "pdf";
   }
+  var KIND_LABEL = { image: "ảnh", video: "video", audio: "ghi âm", pdf: "tài liệu pdf" };
+  var MB = 1048576;
+  // The same checks and messages as the server (doantu/tips/forms.py, uploads.py), before anything is uploaded.
+  // Photos are shrunk before sending (intake-send.js), so their size is checked after that, by the server.
+  function fileProblems() {
+    var problems = [], total = 0, list = files.files;
+    if (list.length > limits.files) return ["Chỉ gửi được tối đa " + limits.files + " tệp mỗi lần (bạn đã chọn " + list.length + ")."];
+    Array.prototype.forEach.call(list, function (f) {
+      var k = kindOf(f), mb = f.size / MB;
+      total += f.size;
+      if (mb > limits.mb[k] && !(k === "image" && window.HTMLCanvasElement))
+        problems.push("Tệp “" + f.name + "” (" + mb.toFixed(1) + " MB) vượt quá giới hạn " + limits.mb[k] + " MB cho " + KIND_LABEL[k] + ".");
+    });
+    if (total > limits.total * MB) problems.push("Tổng dung lượng các tệp (" + Math.round(total / MB) + " MB) vượt quá " + limits.total + " MB.");
+    return problems;
+  }
   files.addEventListener("change", function () {
     prev.textContent = "";
-    var problems = [];
-    var total = 0;
-    if (files.files.length > limits.files) problems.push("Chỉ gửi được tối đa " + limits.files + " tệp.");
     Array.prototype.forEach.call(files.files, function (f) {
-      total += f.size;
-      var k = kindOf(f), mb = f.size / 1048576;
-      if (mb > limits.mb[k]) problems.push("“" + f.name + "” (" + mb.toFixed(1) + " MB) vượt giới hạn " + limits.mb[k] + " MB.");
-      if (k === "image") {
+      if (kindOf(f) === "image") {
         var img = document.createElement("img");
         img.alt = f.name; img.src = URL.createObjectURL(f);
         prev.appendChild(img);
@@ -90,11 +101,94 @@
         var s = document.createElement("span"); s.textContent = f.name; prev.appendChild(s);
       }
     });
-    if (total > limits.total * 1048576) problems.push("Tổng dung lượng vượt quá " + limits.total + " MB.");
-    files.setCustomValidity(problems.join(" "));
-    var msg = document.getElementById("files-problem");
-    msg.textContent = problems.join(" ");
+    document.getElementById("files-problem").textContent = fileProblems().join(" ");
+    loadSender();
   });
+  // Shrinking photos and the upload with progress: loaded only once a file is chosen (not in the first load).
+  function loadSender() {
+    if (window.doantuSend || document.getElementById("intake-send")) return;
+    var js = document.createElement("script");
+    js.id = "intake-send"; js.src = form.getAttribute("data-js");
+    document.head.appendChild(js);
+  }
+
+  var PHONE = /^0\d{9,10}$/;
+  function phoneOk(raw) {
+    var d = raw.replace(/[\s.\-()]/g, "").replace(/^\+/, "");
+    if (/^84/.test(d)) d = "0" + d.slice(2);
+    return PHONE.test(d);
+  }
+  var SHORT = { consent_processing: "Sự đồng ý để xử lý thông tin", consent_contact: "Sự đồng ý để được liên hệ",
+                consent_dna: "Sự đồng ý về dữ liệu ADN", dna_offer: "Đăng ký cho mẫu ADN", files: "Tệp đính kèm" };
+  function validate() {
+    var e = [], v = function (n) { var el = $(n); return el ? (el.value || "").trim() : ""; };
+    var on = function (n) { var el = $(n); return !!(el && el.checked); };
+    var kind = form.querySelector("input[name=kind]:checked");
+    if (!kind) e.push(["kind", "Hãy chọn loại thông tin bạn cung cấp."]);
+    var account = v("account");
+    if (!account) e.push(["account", "Hãy kể vài dòng về điều bạn biết."]);
+    else if (account.length < 5) e.push(["account", "Hãy kể thêm một chút (ít nhất vài từ)."]);
+    if (!v("latitude") !== !v("longitude")) e.push([v("latitude") ? "longitude" : "latitude", "Cần cả vĩ độ và kinh độ (hoặc bỏ trống cả hai)."]);
+    fileProblems().forEach(function (m) { e.push(["files", m]); });
+    if (on("dna_offer")) {
+      if (!v("relationship")) e.push(["relationship", "Hãy cho biết bạn là gì của liệt sĩ."]);
+      if (!on("consent_dna")) e.push(["consent_dna", "Cần đồng ý về dữ liệu ADN để đăng ký cho mẫu."]);
+    }
+    if (on("anonymous")) {
+      if (on("dna_offer")) e.push(["dna_offer", "Để cho mẫu ADN cần để lại họ tên và số điện thoại (cơ quan lấy mẫu phải liên hệ với bạn)."]);
+    } else {
+      if (!v("reporter_name")) e.push(["reporter_name", "Hãy cho biết họ tên, hoặc chọn “Tôi muốn giấu tên”."]);
+      if (!v("reporter_phone")) e.push(["reporter_phone", "Hãy để lại số điện thoại, hoặc chọn “Tôi muốn giấu tên”."]);
+      else if (!phoneOk(v("reporter_phone"))) e.push(["reporter_phone", "Số điện thoại chưa đúng (ví dụ: 0912 345 678)."]);
+      if (!on("consent_contact")) e.push(["consent_contact", "Cần đồng ý để cán bộ liên hệ lại (hoặc chọn giấu tên)."]);
+    }
+    if (!on("consent_processing")) e.push(["consent_processing", "Cần có sự đồng ý này để tiếp nhận thông tin."]);
+    return e;
+  }
+  // Show errors the way the server does: next to each field, and a summary at the top linking to them.
+  function showErrors(errors) {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-client-error]"), function (n) { n.remove(); });
+    Array.prototype.forEach.call(form.querySelectorAll(".has-error"), function (n) { n.classList.remove("has-error"); });
+    var old = document.getElementById("form-errors");
+    if (old) old.remove();
+    if (!errors.length) return;
+    var box = document.createElement("div");
+    box.className = "notice error"; box.id = "form-errors"; box.tabIndex = -1; box.setAttribute("role", "alert");
+    box.innerHTML = "<strong>Chưa gửi được.</strong> Vui lòng sửa các mục sau:<ul></ul>";
+    var seen = {}, first = null;
+    errors.forEach(function (pair) {
+      var name = pair[0], wrap = document.getElementById("f-" + name);
+      if (!wrap) return;
+      wrap.classList.add("has-error");
+      var ul = document.createElement("ul"), li = document.createElement("li");
+      ul.className = "errorlist"; ul.setAttribute("data-client-error", "");
+      li.textContent = pair[1]; ul.appendChild(li);
+      var control = wrap.querySelector("input,textarea,select");
+      if (wrap.classList.contains("check") || wrap.classList.contains("radios")) wrap.appendChild(ul);
+      else wrap.insertBefore(ul, control);
+      if (!first) first = control;
+      if (seen[name]) return;
+      seen[name] = 1;
+      var a = document.createElement("a"), item = document.createElement("li");
+      a.href = "#f-" + name;
+      a.textContent = SHORT[name] || (wrap.querySelector("label") || {}).textContent || name;
+      item.appendChild(a); box.querySelector("ul").appendChild(item);
+    });
+    form.parentNode.insertBefore(box, form);
+    if (first) first.focus();
+  }
+
+  // DNA guidance by relationship, as soon as it is chosen (the same text the server shows after a submit).
+  var rel = $("relationship"), guide = document.getElementById("dna-guidance");
+  if (rel && guide) {
+    var table = JSON.parse(guide.getAttribute("data-guidance"));
+    rel.addEventListener("change", function () {
+      var g = table[rel.value];
+      guide.hidden = !g;
+      guide.textContent = g ? g.text : "";
+      guide.classList.toggle("warn", !!g && !g.maternal);
+    });
+  }
 
   // Hide what does not apply; it stays in the page for those without JavaScript.
   var anon = $("anonymous");
@@ -106,10 +200,16 @@
   function syncDna() { dnaConsent.hidden = !dna.checked; }
   dna.addEventListener("change", syncDna); syncDna();
 
+  // Checked here first, so that nothing is uploaded over a slow line only to come back with an error.
   // One tap sends once; the server also recognises a retry by its submission key.
   form.addEventListener("submit", function (ev) {
-    if (files.validationMessage) { ev.preventDefault(); files.focus(); return; }
+    var errors = validate();
+    showErrors(errors);
+    if (errors.length) { ev.preventDefault(); return; }
+    if (files.files.length && window.doantuSend) { ev.preventDefault(); window.doantuSend(form, init); return; }
     var b = document.getElementById("submit-btn");
     setTimeout(function () { b.disabled = true; b.textContent = "Đang gửi…"; }, 0);
   });
+  }
+  init();
 })();
