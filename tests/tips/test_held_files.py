@@ -117,3 +117,33 @@ def test_held_files_count_against_the_limits(client, source, media_root, setting
     refused = client.post("/t/dx", retry)
     assert refused.status_code == 400 and "tối đa 1 tệp" in refused.content.decode()
     assert Tip.objects.count() == 0
+
+
+def test_browser_checks_use_the_servers_messages(source):
+    """intake.js checks before uploading; its messages must be the server's own, word for word."""
+    from pathlib import Path
+
+    from django.conf import settings as conf
+
+    from doantu.tips.forms import TipForm
+
+    script = (Path(conf.BASE_DIR) / "doantu" / "static" / "js" / "intake.js").read_text()
+    cases = [
+        {},
+        {
+            "account": "abc",
+            "reporter_name": "Lan",
+            "reporter_phone": "12",
+            "latitude": "22.1",
+            "dna_offer": "on",
+        },
+        {"anonymous": "on", "dna_offer": "on", "account": "Một lời kể đủ dài."},
+    ]
+    messages = set()
+    for data in cases:
+        form = TipForm({"submission_key": "k" * 20, **data}, ward=source.ward)
+        form.is_valid()
+        messages |= {m for name, errors in form.errors.items() if name != "files" for m in errors}
+    assert len(messages) >= 10
+    missing = [m for m in messages if m not in script]
+    assert not missing, missing
