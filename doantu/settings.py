@@ -500,6 +500,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Đoàn Tụ <no-reply@localhost>
 # (the number masked); empty in production until a gateway is configured (then nothing is texted, and a
 # tipster who should have been told is recorded as "not told: call them").
 NOTIFY_SMS_BACKEND = env("NOTIFY_SMS_BACKEND", "" if PRODUCTION else "doantu.notify.channels.ConsoleSms")
+# doantu.notify.channels.HttpSmsGateway: where and how to reach the gateway.
+NOTIFY_SMS_GATEWAY_URL = env("NOTIFY_SMS_GATEWAY_URL", "")
+NOTIFY_SMS_GATEWAY_TOKEN = env("NOTIFY_SMS_GATEWAY_TOKEN", "")
+NOTIFY_SMS_SENDER = env("NOTIFY_SMS_SENDER", "")
+NOTIFY_SMS_GATEWAY_TIMEOUT = env_int("NOTIFY_SMS_GATEWAY_TIMEOUT", 10)
 # Links in messages: the site's address as people reach it.
 SITE_URL = env("SITE_URL", f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000")
 # The daily round (overdue forwards, then the digests), local time (TIME_ZONE).

@@ -3,7 +3,7 @@
 - ``EmailChannel`` sends through Django's mailers (``MAILERS``, chosen by ``EMAIL_BACKEND``: the console in development, the
   in-memory outbox in tests, SMTP in production with ``EMAIL_HOST``…);
 - the SMS/Zalo channel is the class named by ``NOTIFY_SMS_BACKEND``: ``ConsoleSms`` (development: prints the
-  message with the number masked), ``MemorySms`` (tests: an outbox, ``sms_outbox``). A gateway (an SMS
+  message with the number masked), ``MemorySms`` (tests: an outbox, ``sms_outbox``), ``HttpSmsGateway`` (a JSON-over-HTTPS gateway). Another gateway (an SMS
   brandname provider, or one that delivers by Zalo ZNS) is a class with the same ``send``; it must raise
   ``DeliveryError`` when the gateway refuses, and never put the number in a log or an exception message.
   Empty ``NOTIFY_SMS_BACKEND``: no SMS/Zalo channel (the default in production until a gateway is set).
@@ -80,6 +80,48 @@ class MemorySms:
 
     def send(self, recipient: str, message: Message) -> None:
         sms_outbox.append((recipient, message))
+
+
+class HttpSmsGateway:
+    """An SMS (or Zalo ZNS) gateway reached over HTTPS: POSTs JSON ``{"to", "text", "sender"}`` to
+    ``NOTIFY_SMS_GATEWAY_URL`` with ``Authorization: Bearer NOTIFY_SMS_GATEWAY_TOKEN``; any 2xx answer is a
+    delivery. A provider with another request shape is a small subclass overriding ``payload``/``headers``."""
+
+    name = "sms"
+
+    def __init__(self):
+        self.url = settings.NOTIFY_SMS_GATEWAY_URL
+        self.token = settings.NOTIFY_SMS_GATEWAY_TOKEN
+        self.sender = settings.NOTIFY_SMS_SENDER
+        self.timeout = settings.NOTIFY_SMS_GATEWAY_TIMEOUT
+        if not self.url:
+            raise DeliveryError("gateway: NOTIFY_SMS_GATEWAY_URL is not set")
+
+    def payload(self, recipient: str, message: Message) -> dict:
+        return {"to": recipient, "text": message.body, "sender": self.sender}
+
+    def headers(self) -> dict:
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    def send(self, recipient: str, message: Message) -> None:
+        import json
+        import urllib.error
+        import urllib.request
+
+        body = json.dumps(self.payload(recipient, message), ensure_ascii=False).encode()
+        request = urllib.request.Request(self.url, data=body, headers=self.headers(), method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            raise DeliveryError(f"gateway: HTTP {exc.code}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise DeliveryError(f"gateway: unreachable ({type(exc).__name__})") from None
+        if not 200 <= status < 300:
+            raise DeliveryError(f"gateway: HTTP {status}")
 
 
 def email_channel() -> Channel:
