@@ -227,7 +227,7 @@ def deliveries_send(*, ids: list[int]) -> int:
     for pk in ids:
         with transaction.atomic():
             d = (
-                Delivery.objects.select_for_update()
+                Delivery.objects.select_for_update(of=("self",))
                 .select_related("notification__recipient", "notification__tip")
                 .filter(pk=pk, status=DeliveryStatus.PENDING, mode=Mode.IMMEDIATE)
                 .first()
@@ -252,7 +252,7 @@ def digests_send() -> int:
     for (_user_id, channel_name), items in groups.items():
         with transaction.atomic():
             items = list(
-                Delivery.objects.select_for_update()
+                Delivery.objects.select_for_update(of=("self",))
                 .select_related("notification__recipient", "notification__tip")
                 .filter(pk__in=[d.pk for d in items], status=DeliveryStatus.PENDING)
                 .order_by("notification__created_at", "pk")
