@@ -469,3 +469,48 @@ if PRODUCTION and any(_weak_secret_key(key) for key in AUDIT_CHAIN_KEYS):
     )
 # /healthz reports the task worker as failing when a heartbeat task has waited longer than this (seconds).
 HEALTHZ_WORKER_MAX_DELAY = env_int("HEALTHZ_WORKER_MAX_DELAY", 300)
+
+# --- notifications (doantu/notify): in the app, by email (Django's email backend), by SMS/Zalo (a gateway class)
+INSTALLED_APPS += ["doantu.notify"]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("doantu.notify.context_processors.notifications")
+# Email through Django's mailers (MAILERS, Django 6.1's successor of EMAIL_BACKEND): the console in development
+# (messages are printed), SMTP in production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS, EMAIL_TIMEOUT); EMAIL_BACKEND picks another backend class. Django's test runner replaces every
+# mailer with its in-memory outbox.
+_email_backend = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _email_backend,
+        "OPTIONS": {
+            "host": env("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": env("EMAIL_HOST_USER", ""),
+            "password": env("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "timeout": env_int("EMAIL_TIMEOUT", 20),
+        }
+        if _email_backend.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Đoàn Tụ <no-reply@localhost>")
+# SMS/Zalo: a class with send(recipient, message) (doantu.notify.channels). The console one in development
+# (the number masked); empty in production until a gateway is configured (then nothing is texted, and a
+# tipster who should have been told is recorded as "not told: call them").
+NOTIFY_SMS_BACKEND = env("NOTIFY_SMS_BACKEND", "" if PRODUCTION else "doantu.notify.channels.ConsoleSms")
+# doantu.notify.channels.HttpSmsGateway: where and how to reach the gateway.
+NOTIFY_SMS_GATEWAY_URL = env("NOTIFY_SMS_GATEWAY_URL", "")
+NOTIFY_SMS_GATEWAY_TOKEN = env("NOTIFY_SMS_GATEWAY_TOKEN", "")
+NOTIFY_SMS_SENDER = env("NOTIFY_SMS_SENDER", "")
+NOTIFY_SMS_GATEWAY_TIMEOUT = env_int("NOTIFY_SMS_GATEWAY_TIMEOUT", 10)
+# Links in messages: the site's address as people reach it.
+SITE_URL = env("SITE_URL", f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000")
+# The daily round (overdue forwards, then the digests), local time (TIME_ZONE).
+NOTIFY_DAILY_HOUR = env_int("NOTIFY_DAILY_HOUR", 7)
+if not 0 <= NOTIFY_DAILY_HOUR <= 23:
+    raise ImproperlyConfigured("NOTIFY_DAILY_HOUR must be an hour, 0 to 23")

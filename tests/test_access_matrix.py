@@ -46,6 +46,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from doantu.audit.models import AuditEntry
+from doantu.notify.models import Notification, Preference
 from doantu.org.models import AgencyType, OrgUnit, Role, UnitKind, User
 from doantu.org.seed import load_seed
 from doantu.tips import views_staff
@@ -558,6 +559,11 @@ def build_world(media) -> World:
         ],
         pair=pair,
         b_province=b["province"],
+        # Made by the events above (answers to the campaign staff of ward A and of province B); rows made by the
+        # requests themselves come after ``last_notification`` and are not "another user's" to protect.
+        notification_a=Notification.objects.filter(recipient=campaign).order_by("pk").first(),
+        notification_b=Notification.objects.filter(recipient=b_campaign).order_by("pk").first(),
+        last_notification=Notification.objects.order_by("pk").last().pk,
         aw_source=aw_source,
     )
     return w
@@ -687,6 +693,9 @@ NO_OBJECT = {
     "healthz": "health check",
     "ping": "benchmark reference",
     "favicon.ico": "a redirect to a static file",
+    "notify:list": "the signed-in account's own notifications",
+    "notify:read_all": "marks the signed-in account's own notifications as read",
+    "notify:preference": "the signed-in account's own choice of how to be notified",
 }
 
 
@@ -814,6 +823,14 @@ FILLERS = {
     ("registry:tip_make_witness", "pk"): _tip_targets,
     ("registry:tip_candidates", "pk"): _tip_targets,
     ("registry:tip_link", "pk"): _tip_targets,
+    # Notifications are their recipient's alone: nobody else reads or marks one (not even an administrator).
+    ("notify:read", "pk"): lambda w: [
+        Target(f"notification of {who}", n.pk)
+        for who, n in (
+            ("B's campaign staff", w.objects["notification_b"]),
+            ("A's campaign staff", w.objects["notification_a"]),
+        )
+    ],
 }
 
 
@@ -1003,6 +1020,10 @@ def _protected_rows(role: str, w: World) -> dict[str, object]:
         "org.orgunit": OrgUnit.objects.all(),
         "org.user": User.objects.exclude(pk=getattr(own_user, "pk", None)),
         "otp_totp.totpdevice": TOTPDevice.objects.exclude(user=own_user),
+        "notify.notification": Notification.objects.filter(pk__lte=w.objects["last_notification"]).exclude(
+            recipient=own_user
+        ),
+        "notify.preference": Preference.objects.exclude(user=own_user),
     }
     rows["audit.auditentry"] = AuditEntry.objects.exclude(action__in=READ_ACTIONS)
     return rows

@@ -41,9 +41,10 @@ PASSWORD = "mat-khau-trinh-duyet-2468"
 STAFF = {
     "vhxh-browser": ("vhxh", "campaign", "Nguyễn Thị Chiến Dịch"),
     "bchqs-browser": ("bchqs", "military", "Trần Văn Quân Sự"),
+    "congan-browser": ("cong-an", "police", "Lê Văn Công An"),
 }
 
-# Runs once in the server's environment: schema, the seeded ward, the two staff accounts.
+# Runs once in the server's environment: schema, the seeded ward, the staff accounts.
 _SETUP = f"""
 import django, os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doantu.settings")
@@ -120,7 +121,7 @@ def _wait_until_up(url: str, proc: subprocess.Popen, deadline: float) -> None:
 
 @pytest.fixture(scope="session")
 def live(tmp_path_factory):
-    """A running server with the seeded ward and two staff accounts (see STAFF); torn down at the end."""
+    """A running server with the seeded ward and its staff accounts (see STAFF); torn down at the end."""
     require_browser()
     data_dir = tmp_path_factory.mktemp("browser-data")
     env = {k: v for k, v in os.environ.items() if k not in _CLEARED}
