@@ -9,12 +9,12 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from doantu.org.models import OrgUnit, UnitKind
+from doantu.phones import PHONE_ERROR, normalise_phone
 
 from .models import ForwardOutcome, LocationSource, Relationship, TipKind, TipStatus
 from .services import Submission
 from .uploads import ACCEPT_ATTR, limits_text, prepare_uploads
 
-PHONE_RE = re.compile(r"^(?:0|84)(\d{9})$")
 SUBMISSION_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 REQUIRED = "Vui lòng điền mục này."
@@ -32,16 +32,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
         return [single(data, initial)] if data else []
-
-
-def normalise_phone(raw: str) -> str | None:
-    digits = re.sub(r"[\s.\-()]", "", raw or "")
-    if digits.startswith("+"):
-        digits = digits[1:]
-    if not digits.isdigit():
-        return None
-    match = PHONE_RE.match(digits)
-    return f"0{match.group(1)}" if match else None
 
 
 class TipForm(forms.Form):
@@ -231,7 +221,7 @@ class TipForm(forms.Form):
             if not raw_phone.strip():
                 self.add_error("reporter_phone", "Hãy để lại số điện thoại, hoặc chọn “Tôi muốn giấu tên”.")
             elif phone is None:
-                self.add_error("reporter_phone", "Số điện thoại chưa đúng (ví dụ: 0912 345 678).")
+                self.add_error("reporter_phone", PHONE_ERROR)
             else:
                 data["reporter_phone"] = phone
             if not data.get("consent_contact"):

@@ -20,6 +20,7 @@ from doantu.audit import labels
 from doantu.audit.services import audit_record, diff
 from doantu.encryption import keyed_digest
 from doantu.org.models import OrgUnit, UnitKind
+from doantu.phones import normalise_phone
 from doantu.registry.choices import Relationship
 
 from . import access
@@ -188,7 +189,9 @@ def tip_for_retry(*, source: Source, submission_key: str, payload_hash: str) -> 
 
 
 def phone_check_digest(receipt_code: str, phone: str) -> str:
-    digits = "".join(ch for ch in phone if ch.isdigit())
+    """The status check: a keyed hash of the receipt and the last four digits of the phone's canonical form
+    (``doantu.phones``), so "+84 209 3871 234" and "0209.3871.234" give the same check."""
+    digits = "".join(ch for ch in (normalise_phone(phone) or phone) if ch.isdigit())
     return keyed_digest("tip-status", receipt_code, digits[-4:])
 
 
