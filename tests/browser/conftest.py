@@ -41,6 +41,7 @@ PASSWORD = "mat-khau-trinh-duyet-2468"
 STAFF = {
     "vhxh-browser": ("vhxh", "campaign", "Nguyễn Thị Chiến Dịch"),
     "bchqs-browser": ("bchqs", "military", "Trần Văn Quân Sự"),
+    "tdp1-browser": ("tdp-01", "group_leader", "Lê Văn Tổ Trưởng"),
 }
 
 # Runs once in the server's environment: schema, the seeded ward, the two staff accounts.
