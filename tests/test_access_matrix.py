@@ -676,6 +676,7 @@ NO_OBJECT = {
     "public:status": "status look-up: POSTed with a foreign receipt code and wrong phone digits",
     "staff:overview": "the staff overview: counts within the user's scope",
     "staff:inbox": "the inbox, searched for the foreign markers (q=ZQX)",
+    "staff:tip_entry": "staff entry of a paper slip (POSTed for group 1: only its leader and campaign staff may)",
     "staff:sources": "the ward's QR sources (a POST creates one in the user's own ward)",
     "registry:search": "registry search, for the foreign martyr's name",
     "registry:martyr_new": "new martyr (in the user's own province)",
@@ -870,7 +871,22 @@ PATTERN_DATA = {
     "registry:martyr_new": {"full_name": "Trần Văn Zqxwnew"},
     "staff:sources": {"name": "ZQXW", "kind": "banner", "code": "zqxw-src"},
     "public:status": lambda w: {"phone_digits": "0000", "receipt_code": w.objects["tips"]["TB"].receipt_code},
+    "staff:tip_entry": lambda w: {
+        "submission_key": "matrix-entry-0000001",
+        "channel": "paper",
+        "source": Source.objects.get(code="dx-tdp1").pk,
+        "residential_group": w.objects["a_units"]["tdp-01"].pk,
+        "kind": "other",
+        "account": "ZQXW phiếu giấy",
+        "anonymous": "on",
+        "consent_method": "oral",
+        "consent_witness": "ZQXW",
+        "consent_processing": "on",
+    },
 }
+# Roles that may enter a tip for someone else under group 1's QR source (staff:tip_entry): the tip they add is
+# theirs to add; for every other role a new tip is an unauthorised write.
+ENTRY_WRITERS = frozenset({"campaign", "group_leader"})
 
 
 def _admin_object(model_label: str, w: World):
@@ -984,6 +1000,8 @@ def _protected_rows(role: str, w: World) -> dict[str, object]:
     own_tips = [tip.pk for t, tip in w.objects["tips"].items() if role in TIP_WRITERS[t]]
     editor = role in REGISTRY_EDITORS
     prot_tips = tm.Tip.objects.exclude(pk__in=own_tips)
+    if role in ENTRY_WRITERS:
+        prot_tips = prot_tips.exclude(entered_by=w.users[role])
     b_owned = {"owner__path__startswith": b_path}
     martyrs = reg.Martyr.objects.filter(**b_owned) if editor else reg.Martyr.objects.all()
     graves = reg.Grave.objects.filter(**b_owned) if editor else reg.Grave.objects.all()

@@ -1,5 +1,6 @@
 from django import forms
 
+from doantu.phones import PHONE_ERROR, normalise_phone
 from doantu.tips.uploads import ACCEPT_ATTR
 
 from .imports import FIELDS
@@ -145,6 +146,9 @@ class RelativeForm(forms.Form):
     alive = forms.NullBooleanField(label="Còn sống", required=False)
     dna_consent = forms.BooleanField(label="Đã đồng ý cho mẫu ADN (có văn bản đồng ý)", required=False)
 
+    def clean_phone(self):
+        return _clean_phone(self.cleaned_data["phone"])
+
 
 class DocumentForm(forms.Form):
     from .models import DocumentKind
@@ -181,3 +185,16 @@ class WitnessForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Những gì người này biết: thời gian, địa điểm, ai chôn cất, dấu vết để nhận biết mộ.",
     )
+
+    def clean_phone(self):
+        return _clean_phone(self.cleaned_data["phone"])
+
+
+def _clean_phone(raw: str) -> str:
+    """A relative's or witness's phone: optional, in the canonical form of ``doantu.phones`` when given."""
+    if not (raw or "").strip():
+        return ""
+    phone = normalise_phone(raw)
+    if phone is None:
+        raise forms.ValidationError(PHONE_ERROR)
+    return phone

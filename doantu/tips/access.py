@@ -66,10 +66,13 @@ def tips_visible_to(user) -> QuerySet[Tip]:
         return qs.filter(ward__path__startswith=province.path + "/") if province else qs.none()
     if role in AGENCY_ROLES:
         return qs.filter(forwards__agency=unit).distinct()
+    # What a leader or a school entered for someone else stays theirs to see, within their ward, even if staff
+    # later move the tip to another group.
+    entered = Q(entered_by=user, ward=_ward_of(user))
     if role == Role.GROUP_LEADER:
-        return qs.filter(Q(residential_group=unit) | Q(source__owner_unit=unit))
+        return qs.filter(Q(residential_group=unit) | Q(source__owner_unit=unit) | entered)
     if role == Role.SCHOOL:
-        return qs.filter(source__owner_unit=unit)
+        return qs.filter(Q(source__owner_unit=unit) | entered)
     return qs.none()
 
 
@@ -135,6 +138,7 @@ TIP_FIELDS: dict[str, str] = {
     "dna_offer": RELATIVE,
     "consent_dna": RELATIVE,
     "assignee": INTERNAL,
+    "consent_witness": INTERNAL,
 }
 
 # Fields of audit entries on a tip's timeline ("domain.field" -> class). A field not listed is ``owner``.
@@ -152,6 +156,8 @@ CHANGE_FIELDS: dict[str, str] = {
             "outcome_note",
             "public_note",
             "residential_group",
+            "channel",
+            "consent_method",
             "martyr_name",
             "martyr_alias",
             "martyr_birth_year",
@@ -230,6 +236,8 @@ class TipView:
 
 NOTHING = TipView(frozenset(), frozenset())
 HANDLER_CLASSES = frozenset({BASIC, LOCATION, ATTACHMENTS, IDENTITY, RELATIVE, INTERNAL})
+# What a member of staff who entered a tip for someone else reads of it: what he typed and attached.
+ENTERER_CLASSES = frozenset({BASIC, LOCATION, ATTACHMENTS, IDENTITY, RELATIVE})
 
 
 def views_for(user, tips: Iterable[Tip]) -> dict[int, TipView]:
@@ -258,6 +266,10 @@ def views_for(user, tips: Iterable[Tip]) -> dict[int, TipView]:
             classes |= HANDLER_CLASSES | {OWNER}
         elif tip.pk in forwarded:
             classes |= HANDLER_CLASSES
+        elif tip.entered_by_id is not None and tip.entered_by_id == user.pk:
+            # The enterer typed it all: he reads what he entered (the reporter's identity still only on request,
+            # audited), not the handlers' internal work or the forwards.
+            classes |= ENTERER_CLASSES
         if tip.anonymous:
             classes.discard(IDENTITY)
         if registry:
@@ -327,6 +339,58 @@ def can_manage_sources(user, ward: OrgUnit | None) -> bool:
     if user.is_admin:
         return True
     return user.role in (Role.CAMPAIGN, Role.CHANNEL) and ward is not None and _ward_of(user) == ward
+
+
+# ------------------------------------------------------------------------ entering tips for someone else
+
+ENTRY_ROLES = {Role.CAMPAIGN, Role.GROUP_LEADER, Role.SCHOOL}
+
+
+def entry_sources(user) -> QuerySet:
+    """The QR sources ``user`` may enter tips under (given on paper, by phone, in person), for someone else:
+
+    - campaign staff: every active source of their ward (the office takes calls and visits);
+    - a residential-group leader: their own group's sources (the slips they collect door to door);
+    - a school: its own sources (slips students bring back from their families, as its QR codes bring tips
+      from them). A school sees only the tips of its own codes, so it enters only under them;
+    - administrators: every active source. Nobody else: agencies verify, leadership and the province read.
+    """
+    from .models import Source
+
+    qs = Source.objects.filter(active=True).select_related("ward", "owner_unit")
+    if not (user.is_authenticated and user.is_active):
+        return qs.none()
+    if user.is_admin:
+        return qs
+    if user.role not in ENTRY_ROLES or user.unit_id is None:
+        return qs.none()
+    if user.role == Role.CAMPAIGN:
+        ward = _ward_of(user)
+        return qs.filter(ward=ward) if ward else qs.none()
+    return qs.filter(owner_unit_id=user.unit_id)
+
+
+def entry_groups(user, ward: OrgUnit | None) -> QuerySet[OrgUnit]:
+    """The residential groups an entered tip may be given to: a leader's own group only."""
+    qs = OrgUnit.objects.filter(parent=ward, kind=UnitKind.RESIDENTIAL_GROUP, active=True)
+    if ward is None or not (user.is_authenticated and user.is_active):
+        return qs.none()
+    if user.role == Role.GROUP_LEADER and not user.is_admin:
+        return qs.filter(pk=user.unit_id)
+    return qs.order_by("sort_order", "name")
+
+
+def can_enter_tips(user) -> bool:
+    return entry_sources(user).exists()
+
+
+def can_enter_tip(user, *, source, group: OrgUnit | None) -> bool:
+    """May ``user`` enter a tip for someone else under ``source``, for ``group`` (a leader: his own only)?"""
+    if not entry_sources(user).filter(pk=source.pk).exists():
+        return False
+    if user.role == Role.GROUP_LEADER and not user.is_admin:
+        return group is not None and group.pk == user.unit_id
+    return group is None or entry_groups(user, source.ward).filter(pk=group.pk).exists()
 
 
 def can_use_staff_site(user) -> bool:

@@ -11,13 +11,21 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from doantu.org.models import OrgUnit, UnitKind
+from doantu.phones import PHONE_ERROR, normalise_phone
 from doantu.registry.choices import DNA_WHY, dna_guidance, maternal_line_order_text
 
-from .models import ForwardOutcome, LocationSource, Relationship, TipKind, TipStatus
+from .models import (
+    STAFF_CHANNELS,
+    ConsentMethod,
+    ForwardOutcome,
+    LocationSource,
+    Relationship,
+    TipKind,
+    TipStatus,
+)
 from .services import Submission
 from .uploads import ACCEPT_ATTR, limits_text, prepare_uploads
 
-PHONE_RE = re.compile(r"^(?:0|84)(\d{9})$")
 SUBMISSION_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 REQUIRED = "Vui lòng điền mục này."
@@ -35,16 +43,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
         return [single(data, initial)] if data else []
-
-
-def normalise_phone(raw: str) -> str | None:
-    digits = re.sub(r"[\s.\-()]", "", raw or "")
-    if digits.startswith("+"):
-        digits = digits[1:]
-    if not digits.isdigit():
-        return None
-    match = PHONE_RE.match(digits)
-    return f"0{match.group(1)}" if match else None
 
 
 class TipForm(forms.Form):
@@ -167,6 +165,7 @@ class TipForm(forms.Form):
         self.ward = ward
         self.held = list(held)  # files kept from a failed attempt (tips.held), counted in the limits
         self.prepared_files = []
+        self.prepared_consent_slip = None
         self.fields["residential_group"].queryset = OrgUnit.objects.filter(
             parent=ward, kind=UnitKind.RESIDENTIAL_GROUP, active=True
         ).order_by("sort_order", "name")
@@ -265,7 +264,7 @@ class TipForm(forms.Form):
             if not raw_phone.strip():
                 self.add_error("reporter_phone", "Hãy để lại số điện thoại, hoặc chọn “Tôi muốn giấu tên”.")
             elif phone is None:
-                self.add_error("reporter_phone", "Số điện thoại chưa đúng (ví dụ: 0912 345 678).")
+                self.add_error("reporter_phone", PHONE_ERROR)
             else:
                 data["reporter_phone"] = phone
             if not data.get("consent_contact"):
@@ -288,6 +287,123 @@ class TipForm(forms.Form):
         fields["dna_offer"] = bool(d.get("dna_offer"))
         fields["consent_dna"] = bool(d.get("consent_dna")) and fields["dna_offer"]
         return Submission(**fields)
+
+
+class StaffTipForm(TipForm):
+    """A tip given on paper, by phone or in person, entered by staff for the person who gave it: the public
+    form's fields and rules (``TipForm``, one set of rules for every route), worded for the one who enters,
+    plus the channel, the source, and how the person consented — a signed slip (with its photo) or orally
+    before a named witness — instead of first-person boxes ticked on their behalf."""
+
+    channel = forms.ChoiceField(
+        label="Nhận qua",
+        choices=[(c.value, c.label) for c in STAFF_CHANNELS],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Hãy chọn thông tin nhận qua phiếu giấy, điện thoại hay trực tiếp."},
+    )
+    source = forms.ModelChoiceField(
+        label="Nguồn (mã QR, kênh)",
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": "Bạn không nhập được thông tin cho nguồn này."},
+    )
+    consent_method = forms.ChoiceField(
+        label="Người cung cấp đã đồng ý bằng cách nào",
+        choices=[(c.value, c.label) for c in (ConsentMethod.SIGNED_SLIP, ConsentMethod.ORAL)],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Hãy ghi người cung cấp đã đồng ý bằng cách nào (ký phiếu hay bằng lời)."
+        },
+    )
+    consent_witness = forms.CharField(
+        label="Người chứng kiến việc đồng ý bằng lời (họ tên, chức vụ)",
+        help_text="Ví dụ: Nguyễn Văn An, tổ trưởng tổ dân phố 3 (có thể là chính bạn).",
+        max_length=200,
+        required=False,
+    )
+    consent_slip = forms.FileField(
+        label="Ảnh chụp phiếu có chữ ký đồng ý",
+        help_text="Chụp rõ phần chữ ký và nội dung đồng ý trên phiếu.",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+
+    STAFF_LABELS = {
+        "kind": "Loại thông tin",
+        "account": "Nội dung người cung cấp kể (ghi nguyên văn)",
+        "anonymous": "Người cung cấp muốn giấu tên",
+        "reporter_name": "Họ và tên người cung cấp",
+        "reporter_phone": "Số điện thoại người cung cấp",
+        "reporter_address": "Địa chỉ người cung cấp",
+        "relationship": "Quan hệ của người cung cấp với liệt sĩ",
+        "dna_offer": "Người cung cấp đăng ký cho mẫu ADN",
+        "files": "Ảnh, tài liệu kèm theo (không phải phiếu đồng ý)",
+        "consent_processing": "Người cung cấp đã đồng ý để UBND phường dùng thông tin cho việc tìm kiếm, quy tập, "
+        "xác định danh tính liệt sĩ và chuyển cơ quan có thẩm quyền xác minh.",
+        "consent_contact": "Người cung cấp đồng ý để cán bộ liên hệ qua số điện thoại trên.",
+        "consent_dna": "Người cung cấp đồng ý chuyển thông tin về quan hệ huyết thống, mẫu ADN cho Công an và "
+        "Sở Nội vụ chỉ nhằm xác định danh tính liệt sĩ.",
+    }
+    # The public form's first-person wording, read out to (or read by) the person before they consent.
+    CONSENT_WORDING = ("consent_processing", "consent_contact", "consent_dna")
+
+    def __init__(self, *args, user, **kwargs):
+        from . import access
+
+        self.user = user
+        sources = access.entry_sources(user)
+        first = sources.first()
+        ward = user.ward or (first.ward if first else None)
+        super().__init__(*args, ward=ward, **kwargs)
+        self.fields["source"].queryset = sources.filter(ward=ward) if ward else sources.none()
+        groups = access.entry_groups(user, ward)
+        group = self.fields["residential_group"]
+        group.queryset = groups
+        if user.role == "group_leader" and not user.is_admin:
+            group.required, group.empty_label = True, None
+            group.error_messages["required"] = "Hãy chọn tổ dân phố của bạn."
+        for name, label in self.STAFF_LABELS.items():
+            self.fields[name].label = label
+        self.fields["reporter_name"].help_text = "Bắt buộc, trừ khi người cung cấp muốn giấu tên."
+        self.fields["reporter_phone"].help_text = "Di động hoặc số cố định có mã vùng, ví dụ 0209 3871 234."
+        self.fields["files"].help_text = ""
+
+    @classmethod
+    def consent_wording(cls) -> list[str]:
+        return [str(TipForm.base_fields[name].label) for name in cls.CONSENT_WORDING]
+
+    def clean_files(self):
+        """The slip's photo goes through the same checks as every file (``prepare_uploads``), together with
+        the other files of the request (one budget of files and pixels)."""
+        uploads: list[UploadedFile] = self.cleaned_data.get("files") or []
+        slip = self.files.get(self.add_prefix("consent_slip"))
+        prepared, errors = prepare_uploads([*uploads, slip] if slip else uploads)
+        if errors:
+            if slip and not uploads:
+                self.add_error("consent_slip", errors)
+                return uploads
+            raise forms.ValidationError(errors)
+        self.prepared_consent_slip = prepared.pop() if slip else None
+        self.prepared_files = prepared
+        return uploads
+
+    def clean(self):
+        data = super().clean()
+        method = data.get("consent_method")
+        slip = self.files.get(self.add_prefix("consent_slip"))
+        if method == ConsentMethod.SIGNED_SLIP and not slip and "consent_slip" not in self.errors:
+            self.add_error(
+                "consent_slip", "Hãy chụp và đính kèm ảnh phiếu có chữ ký đồng ý của người cung cấp."
+            )
+        if method == ConsentMethod.ORAL:
+            if not (data.get("consent_witness") or "").strip():
+                self.add_error("consent_witness", "Hãy ghi họ tên, chức vụ người chứng kiến việc đồng ý.")
+            if slip:
+                self.add_error("consent_slip", "Ảnh phiếu chỉ dùng khi người cung cấp ký vào phiếu.")
+        source, group = data.get("source"), data.get("residential_group")
+        if source is not None and group is not None and group.parent_id != source.ward_id:
+            self.add_error("residential_group", "Tổ dân phố phải thuộc phường của nguồn đã chọn.")
+        return data
 
 
 class StatusLookupForm(forms.Form):
@@ -339,6 +455,7 @@ class InboxFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label="Quá hạn trả lời", required=False)
     mine = forms.BooleanField(label="Được giao cho tôi", required=False)
+    entered = forms.BooleanField(label="Do tôi nhập hộ", required=False)
 
     def __init__(self, *args, sources, groups, **kwargs):
         super().__init__(*args, **kwargs)

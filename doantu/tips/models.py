@@ -112,6 +112,22 @@ class LocationSource(models.TextChoices):
 class IntakeChannel(models.TextChoices):
     WEB = "web", "Biểu mẫu web"
     API = "api", "API (ứng dụng, tổng đài)"
+    # Entered by staff for someone who did not use the form (tips.views_staff.tip_entry):
+    PAPER = "paper", "Phiếu giấy"
+    PHONE = "phone", "Qua điện thoại"
+    IN_PERSON = "in_person", "Trực tiếp"
+
+
+# The channels a member of staff enters a tip from, for someone else.
+STAFF_CHANNELS = (IntakeChannel.PAPER, IntakeChannel.PHONE, IntakeChannel.IN_PERSON)
+
+
+class ConsentMethod(models.TextChoices):
+    """How a person consented when someone else entered their tip (empty: they ticked the boxes themselves)."""
+
+    SELF = "", "Người cung cấp tự đánh dấu trên biểu mẫu"
+    SIGNED_SLIP = "signed_slip", "Ký vào phiếu (có ảnh chụp phiếu)"
+    ORAL = "oral", "Đồng ý bằng lời, có người chứng kiến"
 
 
 class Tip(models.Model):
@@ -175,6 +191,20 @@ class Tip(models.Model):
     consent_dna = models.BooleanField("đồng ý về dữ liệu ADN", default=False)
     consent_version = models.CharField(max_length=20, blank=True)
     consent_withdrawn_at = models.DateTimeField("rút lại đồng ý lúc", null=True, blank=True)
+    # Tips entered by staff for someone else: how that person consented (never a first-person tick by the
+    # enterer), before whom, and who entered it.
+    consent_method = models.CharField(
+        "cách đồng ý", max_length=20, choices=ConsentMethod.choices, blank=True, default=""
+    )
+    consent_witness = models.CharField("người chứng kiến việc đồng ý", max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người nhập hộ",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entered_tips",
+    )
 
     status = models.CharField(
         "trạng thái", max_length=20, choices=TipStatus.choices, default=TipStatus.NEW, db_index=True
@@ -242,6 +272,7 @@ class AttachmentKind(models.TextChoices):
     VIDEO = "video", "Video"
     AUDIO = "audio", "Ghi âm"
     PDF = "pdf", "Tài liệu PDF"
+    CONSENT_SLIP = "consent_slip", "Ảnh phiếu có chữ ký đồng ý"
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
@@ -252,7 +283,7 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 class Attachment(models.Model):
     tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=200)
-    kind = models.CharField("loại", max_length=10, choices=AttachmentKind.choices)
+    kind = models.CharField("loại", max_length=20, choices=AttachmentKind.choices)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField("dung lượng")
     original_name = models.CharField("tên tệp gốc", max_length=200, blank=True)

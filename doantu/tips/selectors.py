@@ -23,13 +23,14 @@ def inbox(
     date_to=None,
     overdue: bool = False,
     mine: bool = False,
+    entered: bool = False,
 ) -> QuerySet[Tip]:
     overdue_forwards = Forward.objects.filter(
         tip=OuterRef("pk"), status=ForwardStatus.OPEN, due_date__lt=timezone.localdate()
     )
     qs = (
         access.tips_visible_to(user)
-        .select_related("source", "residential_group", "assignee", "ward")
+        .select_related("source", "residential_group", "assignee", "ward", "entered_by")
         .annotate(is_overdue=Exists(overdue_forwards), n_files=Count("attachments", distinct=True))
     )
     if q:
@@ -61,6 +62,8 @@ def inbox(
         qs = qs.filter(is_overdue=True)
     if mine:
         qs = qs.filter(assignee=user)
+    if entered:
+        qs = qs.filter(entered_by=user)
     return qs.order_by("-is_overdue", "-created_at", "-id")
 
 

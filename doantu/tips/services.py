@@ -20,12 +20,16 @@ from doantu.audit import labels
 from doantu.audit.services import audit_record, diff
 from doantu.encryption import keyed_digest
 from doantu.org.models import OrgUnit, UnitKind
+from doantu.phones import normalise_phone
 from doantu.registry.choices import Relationship
 
 from . import access
 from .models import (
+    STAFF_CHANNELS,
     ApiToken,
     Attachment,
+    AttachmentKind,
+    ConsentMethod,
     Forward,
     ForwardOutcome,
     ForwardStatus,
@@ -97,6 +101,8 @@ labels.register(
         "duplicate_of": ("Trùng với", {}),
         "outcome_note": ("Kết luận", {}),
         "public_note": ("Lời nhắn cho người gửi", {}),
+        "channel": ("Kênh gửi", dict(IntakeChannel.choices)),
+        "consent_method": ("Cách đồng ý", dict(ConsentMethod.choices)),
         **{
             f.name: (str(f.verbose_name).capitalize(), {})
             for f in Tip._meta.fields
@@ -142,6 +148,9 @@ class Submission:
     location_accuracy_m: int | None = None
     location_source: str = ""
     location_description: str = ""
+    # A tip entered by staff for someone else: how that person consented, and before whom (ConsentMethod).
+    consent_method: str = ""
+    consent_witness: str = ""
 
 
 KEY_CONFLICT_MESSAGE = (
@@ -188,7 +197,9 @@ def tip_for_retry(*, source: Source, submission_key: str, payload_hash: str) -> 
 
 
 def phone_check_digest(receipt_code: str, phone: str) -> str:
-    digits = "".join(ch for ch in phone if ch.isdigit())
+    """The status check: a keyed hash of the receipt and the last four digits of the phone's canonical form
+    (``doantu.phones``), so "+84 209 3871 234" and "0209.3871.234" give the same check."""
+    digits = "".join(ch for ch in (normalise_phone(phone) or phone) if ch.isdigit())
     return keyed_digest("tip-status", receipt_code, digits[-4:])
 
 
@@ -200,8 +211,16 @@ def tip_submit(
     submission_key: str,
     payload_hash: str = "",
     channel: str = IntakeChannel.WEB,
+    actor=None,
+    consent_slip: PreparedFile | None = None,
 ) -> tuple[Tip, bool]:
     """Save a tip and its files together, or nothing. Returns ``(tip, created)``.
+
+    The public (web form, API) sends with no ``actor``. Staff entering a tip given on paper, by phone or in
+    person for someone else pass themselves as ``actor`` (recorded as the tip's ``entered_by`` and as the audit
+    entry's actor), a staff ``channel``, and how the person consented (``submission.consent_method``): a signed
+    slip, whose photo is ``consent_slip`` (checked like every upload), or orally before a named witness. Who may
+    enter for which source and group: ``access.can_enter_tip``.
 
     A retry with the same ``submission_key`` on the same source and the same ``payload_hash`` (see
     ``submission_fingerprint``) returns the first tip (``created`` False) and stores nothing: the key, unique
@@ -211,6 +230,9 @@ def tip_submit(
     """
 
     data = vars(submission).copy()
+    _check_entry(actor=actor, source=source, channel=channel, data=data, consent_slip=consent_slip)
+    if consent_slip is not None:
+        files = [*files, consent_slip]
     if data["anonymous"]:
         for key in ("reporter_name", "reporter_phone", "reporter_address"):
             data[key] = ""
@@ -223,6 +245,7 @@ def tip_submit(
                     source=source,
                     ward=source.ward,
                     channel=channel,
+                    entered_by=actor,
                     submission_key=submission_key,
                     payload_hash=payload_hash,
                     consent_version=CONSENT_VERSION,
@@ -234,7 +257,7 @@ def tip_submit(
                 for prepared in files:
                     attachment = Attachment(
                         tip=tip,
-                        kind=prepared.kind,
+                        kind=AttachmentKind.CONSENT_SLIP if prepared is consent_slip else prepared.kind,
                         content_type=prepared.content_type,
                         size=prepared.size,
                         sha256=prepared.sha256,
@@ -246,13 +269,14 @@ def tip_submit(
                     attachment.file.save(f"upload{prepared.extension}", prepared.content, save=False)
                     stored.append(attachment)
                     attachment.save()
-                audit_record(
-                    actor=None,
-                    action="submitted",
-                    obj=tip,
-                    changes={"status": [None, TipStatus.NEW]},
-                    message=f"Nguồn: {source.name}; {len(files)} tệp đính kèm",
-                )
+                changes: dict[str, list] = {"status": [None, TipStatus.NEW], "channel": [None, channel]}
+                message = f"Nguồn: {source.name}; {len(files)} tệp đính kèm"
+                if actor is not None:
+                    changes["consent_method"] = [None, tip.consent_method]
+                    message = f"Nguồn: {source.name}; nhập hộ ({tip.get_channel_display().lower()}); " + (
+                        f"{len(files)} tệp đính kèm"
+                    )
+                audit_record(actor=actor, action="submitted", obj=tip, changes=changes, message=message)
             return tip, True
         except IntegrityError:
             _delete_files(stored)
@@ -268,6 +292,32 @@ def tip_submit(
             _delete_files(stored)
             raise
     raise AssertionError("unreachable")
+
+
+def _check_entry(*, actor, source: Source, channel: str, data: dict, consent_slip) -> None:
+    """A public submission has no actor and no consent method; a staff entry has both, a staff channel, and
+    the proof of consent its method needs. Raises before anything is written."""
+    method = data.get("consent_method") or ""
+    if actor is None:
+        if method or data.get("consent_witness") or consent_slip is not None or channel in STAFF_CHANNELS:
+            raise PermissionDenied("Chỉ cán bộ đã đăng nhập mới nhập thông tin hộ người khác.")
+        return
+    _require(access.can_enter_tip(actor, source=source, group=data.get("residential_group")))
+    if channel not in STAFF_CHANNELS:
+        raise WorkflowError("Hãy chọn thông tin được nhận qua phiếu giấy, điện thoại hay trực tiếp.")
+    data["consent_witness"] = (data.get("consent_witness") or "").strip()
+    if method == ConsentMethod.SIGNED_SLIP:
+        if consent_slip is None:
+            raise WorkflowError("Hãy chụp và đính kèm ảnh phiếu có chữ ký đồng ý của người cung cấp.")
+    elif method == ConsentMethod.ORAL:
+        if not data["consent_witness"]:
+            raise WorkflowError("Hãy ghi họ tên, chức vụ người chứng kiến việc đồng ý bằng lời.")
+        if consent_slip is not None:
+            raise WorkflowError("Ảnh phiếu đồng ý chỉ dùng khi người cung cấp ký vào phiếu.")
+    else:
+        raise WorkflowError("Hãy ghi người cung cấp đã đồng ý bằng cách nào (ký phiếu hay bằng lời).")
+    if len(data["consent_witness"]) > 200:
+        raise WorkflowError("Tên người chứng kiến quá dài (tối đa 200 ký tự).")
 
 
 def _delete_files(attachments: list[Attachment]) -> None:
@@ -566,6 +616,21 @@ def tip_reveal_reporter(*, tip: Tip, actor) -> dict[str, str]:
     }
 
 
+def tip_reveal_entered_names(*, tips: Iterable[Tip], actor) -> dict[int, str]:
+    """The reporters' names of tips ``actor`` entered for someone else, for his list of them (he typed them).
+    The same rule as any reveal (``access.can_view_identity``) and each reading on the record."""
+    names: dict[int, str] = {}
+    with transaction.atomic():
+        for tip in tips:
+            if tip.entered_by_id != actor.pk or tip.anonymous or not access.can_view_identity(actor, tip):
+                continue
+            audit_record(
+                actor=actor, action="reporter_viewed", obj=tip, message="Danh sách thông tin đã nhập hộ"
+            )
+            names[tip.pk] = tip.reporter_name
+    return names
+
+
 __all__ = [
     "ACTION_LABELS",
     "Submission",
@@ -580,6 +645,7 @@ __all__ = [
     "tip_forward",
     "tip_public_status",
     "tip_reopen",
+    "tip_reveal_entered_names",
     "tip_reveal_reporter",
     "tip_set_public_note",
     "tip_start_review",

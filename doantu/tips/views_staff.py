@@ -6,7 +6,7 @@ and enforced again inside every service, so a view that forgot a check still cou
 
 import datetime as dt
 from functools import wraps
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import segno
 from django.contrib import messages
@@ -18,7 +18,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from doantu.org.models import OrgUnit, UnitKind
 from doantu.org.twofactor import needs_second_step
@@ -34,6 +34,7 @@ from .forms import (
     PublicNoteForm,
     ReasonForm,
     SourceForm,
+    StaffTipForm,
     TipEditForm,
 )
 from .models import Attachment, Forward, ForwardStatus, Source, Tip, TipKind, TipStatus
@@ -75,7 +76,15 @@ def inbox(request):
     views = access.views_for(user, page.object_list)
     for tip in page.object_list:
         tip.view = views[tip.pk]
+    # The names of the tips this user entered for others, on his list of them only (each reading recorded).
+    names = (
+        services.tip_reveal_entered_names(tips=page.object_list, actor=user) if filters.get("entered") else {}
+    )
+    for tip in page.object_list:
+        tip.entered_name = names.get(tip.pk)
     context = {
+        "entered_names": bool(names),
+        "can_enter": access.can_enter_tips(user),
         "form": form,
         "page": page,
         "counts": selectors.status_counts(visible),
@@ -84,6 +93,61 @@ def inbox(request):
     if request.htmx:
         return render(request, "tips/staff/inbox.html#results", context)
     return render(request, "tips/staff/inbox.html", context)
+
+
+# What the next slip keeps from the one just saved: a batch of slips comes from one group by one channel.
+ENTRY_KEPT = ("source", "residential_group", "channel")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def tip_entry(request):
+    """A tip given on paper, by phone or in person, entered by staff for the person who gave it. Through the
+    public form's rules (``StaffTipForm`` is a ``TipForm``) and the same intake service, with the enterer as
+    the actor; never rate-limited (signed-in staff). After saving, the next empty slip keeps the source, the
+    group and the channel, and says what was just saved."""
+    user = request.user
+    if not access.can_enter_tips(user):
+        raise PermissionDenied("Tài khoản này không nhập thông tin hộ người khác.")
+    status = 200
+    if request.method == "POST":
+        form = StaffTipForm(request.POST, request.FILES, user=user)
+        if form.is_valid():
+            d = form.cleaned_data
+            payload_hash = services.submission_fingerprint(
+                dict(request.POST.lists()),
+                [(name, f) for name in sorted(request.FILES) for f in request.FILES.getlist(name)],
+            )
+            try:
+                tip, _created = services.tip_submit(
+                    source=d["source"],
+                    submission=form.submission(),
+                    files=form.prepared_files,
+                    consent_slip=form.prepared_consent_slip,
+                    submission_key=d["submission_key"],
+                    payload_hash=payload_hash,
+                    channel=d["channel"],
+                    actor=user,
+                )
+            except services.WorkflowError as exc:
+                form.add_error(None, str(exc))
+            else:
+                kept = {name: request.POST.get(name, "") for name in ENTRY_KEPT}
+                return redirect(f"{reverse('staff:tip_entry')}?{urlencode({**kept, 'saved': tip.pk})}")
+        status = 400
+    else:
+        initial = {name: request.GET[name] for name in ENTRY_KEPT if request.GET.get(name)}
+        form = StaffTipForm(initial=initial, user=user)
+    saved = None
+    if (saved_id := request.GET.get("saved", "")).isdigit():
+        saved = access.tips_visible_to(user).filter(pk=int(saved_id), entered_by=user).first()
+    context = {
+        "form": form,
+        "saved": saved,
+        "consent_wording": StaffTipForm.consent_wording(),
+        "entered_count": Tip.objects.filter(entered_by=user).count(),
+    }
+    return render(request, "tips/staff/tip_entry.html", context, status=status)
 
 
 def _tip_context(request, tip: Tip, **overrides) -> dict:

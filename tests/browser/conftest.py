@@ -42,6 +42,7 @@ STAFF = {
     "vhxh-browser": ("vhxh", "campaign", "Nguyễn Thị Chiến Dịch"),
     "bchqs-browser": ("bchqs", "military", "Trần Văn Quân Sự"),
     "congan-browser": ("cong-an", "police", "Lê Văn Công An"),
+    "tdp1-browser": ("tdp-01", "group_leader", "Lê Văn Tổ Trưởng"),
 }
 
 # Runs once in the server's environment: schema, the seeded ward, the staff accounts.

@@ -5,6 +5,7 @@ from django.urls import reverse
 from PIL import Image
 
 from doantu.audit.models import AuditEntry
+from doantu.phones import PHONE_ERROR
 from doantu.tips.models import Attachment, Tip, TipStatus
 from tests.conftest import PDF_BYTES, jpeg_with_gps, png_bytes, tip_post_data, upload
 
@@ -181,7 +182,7 @@ def test_missing_and_bad_fields_get_vietnamese_messages(client, source):
     assert errors["kind"] == ["Hãy chọn loại thông tin bạn cung cấp."]
     assert errors["account"] == ["Hãy kể vài dòng về điều bạn biết."]
     assert errors["consent_processing"] == ["Cần có sự đồng ý này để tiếp nhận thông tin."]
-    assert errors["reporter_phone"] == ["Số điện thoại chưa đúng (ví dụ: 0912 345 678)."]
+    assert errors["reporter_phone"] == [PHONE_ERROR]
     assert "Cần cả vĩ độ và kinh độ" in errors["longitude"][0]
     assert Tip.objects.count() == 0
 
