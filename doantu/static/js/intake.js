@@ -139,7 +139,7 @@
     } else {
       if (!v("reporter_name")) e.push(["reporter_name", "Hãy cho biết họ tên, hoặc chọn “Tôi muốn giấu tên”."]);
       if (!v("reporter_phone")) e.push(["reporter_phone", "Hãy để lại số điện thoại, hoặc chọn “Tôi muốn giấu tên”."]);
-      else if (!phoneOk(v("reporter_phone"))) e.push(["reporter_phone", "Số điện thoại chưa đúng (ví dụ: 0912 345 678)."]);
+      else if (!phoneOk(v("reporter_phone"))) e.push(["reporter_phone", "Số điện thoại chưa đúng. Nhập số di động 10 chữ số (ví dụ: 0912 345 678) hoặc số cố định có mã vùng (ví dụ: 0209 3871 234); có thể bắt đầu bằng +84."]);
       if (!on("consent_contact")) e.push(["consent_contact", "Cần đồng ý để cán bộ liên hệ lại (hoặc chọn giấu tên)."]);
     }
     if (!on("consent_processing")) e.push(["consent_processing", "Cần có sự đồng ý này để tiếp nhận thông tin."]);
