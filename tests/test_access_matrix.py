@@ -106,6 +106,11 @@ TIP_WRITERS = {
 READ_ACTIONS = {"reporter_viewed", "relative_viewed", "witness_viewed"}
 
 
+# Who may read each tip's reporter: the handlers, except that A2's reporter chose "only the ward's campaign
+# staff" (issue 8, Ông Tám): the police, asked to verify A2, handle it without the person.
+IDENTITY_READERS = {**TIP_HANDLERS, "A2": frozenset({"campaign"})}
+
+
 def _marker_table() -> dict[str, frozenset[str]]:
     table: dict[str, frozenset[str]] = {}
     for t in ("A1", "A2", "A4", "AW", "TB"):
@@ -115,8 +120,8 @@ def _marker_table() -> dict[str, frozenset[str]]:
         table[f"ZQX{t}PLACE"] = handlers  # location description
         table[f"ZQX{t}FILE"] = handlers  # an attachment's original name
         table[f"ZQX{t}NOTE"] = handlers
-        table[f"ZQX{t}REPORTER"] = handlers
-        table[f"ZQX{t}ADDRESS"] = handlers
+        table[f"ZQX{t}REPORTER"] = IDENTITY_READERS[t]
+        table[f"ZQX{t}ADDRESS"] = IDENTITY_READERS[t]
     # Coordinates and phones (tips' and registry's), in both decimal notations.
     for t, lat in (
         ("A1", "21.101011"),
@@ -134,7 +139,7 @@ def _marker_table() -> dict[str, frozenset[str]]:
         ("AW", "0977303033"),
         ("TB", "0977909099"),
     ):
-        table[phone] = TIP_HANDLERS[t]
+        table[phone] = IDENTITY_READERS[t]
     # Forwards: the question and answer of each forward, for the tip's owners and the agency asked.
     table["ZQXA1FWDQMIL"] = frozenset({"campaign", "military"})
     table["ZQXA1FWDAMIL"] = frozenset({"campaign", "military"})
@@ -260,6 +265,7 @@ def _tip(source, *, marker, lat, phone, files=True, **fields):
             reporter_phone=phone,
             reporter_address=f"{marker}ADDRESS",
             consent_contact=True,
+            privacy=fields.pop("privacy", "agencies"),
             martyr_name=fields.pop("martyr_name", f"{marker}MARTYR"),
             martyr_alias=f"{marker}MARTYR",
             latitude=lat,
@@ -376,7 +382,11 @@ def build_world(media) -> World:
     )
     tips.forward_answer(forward=fwd_a1_mil, actor=military, outcome="info", answer="ZQXA1FWDAMIL")
     a2 = _tip(
-        Source.objects.get(code="dx-thcs-duc-xuan"), marker="ZQXA2", lat="21.202022", phone="0977202022"
+        Source.objects.get(code="dx-thcs-duc-xuan"),
+        marker="ZQXA2",
+        lat="21.202022",
+        phone="0977202022",
+        privacy="ward",
     )
     tips.tip_add_note(tip=a2, actor=campaign, body="ZQXA2NOTE")
     fwd_a2_pol = tips.tip_forward(
@@ -668,6 +678,7 @@ def url_patterns() -> list[Pattern]:
 NO_OBJECT = {
     "home": "the public front page (wards and their QR forms)",
     "public:status": "status look-up: POSTed with a foreign receipt code and wrong phone digits",
+    "public:withdraw_consent": "withdrawal of consent: POSTed with a foreign receipt code and wrong digits",
     "staff:overview": "the staff overview: counts within the user's scope",
     "staff:inbox": "the inbox, searched for the foreign markers (q=ZQX)",
     "staff:sources": "the ward's QR sources (a POST creates one in the user's own ward)",
@@ -786,6 +797,10 @@ FILLERS = {
         # The receipt page is public by design (whoever holds the code): it shows the code and the ward.
         Target("receipt of B", w.objects["tips"]["TB"].receipt_code)
     ],
+    ("public:receipt_image", "receipt_code"): lambda w: [
+        # As the receipt page: the code, the ward, the status link; nothing of the person or the content.
+        Target("receipt image of B", w.objects["tips"]["TB"].receipt_code, ALL)
+    ],
     ("staff:tip", "pk"): _tip_targets,
     ("staff:tip_reporter", "pk"): _tip_targets,
     ("staff:tip_action", "pk"): _tip_targets,
@@ -853,6 +868,11 @@ PATTERN_DATA = {
     "registry:martyr_new": {"full_name": "Trần Văn Zqxwnew"},
     "staff:sources": {"name": "ZQXW", "kind": "banner", "code": "zqxw-src"},
     "public:status": lambda w: {"phone_digits": "0000", "receipt_code": w.objects["tips"]["TB"].receipt_code},
+    "public:withdraw_consent": lambda w: {
+        "withdraw-phone_digits": "0000",
+        "withdraw-receipt_code": w.objects["tips"]["TB"].receipt_code,
+        "withdraw-confirm": "on",
+    },
 }
 
 
