@@ -16,6 +16,7 @@ from pathlib import Path
 
 import segno
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from .models import Tip
@@ -80,7 +81,7 @@ def receipt_png(tip: Tip, url: str) -> bytes:
         (False, 26, f"UBND {tip.ward.name}"),
         (False, 26, "Biên nhận thông tin về liệt sĩ"),
         (True, 64, tip.receipt_code),
-        (False, 24, f"Ngày gửi: {tip.created_at:%d/%m/%Y}"),
+        (False, 24, f"Ngày gửi: {timezone.localtime(tip.created_at):%d/%m/%Y}"),
         (False, 24, "Tra cứu tiến độ: quét mã QR hoặc mở"),
         (False, 20, url),
     ]
