@@ -107,6 +107,11 @@ TIP_WRITERS = {
 READ_ACTIONS = {"reporter_viewed", "relative_viewed", "witness_viewed"}
 
 
+# Who may read each tip's reporter: the handlers, except that A2's reporter chose "only the ward's campaign
+# staff" (issue 8, Ông Tám): the police, asked to verify A2, handle it without the person.
+IDENTITY_READERS = {**TIP_HANDLERS, "A2": frozenset({"campaign"})}
+
+
 def _marker_table() -> dict[str, frozenset[str]]:
     table: dict[str, frozenset[str]] = {}
     for t in ("A1", "A2", "A4", "AW", "TB"):
@@ -116,8 +121,8 @@ def _marker_table() -> dict[str, frozenset[str]]:
         table[f"ZQX{t}PLACE"] = handlers  # location description
         table[f"ZQX{t}FILE"] = handlers  # an attachment's original name
         table[f"ZQX{t}NOTE"] = handlers
-        table[f"ZQX{t}REPORTER"] = handlers
-        table[f"ZQX{t}ADDRESS"] = handlers
+        table[f"ZQX{t}REPORTER"] = IDENTITY_READERS[t]
+        table[f"ZQX{t}ADDRESS"] = IDENTITY_READERS[t]
     # Coordinates and phones (tips' and registry's), in both decimal notations.
     for t, lat in (
         ("A1", "21.101011"),
@@ -135,7 +140,7 @@ def _marker_table() -> dict[str, frozenset[str]]:
         ("AW", "0977303033"),
         ("TB", "0977909099"),
     ):
-        table[phone] = TIP_HANDLERS[t]
+        table[phone] = IDENTITY_READERS[t]
     # Forwards: the question and answer of each forward, for the tip's owners and the agency asked.
     table["ZQXA1FWDQMIL"] = frozenset({"campaign", "military"})
     table["ZQXA1FWDAMIL"] = frozenset({"campaign", "military"})
@@ -261,6 +266,7 @@ def _tip(source, *, marker, lat, phone, files=True, **fields):
             reporter_phone=phone,
             reporter_address=f"{marker}ADDRESS",
             consent_contact=True,
+            privacy=fields.pop("privacy", "agencies"),
             martyr_name=fields.pop("martyr_name", f"{marker}MARTYR"),
             martyr_alias=f"{marker}MARTYR",
             latitude=lat,
@@ -377,7 +383,11 @@ def build_world(media) -> World:
     )
     tips.forward_answer(forward=fwd_a1_mil, actor=military, outcome="info", answer="ZQXA1FWDAMIL")
     a2 = _tip(
-        Source.objects.get(code="dx-thcs-duc-xuan"), marker="ZQXA2", lat="21.202022", phone="0977202022"
+        Source.objects.get(code="dx-thcs-duc-xuan"),
+        marker="ZQXA2",
+        lat="21.202022",
+        phone="0977202022",
+        privacy="ward",
     )
     tips.tip_add_note(tip=a2, actor=campaign, body="ZQXA2NOTE")
     fwd_a2_pol = tips.tip_forward(
@@ -674,6 +684,7 @@ def url_patterns() -> list[Pattern]:
 NO_OBJECT = {
     "home": "the public front page (wards and their QR forms)",
     "public:status": "status look-up: POSTed with a foreign receipt code and wrong phone digits",
+    "public:withdraw_consent": "withdrawal of consent: POSTed with a foreign receipt code and wrong digits",
     "staff:overview": "the staff overview: counts within the user's scope",
     "staff:inbox": "the inbox, searched for the foreign markers (q=ZQX)",
     "staff:tip_entry": "staff entry of a paper slip (POSTed for group 1: only its leader and campaign staff may)",
@@ -796,6 +807,10 @@ FILLERS = {
         # The receipt page is public by design (whoever holds the code): it shows the code and the ward.
         Target("receipt of B", w.objects["tips"]["TB"].receipt_code)
     ],
+    ("public:receipt_image", "receipt_code"): lambda w: [
+        # As the receipt page: the code, the ward, the status link; nothing of the person or the content.
+        Target("receipt image of B", w.objects["tips"]["TB"].receipt_code, ALL)
+    ],
     ("staff:tip", "pk"): _tip_targets,
     ("staff:tip_reporter", "pk"): _tip_targets,
     ("staff:tip_action", "pk"): _tip_targets,
@@ -882,6 +897,11 @@ PATTERN_DATA = {
         "consent_method": "oral",
         "consent_witness": "ZQXW",
         "consent_processing": "on",
+    },
+    "public:withdraw_consent": lambda w: {
+        "withdraw-phone_digits": "0000",
+        "withdraw-receipt_code": w.objects["tips"]["TB"].receipt_code,
+        "withdraw-confirm": "on",
     },
 }
 # Roles that may enter a tip for someone else under group 1's QR source (staff:tip_entry): the tip they add is

@@ -675,6 +675,12 @@ def relative_add(*, actor, martyr: Martyr, values: dict[str, Any], from_tip: Tip
         return relative
 
 
+PRIVATE_REPORTER = (
+    "Người gửi chỉ đồng ý để cán bộ phường phụ trách chiến dịch biết danh tính (hoặc đã rút lại sự đồng ý), "
+    "nên không ghi họ tên, số điện thoại vào sổ (nơi cơ quan khác cũng xem được)."
+)
+
+
 def _person_from_tip(*, actor, tip: Tip, martyr: Martyr, refusal: str, add, address_field: str, extra: dict):
     """Copy a tip's sender (name, phone, address) into a person record of ``martyr`` made by ``add``. Reading
     the identity is itself recorded, in the same transaction: a refused copy leaves no reading on the record."""
@@ -683,7 +689,12 @@ def _person_from_tip(*, actor, tip: Tip, martyr: Martyr, refusal: str, add, addr
     access.require_edit(actor, martyr)
     if tip.anonymous:
         raise RegistryError(refusal)
+    from doantu.tips.access import identity_shareable
     from doantu.tips.services import tip_reveal_reporter
+
+    if not identity_shareable(tip, for_dna=add is relative_add):
+        # a person record is read by the ward's military and police and by provincial agencies
+        raise RegistryError(PRIVATE_REPORTER)
 
     with transaction.atomic():
         reporter = tip_reveal_reporter(tip=tip, actor=actor)

@@ -547,19 +547,25 @@ def tip_candidates(request, pk: int):
             row["link"] = decided.get((kind, row[kind].pk))
     confirmed = [link for link in links if link.decision == LinkDecision.CONFIRMED]
     confirmed_martyrs = [link for link in confirmed if link.martyr_id]
-    may_copy_reporter = (
-        not tip.anonymous
-        and access.can_view_relatives(request.user)
-        and access.can_link_tip(request.user, tip)
-    )
+    may_copy_reporter = access.can_view_relatives(request.user) and access.can_link_tip(request.user, tip)
     context = {
         "tip": tip,
         "candidates": candidates,
         "can_link": access.can_link_tip(request.user, tip),
         "confirmed": confirmed,
         "graves": graves,
-        "can_make_relative": bool(confirmed_martyrs and tip.relationship and may_copy_reporter),
-        "can_make_witness": bool(confirmed_martyrs and tip.kind == TipKind.WITNESS and may_copy_reporter),
+        "can_make_relative": bool(
+            confirmed_martyrs
+            and tip.relationship
+            and may_copy_reporter
+            and tip_access.identity_shareable(tip, for_dna=True)
+        ),
+        "can_make_witness": bool(
+            confirmed_martyrs
+            and tip.kind == TipKind.WITNESS
+            and may_copy_reporter
+            and tip_access.identity_shareable(tip)
+        ),
     }
     if request.htmx:
         return render(request, "registry/tip_candidates.html#panel", context)

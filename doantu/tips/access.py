@@ -21,7 +21,9 @@ entries are filtered field by field and message by message (``timeline_entry``).
   everyone who may see the tip;
 - ``location`` (coordinates, accuracy, how they were taken, the place description) and ``attachments``: the
   handlers — campaign staff of the tip's ward and the agencies it was forwarded to;
-- ``identity`` (the reporter's name, phone, address): the handlers, revealed on request and audited
+- ``identity`` (the reporter's name, phone, address): the handlers the reporter chose (``Tip.privacy``): the
+  ward's campaign staff always, the agencies asked only under "may be shared with the agencies that verify";
+  nobody for an anonymous tip or once consent is withdrawn. Revealed on request and audited
   (``tips.services.tip_reveal_reporter``), never in a list or the timeline;
 - ``relative`` (relationship to the martyr, the DNA offer and consent): the handlers;
 - ``internal`` (notes, assignment, reasons for closing or reopening): the handlers;
@@ -39,7 +41,7 @@ from django.db.models import Q, QuerySet
 
 from doantu.org.models import OrgUnit, Role, UnitKind
 
-from .models import Forward, ForwardStatus, Tip, TipStatus
+from .models import Forward, ForwardStatus, Privacy, Tip, TipStatus
 
 AGENCY_ROLES = {Role.MILITARY, Role.POLICE, Role.FRONT}
 READ_ALL_ROLES = {Role.LEADERSHIP}
@@ -169,6 +171,7 @@ CHANGE_FIELDS: dict[str, str] = {
         )
     },
     "tips.outcome": FORWARD,
+    "tips.privacy": BASIC,
     "registry.martyr": REGISTRY,
     "registry.grave": REGISTRY,
     "registry.decision": REGISTRY,
@@ -270,13 +273,30 @@ def views_for(user, tips: Iterable[Tip]) -> dict[int, TipView]:
             # The enterer typed it all: he reads what he entered (the reporter's identity still only on request,
             # audited), not the handlers' internal work or the forwards.
             classes |= ENTERER_CLASSES
-        if tip.anonymous:
+        entered_it = tip.entered_by_id is not None and tip.entered_by_id == user.pk
+        if not (owner or entered_it or identity_shareable(tip)):
+            classes.discard(IDENTITY)  # the reporter chose "only the ward's campaign staff"
+        if tip.anonymous or tip.privacy == Privacy.ANONYMOUS or tip.identity_withdrawn:
             classes.discard(IDENTITY)
         if registry:
             classes.add(REGISTRY)
         agencies = None if owner else frozenset({user.unit_id}) if tip.pk in forwarded else frozenset()
         views[tip.pk] = TipView(frozenset(classes), agencies)
     return views
+
+
+def identity_shareable(tip: Tip, *, for_dna: bool = False) -> bool:
+    """May the reporter's identity go beyond the ward's campaign staff (to an agency asked, into a registry
+    record that agencies read)? Only if they chose so, gave it, and have not withdrawn their consent.
+
+    ``for_dna``: a relative who offered a DNA sample and gave the DNA consent (which names the police, who take
+    the sample, and the Department of Home Affairs) may be recorded as a relative for that purpose whatever
+    they chose for the verification of their tip."""
+    if tip.anonymous or tip.privacy == Privacy.ANONYMOUS or tip.identity_withdrawn:
+        return False
+    if for_dna and tip.relationship and tip.dna_offer and tip.consent_dna:
+        return True
+    return tip.privacy == Privacy.AGENCIES
 
 
 def visible_fields(user, tip: Tip) -> TipView:

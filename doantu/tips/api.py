@@ -21,9 +21,9 @@ from ninja.security import HttpBearer, SessionAuth
 from doantu.api_errors import Detail, ErrorsOut
 from doantu.org.models import OrgUnit, UnitKind
 
-from . import access, selectors, services
+from . import access, receipts, selectors, services
 from .forms import TipForm
-from .models import ApiToken, Forward, Relationship, Source, Tip, TipKind
+from .models import PRIVACY_HELP, ApiToken, Forward, Privacy, Relationship, Source, Tip, TipKind
 from .throttle import (
     CODE_LOCKED_MESSAGE,
     RATE_MESSAGE,
@@ -77,11 +77,18 @@ class GroupOut(Schema):
     name: str
 
 
+class PrivacyChoice(Schema):
+    value: str
+    label: str
+    explanation: str = Field(..., description="Một dòng, lời lẽ giản dị, để hiện cạnh lựa chọn")
+
+
 class SourceOut(Schema):
     code: str
     name: str
     ward: str
     kinds: list[Choice]
+    privacy_choices: list[PrivacyChoice]
     relationships: list[Choice]
     residential_groups: list[GroupOut]
     max_files: int
@@ -96,6 +103,13 @@ class TipIn(Schema):
     account: str = Field(..., max_length=10000, description="Lời kể, nguyên văn")
     consent_processing: bool = Field(..., description="Bắt buộc: đồng ý xử lý và chuyển cơ quan xác minh")
     anonymous: bool = False
+    privacy: str = Field(
+        "",
+        max_length=10,
+        description="Ai được biết tên và số điện thoại: "
+        + "; ".join(f"{c.value} = {PRIVACY_HELP[c]}" for c in Privacy)
+        + f" Bỏ trống: {Privacy.ANONYMOUS.value} nếu anonymous, nếu không {Privacy.WARD.value}.",
+    )
     reporter_name: str = Field("", max_length=150)
     reporter_phone: str = Field("", max_length=20)
     reporter_address: str = Field("", max_length=300)
@@ -127,7 +141,8 @@ class ReceiptOut(Schema):
     status: str
     status_label: str
     created: bool
-    status_url: str
+    status_url: str = Field(..., description="Trang tra cứu, đã điền sẵn mã biên nhận")
+    receipt_image_url: str = Field(..., description="Ảnh PNG của biên nhận (mã, đường dẫn tra cứu, mã QR)")
 
 
 class StatusIn(Schema):
@@ -142,6 +157,7 @@ class StatusOut(Schema):
     received_at: dt.datetime
     updated_at: dt.datetime
     message: str
+    next_step: str = Field(..., description="Tiếp theo sẽ thế nào, bằng lời lẽ giản dị")
 
 
 # --------------------------------------------------------------------------------------------- public
@@ -171,6 +187,9 @@ def source_info(request, code: SourceCode):
         "name": source.name,
         "ward": source.ward.name,
         "kinds": [{"value": v, "label": label} for v, label in TipKind.choices],
+        "privacy_choices": [
+            {"value": c.value, "label": c.label, "explanation": PRIVACY_HELP[c]} for c in Privacy
+        ],
         "relationships": [{"value": v, "label": label} for v, label in Relationship.choices if v],
         "residential_groups": [{"id": g.pk, "name": g.name} for g in groups.order_by("sort_order", "name")],
         "max_files": settings.TIP_MAX_FILES,
@@ -229,7 +248,10 @@ def _receipt(request, tip: Tip, *, created: bool) -> dict:
         "status": tip.status,
         "status_label": tip.public_status,
         "created": created,
-        "status_url": request.build_absolute_uri(reverse("public:status")),
+        "status_url": receipts.status_url(request, tip),
+        "receipt_image_url": request.build_absolute_uri(
+            reverse("public:receipt_image", args=[tip.receipt_code])
+        ),
     }
 
 
@@ -254,6 +276,7 @@ def public_status(request, payload: StatusIn):
         "received_at": tip.created_at,
         "updated_at": tip.updated_at,
         "message": tip.public_note,
+        "next_step": tip.public_next,
     }
 
 
@@ -297,6 +320,8 @@ class TipDetail(TipSummary):
     latitude: float | None
     longitude: float | None
     anonymous: bool
+    privacy: str = Field(..., description="Người gửi cho ai biết danh tính: " + ", ".join(Privacy.values))
+    identity_withdrawn: bool = Field(..., description="Người gửi đã rút lại sự đồng ý; danh tính đã bị xóa")
     relationship: str | None = Field(..., description="null: không thuộc phạm vi được xem")
     dna_offer: bool | None = Field(..., description="null: không thuộc phạm vi được xem")
     outcome_note: str
@@ -396,6 +421,8 @@ def _detail(request, tip: Tip) -> dict:
                 "martyr_death_place",
                 "martyr_burial_place",
                 "anonymous",
+                "privacy",
+                "identity_withdrawn",
                 "outcome_note",
             )
         },

@@ -15,10 +15,12 @@ from doantu.phones import PHONE_ERROR, normalise_phone
 from doantu.registry.choices import DNA_WHY, dna_guidance, maternal_line_order_text
 
 from .models import (
+    PRIVACY_HELP,
     STAFF_CHANNELS,
     ConsentMethod,
     ForwardOutcome,
     LocationSource,
+    Privacy,
     Relationship,
     TipKind,
     TipStatus,
@@ -114,7 +116,19 @@ class TipForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTR}),
     )
 
-    anonymous = forms.BooleanField(label="Tôi muốn giấu tên", required=False)
+    anonymous = forms.BooleanField(
+        label="Tôi muốn giấu tên", required=False, help_text=PRIVACY_HELP[Privacy.ANONYMOUS]
+    )
+    # With a name: who may know it. The anonymous choice is the box above (the API may also send "anonymous").
+    privacy = forms.CharField(
+        label="Ai được biết tên và số điện thoại của bạn?",
+        required=False,
+        max_length=10,
+        initial=Privacy.WARD,
+        widget=forms.RadioSelect(
+            choices=[(c.value, PRIVACY_HELP[c]) for c in (Privacy.WARD, Privacy.AGENCIES)]
+        ),
+    )
     reporter_name = forms.CharField(
         label="Họ và tên của bạn",
         max_length=150,
@@ -144,13 +158,14 @@ class TipForm(forms.Form):
 
     consent_processing = forms.BooleanField(
         label="Tôi đồng ý để UBND phường dùng thông tin này cho việc tìm kiếm, quy tập, xác định danh tính liệt sĩ "
-        "và chuyển cho Ban Chỉ huy Quân sự, Công an phường và cơ quan có thẩm quyền cấp trên để xác minh.",
+        "và chuyển nội dung cho Ban Chỉ huy Quân sự, Công an phường và cơ quan có thẩm quyền cấp trên để xác minh. "
+        "Tên và số điện thoại của tôi chỉ được chia sẻ theo lựa chọn của tôi ở mục Liên hệ.",
         required=True,
         error_messages={"required": "Cần có sự đồng ý này để tiếp nhận thông tin."},
     )
     consent_contact = forms.BooleanField(
         label="Tôi đồng ý để cán bộ liên hệ với tôi qua số điện thoại trên. Họ tên và số điện thoại của tôi "
-        "được mã hóa và chỉ cán bộ xử lý được xem.",
+        "được mã hóa và chỉ những người tôi chọn ở trên được xem.",
         required=False,
     )
     consent_dna = forms.BooleanField(
@@ -179,6 +194,7 @@ class TipForm(forms.Form):
         "consent_dna": "Sự đồng ý về dữ liệu ADN",
         "dna_offer": "Đăng ký cho mẫu ADN",
         "files": "Tệp đính kèm",
+        "privacy": "Ai được biết tên và số điện thoại",
     }
 
     # DNA guidance by relationship (one source: doantu.registry.choices), shown after a submit without JavaScript
@@ -212,6 +228,12 @@ class TipForm(forms.Form):
         if not SUBMISSION_KEY_RE.match(key):
             raise forms.ValidationError("Phiên gửi không hợp lệ; hãy tải lại trang và gửi lại.")
         return key
+
+    def clean_privacy(self):
+        value = (self.cleaned_data.get("privacy") or "").strip()
+        if value and value not in Privacy.values:
+            raise forms.ValidationError("Hãy chọn ai được biết tên và số điện thoại của bạn.")
+        return value
 
     def clean_files(self):
         uploads: list[UploadedFile] = self.cleaned_data.get("files") or []
@@ -250,6 +272,12 @@ class TipForm(forms.Form):
             data["location_source"] = ""
             data["location_accuracy_m"] = None
 
+        if data.get("privacy") == Privacy.ANONYMOUS:
+            data["anonymous"] = True
+        if data.get("anonymous"):
+            data["privacy"] = Privacy.ANONYMOUS
+        elif data.get("privacy") != Privacy.AGENCIES:
+            data["privacy"] = Privacy.WARD  # the default, and never wider than chosen
         if data.get("anonymous"):
             if data.get("dna_offer"):
                 self.add_error(
@@ -424,6 +452,23 @@ class StatusLookupForm(forms.Form):
         digits = self.cleaned_data["phone_digits"].strip()
         if digits and not digits.isdigit():
             raise forms.ValidationError("Chỉ nhập chữ số.")
+        return digits
+
+
+class WithdrawConsentForm(StatusLookupForm):
+    """The reporter asks to withdraw their consent: the same proof as a status look-up, and an explicit "yes"."""
+
+    prefix = "withdraw"  # its own field ids: it shares the page with the look-up form
+
+    confirm = forms.BooleanField(
+        label="Tôi rút lại sự đồng ý: xóa họ tên, số điện thoại, địa chỉ của tôi; không liên hệ lại với tôi.",
+        error_messages={"required": "Hãy đánh dấu ô xác nhận nếu bạn muốn rút lại sự đồng ý."},
+    )
+
+    def clean_phone_digits(self):
+        digits = super().clean_phone_digits()
+        if len(digits) != 4:
+            raise forms.ValidationError("Hãy nhập 4 số cuối điện thoại bạn đã để lại.")
         return digits
 
 

@@ -102,11 +102,46 @@ PUBLIC_STATUS = {
 }
 
 
+# What happens next, in plain words, for the person checking their receipt.
+PUBLIC_NEXT = {
+    TipStatus.NEW: "Cán bộ phường sẽ đọc thông tin của bạn trong vài ngày làm việc. Bạn không cần làm gì thêm.",
+    TipStatus.UNDER_REVIEW: "Cán bộ đang đối chiếu với hồ sơ liệt sĩ. Nếu cần hỏi thêm và bạn đã để lại số "
+    "điện thoại, cán bộ sẽ gọi cho bạn.",
+    TipStatus.FORWARDED: "Cơ quan chức năng đang xác minh; việc này có thể mất vài tuần. Khi có kết quả, cán bộ "
+    "phường sẽ xem lại và cập nhật ở đây.",
+    TipStatus.VERIFIED: "Thông tin đã được xác minh. Cán bộ phường sẽ liên hệ gia đình liệt sĩ và các cơ quan "
+    "liên quan cho các bước tiếp theo. Cảm ơn bạn.",
+    TipStatus.NOT_VERIFIABLE: "Hiện chưa đủ căn cứ để xác minh. Thông tin vẫn được lưu để đối chiếu về sau; nếu "
+    "bạn nhớ thêm điều gì, hãy gửi thêm hoặc liên hệ UBND phường.",
+    TipStatus.DUPLICATE: "Thông tin này đã có người cung cấp trước đó và đang được xử lý cùng nhau. Bạn không "
+    "cần gửi lại.",
+    TipStatus.CLOSED: "Việc xử lý đã kết thúc. Nếu có thông tin mới, bạn có thể gửi thêm bất cứ lúc nào.",
+}
+
+
 class LocationSource(models.TextChoices):
     NONE = "", "Không có"
     GPS = "gps", "Định vị của điện thoại"
     MAP = "map", "Chọn trên bản đồ"
     TYPED = "typed", "Nhập tọa độ"
+
+
+class Privacy(models.TextChoices):
+    """Who may know who gave a tip: the reporter's own choice, enforced by ``tips.access.visible_fields``."""
+
+    ANONYMOUS = "anonymous", "Giấu tên"
+    WARD = "ward", "Chỉ cán bộ phường phụ trách chiến dịch"
+    AGENCIES = "agencies", "Cán bộ phường và cơ quan xác minh"
+
+
+# One line each, in plain words, for the public form and the API.
+PRIVACY_HELP = {
+    Privacy.ANONYMOUS: "Không ghi tên và số điện thoại. Cán bộ sẽ không gọi lại được cho bạn.",
+    Privacy.WARD: "Chỉ cán bộ phường phụ trách chiến dịch được biết tên và số điện thoại của tôi; "
+    "cơ quan khác chỉ nhận nội dung.",
+    Privacy.AGENCIES: "Cán bộ phường và cơ quan được nhờ xác minh (Quân sự, Công an, cấp trên) được biết, "
+    "để hỏi thêm khi cần.",
+}
 
 
 class IntakeChannel(models.TextChoices):
@@ -167,7 +202,13 @@ class Tip(models.Model):
     location_description = models.TextField("mô tả địa điểm", blank=True)
 
     # Who: personal data, encrypted at rest; reading it is recorded (tips.services.tip_reveal_reporter).
-    anonymous = models.BooleanField("giấu tên", default=False)
+    anonymous = models.BooleanField("giấu tên", default=False)  # = privacy is ANONYMOUS (kept for readers)
+    privacy = models.CharField(
+        "ai được biết danh tính",
+        max_length=10,
+        choices=Privacy.choices,
+        default=Privacy.WARD,  # the narrowest choice that still lets the ward call back: fail closed
+    )
     reporter_name = EncryptedTextField("họ tên người cung cấp", blank=True)
     reporter_phone = EncryptedTextField("điện thoại", blank=True)
     reporter_address = EncryptedTextField("địa chỉ", blank=True)
@@ -252,6 +293,14 @@ class Tip(models.Model):
     @property
     def public_status(self) -> str:
         return PUBLIC_STATUS[TipStatus(self.status)]
+
+    @property
+    def public_next(self) -> str:
+        return PUBLIC_NEXT[TipStatus(self.status)]
+
+    @property
+    def identity_withdrawn(self) -> bool:
+        return self.consent_withdrawn_at is not None
 
     @property
     def has_location(self) -> bool:

@@ -35,6 +35,7 @@ from .models import (
     ForwardStatus,
     IntakeChannel,
     Note,
+    Privacy,
     Source,
     Tip,
     TipKind,
@@ -44,7 +45,10 @@ from .uploads import PreparedFile
 
 log = logging.getLogger(__name__)
 
-CONSENT_VERSION = "2026-11"
+# 2026-11: one consent to process and forward (named tips shared with the agencies asked).
+# 2026-11-30: the reporter chooses who may know who they are (Tip.privacy); the processing consent forwards the
+# content only; a withdrawal can be asked for on the status page.
+CONSENT_VERSION = "2026-11-30"
 DEFAULT_FORWARD_DAYS = 14
 
 ACTION_LABELS = {
@@ -61,6 +65,7 @@ ACTION_LABELS = {
     "note_added": "Ghi chú nội bộ",
     "reporter_viewed": "Xem thông tin người cung cấp",
     "public_note_set": "Cập nhật lời nhắn cho người gửi",
+    "consent_withdrawn": "Người gửi rút lại sự đồng ý",
     "source_created": "Tạo nguồn (mã QR)",
     "source_updated": "Cập nhật nguồn (mã QR)",
 }
@@ -103,6 +108,8 @@ labels.register(
         "public_note": ("Lời nhắn cho người gửi", {}),
         "channel": ("Kênh gửi", dict(IntakeChannel.choices)),
         "consent_method": ("Cách đồng ý", dict(ConsentMethod.choices)),
+        "privacy": ("Ai được biết danh tính", dict(Privacy.choices)),
+        "consent_withdrawn_at": ("Rút lại đồng ý lúc", {}),
         **{
             f.name: (str(f.verbose_name).capitalize(), {})
             for f in Tip._meta.fields
@@ -127,6 +134,8 @@ class Submission:
     account: str
     consent_processing: bool
     anonymous: bool = False
+    # Who may know the reporter (``Privacy``); empty: anonymous if ``anonymous``, otherwise the ward only.
+    privacy: str = ""
     reporter_name: str = ""
     reporter_phone: str = ""
     reporter_address: str = ""
@@ -233,6 +242,11 @@ def tip_submit(
     _check_entry(actor=actor, source=source, channel=channel, data=data, consent_slip=consent_slip)
     if consent_slip is not None:
         files = [*files, consent_slip]
+
+    if data["anonymous"] or data["privacy"] == Privacy.ANONYMOUS:
+        data["anonymous"], data["privacy"] = True, Privacy.ANONYMOUS
+    elif data["privacy"] not in (Privacy.WARD, Privacy.AGENCIES):
+        data["privacy"] = Privacy.WARD  # never wider than the person chose
     if data["anonymous"]:
         for key in ("reporter_name", "reporter_phone", "reporter_address"):
             data[key] = ""
@@ -605,7 +619,9 @@ def tip_set_public_note(*, tip: Tip, actor, text: str) -> Tip:
 
 
 def tip_reveal_reporter(*, tip: Tip, actor) -> dict[str, str]:
-    """The reporter's identity, for those who need it; the reading itself goes on the record."""
+    """The reporter's identity, for those who need it and whom the reporter allowed (``access.visible_fields``:
+    an agency asked reads it only if the reporter chose to share it with agencies); the reading itself goes on
+    the record."""
     _require(access.can_view_identity(actor, tip))
     with transaction.atomic():
         audit_record(actor=actor, action="reporter_viewed", obj=tip)
@@ -631,6 +647,51 @@ def tip_reveal_entered_names(*, tips: Iterable[Tip], actor) -> dict[int, str]:
     return names
 
 
+WITHDRAW_REFUSED = "Không tìm thấy. Hãy kiểm tra lại mã biên nhận và 4 số cuối số điện thoại."
+
+
+def tip_withdraw_consent(*, receipt_code: str, phone_digits: str) -> Tip:
+    """The reporter withdraws their consent (Law 91/2025: they may, at any time), proving it is theirs with the
+    receipt code and the last four digits of the phone they gave.
+
+    Their name, phone and address are erased at once (not merely hidden): nobody reads them again, and no copy
+    waits in the database or its backups to be leaked. The audit trail keeps what it always kept (who read the
+    identity, when), never the identity itself, so the record of past processing stays whole. The tip's content
+    stays (it is about the martyr, not the person) and the status check keeps working (it is a keyed hash of
+    the receipt and the four digits). The campaign staff see the withdrawal on the tip's timeline."""
+    tip = tip_public_status(receipt_code=receipt_code, phone_digits=phone_digits)
+    if tip is None or not tip.status_check or len(phone_digits) != 4:
+        raise PermissionDenied(WITHDRAW_REFUSED)  # anonymous tips hold no identity to withdraw
+    with transaction.atomic():
+        tip = _locked(tip)
+        if tip.identity_withdrawn:
+            raise WorkflowError("Bạn đã rút lại sự đồng ý cho thông tin này; thông tin cá nhân đã được xóa.")
+        now = timezone.now()
+        tip.reporter_name = tip.reporter_phone = tip.reporter_address = ""
+        tip.consent_contact = tip.consent_dna = False
+        tip.consent_withdrawn_at = now
+        tip.save(
+            update_fields=[
+                "reporter_name",
+                "reporter_phone",
+                "reporter_address",
+                "consent_contact",
+                "consent_dna",
+                "consent_withdrawn_at",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=None,
+            action="consent_withdrawn",
+            obj=tip,
+            changes={"consent_withdrawn_at": [None, now.isoformat()]},
+            message="Người gửi rút lại sự đồng ý qua trang tra cứu: họ tên, số điện thoại, địa chỉ đã được xóa; "
+            "không liên hệ lại người gửi.",
+        )
+        return tip
+
+
 __all__ = [
     "ACTION_LABELS",
     "Submission",
@@ -650,6 +711,7 @@ __all__ = [
     "tip_set_public_note",
     "tip_start_review",
     "tip_submit",
+    "tip_withdraw_consent",
 ]
 
 

@@ -7,7 +7,9 @@ public = (
         path("t/<slug:code>", views_public.intake, name="intake"),
         path("t/<slug:code>/", views_public.intake),
         path("bien-nhan/<str:receipt_code>/", views_public.receipt, name="receipt"),
+        path("bien-nhan/<str:receipt_code>/anh.png", views_public.receipt_image, name="receipt_image"),
         path("tra-cuu/", views_public.status, name="status"),
+        path("tra-cuu/rut-lai/", views_public.withdraw_consent, name="withdraw_consent"),
     ],
     "public",
 )

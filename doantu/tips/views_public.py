@@ -1,20 +1,23 @@
 """Public pages: the intake form behind each QR code, the receipt, and the status look-up. No account."""
 
 from django.conf import settings
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import held
-from .forms import StatusLookupForm, TipForm
+from . import held, receipts
+from .forms import StatusLookupForm, TipForm, WithdrawConsentForm
 from .models import Tip
 from .selectors import active_source
 from .services import (
     SubmissionKeyConflict,
+    WorkflowError,
     submission_fingerprint,
     tip_for_retry,
     tip_public_status,
     tip_submit,
+    tip_withdraw_consent,
 )
 from .throttle import (
     CODE_LOCKED_MESSAGE,
@@ -123,9 +126,13 @@ def intake(request, code: str):
     return remember_device(request, render(request, "tips/public/intake.html", context, status=status))
 
 
+@require_http_methods(["GET", "HEAD"])
 def receipt(request, receipt_code: str):
-    tip = get_object_or_404(Tip.objects.select_related("ward"), receipt_code=receipt_code)
+    """The receipt: the code, the status link and its QR code, a PNG to keep. Public to whoever holds the code,
+    and so it shows nothing of the person or the content (the DNA advice only in the browser that just sent it)."""
+    tip = get_object_or_404(Tip.objects.select_related("ward", "source"), receipt_code=receipt_code)
     own = request.session.get("just_submitted") == tip.receipt_code
+    url = receipts.status_url(request, tip)
     return render(
         request,
         "tips/public/receipt.html",
@@ -134,8 +141,22 @@ def receipt(request, receipt_code: str):
             "ward": tip.ward,
             "needs_phone": bool(tip.status_check),
             "dna_guidance": tip.dna_guidance if own and (tip.dna_offer or tip.relationship) else None,
+            "status_url": url,
+            "qr_svg": receipts.qr_svg(url),
         },
     )
+
+
+@require_http_methods(["GET", "HEAD"])
+def receipt_image(request, receipt_code: str):
+    """The receipt as a PNG image, to keep in the phone's photos."""
+    tip = get_object_or_404(Tip.objects.select_related("ward"), receipt_code=receipt_code)
+    response = HttpResponse(
+        receipts.receipt_png(tip, receipts.status_url(request, tip)), content_type="image/png"
+    )
+    response["Content-Disposition"] = f'attachment; filename="bien-nhan-{tip.receipt_code}.png"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -158,4 +179,38 @@ def status(request):
     else:
         form = StatusLookupForm(initial={"receipt_code": request.GET.get("ma", "")})
     context = {"form": form, "tip": tip, "not_found": not_found, "ward": tip.ward if tip else None}
+    if tip is not None and tip.status_check and not tip.identity_withdrawn:
+        context["withdraw_form"] = WithdrawConsentForm(
+            initial={"receipt_code": tip.receipt_code, "phone_digits": form.cleaned_data["phone_digits"]}
+        )
     return remember_device(request, render(request, "tips/public/status.html", context))
+
+
+@require_http_methods(["POST"])
+def withdraw_consent(request):
+    """The reporter withdraws their consent from the status page (receipt code + the phone's last digits)."""
+    form = WithdrawConsentForm(request.POST)
+    context = {"form": StatusLookupForm(), "withdraw_form": form, "withdrawing": True}
+    status = 400
+    if form.is_valid():
+        code = form.cleaned_data["receipt_code"]
+        if not allow_status_lookup(request):  # the same budget as a look-up: the same guessing surface
+            form.add_error(None, STATUS_RATE_MESSAGE)
+            status = 429
+        elif status_code_locked(code):
+            form.add_error(None, CODE_LOCKED_MESSAGE)
+            status = 429
+        else:
+            try:
+                tip = tip_withdraw_consent(receipt_code=code, phone_digits=form.cleaned_data["phone_digits"])
+            except PermissionDenied as refusal:
+                status_failed(code)
+                form.add_error(None, str(refusal))
+                status = 403
+            except WorkflowError as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                context.update(tip=tip, ward=tip.ward, withdrawn=True, withdraw_form=None)
+                status = 200
+    return remember_device(request, render(request, "tips/public/status.html", context, status=status))

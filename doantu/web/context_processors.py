@@ -1,11 +1,16 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 
 def site(request):
     from doantu.registry.access import can_view_registry
 
     user = getattr(request, "user", None)
+    from doantu.web.errors import public_contacts
+
     return {
+        # The ward's phone, address and hours on every public page (read only by pages that show them).
+        "public_contacts": SimpleLazyObject(lambda: public_contacts(request)),
         "can_registry": bool(user and user.is_authenticated and can_view_registry(user)),
         "SITE_NAME": "Đoàn Tụ",
         "MAP_TILE_URL": settings.MAP_TILE_URL,
