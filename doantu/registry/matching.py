@@ -3,14 +3,17 @@
 - Blocking keys live in ``MatchKey`` (one indexed table shared by every web and worker process), written in the
   same transaction as the record: the index is current the moment a record is saved, survives restarts, and no
   process holds a private copy of it.
-- Value frequencies live in ``FrequencyCount``, maintained the same way. Each process keeps a small in-memory
-  copy (the given-name vocabulary is thousands of values even nationally) and reloads it when the table's
-  version moves, at most every ``FREQ_TTL`` seconds: a frequency that is a minute old changes no decision.
+- Value frequencies (and the registry's size) live in ``FrequencyCount``, maintained the same way. Each process
+  keeps a small in-memory copy (the given-name vocabulary is thousands of values even nationally) and reloads
+  it when the version in the shared cache changes; it looks at the version at most every ``FREQ_CHECK``
+  seconds. Every write bumps the version when it commits, to a fresh random token (a counter restarting after
+  the key was evicted could come back to a value a process already holds, and that process would never reload).
 - A search is two SQL queries (keys → ids, ids → records) plus scoring in Python.
 """
 
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -27,7 +30,8 @@ from doantu.linkage.records import Record, prepare
 from .models import FrequencyCount, Grave, Martyr, MatchKey
 
 MARTYR, GRAVE = "m", "g"
-FREQ_TTL = 60.0
+FREQ_CHECK = 2.0  # seconds between two looks at the shared version (a look is one cache read)
+FREQ_TTL = 60.0  # the grave count's lifetime in the shared cache (also cleared when graves are written)
 _TOTAL = ("_total", "_")  # the record count is kept as one more counter
 
 
@@ -139,24 +143,29 @@ class GraveSource:
 
 _VERSION_KEY = "registry:frequency-version"
 _lock = threading.Lock()
-_loaded: dict[str, object] = {"model": None, "version": None, "at": 0.0}
+_loaded: dict[str, object] = {"model": None, "version": None, "checked": 0.0}
 
 
-def _bump_version() -> None:
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 1, timeout=None)
+def _bump_version() -> str:
+    token = uuid.uuid4().hex
+    cache.set(_VERSION_KEY, token, timeout=None)
+    return token
 
 
 def frequency_model() -> FrequencyModel:
-    """This process's copy of the counts, reloaded when they changed and the copy is older than FREQ_TTL."""
+    """This process's copy of the counts: the shared version is looked at, at most every FREQ_CHECK seconds,
+    and the copy reloaded when it changed (a missing version, evicted or cleared, is replaced by a new one, so
+    every process reloads once)."""
     now = time.monotonic()
-    version = cache.get(_VERSION_KEY)
     with _lock:
         model = _loaded["model"]
-        stale = model is None or (version != _loaded["version"] and now - _loaded["at"] > FREQ_TTL)
-        if stale:
+        if model is not None and now - _loaded["checked"] < FREQ_CHECK:  # type: ignore[operator]
+            return model  # type: ignore[return-value]
+        version = cache.get(_VERSION_KEY)
+        if version is None:
+            version = _bump_version()
+        _loaded["checked"] = now
+        if model is None or version != _loaded["version"]:
             counts: dict[str, dict[str, int]] = {}
             total = 0
             for kind, value, n in FrequencyCount.objects.values_list("kind", "value", "count").iterator(
@@ -167,13 +176,13 @@ def frequency_model() -> FrequencyModel:
                 else:
                     counts.setdefault(kind, {})[value] = n
             model = FrequencyModel.from_counts(total, counts)
-            _loaded.update(model=model, version=version, at=now)
+            _loaded.update(model=model, version=version)
         return model  # type: ignore[return-value]
 
 
 def forget_frequency_cache() -> None:
     with _lock:
-        _loaded.update(model=None, version=None, at=0.0)
+        _loaded.update(model=None, version=None, checked=0.0)
 
 
 def _apply_counts(delta: Counter) -> None:

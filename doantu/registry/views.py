@@ -386,7 +386,11 @@ def import_detail(request, pk: int):
         "running": batch.status in (ImportStatus.CHECKING, ImportStatus.RUNNING),
     }
     if request.htmx and request.GET.get("part") == "progress":
-        return render(request, "registry/import.html#progress", context)
+        response = render(request, "registry/import.html#progress", context)
+        if not context["running"]:
+            # finished while the page polled: reload it whole (the report, the column form, the next step)
+            response["HX-Refresh"] = "true"
+        return response
     return render(request, "registry/import.html", context)
 
 

@@ -418,4 +418,4 @@ def can_use_staff_site(user) -> bool:
 
 
 def open_statuses() -> list[str]:
-    return [TipStatus.NEW, TipStatus.UNDER_REVIEW, TipStatus.FORWARDED]
+    return [TipStatus.NEW, TipStatus.UNDER_REVIEW, TipStatus.FORWARDED, TipStatus.ANSWERED]

@@ -83,6 +83,8 @@ class TipStatus(models.TextChoices):
     NEW = "new", "Mới"
     UNDER_REVIEW = "under_review", "Đang xem xét"
     FORWARDED = "forwarded", "Đã chuyển xác minh"
+    # an agency answered: the campaign staff review the answer before anything is concluded or made public
+    ANSWERED = "answered", "Có trả lời, chờ xem xét"
     VERIFIED = "verified", "Đã xác minh"
     NOT_VERIFIABLE = "not_verifiable", "Không xác minh được"
     DUPLICATE = "duplicate", "Trùng lặp"
@@ -95,6 +97,8 @@ PUBLIC_STATUS = {
     TipStatus.NEW: "Đã tiếp nhận, đang chờ xem xét",
     TipStatus.UNDER_REVIEW: "Cán bộ đang xem xét",
     TipStatus.FORWARDED: "Đã chuyển cơ quan chức năng xác minh",
+    # never the agency's verdict: it is public only once the ward's staff have concluded
+    TipStatus.ANSWERED: "Đang xác minh, cán bộ phường đang xem xét kết quả",
     TipStatus.VERIFIED: "Đã xác minh",
     TipStatus.NOT_VERIFIABLE: "Chưa xác minh được với thông tin hiện có",
     TipStatus.DUPLICATE: "Thông tin đã được tiếp nhận trước đó",
@@ -392,6 +396,10 @@ class Forward(models.Model):
         related_name="forwards_answered",
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # the tip the agency says this one repeats (outcome "duplicate"): a proposal until staff conclude
+    duplicate_of = models.ForeignKey(
+        Tip, verbose_name="trùng với", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["tip", "created_at", "id"]

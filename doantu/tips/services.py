@@ -71,7 +71,7 @@ ACTION_LABELS = {
 }
 
 CONCLUSIONS = {TipStatus.VERIFIED, TipStatus.NOT_VERIFIABLE, TipStatus.DUPLICATE}
-OPEN = {TipStatus.NEW, TipStatus.UNDER_REVIEW, TipStatus.FORWARDED}
+OPEN = {TipStatus.NEW, TipStatus.UNDER_REVIEW, TipStatus.FORWARDED, TipStatus.ANSWERED}
 
 # Structured details staff may correct after reading the account (the account itself is never rewritten).
 EDITABLE_FIELDS = (
@@ -496,8 +496,9 @@ def _withdraw(forward: Forward, actor, tip: Tip, reason: str) -> None:
 def forward_answer(
     *, forward: Forward, actor, outcome: str, answer: str, duplicate_of: Tip | None = None
 ) -> Forward:
-    """An agency's answer. A verdict (verified / not verifiable / duplicate) becomes the tip's status when no
-    other agency is still asked; otherwise the tip stays forwarded until the last answer or staff decide."""
+    """An agency's answer. It returns the tip to the ward's campaign staff ("answered", to review): the
+    agency's outcome is a proposal they accept or not with ``tip_conclude``; nothing is concluded here, so
+    the public status shows no verdict until staff have concluded."""
     answer = (answer or "").strip()
     if outcome not in ForwardOutcome.values:
         raise WorkflowError("Hãy chọn kết quả xác minh.")
@@ -514,28 +515,20 @@ def forward_answer(
         forward.answer = answer
         forward.answered_by = actor
         forward.answered_at = timezone.now()
+        forward.duplicate_of = duplicate_of if outcome == ForwardOutcome.DUPLICATE else None
         forward.save()
+        changes = {
+            "forward_status": [ForwardStatus.OPEN, ForwardStatus.ANSWERED],
+            "outcome": [None, outcome],
+            "agency": [str(forward.agency)] * 2,
+        }
+        if tip.status == TipStatus.FORWARDED:  # back to the ward's staff, even while another agency is asked
+            changes["status"] = [tip.status, TipStatus.ANSWERED]
+            tip.status = TipStatus.ANSWERED
+            tip.save(update_fields=["status", "updated_at"])
         audit_record(
-            actor=actor,
-            action="answered",
-            obj=forward,
-            context=tip,
-            changes={
-                "forward_status": [ForwardStatus.OPEN, ForwardStatus.ANSWERED],
-                "outcome": [None, outcome],
-                "agency": [str(forward.agency)] * 2,
-            },
-            message=answer,
+            actor=actor, action="answered", obj=forward, context=tip, changes=changes, message=answer
         )
-        still_open = tip.forwards.filter(status=ForwardStatus.OPEN).exists()
-        if tip.status == TipStatus.FORWARDED and not still_open:
-            if outcome == ForwardOutcome.INFO:
-                _set(tip, actor, "answered", {"status": TipStatus.UNDER_REVIEW})
-            else:
-                fields: dict[str, Any] = {"status": outcome, "outcome_note": answer}
-                if outcome == ForwardOutcome.DUPLICATE:
-                    fields["duplicate_of"] = duplicate_of
-                _set(tip, actor, "concluded", fields, message=f"Theo trả lời của {forward.agency}")
         return forward
 
 

@@ -99,6 +99,21 @@ class LiveServer:
     url: str
     log: Path
     password: str = PASSWORD
+    env: dict[str, str] | None = None  # the server's environment: to act on its database as a worker would
+
+    def run_python(self, code: str) -> str:
+        """Run ``code`` (Django set up) against the server's database, as another process (the task worker)."""
+        setup = "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'doantu.settings'); django.setup()\n"
+        done = subprocess.run(
+            [sys.executable, "-c", setup + code],
+            cwd=ROOT,
+            env=self.env,
+            timeout=120,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
 
     def log_tail(self, lines: int = 60) -> str:
         try:
@@ -161,7 +176,7 @@ def live(tmp_path_factory):
                 stderr=subprocess.STDOUT,
                 preexec_fn=die_with_parent,
             )
-        server = LiveServer(url=f"http://127.0.0.1:{port}", log=log)
+        server = LiveServer(url=f"http://127.0.0.1:{port}", log=log, env=env)
         try:
             try:
                 _wait_until_up(server.url, proc, time.monotonic() + 60)

@@ -2,7 +2,8 @@
 
 A person scans the QR code of the ward portal (/t/dx), fills the form on a phone with a photo and the phone's
 location, gets a receipt code and checks it on the status page. A campaign officer reviews the tip and forwards
-it to the ward military command; the military command answers "Đã xác minh". No console errors (CSP
+it to the ward military command; the military command answers "Đã xác minh"; the person still reads "being
+verified" until the officer reviews the answer and accepts it. No console errors (CSP
 violations, failed resources, script errors) on the way. Screenshots go to var/screenshots/ for a human look.
 """
 
@@ -281,14 +282,54 @@ def test_tip_from_phone_to_verified(browser, live, screenshots, tmp_path):
         "Đã khảo sát thực địa ngày 12/3: có dấu vết mộ và bia gỗ, khớp lời kể. Đề nghị quy tập."
     )
     answer.get_by_role("button", name="Gửi trả lời").click()
-    expect(page.locator("#tip-status")).to_have_text("Đã xác minh")
+    # the answer goes back to the ward's staff: nothing is concluded yet
+    expect(page.locator("#tip-status")).to_have_text("Có trả lời, chờ xem xét")
     steps = timeline(page)
-    expected = ["Tiếp nhận thông tin", "Bắt đầu xem xét", "Chuyển xác minh", "Trả lời xác minh", "Kết luận"]
+    expected = ["Tiếp nhận thông tin", "Bắt đầu xem xét", "Chuyển xác minh", "Trả lời xác minh"]
     assert [s for s in steps if s in expected] == expected, steps
+    assert "Kết luận" not in steps, steps
     assert "Đã xác minh" in page.locator("#forwards").inner_text()
     assert horizontal_overflow(page) == 0
     page.screenshot(path=screenshots / "07-tip-military-phone.png", full_page=True)
     console.check("the tip page (military, answered)", settle=True)
+    logout(page)
+    context.close()
+
+    # ---- the person checks meanwhile: still being verified, no verdict before the ward has reviewed it
+    context, page = new_page(browser, live)
+    console = Console(page)
+    page.goto(f"/tra-cuu/?ma={code}")
+    page.fill("#id_phone_digits", "5678")
+    page.get_by_role("button", name="Tra cứu").click()
+    page.wait_for_selector("#public-status")
+    public = page.locator("#public-status").inner_text()
+    assert public == "Đang xác minh, cán bộ phường đang xem xét kết quả", public
+    assert "Đã xác minh" not in page.locator("main").inner_text()
+    console.check("the status page (answered, under the ward's review)")
+    context.close()
+
+    # ---- the officer sees the answer stand out, and accepts the agency's conclusion in one click
+    context, page = new_page(browser, live)
+    console = Console(page)
+    login(page, live, "vhxh-browser")
+    page.goto("/staff/tips/?status=answered")
+    assert page.get_by_role("link", name=code, exact=True).is_visible()
+    expect(page.locator(f"tr:has(a:text-is('{code}')) .badge.answered")).to_have_text(
+        "Có trả lời, chờ xem xét"
+    )
+    open_tip_from_inbox(page, code)
+    review = page.locator("#answer-review")
+    expect(review).to_be_visible()
+    assert "Ban Chỉ huy Quân sự phường" in review.inner_text() and "Đã xác minh" in review.inner_text()
+    note = review.get_by_label("Nội dung kết luận (có thể sửa)")
+    assert note.input_value().startswith("Đã khảo sát thực địa ngày 12/3")
+    note.fill(note.input_value() + " Phường đã đối chiếu hồ sơ.")
+    console.check("the tip page (answer to review)", settle=True)
+    review.get_by_role("button", name="Chấp nhận kết luận của cơ quan").click()
+    expect(page.locator("#tip-status")).to_have_text("Đã xác minh")
+    expect(page.locator("#answer-review")).to_have_count(0)
+    assert "Phường đã đối chiếu hồ sơ." in page.locator("main").inner_text()
+    expected = [*expected, "Kết luận"]
     logout(page)
     context.close()
 

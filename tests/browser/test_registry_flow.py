@@ -307,3 +307,36 @@ def test_lists_imported_then_a_witness_tip_linked_to_martyr_and_grave(browser, l
     assert sorted(r[rows[0].index("Tên trên bia")] or "" for r in ours) == ["", MARTYR]
     console.check("after the downloads")
     context.close()
+
+
+def test_import_page_updates_itself_while_the_worker_runs(browser, live, screenshots):
+    """The dry run is queued for the task worker: the page shows it running, then the result, with no reload by
+    the person (htmx polls the progress fragment and reloads the page once the run is over)."""
+    context, page = new_page(browser, live, size=PHONE)
+    console = Console(page)
+    login(page, live, "vhxh-browser")
+    upload_list(
+        page,
+        kind="Danh sách liệt sĩ",
+        list_name=f"Danh sách chờ xử lý {RUN}",
+        file=csv_file("cho-xu-ly.csv", MARTYR_CSV),
+    )
+    batch_id = int(re.search(r"/imports/(\d+)/$", page.url).group(1))
+    # "Chạy thử" queued the dry run and the worker has not picked it up yet (import_start's state)
+    live.run_python(
+        "from doantu.registry.models import ImportBatch, ImportStatus\n"
+        f"ImportBatch.objects.filter(pk={batch_id}).update(status=ImportStatus.CHECKING)"
+    )
+    page.reload()
+    progress = page.locator("#progress")
+    expect(progress.get_by_role("heading", name="Đang kiểm tra")).to_be_visible()
+    # the worker runs the dry run, in another process
+    live.run_python(
+        f"from doantu.registry import services\nservices.import_run(batch_id={batch_id}, apply=False)"
+    )
+    expect(progress.get_by_role("heading", name="Đã kiểm tra (chạy thử)")).to_be_visible()
+    expect(progress).to_contain_text("Nếu nhập: 2 hồ sơ mới")
+    expect(page.get_by_role("button", name="Nhập vào sổ")).to_be_visible()
+    page.screenshot(path=screenshots / "registry-import-updated-by-itself-phone.png", full_page=True)
+    console.check("the import page, updated by itself", settle=True)
+    context.close()

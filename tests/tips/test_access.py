@@ -165,7 +165,7 @@ def test_agency_answers_through_its_page(client, users, scene):
     )
     assert response.status_code == 302
     tip.refresh_from_db()
-    assert tip.status == TipStatus.VERIFIED
+    assert tip.status == TipStatus.ANSWERED  # back to the ward's staff to review, not concluded
     # police of the ward cannot answer the military's forward
     client.logout()
     login(client, users["police"])
@@ -229,6 +229,7 @@ def test_timeline_reads_in_words(client, users, tip, units):
         tip=tip, actor=users["campaign"], agency=units["bchqs"], question="Xác minh"
     )
     services.forward_answer(forward=forward, actor=users["military"], outcome="verified", answer="Đúng")
+    services.tip_conclude(tip=tip, actor=users["campaign"], outcome="verified", note="Đúng")
     login(client, users["campaign"])
     rows = client.get(reverse("staff:tip", args=[tip.pk])).context["timeline"]
     labels = [label for row in rows for label, *_ in row["changes"]]

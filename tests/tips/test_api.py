@@ -123,8 +123,16 @@ def test_staff_workflow_with_token(client, users, tip, units):
         {"outcome": "verified", "answer": "Đúng"},
         content_type="application/json",
     )
-    assert answered.status_code == 200 and answered.json()["status"] == "verified"
-    timeline = client.get(f"/api/tips/{tip.pk}/timeline").json()
+    assert answered.status_code == 200 and answered.json()["status"] == "answered"
+    # the ward's staff conclude (the agency's answer is a proposal)
+    concluded = client.post(
+        f"/api/tips/{tip.pk}/conclude",
+        {"outcome": "verified", "note": "Đúng"},
+        content_type="application/json",
+        headers=auth,
+    )
+    assert concluded.status_code == 200 and concluded.json()["status"] == "verified"
+    timeline = client.get(f"/api/tips/{tip.pk}/timeline", headers=auth).json()
     assert [e["action"] for e in timeline] == ["submitted", "forwarded", "answered", "concluded"]
 
 

@@ -34,7 +34,13 @@ def test_full_path_new_review_forward_verified_closed(tip, users, units):
         answer="Đã khảo sát thực địa, có dấu hiệu mộ liệt sĩ.",
     )
     tip.refresh_from_db()
-    assert tip.status == TipStatus.VERIFIED
+    # the agency's verdict returns the tip to the ward's staff; nothing public is concluded yet
+    assert tip.status == TipStatus.ANSWERED and tip.outcome_note == ""
+    assert "Đã xác minh" not in tip.public_status
+    forward.refresh_from_db()
+    services.tip_conclude(tip=tip, actor=staff, outcome=TipStatus.VERIFIED, note=forward.answer)
+    tip.refresh_from_db()
+    assert tip.status == TipStatus.VERIFIED and tip.public_status == "Đã xác minh"
     assert tip.outcome_note.startswith("Đã khảo sát")
     services.tip_close(tip=tip, actor=staff)
     # then
@@ -56,7 +62,8 @@ def test_full_path_new_review_forward_verified_closed(tip, users, units):
         [None, "new"],
         ["new", "under_review"],
         ["under_review", "forwarded"],
-        ["forwarded", "verified"],
+        ["forwarded", "answered"],
+        ["answered", "verified"],
         ["verified", "closed"],
     ]
     forward_entry = AuditEntry.objects.for_context(tip).get(action="forwarded")
@@ -79,24 +86,37 @@ def test_default_due_date_and_past_due_date_refused(tip, users, units):
         )
 
 
-def test_answer_from_one_of_two_agencies_keeps_tip_forwarded(tip, users, units):
+def test_answer_from_one_of_two_agencies_returns_tip_to_staff(tip, users, units):
     staff = users["campaign"]
     f1 = services.tip_forward(tip=tip, actor=staff, agency=units["bchqs"], question="Quân sự xác minh")
-    services.tip_forward(tip=tip, actor=staff, agency=units["cong-an"], question="Công an xác minh")
+    f2 = services.tip_forward(tip=tip, actor=staff, agency=units["cong-an"], question="Công an xác minh")
     services.forward_answer(
         forward=f1, actor=users["military"], outcome=ForwardOutcome.VERIFIED, answer="Đúng."
     )
     tip.refresh_from_db()
-    assert tip.status == TipStatus.FORWARDED  # police still to answer
-
-
-def test_info_answer_returns_tip_to_review(tip, users, units):
-    f = services.tip_forward(tip=tip, actor=users["campaign"], agency=units["cong-an"], question="Xác minh")
+    assert tip.status == TipStatus.ANSWERED  # staff see the answer now; the police may still answer
     services.forward_answer(
-        forward=f, actor=users["police"], outcome=ForwardOutcome.INFO, answer="Cần thêm ảnh."
+        forward=f2, actor=users["police"], outcome=ForwardOutcome.INFO, answer="Chưa đủ hồ sơ."
     )
     tip.refresh_from_db()
-    assert tip.status == TipStatus.UNDER_REVIEW
+    assert tip.status == TipStatus.ANSWERED
+
+
+def test_any_answer_waits_for_staff_review_and_is_never_public(tip, users, units):
+    for outcome in ForwardOutcome.values:
+        f = services.tip_forward(
+            tip=tip, actor=users["campaign"], agency=units["cong-an"], question="Xác minh"
+        )
+        dup = make_tip(tip.source) if outcome == ForwardOutcome.DUPLICATE else None
+        services.forward_answer(
+            forward=f, actor=users["police"], outcome=outcome, answer="Trả lời", duplicate_of=dup
+        )
+        tip.refresh_from_db()
+        f.refresh_from_db()
+        assert tip.status == TipStatus.ANSWERED and tip.duplicate_of is None and tip.outcome_note == ""
+        assert f.duplicate_of == dup  # the agency's proposal, kept for the staff to accept
+        assert tip.public_status == "Đang xác minh, cán bộ phường đang xem xét kết quả"
+        assert "concluded" not in actions(tip)
 
 
 def test_duplicate_needs_a_target_in_same_ward(tip, source, other_source, users):
