@@ -113,6 +113,8 @@ PUBLIC_NEXT = {
     "điện thoại, cán bộ sẽ gọi cho bạn.",
     TipStatus.FORWARDED: "Cơ quan chức năng đang xác minh; việc này có thể mất vài tuần. Khi có kết quả, cán bộ "
     "phường sẽ xem lại và cập nhật ở đây.",
+    TipStatus.ANSWERED: "Cơ quan chức năng đã trả lời; cán bộ phường đang xem xét kết quả trước khi kết luận và sẽ "
+    "cập nhật ở đây.",
     TipStatus.VERIFIED: "Thông tin đã được xác minh. Cán bộ phường sẽ liên hệ gia đình liệt sĩ và các cơ quan "
     "liên quan cho các bước tiếp theo. Cảm ơn bạn.",
     TipStatus.NOT_VERIFIABLE: "Hiện chưa đủ căn cứ để xác minh. Thông tin vẫn được lưu để đối chiếu về sau; nếu "
