@@ -820,6 +820,7 @@ FILLERS = {
     ("staff:forward_action", "forward_id"): _forward_targets,
     ("staff:source_qr", "source_id"): _source_targets,
     ("staff:source_toggle", "source_id"): _source_targets,
+    ("staff:source_slip", "source_id"): _source_targets,
     ("registry:martyr", "pk"): _martyr_targets,
     ("registry:relative_add", "pk"): _martyr_targets,
     ("registry:document_add", "pk"): _martyr_targets,

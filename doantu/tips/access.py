@@ -413,6 +413,23 @@ def can_enter_tip(user, *, source, group: OrgUnit | None) -> bool:
     return group is None or entry_groups(user, source.ward).filter(pk=group.pk).exists()
 
 
+SLIP_PRINTER_ROLES = (Role.GROUP_LEADER, Role.SCHOOL)
+
+
+def can_print_slip(user, source) -> bool:
+    """The paper slip of a source: whoever manages the ward's sources, and the group leader (or school) whose unit
+    the source belongs to (they hand the slips out)."""
+    if can_manage_sources(user, source.ward):
+        return True
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role in SLIP_PRINTER_ROLES
+        and source.owner_unit_id is not None
+        and user.unit_id == source.owner_unit_id
+    )
+
+
 def can_use_staff_site(user) -> bool:
     return user.is_authenticated and user.is_active and (user.is_admin or bool(user.role and user.unit_id))
 

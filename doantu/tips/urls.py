@@ -30,6 +30,7 @@ staff = (
         path("tips/<int:pk>/<slug:action>/", views_staff.tip_action, name="tip_action"),
         path("sources/", views_staff.sources, name="sources"),
         path("sources/<int:source_id>/qr/", views_staff.source_qr, name="source_qr"),
+        path("sources/<int:source_id>/slip/", views_staff.source_slip, name="source_slip"),
         path("sources/<int:source_id>/toggle/", views_staff.source_toggle, name="source_toggle"),
     ],
     "staff",

@@ -36,6 +36,7 @@ from .forms import (
     SourceForm,
     StaffTipForm,
     TipEditForm,
+    TipForm,
 )
 from .models import Attachment, Forward, ForwardStatus, Source, Tip, TipKind, TipStatus
 
@@ -445,6 +446,34 @@ def source_qr(request, source_id: int):
     )
 
 
+@staff_required
+@require_safe
+def source_slip(request, source_id: int):
+    """The printable paper slip of a source (A4): the web form's questions and consent statements and the source's
+    QR code. The browser prints it (or saves it as PDF)."""
+    from .slip import slip_items
+
+    source = get_object_or_404(Source.objects.select_related("ward", "owner_unit"), pk=source_id)
+    if not access.can_print_slip(request.user, source):
+        raise PermissionDenied
+    url = request.build_absolute_uri(reverse("public:intake", args=[source.code]))
+    form = TipForm(ward=source.ward)
+    preset = {}
+    if source.owner_unit and source.owner_unit.kind == UnitKind.RESIDENTIAL_GROUP:
+        preset["residential_group"] = source.owner_unit.pk
+    return render(
+        request,
+        "tips/staff/source_slip.html",
+        {
+            "source": source,
+            "ward": source.ward,
+            "url": url,
+            "qr_svg": segno.make(url, error="m").svg_inline(scale=4, border=2, title="Mã QR: " + url),
+            "items": slip_items(form=form, preset=preset),
+        },
+    )
+
+
 # ---------------------------------------------------------------------------------------------- overview
 
 
@@ -465,6 +494,10 @@ def overview(request):
             "overdue": overdue[:20],
             "campaign": _campaign_for(request.user),
             "today": timezone.localdate(),
+            # a group leader's (or school's) own QR sources, for their paper slips
+            "own_sources": Source.objects.filter(owner_unit_id=request.user.unit_id, active=True)
+            if request.user.unit_id and request.user.role in access.SLIP_PRINTER_ROLES
+            else [],
         },
     )
 

@@ -1,4 +1,6 @@
 import datetime as dt
+import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -81,3 +83,34 @@ def test_ensure_admin_uses_environment(monkeypatch, capsys):
     user = User.objects.get(username="quantri")
     assert user.is_superuser and user.check_password("mot-mat-khau-dai-123")
     assert User.objects.count() == 1
+
+
+def test_ensure_admin_boxed_shows_generated_password_and_how_to_reset(monkeypatch):
+    from doantu.org.models import User
+
+    monkeypatch.delenv("DJANGO_SUPERUSER_USERNAME", raising=False)
+    monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
+    out = io.StringIO()
+    call_command("ensure_admin", boxed=True, stdout=out)
+    text = out.getvalue()
+    password = re.search(r"Mật khẩu[^:]*: (\S+)", text).group(1)
+    assert User.objects.get(username="admin").check_password(password)
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("╔") and lines[-1].startswith("╚")
+    assert "uv run python manage.py changepassword admin" in text
+    assert "Đặt lại mật khẩu" in text
+    again = io.StringIO()
+    call_command("ensure_admin", boxed=True, stdout=again)
+    assert password not in again.getvalue() and "changepassword admin" in again.getvalue()
+
+
+def test_demo_data_prints_each_account_with_role_and_unit(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "mat-khau-thu-123")
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+    text = out.getvalue()
+    lines = {line.split()[0]: line for line in text.splitlines() if line.strip()}
+    assert "Cán bộ chiến dịch (Phòng VH-XH)" in lines["vhxh"] and "mat-khau-thu-123" in lines["vhxh"]
+    assert "Tổ trưởng tổ dân phố" in lines["tdp1"] and "Tổ dân phố 1" in lines["tdp1"]
+    assert "Ban Chỉ huy Quân sự" in lines["bchqs"]
+    assert "Vai trò" in text and "Đơn vị" in text

@@ -61,6 +61,18 @@ MARTYRS = [
 ]
 
 
+def accounts_table(users: list[User], password: str) -> str:
+    """One line per account: name to sign in with, password, role and unit, in aligned columns."""
+    header = ("Tên đăng nhập", "Mật khẩu", "Vai trò", "Đơn vị")
+    rows = [(u.username, password, u.get_role_display(), str(u.unit)) for u in users]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells):
+        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+
+    return "\n".join([line(header), line(["─" * w for w in widths]), *(line(row) for row in rows)])
+
+
 class Command(BaseCommand):
     help = "Tạo tài khoản và dữ liệu mẫu để dùng thử (KHÔNG dùng trên hệ thống thật)."
 
@@ -81,8 +93,8 @@ class Command(BaseCommand):
             users[role] = user
         if not Tip.objects.exists():
             self._sample(users, ward)
-        self.stdout.write(self.style.SUCCESS("Tài khoản dùng thử: " + ", ".join(a[0] for a in ACCOUNTS)))
-        self.stdout.write(self.style.WARNING(f"Mật khẩu chung: {password}"))
+        self.stdout.write(self.style.SUCCESS("Tài khoản dùng thử (đăng nhập tại /staff/):"))
+        self.stdout.write(accounts_table([users[role] for *_, role in ACCOUNTS], password))
 
     def _sample(self, users, ward):
         staff = users[Role.CAMPAIGN]
