@@ -67,7 +67,9 @@ def inbox(request):
     visible = access.tips_visible_to(user)
     sources = Source.objects.filter(pk__in=visible.values("source")).order_by("name")
     groups = OrgUnit.objects.filter(pk__in=visible.values("residential_group")).order_by("sort_order", "name")
-    form = InboxFilterForm(request.GET or None, sources=sources, groups=groups)
+    form = InboxFilterForm(
+        request.GET or None, sources=sources, groups=groups, relative=access.may_filter_relative(user)
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     tips = selectors.inbox(user, **{k: v for k, v in filters.items() if v not in (None, "")})
     page = Paginator(tips, 25).get_page(request.GET.get("page"))
