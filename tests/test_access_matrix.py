@@ -670,6 +670,7 @@ NO_OBJECT = {
     "public:status": "status look-up: POSTed with a foreign receipt code and wrong phone digits",
     "staff:overview": "the staff overview: counts within the user's scope",
     "staff:inbox": "the inbox, searched for the foreign markers (q=ZQX)",
+    "staff:inbox_export": "the inbox as XLSX (scoped by the same selector; columns by visible_fields)",
     "staff:sources": "the ward's QR sources (a POST creates one in the user's own ward)",
     "registry:search": "registry search, for the foreign martyr's name",
     "registry:martyr_new": "new martyr (in the user's own province)",

@@ -127,3 +127,66 @@ def test_dna_filter_shown_to_campaign_staff(client, users, scene):
     page = client.get(reverse("staff:inbox"), {"dna_offer": "1"})
     assert 'name="dna_offer"' in page.content.decode()
     assert page.context["page"].paginator.count == 1
+
+
+# ------------------------------------------------------------------------------------------------ XLSX export
+
+
+def export_rows(client, user, **params):
+    import io
+
+    import openpyxl
+
+    client.force_login(user)
+    response = client.get(reverse("staff:inbox_export"), params)
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return [[c.value for c in row] for row in sheet.iter_rows()]
+
+
+def test_export_for_campaign_staff_has_location_and_dna_never_identity(client, users, source):
+    make_tip(
+        source,
+        martyr_name="Hoàng Văn Thụ",
+        reporter_name="Phạm Thị Xuyến",
+        reporter_phone="0912345678",
+        location_description="Gốc đa làng Khuổi",
+        dna_offer=True,
+    )
+    rows = export_rows(client, users["campaign"], q="thu")
+    header, body = rows[0], rows[1:]
+    assert "Mô tả địa điểm" in header and "Đăng ký cho mẫu ADN" in header
+    assert len(body) == 1 and "Hoàng Văn Thụ" in body[0] and "Gốc đa làng Khuổi" in body[0]
+    flat = " ".join(str(v) for row in rows for v in row)
+    assert "Xuyến" not in flat and "0912345678" not in flat
+
+
+@pytest.mark.parametrize("role", ["leadership", "province", "group_leader"])
+def test_export_for_readers_without_location_or_dna(client, users, source, units, role):
+    make_tip(
+        source,
+        martyr_name="Hoàng Văn Thụ",
+        location_description="Gốc đa làng Khuổi",
+        dna_offer=True,
+        residential_group=units["tdp-01"],
+    )
+    rows = export_rows(client, users[role])
+    assert len(rows) == 2
+    assert "Mô tả địa điểm" not in rows[0] and "Đăng ký cho mẫu ADN" not in rows[0]
+    flat = " ".join(str(v) for row in rows for v in row)
+    assert "Hoàng Văn Thụ" in flat and "Khuổi" not in flat and "Lê Văn Bình" not in flat
+
+
+def test_export_applies_filters_and_is_audited(client, users, scene):
+    from doantu.audit.models import AuditEntry
+
+    rows = export_rows(client, users["campaign"], q="tran van hoa")
+    assert len(rows) == 1 + 8
+    entry = AuditEntry.objects.get(action="exported")
+    assert entry.actor == users["campaign"] and entry.changes == {"count": [None, 8]}
+    assert "tran van hoa" in entry.message
+
+
+def test_export_dna_filter_ignored_without_relative(client, users, scene):
+    rows = export_rows(client, users["leadership"], dna_offer="1")
+    assert len(rows) == 1 + 10
