@@ -688,6 +688,7 @@ NO_OBJECT = {
     "staff:overview": "the staff overview: counts within the user's scope",
     "staff:inbox": "the inbox, searched for the foreign markers (q=ZQX)",
     "staff:tip_entry": "staff entry of a paper slip (POSTed for group 1: only its leader and campaign staff may)",
+    "staff:inbox_export": "the inbox as XLSX (scoped by the same selector; columns by visible_fields)",
     "staff:sources": "the ward's QR sources (a POST creates one in the user's own ward)",
     "registry:search": "registry search, for the foreign martyr's name",
     "registry:martyr_new": "new martyr (in the user's own province)",

@@ -299,6 +299,15 @@ def identity_shareable(tip: Tip, *, for_dna: bool = False) -> bool:
     return tip.privacy == Privacy.AGENCIES
 
 
+def may_filter_relative(user) -> bool:
+    """Whether ``user`` reads the ``relative`` class (DNA offers) of every tip they can see, and so may filter
+    or export by it: administrators, campaign staff (owners of their ward's tips) and agencies (who see only
+    tips forwarded to them). Anyone else filtering by a DNA offer would learn it from the result."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_admin or (user.unit_id is not None and user.role in AGENCY_ROLES | {Role.CAMPAIGN})
+
+
 def visible_fields(user, tip: Tip) -> TipView:
     """The one rule for what ``user`` may read of ``tip`` (nothing if they may not see the tip at all)."""
     return views_for(user, [tip])[tip.pk]

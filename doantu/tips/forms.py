@@ -498,14 +498,30 @@ class InboxFilterForm(forms.Form):
     date_to = forms.DateField(
         label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    dna_offer = forms.TypedChoiceField(
+        label="Đăng ký cho mẫu ADN",
+        required=False,
+        choices=[("", "Tất cả"), ("1", "Có đăng ký"), ("0", "Không đăng ký")],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+    )
     overdue = forms.BooleanField(label="Quá hạn trả lời", required=False)
     mine = forms.BooleanField(label="Được giao cho tôi", required=False)
     entered = forms.BooleanField(label="Do tôi nhập hộ", required=False)
 
-    def __init__(self, *args, sources, groups, **kwargs):
+    def __init__(self, *args, sources, groups, relative: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = sources
         self.fields["residential_group"].queryset = groups
+        if not relative:  # a viewer who may not read DNA offers may not filter by them either
+            del self.fields["dna_offer"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "Ngày kết thúc phải sau ngày bắt đầu.")
+        return data
 
 
 class ForwardForm(forms.Form):

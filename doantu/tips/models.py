@@ -15,6 +15,8 @@ from doantu.encryption import EncryptedTextField
 from doantu.org.models import OrgUnit
 from doantu.registry.choices import MATERNAL_LINE, Relationship, dna_guidance
 
+from .search import SEARCH_FIELDS, search_text_of
+
 RECEIPT_ALPHABET = (
     "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone without mistakes
 )
@@ -278,6 +280,8 @@ class Tip(models.Model):
     )
     created_at = models.DateTimeField("tiếp nhận lúc", default=timezone.now, db_index=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    # Folded (ASCII, lower case) text of the fields every viewer may read, for the inbox search (see tips.search).
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -292,6 +296,15 @@ class Tip(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt_code} — {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        # The search column follows the fields it is made of, in the same write (so in the same transaction).
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(SEARCH_FIELDS):
+            self.search_text = search_text_of({f: getattr(self, f) for f in SEARCH_FIELDS})
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("staff:tip", args=[self.pk])

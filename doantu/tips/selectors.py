@@ -1,14 +1,15 @@
 """Reads for staff pages and the API. Always start from ``access.tips_visible_to`` so scoping can't be skipped."""
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from doantu.audit import labels
 from doantu.audit.models import AuditEntry
 
-from . import access
-from .models import Forward, ForwardStatus, Source, Tip, TipStatus
+from . import access, search
+from .models import Attachment, Forward, ForwardStatus, Source, Tip, TipStatus
 
 
 def inbox(
@@ -24,26 +25,41 @@ def inbox(
     overdue: bool = False,
     mine: bool = False,
     entered: bool = False,
+    dna_offer: bool | None = None,
 ) -> QuerySet[Tip]:
+    """The tips ``user`` may see, filtered. ``q`` ignores diacritics, case, tone placement and small typos
+    (``tips.search``); ``dna_offer`` is ignored for a viewer who may not read DNA offers
+    (``access.may_filter_relative``), so the filter cannot reveal them."""
     overdue_forwards = Forward.objects.filter(
         tip=OuterRef("pk"), status=ForwardStatus.OPEN, due_date__lt=timezone.localdate()
     )
     qs = (
         access.tips_visible_to(user)
         .select_related("source", "residential_group", "assignee", "ward", "entered_by")
-        .annotate(is_overdue=Exists(overdue_forwards), n_files=Count("attachments", distinct=True))
-    )
-    if q:
-        q = q.strip()
-        code = q.upper()
-        qs = qs.filter(
-            Q(receipt_code=code)
-            | Q(receipt_code=f"{code[:4]}-{code[4:]}")
-            | Q(martyr_name__icontains=q)
-            | Q(martyr_alias__icontains=q)
-            | Q(account__icontains=q)
-            | Q(martyr_home_place__icontains=q)
+        # a subquery, not a join + GROUP BY: PostgreSQL evaluates it for the page's rows only, and count() drops it
+        .annotate(
+            is_overdue=Exists(overdue_forwards),
+            n_files=Coalesce(
+                Subquery(
+                    Attachment.objects.filter(tip=OuterRef("pk"))
+                    .order_by()
+                    .values("tip")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
         )
+    )
+    if q and (words := search.query_words(q)):
+        code = q.strip().upper().replace(" ", "")
+        by_code = Q(receipt_code=code) | Q(receipt_code=f"{code[:4]}-{code[4:]}")
+        found = qs.filter(by_code | search.match(words))
+        if not found.exists() and (fuzzy := search.fuzzy_match(words)) is not None:
+            found = qs.filter(fuzzy)
+        qs = found
+    if dna_offer is not None and access.may_filter_relative(user):
+        qs = qs.filter(dna_offer=dna_offer)
     if status == "open":
         qs = qs.filter(status__in=access.open_statuses())
     elif status:

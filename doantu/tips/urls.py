@@ -19,6 +19,7 @@ staff = (
         path("", views_staff.overview, name="overview"),
         path("tips/", views_staff.inbox, name="inbox"),
         path("tips/new/", views_staff.tip_entry, name="tip_entry"),
+        path("tips/export.xlsx", views_staff.inbox_export, name="inbox_export"),
         path("tips/<int:pk>/", views_staff.tip_detail, name="tip"),
         path("tips/<int:pk>/reporter/", views_staff.tip_reporter, name="tip_reporter"),
         path("tips/<int:pk>/files/<int:attachment_id>/", views_staff.attachment, name="attachment"),

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from doantu.org.models import OrgUnit, UnitKind
 from doantu.org.twofactor import needs_second_step
 
-from . import access, selectors, services
+from . import access, export, selectors, services
 from .forms import (
     AnswerForm,
     AssignForm,
@@ -63,15 +63,41 @@ def _staff_ward(user) -> OrgUnit | None:
     return user.ward
 
 
-@staff_required
-def inbox(request):
+def _inbox_filters(request) -> tuple[InboxFilterForm, dict]:
     user = request.user
     visible = access.tips_visible_to(user)
     sources = Source.objects.filter(pk__in=visible.values("source")).order_by("name")
     groups = OrgUnit.objects.filter(pk__in=visible.values("residential_group")).order_by("sort_order", "name")
-    form = InboxFilterForm(request.GET or None, sources=sources, groups=groups)
+    form = InboxFilterForm(
+        request.GET or None, sources=sources, groups=groups, relative=access.may_filter_relative(user)
+    )
     filters = form.cleaned_data if form.is_valid() else {}
-    tips = selectors.inbox(user, **{k: v for k, v in filters.items() if v not in (None, "")})
+    return form, {k: v for k, v in filters.items() if v not in (None, "")}
+
+
+@staff_required
+@require_safe
+def inbox_export(request):
+    _, filters = _inbox_filters(request)
+    try:
+        content, _n = export.tips_export(actor=request.user, filters=filters)
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('staff:inbox')}?{request.GET.urlencode()}")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"thong-tin-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@staff_required
+def inbox(request):
+    user = request.user
+    visible = access.tips_visible_to(user)
+    form, filters = _inbox_filters(request)
+    tips = selectors.inbox(user, **filters)
     page = Paginator(tips, 25).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     views = access.views_for(user, page.object_list)

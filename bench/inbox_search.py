@@ -1,0 +1,253 @@
+"""Inbox search at scale: fill a PostgreSQL database with N tips (1,000,000 by default) with realistic Vietnamese names,
+places and units (sampled from the linkage dev registry, as bench/make_registry.py does), then time the inbox as the
+page runs it (``selectors.inbox`` + the first page of 25 + the count) for a campaign user whose ward holds them all.
+
+    uv run python bench/inbox_search.py --database-url postgres://postgres@127.0.0.1:5432/postgres
+    uv run python bench/inbox_search.py --tips 100000 --repeat 10      # smaller, quicker
+
+A database ``bench_inbox_<pid>`` is created on that server and dropped at the end (``--keep`` keeps it and prints
+its name). Rows go in with COPY, the search column computed by the same code as ``Tip.save``; the trigram index
+(migration tips 0004) is dropped before the load and rebuilt after it, as a bulk load would. Prints p50/p95 per
+query kind; the goal is p95 <= 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+ACCOUNTS = [
+    "Gia đình tôi còn giữ giấy báo tử của {name}, quê {home}.",
+    "Tôi là đồng đội của {name}, cùng đơn vị {unit}; chúng tôi chôn cất anh ở cạnh suối.",
+    "Bố tôi kể {name} hy sinh năm {year}, mộ ở gần một cây đa lớn.",
+    "Nhà tôi còn lá thư {name} gửi về từ mặt trận.",
+    "Tôi biết một ngôi mộ ở đồi thông sau trường cũ.",
+]
+
+
+def load_people(limit: int | None = None) -> list[dict[str, str]]:
+    from make_registry import DEFAULT_REFERENCE
+
+    with open(DEFAULT_REFERENCE / "registry.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return [
+        {
+            "name": r["Họ và tên"],
+            "alias": r["Bí danh"],
+            "home": r["Quê quán"],
+            "unit": r["Đơn vị"],
+            "year": (r["Ngày hy sinh"] or "1972")[-4:],
+        }
+        for r in rows[:limit]
+    ]
+
+
+def fill(n: int, *, ward, source, groups, seed: int) -> list[dict]:
+    """N tips in SQL: the distinct (martyr, account) pairs go in with COPY, their search text computed by the same
+    code as ``Tip.save``; ``generate_series`` then draws N tips from them with unique receipt codes."""
+    from django.db import connection
+
+    from doantu.tips.models import Tip
+    from doantu.tips.search import SEARCH_FIELDS, search_text_of
+
+    people = load_people()
+    template = Tip(ward=ward, source=source, kind="martyr", account="x", consent_processing=True)
+    fields = [f for f in Tip._meta.concrete_fields if f.name != "id"]
+    base = {f.attname: f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields}
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX IF EXISTS tip_search_trgm_idx")
+        cursor.execute(
+            "CREATE TEMP TABLE bench_people (id int, martyr_name text, martyr_alias text, martyr_home_place text,"
+            " martyr_unit text, account text, search_text text)"
+        )
+        with cursor.cursor.copy("COPY bench_people FROM STDIN") as copy:
+            i = 0
+            for p in people:
+                for template_text in ACCOUNTS:
+                    values = {
+                        "martyr_name": p["name"],
+                        "martyr_alias": p["alias"],
+                        "martyr_home_place": p["home"],
+                        "martyr_unit": p["unit"],
+                        "account": template_text.format(**p),
+                    }
+                    copy.write_row([i, *values.values(), search_text_of(values)])
+                    i += 1
+        varying = {
+            "receipt_code": "c.code",
+            "submission_key": "md5(g::text || 'k')",
+            "martyr_name": "p.martyr_name",
+            "martyr_alias": "p.martyr_alias",
+            "martyr_home_place": "p.martyr_home_place",
+            "martyr_unit": "p.martyr_unit",
+            "account": "p.account",
+            # search_text_of: the fields folded, then the receipt code folded ("abcd 1234") and without its dash
+            "search_text": "p.search_text || ' ' || lower(replace(c.code, '-', ' ')) || ' '"
+            " || lower(replace(c.code, '-', ''))",
+            "created_at": "now() - (hashint8(g * 7) %% (3 * 365 * 86400)) * interval '1 second'",
+            "updated_at": "now()",
+            "dna_offer": "(hashint8(g * 3) %% 10 = 0)",
+            "status": "(ARRAY['new','review','forwarded','verified','closed'])[1 + abs(hashint8(g * 5) %% 5)]",
+            "residential_group_id": f"(ARRAY{groups})[1 + abs(hashint8(g * 11) %% {len(groups)})]",
+        }
+        columns, exprs, params = [], [], []
+        for f in fields:
+            columns.append(connection.ops.quote_name(f.column))
+            if f.attname in varying:
+                exprs.append(varying[f.attname])
+            else:
+                exprs.append("%s")
+                params.append(base[f.attname])
+        cursor.execute(
+            f"INSERT INTO tips_tip ({', '.join(columns)}) SELECT {', '.join(exprs)} "
+            f"FROM generate_series(1, {int(n)}) AS g "
+            # g * an odd constant mod 2^32 is a bijection: 8 hex digits, unique, scattered
+            f"CROSS JOIN LATERAL (SELECT upper(substr(h, 1, 4) || '-' || substr(h, 5, 4)) AS code FROM "
+            f"(SELECT lpad(to_hex((g::bigint * 2654435761 + {seed}) %% 4294967296), 8, '0') AS h) AS x) AS c "
+            f"JOIN bench_people AS p ON p.id = abs(hashint8(g + {seed}) %% {i})",
+            params,
+        )
+        loaded = time.perf_counter()
+        cursor.execute(
+            "CREATE INDEX IF NOT EXISTS tip_search_trgm_idx ON tips_tip USING gin (search_text gin_trgm_ops)"
+        )
+        indexed = time.perf_counter()
+        cursor.execute("ANALYZE tips_tip")
+    print(f"loaded {n} tips in {loaded - start:.0f} s, trigram index {indexed - loaded:.0f} s", flush=True)
+    sample = list(
+        Tip.objects.order_by("pk")
+        .filter(pk__in=[1 + k * (n // 10) for k in range(10)])
+        .values(*SEARCH_FIELDS, "search_text")
+    )
+    for row in sample:  # the SQL above wrote what Tip.save would have
+        assert row["search_text"] == search_text_of(row), row
+    return sample
+
+
+def typo(word: str) -> str:
+    """The last letter replaced by a neighbour on the keyboard (``thụ`` -> ``thj``)."""
+    from doantu.linkage.normalize import fold
+
+    w = fold(word)
+    return w[:-1] + {"u": "j", "a": "s", "o": "p", "i": "o", "h": "j", "n": "m", "g": "h"}.get(w[-1], "x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--tips", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=20, help="runs of each query")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
+    args = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        data_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-inbox-"))
+        os.environ.update(
+            DOANTU_ENV="dev",
+            DEBUG="false",
+            DOANTU_DATA_DIR=data_dir,
+            DJANGO_SETTINGS_MODULE="doantu.settings",
+        )
+        from doantu.throwaway import postgres_database
+
+        if args.keep:
+            url = args.database_url.rsplit("/", 1)[0] + f"/bench_inbox_{os.getpid()}"
+            import psycopg
+
+            with psycopg.connect(args.database_url, autocommit=True) as conn:
+                conn.execute(f"CREATE DATABASE bench_inbox_{os.getpid()}")
+            print(f"database kept: {url}")
+        else:
+            url = stack.enter_context(postgres_database(args.database_url, "bench_inbox"))
+        os.environ["DATABASE_URL"] = url
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.core.paginator import Paginator
+        from django.db import connection
+
+        from doantu.org.models import OrgUnit, Role, UnitKind, User
+        from doantu.org.seed import load_seed
+        from doantu.tips import selectors
+        from doantu.tips.models import Source
+
+        call_command("migrate", verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+            trigram = cursor.fetchone() is not None
+        print(f"pg_trgm extension: {'yes' if trigram else 'NO (no trigram index)'}")
+        load_seed()
+        ward = OrgUnit.objects.get(kind=UnitKind.WARD, code="01840")
+        source = Source.objects.get(code="dx")
+        groups = list(
+            OrgUnit.objects.filter(parent=ward, kind=UnitKind.RESIDENTIAL_GROUP).values_list("pk", flat=True)
+        )
+        user = User.objects.create_user(
+            username="bench-vhxh",
+            password=uuid.uuid4().hex,
+            full_name="Cán bộ",
+            role=Role.CAMPAIGN,
+            unit=OrgUnit.objects.get(parent=ward, code="vhxh"),
+        )
+        sample = fill(args.tips, ward=ward, source=source, groups=groups, seed=args.seed)
+
+        from doantu.linkage.normalize import fold
+
+        target = sample[len(sample) // 2]
+        name = target["martyr_name"]
+        given = name.split()[-1]
+        queries = {
+            "full name, diacritics": name,
+            "full name, no diacritics": fold(name),
+            "full name, upper case": name.upper(),
+            "one word (given name)": given,
+            "typo in the given name": " ".join([*name.split()[:-1], typo(given)]),
+            "receipt code": target["receipt_code"],
+            "receipt code, no dash": target["receipt_code"].replace("-", "").lower(),
+            "surname + given, no diacritics": fold(f"{name.split()[0]} {given}"),
+        }
+
+        def run(q: str) -> tuple[float, int]:
+            start = time.perf_counter()
+            page = Paginator(selectors.inbox(user, q=q), 25).get_page(1)
+            rows = list(page.object_list)
+            count = page.paginator.count
+            assert rows or not count
+            return (time.perf_counter() - start) * 1000, count
+
+        print(f"\ninbox search, campaign user, {args.tips} tips in the ward, {args.repeat} runs per query")
+        print(f"{'query kind':34} {'query':36} {'found':>8} {'p50 ms':>8} {'p95 ms':>8}")
+        every = []
+        for kind, q in queries.items():
+            run(q)  # warm
+            times = []
+            for _ in range(args.repeat):
+                ms, count = run(q)
+                times.append(ms)
+            every += times
+            p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+            print(
+                f"{kind:34} {q[:36]:36} {count:>8} {statistics.median(times):>8.1f} {p95:>8.1f}", flush=True
+            )
+        p95 = statistics.quantiles(every, n=20)[-1]
+        print(f"{'all queries':80} {statistics.median(every):>8.1f} {p95:>8.1f}")
+        print(f"goal p95 <= 200 ms: {'met' if p95 <= 200 else 'NOT met'}")
+        print("command: uv run python " + " ".join(sys.argv))
+
+
+if __name__ == "__main__":
+    main()
