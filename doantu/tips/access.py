@@ -264,16 +264,16 @@ def views_for(user, tips: Iterable[Tip]) -> dict[int, TipView]:
             views[tip.pk] = NOTHING
             continue
         owner = _owns_ward(user, tip)
+        entered_it = tip.entered_by_id is not None and tip.entered_by_id == user.pk
         classes = {BASIC}
         if owner:
             classes |= HANDLER_CLASSES | {OWNER}
         elif tip.pk in forwarded:
             classes |= HANDLER_CLASSES
-        elif tip.entered_by_id is not None and tip.entered_by_id == user.pk:
+        elif entered_it:
             # The enterer typed it all: he reads what he entered (the reporter's identity still only on request,
             # audited), not the handlers' internal work or the forwards.
             classes |= ENTERER_CLASSES
-        entered_it = tip.entered_by_id is not None and tip.entered_by_id == user.pk
         if not (owner or entered_it or identity_shareable(tip)):
             classes.discard(IDENTITY)  # the reporter chose "only the ward's campaign staff"
         if tip.anonymous or tip.privacy == Privacy.ANONYMOUS or tip.identity_withdrawn:
