@@ -10,9 +10,12 @@ Staff can correct the mapping before the dry run. Rows are read as a stream, so 
 memory.
 """
 
+import codecs
 import csv
 import hashlib
 import io
+import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -119,8 +122,14 @@ def guess_mapping(headers: list[str]) -> dict[str, int]:
     return mapping
 
 
-def read_table(path: Path, original_name: str) -> tuple[list[str], Iterator[list[str]]]:
-    """(headers, rows) of an XLSX or CSV file; rows are lists of strings, streamed."""
+def is_spreadsheet(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == b"PK"
+
+
+def read_table(path: Path, original_name: str, encoding: str = "") -> tuple[list[str], Iterator[list[str]]]:
+    """(headers, rows) of an XLSX or CSV file; rows are lists of strings, streamed. ``encoding``: of a CSV
+    file, when the user chose one (otherwise detected)."""
     suffix = original_name.lower().rsplit(".", 1)[-1]
     with open(path, "rb") as fh:
         head = fh.read(4)
@@ -132,7 +141,7 @@ def read_table(path: Path, original_name: str) -> tuple[list[str], Iterator[list
         raise ImportFileError(
             "Định dạng Excel cũ (.xls) chưa được hỗ trợ: hãy mở bằng Excel và lưu thành .xlsx."
         )
-    return _read_csv(path)
+    return _read_csv(path, encoding)
 
 
 def _read_xlsx(path: Path):
@@ -175,16 +184,75 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _read_csv(path: Path):
+# Encodings a Vietnamese list arrives in, in the order they are tried. UTF-8 is what every current tool writes;
+# UTF-16 is Excel's "Unicode Text" export; Windows-1258 is what Vietnamese Windows wrote before Unicode; Latin-1
+# decodes any byte, so it is the last resort. (TCVN3/ABC, the older Vietnamese font encoding, has no Python codec
+# and is not detected: such files come out garbled and the user is told so.)
+ENCODINGS: dict[str, str] = {
+    "utf-8": "UTF-8 (Unicode)",
+    "utf-16": "UTF-16 (Unicode, “Unicode Text” của Excel)",
+    "utf-16-le": "UTF-16 LE (không có BOM)",
+    "utf-16-be": "UTF-16 BE (không có BOM)",
+    "cp1258": "Windows-1258 (tiếng Việt, Windows cũ)",
+    "latin-1": "Latin-1 (ISO 8859-1)",
+}
+SAMPLE_BYTES = (
+    1 << 20
+)  # enough lines of any list to tell its encoding; a cut inside a character is not an error
+
+
+def detect_encoding(path: Path) -> str:
+    """The encoding of a text file, from its byte-order mark or from the first ``SAMPLE_BYTES``.
+
+    The sample usually ends inside the file, possibly inside a multi-byte character: UTF-8 is checked with an
+    incremental decoder that is not told the input is complete, so a character cut at the end is not a
+    failure, while any invalid sequence before it is."""
+    with open(path, "rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+        complete = not fh.read(1)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if _looks_utf16(sample):
+        return "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        sample.decode("cp1258")
+        return "cp1258"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _looks_utf16(sample: bytes) -> bool:
+    """UTF-16 without a byte-order mark: text in Latin letters has a zero byte in every other position."""
+    head = sample[:4096]
+    if len(head) < 4:
+        return False
+    zeros = max(head[0::2].count(0), head[1::2].count(0))
+    return zeros > len(head) // 4  # well over a quarter of the pairs: no 8-bit text has that many NULs
+
+
+_MOJIBAKE = re.compile(
+    "[ÃÂÄÅÆ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|\ufffd"
+)
+
+
+def headers_look_garbled(headers: list[str]) -> bool:
+    """Headers that look like UTF-8 read in a one-byte encoding ("Há»\x8d vÃ\xa0 tÃªn") or that hold characters
+    that could not be decoded at all."""
+    return any(_MOJIBAKE.search(h or "") for h in headers)
+
+
+def _read_csv(path: Path, encoding: str = ""):
+    encoding = encoding or detect_encoding(path)
+    if encoding == "utf-8":
+        encoding = "utf-8-sig"  # a byte-order mark, when there is one, is not part of the first header
     raw = open(path, "rb")  # noqa: SIM115 - closed by the generator
-    sample = raw.read(65536)
-    raw.seek(0)
-    for encoding in ("utf-8-sig", "cp1258", "latin-1"):
-        try:
-            sample.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
     text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
     first = text.readline()
     if not first.strip():
@@ -193,13 +261,19 @@ def _read_csv(path: Path):
     counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
     delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
     headers = next(csv.reader([first], delimiter=delimiter))
+    # Windows-1258 writes most Vietnamese letters as a base letter and a combining tone mark: compose them, so
+    # that names compare and display as the same text typed in Unicode.
+    compose = encoding == "cp1258"
 
     def gen():
         try:
-            yield from csv.reader(text, delimiter=delimiter)
+            for row in csv.reader(text, delimiter=delimiter):
+                yield [unicodedata.normalize("NFC", c) for c in row] if compose else row
         finally:
             raw.close()
 
+    if compose:
+        headers = [unicodedata.normalize("NFC", h) for h in headers]
     return [h.strip() for h in headers], gen()
 
 

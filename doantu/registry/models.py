@@ -458,6 +458,12 @@ class ImportBatch(models.Model):
     file = models.FileField(upload_to="imports/%Y/%m/", max_length=200)
     original_name = models.CharField(max_length=200)
     headers = models.JSONField(default=list)
+    encoding = models.CharField(
+        "bảng mã",
+        max_length=12,
+        blank=True,
+        help_text="of a CSV file: detected at upload, or chosen by the user",
+    )
     mapping = models.JSONField(default=dict, help_text="field -> column index")
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
     total_rows = models.PositiveIntegerField(default=0)

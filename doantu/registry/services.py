@@ -18,7 +18,18 @@ from doantu.tips.models import Tip, TipKind
 from doantu.tips.uploads import UploadError, prepare_upload
 
 from . import access
-from .imports import FIELDS, KINDS, SYSTEM_ID_LABEL, ImportFileError, martyr_values, read_table
+from .imports import (
+    ENCODINGS,
+    FIELDS,
+    KINDS,
+    SYSTEM_ID_LABEL,
+    ImportFileError,
+    detect_encoding,
+    headers_look_garbled,
+    is_spreadsheet,
+    martyr_values,
+    read_table,
+)
 from .matching import grave_record, index_graves, index_martyrs, martyr_record, search_graves, search_martyrs
 from .models import (
     Document,
@@ -134,7 +145,6 @@ def import_upload(
     _require(access.can_edit_registry(actor))
     if kind not in KINDS:
         raise RegistryError("Loại danh sách không hợp lệ.")
-    spec = KINDS[kind]
     owner = access.owner_for(actor)
     name = (list_name or "").strip()
     if not name:
@@ -154,18 +164,51 @@ def import_upload(
         extension = upload.name.rsplit(".", 1)[-1].lower()[:5] if "." in upload.name else "csv"
         batch.file.save(f"list.{extension}", upload, save=False)
         try:
-            with local_copy(batch.file) as path:
-                headers, rows = read_table(path, upload.name)
-                rows.close()
+            _read_headers(batch)
         except ImportFileError as exc:
             batch.file.delete(save=False)
             raise RegistryError(str(exc)) from None
-        batch.headers = headers
-        batch.mapping = spec.guess_columns(headers)
-        if not _has_required(batch, batch.mapping):
-            batch.message = f"Chưa nhận ra cột “{spec.fields[spec.required]}”: hãy chọn cột tương ứng."
         batch.save()
         return batch
+
+
+def _read_headers(batch: ImportBatch) -> None:
+    """The file's headers (in ``batch.encoding``; detected when empty), the guessed columns and what to tell the
+    user when the headers look wrong."""
+    spec = KINDS[batch.kind]
+    with local_copy(batch.file) as path:
+        if not is_spreadsheet(path) and not batch.encoding:
+            batch.encoding = detect_encoding(path)
+        headers, rows = read_table(path, batch.original_name, batch.encoding)
+        rows.close()
+    batch.headers = headers
+    batch.mapping = spec.guess_columns(headers)
+    batch.message = ""
+    if batch.encoding and headers_look_garbled(headers):
+        batch.message = (
+            f"Tiêu đề có vẻ bị lỗi chữ khi đọc theo bảng mã {ENCODINGS.get(batch.encoding, batch.encoding)}: "
+            "hãy chọn bảng mã khác bên dưới."
+        )
+    elif not _has_required(batch, batch.mapping):
+        batch.message = f"Chưa nhận ra cột “{spec.fields[spec.required]}”: hãy chọn cột tương ứng."
+
+
+def import_set_encoding(*, batch: ImportBatch, actor, encoding: str) -> ImportBatch:
+    """Read a CSV file again in the encoding the user chose (the detected one gave garbled headers)."""
+    access.require_edit(actor, batch)
+    if encoding not in ENCODINGS:
+        raise RegistryError("Bảng mã không hợp lệ.")
+    if batch.status not in (ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.FAILED):
+        raise RegistryError("Danh sách đang được xử lý; đợi xong rồi hãy đổi bảng mã.")
+    with transaction.atomic():
+        batch.encoding = encoding
+        try:
+            _read_headers(batch)
+        except (ImportFileError, UnicodeError) as exc:
+            raise RegistryError(str(exc)) from None
+        batch.status = ImportStatus.UPLOADED
+        batch.save(update_fields=["encoding", "headers", "mapping", "message", "status"])
+    return batch
 
 
 def _has_required(batch: ImportBatch, mapping: dict[str, int]) -> bool:
@@ -205,7 +248,7 @@ def _iter_rows(batch: ImportBatch):
     mapping = {k: int(v) for k, v in batch.mapping.items()}
     parse = KINDS[batch.kind].parse_cells
     with local_copy(batch.file) as path:
-        _headers, rows = read_table(path, batch.original_name)
+        _headers, rows = read_table(path, batch.original_name, batch.encoding)
         number = 1
         for cells in rows:
             number += 1

@@ -29,7 +29,7 @@ from .forms import (
     UploadForm,
     WitnessForm,
 )
-from .imports import FIELDS, GRAVE_FIELDS, KINDS, SYSTEM_ID_LABEL
+from .imports import ENCODINGS, FIELDS, GRAVE_FIELDS, KINDS, SYSTEM_ID_LABEL
 from .models import (
     Document,
     DuplicatePair,
@@ -369,6 +369,12 @@ def _batch(request, pk: int) -> ImportBatch:
 @staff_required
 def import_detail(request, pk: int):
     batch = _batch(request, pk)
+    if request.method == "POST" and "encoding" in request.POST:
+        try:
+            services.import_set_encoding(batch=batch, actor=request.user, encoding=request.POST["encoding"])
+        except services.RegistryError as exc:
+            messages.error(request, str(exc))
+        return redirect("registry:import", batch.pk)
     form = MappingForm(
         request.POST or None, headers=batch.headers, mapping=batch.mapping, fields=KINDS[batch.kind].columns
     )
@@ -383,6 +389,7 @@ def import_detail(request, pk: int):
     context = {
         "batch": batch,
         "form": form,
+        "encodings": ENCODINGS.items(),
         "running": batch.status in (ImportStatus.CHECKING, ImportStatus.RUNNING),
     }
     if request.htmx and request.GET.get("part") == "progress":

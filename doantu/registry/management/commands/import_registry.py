@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from doantu.org.models import User
 from doantu.registry import services
+from doantu.registry.imports import ENCODINGS
 from doantu.registry.models import ImportKind, ImportStatus
 
 
@@ -26,11 +27,26 @@ class Command(BaseCommand):
             help="martyrs (mặc định) hoặc graves",
         )
         parser.add_argument(
+            "--encoding",
+            choices=list(ENCODINGS),
+            default="",
+            help="Bảng mã của tệp CSV (mặc định: tự nhận ra)",
+        )
+        parser.add_argument(
             "--cemetery", default="", help="Danh sách mộ: nghĩa trang, nếu tệp không có cột này"
         )
 
     def handle(
-        self, *args, file: Path, list: str, user: str, dry_run: bool, kind: str, cemetery: str, **options
+        self,
+        *args,
+        file: Path,
+        list: str,
+        user: str,
+        dry_run: bool,
+        kind: str,
+        cemetery: str,
+        encoding: str,
+        **options,
     ):
         actor = User.objects.filter(username=user).first()
         if actor is None:
@@ -42,8 +58,14 @@ class Command(BaseCommand):
                 )
             except services.RegistryError as exc:
                 raise CommandError(str(exc)) from None
-        if batch.message:  # a required column was not recognised
-            raise CommandError(f"{batch.message} Tiêu đề: {batch.headers}")
+        if encoding and batch.encoding:
+            try:
+                batch = services.import_set_encoding(batch=batch, actor=actor, encoding=encoding)
+            except services.RegistryError as exc:
+                raise CommandError(str(exc)) from None
+        if batch.message:  # garbled headers, or a required column not recognised
+            hint = f" (bảng mã: {batch.encoding}; chọn khác bằng --encoding)" if batch.encoding else ""
+            raise CommandError(f"{batch.message} Tiêu đề: {batch.headers}{hint}")
         batch = services.import_run(batch_id=batch.pk, apply=False)
         self.stdout.write(
             f"Kiểm tra: {batch.total_rows} dòng, {batch.created} mới, {batch.updated} cập nhật, "
