@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "doantu.registry",
     "doantu.web",
     "doantu.ops",
+    "doantu.indicators",
 ]
 
 MIDDLEWARE = [
