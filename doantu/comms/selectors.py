@@ -189,3 +189,25 @@ def item_reach_totals(user, item: ContentItem) -> dict[str, int]:
 
 def reach_sum(qs: QuerySet[Reach]) -> dict:
     return qs.aggregate(**{f: Sum(f) for f in ("views", "reactions", "shares", "comments", "broadcasts")})
+
+
+# --------------------------------------------------------------------------------------------- timeline
+
+
+def item_timeline(user, item: ContentItem) -> list[dict]:
+    """The item's audit trail in words (its own steps, its files and reach)."""
+    from doantu.audit import labels
+    from doantu.audit.models import AuditEntry
+
+    access.require(access.can_view_item(user, item))
+    entries = AuditEntry.objects.for_context(item).select_related("actor")
+    return [
+        {
+            "at": e.at,
+            "actor": e.actor_label,
+            "action": labels.action_label(e.action),
+            "changes": [labels.change_row(e.object_type, f, b, a) for f, (b, a) in (e.changes or {}).items()],
+            "message": e.message if e.message != item.title else "",
+        }
+        for e in entries
+    ]
