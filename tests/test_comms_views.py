@@ -204,9 +204,9 @@ def test_weekly_script_draft_text_and_docx(client, ward, units, users, source):
     client.post(reverse("comms:script_new"))
     item = ContentItem.objects.get(kind="broadcast_script")
     assert item.status == ContentStatus.DRAFT and item.channels.get().code == "loa"
-    txt = client.get(reverse("comms:item_script", args=[item.pk, "txt"])).content.decode()
+    txt = client.get(reverse("comms:item_script_txt", args=[item.pk])).content.decode()
     assert "BÀI PHÁT THANH TUẦN" in txt and "mẫu ADN" in txt
-    docx = client.get(reverse("comms:item_script", args=[item.pk, "docx"])).content
+    docx = client.get(reverse("comms:item_script_docx", args=[item.pk])).content
     from docx import Document
 
     text = "\n".join(p.text for p in Document(io.BytesIO(docx)).paragraphs)

@@ -101,6 +101,10 @@ class TargetProgress:
         return f"{self.done}/{self.target.minimum} — còn {self.days_left} ngày"
 
 
+def period_of_month(day: dt.date) -> tuple[dt.date, dt.date]:
+    return day.replace(day=1), day.replace(day=pycal.monthrange(day.year, day.month)[1])
+
+
 def period_of(target: Target, day: dt.date) -> tuple[dt.date, dt.date]:
     if target.period == TargetPeriod.WEEK:
         days = week_of(day)

@@ -12,7 +12,10 @@ urlpatterns = [
     path("san-pham/<int:pk>/sua/", views.item_edit, name="item_edit"),
     path("san-pham/<int:pk>/minh-chung/", views.item_evidence, name="item_evidence"),
     path("san-pham/<int:pk>/tep/<int:file_id>/", views.item_file, name="item_file"),
-    path("san-pham/<int:pk>/ban-phat-thanh.<str:fmt>", views.item_script, name="item_script"),
+    path(
+        "san-pham/<int:pk>/ban-phat-thanh.docx", views.item_script, {"fmt": "docx"}, name="item_script_docx"
+    ),
+    path("san-pham/<int:pk>/ban-phat-thanh.txt", views.item_script, {"fmt": "txt"}, name="item_script_txt"),
     path("san-pham/<int:pk>/<slug:action>/", views.item_action, name="item_action"),
     path("cao-diem/", views.peaks, name="peaks"),
     path("cao-diem/<int:pk>/", views.peak, name="peak"),

@@ -247,6 +247,7 @@ def item_detail(request, pk: int):
 
 
 ACTIONS = {"submit", "approve", "return", "publish", "withdraw", "reach", "file"}
+CHECKLIST_ACTIONS = {"tick", "reopen"}
 
 
 @comms_required
@@ -377,6 +378,8 @@ def checklist_action(request, pk: int, action: str):
         pk=pk,
     )
     try:
+        if action not in CHECKLIST_ACTIONS:
+            raise Http404
         if action == "tick":
             form = TickForm(request.POST, request.FILES, ward=entry.peak.ward)
             if not form.is_valid():
