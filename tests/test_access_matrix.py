@@ -984,7 +984,11 @@ FILLERS[("comms:checklist_evidence", "pk")] = lambda w: [
     Target("done checklist item of B", w.objects["comms"]["entry_b"].pk)
 ]
 FILLERS[("comms:checklist_action", "pk")] = lambda w: [
-    Target(label, w.objects["comms"][key].pk, data={"evidence_url": "https://zqxw.vn/x", "reason": "ZQXW"})
+    Target(
+        label,
+        w.objects["comms"][key].pk,
+        data={f"e{w.objects['comms'][key].pk}-evidence_url": "https://zqxw.vn/x", "reason": "ZQXW"},
+    )
     for label, key in (("done checklist item of B", "entry_b"), ("open checklist item of B", "open_entry_b"))
 ]
 FILLERS[("comms:feed_revoke", "pk")] = lambda w: [

@@ -94,6 +94,14 @@ class TargetProgress:
         return f"tháng {self.period_start.month}/{self.period_start.year}"
 
     @property
+    def kind_labels(self) -> str:
+        from .models import ContentKind
+
+        return ", ".join(
+            str(ContentKind(k).label).lower() for k in self.target.kinds if k in ContentKind.values
+        )
+
+    @property
     def text(self) -> str:
         """ "2/3 — còn 9 ngày" (the issue's words)."""
         if self.met:

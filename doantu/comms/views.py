@@ -144,7 +144,7 @@ def calendar(request):
         ]
         for w in weeks
     ]
-    agenda = [(d, by_day[d]) for d in sorted(by_day) if (mode == "week" or d.month == day.month)]
+    agenda = [(d, by_day[d]) for d in sorted(by_day)]  # every day shown by the grid, as the count says
     keep = {k: v for k, v in request.GET.items() if k in ("channel", "unit", "status", "ward") and v}
     peaks = {p.peak.date: p for p in selectors.peaks_for(user, today=today)}
     context = {
@@ -341,7 +341,9 @@ def item_evidence(request, pk: int):
 @comms_required
 @require_safe
 def peaks(request):
-    return render(request, "comms/peaks.html", {"peaks": selectors.peaks_for(request.user)})
+    views = selectors.peaks_for(request.user)
+    views.sort(key=lambda v: (v.days_to < 0, abs(v.days_to)))  # the next peak first, past ones last
+    return render(request, "comms/peaks.html", {"peaks": views})
 
 
 @comms_required
@@ -356,6 +358,8 @@ def peak(request, pk: int):
     for entry in entries:
         entry.may_tick = not entry.done and access.can_tick(user, entry)
         entry.may_reopen = entry.done and access.can_manage_peak(user, found)
+        if entry.may_tick:  # one form per item, with its own field ids
+            entry.form = TickForm(ward=found.ward, prefix=f"e{entry.pk}")
     view = next(v for v in selectors.peaks_for(user) if v.peak.pk == found.pk)
     return render(
         request,
@@ -364,7 +368,6 @@ def peak(request, pk: int):
             "peak": found,
             "view": view,
             "entries": entries,
-            "tick_form": TickForm(ward=found.ward),
             "today": timezone.localdate(),
         },
     )
@@ -381,7 +384,7 @@ def checklist_action(request, pk: int, action: str):
         if action not in CHECKLIST_ACTIONS:
             raise Http404
         if action == "tick":
-            form = TickForm(request.POST, request.FILES, ward=entry.peak.ward)
+            form = TickForm(request.POST, request.FILES, ward=entry.peak.ward, prefix=f"e{entry.pk}")
             if not form.is_valid():
                 raise CommsError(" ".join(m for ms in form.errors.values() for m in ms))
             services.checklist_tick(actor=request.user, entry=entry, **form.cleaned_data)
