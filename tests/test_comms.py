@@ -226,3 +226,13 @@ def test_reach_typed(ward, units, users):
         services.reach_save(
             actor=users["leadership"], item=item, channel=fb, measured_on=today, figures={"views": 1}
         )
+
+
+def test_demo_content_and_daily_command(ward, units, users):
+    from django.core.management import call_command
+
+    call_command("demo_data", verbosity=0)
+    assert ContentItem.objects.filter(ward=ward).count() == 7
+    assert Target.objects.filter(ward=ward, code="loa-hang-tuan", period="week").exists()
+    assert ChecklistItem.objects.filter(done=True).count() == 1
+    call_command("comms_daily", verbosity=0)  # runs the warning round; once per period at most
