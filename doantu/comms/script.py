@@ -32,29 +32,26 @@ tiếp UBND phường{contact}.
 Xin trân trọng cảm ơn!"""
 
 
-def figures(ward) -> dict[str, int]:
-    """The figures the script reads out. Until the indicators registry exists this is the one place in comms that
-    counts tips: received, verified, DNA offers of the ward."""
-    try:  # the registry of figures (doantu/indicators), when installed, is the one source
-        from doantu.indicators import registry  # type: ignore[import-not-found]
+def figures(ward, viewer=None) -> dict[str, int]:
+    """The figures the script reads out, from the indicators registry (the one source of figures), for the whole
+    campaign so far: tips received, verified, DNA offers."""
+    from django.utils import timezone
 
-        return {
-            "received": registry.value("tips_received", unit=ward),
-            "verified": registry.value("tips_verified", unit=ward),
-            "dna": registry.value("dna_offers", unit=ward),
-        }
-    except ImportError:
-        from doantu.tips.models import Tip, TipStatus
+    from doantu import indicators
 
-        tips = Tip.objects.filter(ward=ward)
-        return {
-            "received": tips.count(),
-            "verified": tips.filter(status=TipStatus.VERIFIED).count(),
-            "dna": tips.filter(dna_offer=True).count(),
-        }
+    campaign = ward.campaigns.order_by("starts").first()
+    today = timezone.localdate()
+    start = min(campaign.starts, today) if campaign else today.replace(month=1, day=1)
+    period = indicators.Period.custom(start, today)
+    viewer = viewer or indicators.SYSTEM
+    names = {"received": "tips.received", "verified": "tips.verified", "dna": "tips.dna_offers"}
+    return {
+        key: indicators.compute(name, viewer=viewer, unit=ward, period=period) or 0
+        for key, name in names.items()
+    }
 
 
-def script_text(ward, day: dt.date) -> str:
+def script_text(ward, day: dt.date, viewer=None) -> str:
     from django.conf import settings
 
     from doantu.tips.models import Source
@@ -86,7 +83,7 @@ def script_draft(*, actor, ward, week_of: dt.date) -> ContentItem:
         owner_unit=owner_unit,
         owner=actor,
         production=Production.OWN,
-        summary=script_text(ward, week_of),
+        summary=script_text(ward, week_of, actor),
     )
     return item_save(actor=actor, item=item, channels=[channel])
 

@@ -497,7 +497,7 @@ def script_new(request):
     return render(
         request,
         "comms/script_new.html",
-        {"preview": script.script_text(_ward(request), timezone.localdate())},
+        {"preview": script.script_text(_ward(request), timezone.localdate(), user)},
     )
 
 
