@@ -92,6 +92,25 @@ def plain_text(item: ContentItem) -> str:
     return f"{item.title.upper()}\n\n{item.summary}\n"
 
 
+def blocks(text: str) -> list[tuple[str, object]]:
+    """Paragraphs (blank-line separated) and runs of dash lines ("- …") as bullet lists, as staff typed them."""
+    out: list[tuple[str, object]] = []
+    for line in (text or "").replace("\r\n", "\n").split("\n"):
+        line = line.strip()
+        if not line:
+            out.append(("break", ""))
+        elif line.startswith(("- ", "+ ", "• ")):
+            if out and out[-1][0] == "bullets":
+                out[-1][1].append(line[2:].strip())
+            else:
+                out.append(("bullets", [line[2:].strip()]))
+        elif out and out[-1][0] == "paragraph":
+            out[-1] = ("paragraph", out[-1][1] + " " + line)
+        else:
+            out.append(("paragraph", line))
+    return [b for b in out if b[0] != "break"]
+
+
 def docx_bytes(item: ContentItem) -> bytes:
     ward = item.ward
     try:
@@ -109,9 +128,13 @@ def docx_bytes(item: ContentItem) -> bytes:
             date=item.planned_date,
             title=item.title,
             draft_label="" if item.status in ("approved", "published") else "DỰ THẢO",
+            recipients=["Hệ thống truyền thanh cơ sở (để phát);", f"Lưu: VT, {item.owner_unit.label}."],
         )
-        for para in item.summary.split("\n\n"):
-            doc.paragraph(para.strip())
+        for kind, content in blocks(item.summary):
+            if kind == "bullets":
+                doc.bullets(content)
+            else:
+                doc.paragraph(content)
         return doc.to_docx()
     from docx import Document
     from docx.shared import Pt
@@ -120,8 +143,9 @@ def docx_bytes(item: ContentItem) -> bytes:
     style = document.styles["Normal"]
     style.font.name, style.font.size = "Times New Roman", Pt(14)
     document.add_heading(item.title, level=1)
-    for para in item.summary.split("\n\n"):
-        document.add_paragraph(para.strip())
+    for kind, content in blocks(item.summary):
+        for para in content if kind == "bullets" else [content]:
+            document.add_paragraph(("- " if kind == "bullets" else "") + para)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
