@@ -809,6 +809,7 @@ NO_OBJECT = {
     "comms:reach_import": "Facebook insights import into the user's own ward",
     "comms:feeds": "the signed-in account's own calendar links (a POST makes one for itself)",
     "comms:script_new": "drafts the weekly loudspeaker script in the user's own ward",
+    "comms:targets": "the targets of the user's own ward (a POST sets one there: the culture office only)",
 }
 
 
@@ -1051,6 +1052,14 @@ PATTERN_DATA = {
         "channels": [w.objects["comms"]["item_a"].channels.get().pk],
     },
     "comms:feeds": {"scope": "me"},
+    "comms:targets": lambda w: {
+        "name": "ZQXW",
+        "code": "zqxw-target",
+        "period": "month",
+        "minimum": "1",
+        "owner_unit": w.objects["a_units"]["vhxh"].pk,
+        "warn_from_day": "20",
+    },
     "public:status": lambda w: {"phone_digits": "0000", "receipt_code": w.objects["tips"]["TB"].receipt_code},
     "staff:tip_entry": lambda w: {
         "submission_key": "matrix-entry-0000001",
@@ -1240,6 +1249,9 @@ def _protected_rows(role: str, w: World) -> dict[str, object]:
     rows["comms.checklistitem"] = cm.ChecklistItem.objects.all()
     rows["comms.calendarfeed"] = cm.CalendarFeed.objects.exclude(user=own_user)
     rows["comms.channel"] = cm.Channel.objects.all()
+    rows["comms.target"] = (
+        cm.Target.objects.exclude(ward=ward_a) if role == "campaign" else cm.Target.objects.all()
+    )
     rows["audit.auditentry"] = AuditEntry.objects.exclude(action__in=READ_ACTIONS)
     return rows
 

@@ -234,3 +234,26 @@ def test_peak_checklist_tick_through_page(client, ward, units, users):
     )
     other.refresh_from_db()
     assert not other.done
+
+
+def test_culture_office_sets_a_weekly_target(client, ward, units, users):
+    login(client, users["campaign"])
+    data = {
+        "name": "Bài phát thanh mỗi tuần",
+        "code": "loa-tuan",
+        "period": "week",
+        "minimum": "2",
+        "kinds": ["broadcast_script"],
+        "channel_kinds": ["loudspeaker"],
+        "owner_unit": units["ttdvth"].pk,
+        "warn_from_day": "4",
+    }
+    bad = client.post(reverse("comms:targets"), {**data, "maximum": "1"})
+    assert "Mức phấn đấu phải từ mức tối thiểu trở lên" in bad.content.decode()
+    client.post(reverse("comms:targets"), data)
+    page = client.get(reverse("comms:targets")).content.decode()
+    assert "Bài phát thanh mỗi tuần" in page and "0/2 — còn" in page
+    client.logout()
+    login(client, users["channel"])
+    assert client.post(reverse("comms:targets"), {**data, "code": "x"}).status_code == 403
+    assert "Đặt thêm chỉ tiêu" not in client.get(reverse("comms:targets")).content.decode()

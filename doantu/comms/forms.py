@@ -6,7 +6,16 @@ from django import forms
 from doantu.org.models import OrgUnit, Role, User
 
 from . import access
-from .models import ACTIVITY_KINDS, Channel, ContentItem, ContentKind, ContentStatus, FileKind
+from .models import (
+    ACTIVITY_KINDS,
+    Channel,
+    ChannelKind,
+    ContentItem,
+    ContentKind,
+    ContentStatus,
+    FileKind,
+    Target,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -134,3 +143,44 @@ class CalendarFilterForm(forms.Form):
         self.fields["unit"].queryset = OrgUnit.objects.filter(
             pk__in=ContentItem.objects.filter(ward=ward).values("owner_unit")
         ).order_by("name")
+
+
+class TargetForm(forms.ModelForm):
+    kinds = forms.MultipleChoiceField(
+        label="Loại sản phẩm được tính (để trống: mọi loại)",
+        choices=ContentKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    channel_kinds = forms.MultipleChoiceField(
+        label="Loại kênh được tính (để trống: mọi kênh)",
+        choices=ChannelKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Target
+        fields = [
+            "name",
+            "code",
+            "period",
+            "minimum",
+            "maximum",
+            "kinds",
+            "channel_kinds",
+            "social_only",
+            "owner_unit",
+            "warn_from_day",
+            "basis",
+        ]
+
+    def __init__(self, *args, ward, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_unit"].queryset = (
+            ward.descendants().filter(active=True).order_by("kind", "sort_order")
+        )
+        self.fields["code"].help_text = "Chữ thường, không dấu, nối bằng gạch ngang, ví dụ: loa-hang-tuan"
+        self.fields[
+            "warn_from_day"
+        ].help_text = "Chỉ tiêu tháng: ngày trong tháng; chỉ tiêu tuần: thứ (1 = Thứ Hai … 7)."

@@ -21,6 +21,7 @@ urlpatterns = [
     path("cao-diem/<int:pk>/", views.peak, name="peak"),
     path("cao-diem/viec/<int:pk>/minh-chung/", views.checklist_evidence, name="checklist_evidence"),
     path("cao-diem/viec/<int:pk>/<slug:action>/", views.checklist_action, name="checklist_action"),
+    path("chi-tieu/", views.targets, name="targets"),
     path("so-lieu/nhap/", views.reach_import, name="reach_import"),
     path("lich-rieng/", views.feeds_page, name="feeds"),
     path("lich-rieng/<int:pk>/thu-hoi/", views.feed_revoke, name="feed_revoke"),

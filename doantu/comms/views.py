@@ -24,9 +24,10 @@ from .forms import (
     ReachForm,
     ReasonForm,
     ReviewForm,
+    TargetForm,
     TickForm,
 )
-from .models import CalendarFeed, ChecklistItem, ContentItem, ContentStatus
+from .models import CalendarFeed, ChecklistItem, ContentItem, ContentStatus, Target
 from .services import CommsError
 
 MONTHS = [
@@ -410,6 +411,36 @@ def checklist_evidence(request, pk: int):
     if not entry.evidence_photo:
         raise Http404
     return FileResponse(entry.evidence_photo.open("rb"))
+
+
+# ------------------------------------------------------------------------------------------------ targets
+
+
+@comms_required
+def targets(request):
+    """This period's targets; the culture office adds the ward's own (e.g. broadcasts a week)."""
+    user = request.user
+    ward = _ward(request)
+    may_manage = access.can_manage_targets(user, ward)
+    form = None
+    if may_manage:
+        instance = Target(ward=ward)
+        form = TargetForm(request.POST or None, instance=instance, ward=ward)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.target_save(actor=user, target=form.save(commit=False))
+            except CommsError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Đã đặt chỉ tiêu.")
+                return redirect("comms:targets")
+    elif request.method == "POST":
+        raise PermissionDenied("Chỉ Phòng Văn hóa - Xã hội đặt chỉ tiêu.")
+    return render(
+        request,
+        "comms/targets.html",
+        {"targets": selectors.targets_for(user, ward=ward), "form": form, "ward": ward},
+    )
 
 
 # ----------------------------------------------------------------------------------------- reach import
