@@ -73,8 +73,9 @@ def test_seed_channels_targets_peaks(ward, units):
 
 
 def test_workflow_audited_and_roles(ward, units, users):
-    item = _item(users["channel"], ward, units)
+    item = _item(users["channel"], ward, units, day=dt.date(2026, 9, 15))
     assert item.status == ContentStatus.DRAFT
+    assert item.phase.number == 2  # 28/7–31/12/2026 (plan VI.2)
     with pytest.raises(PermissionDenied):
         services.item_approve(actor=users["campaign"], item=item)  # not submitted yet
     services.item_submit(actor=users["channel"], item=item)

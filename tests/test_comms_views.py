@@ -224,13 +224,15 @@ def test_peak_checklist_tick_through_page(client, ward, units, users):
     page = client.get(reverse("comms:peak", args=[peak.pk])).content.decode()
     assert "Đánh dấu hoàn thành" in page
     client.post(
-        reverse("comms:checklist_action", args=[entry.pk, "tick"]), {"evidence_url": "https://zalo.me/g/abc"}
+        reverse("comms:checklist_action", args=[entry.pk, "tick"]),
+        {f"e{entry.pk}-evidence_url": "https://zalo.me/g/abc"},
     )
     entry.refresh_from_db()
     assert entry.done and entry.done_by == users["group_leader"]
     other = peak.checklist.get(template_code="bang-ron-qr")
     client.post(
-        reverse("comms:checklist_action", args=[other.pk, "tick"]), {"evidence_url": "https://x.vn/a"}
+        reverse("comms:checklist_action", args=[other.pk, "tick"]),
+        {f"e{other.pk}-evidence_url": "https://x.vn/a"},
     )
     other.refresh_from_db()
     assert not other.done

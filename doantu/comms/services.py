@@ -134,6 +134,9 @@ def item_save(*, actor, item: ContentItem, channels=None) -> ContentItem:
         raise CommsError("Hoạt động (hội nghị, họp tổ, sinh hoạt dưới cờ…) cần có địa điểm.")
     if item.source_id and item.source.ward_id != item.ward_id:
         raise CommsError("Mã QR riêng phải là mã của phường.")
+    if item.planned_date:  # the phase of the ward's plan (VI) the date falls in, kept with the date
+        campaign = item.ward.campaigns.order_by("-starts").first()
+        item.phase = campaign.phase_on(item.planned_date) if campaign else None
     before_channels = set(stored.channels.values_list("pk", flat=True)) if stored else set()
     new_channels = before_channels if channels is None else {c.pk for c in channels}
     if any(c.ward_id != item.ward_id for c in (channels or [])):
