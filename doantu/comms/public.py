@@ -1,0 +1,116 @@
+"""The public campaign page (``/chien-dich/``): what the campaign is, how to give information, the stories the
+ward's staff published and marked public, its rebuttals of false information (plan IV.5), and live aggregate
+figures. No account, no personal data, nothing a tipster wrote: only what staff wrote for the public and
+whole-ward counts.
+
+Read by anyone, so the page is the same for everyone: rendered without the request (no session, no cookie, no
+per-user context) and kept in the shared cache for ``CACHE_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from doantu.campaign.models import Campaign
+from doantu.org.models import OrgUnit, UnitKind
+from doantu.tips.models import Source, SourceKind
+
+from .models import ContentItem, ContentStatus, Topic
+
+# A published story or rebuttal shows up within this many seconds; the figures are as fresh.
+CACHE_SECONDS = 120
+STORIES_SHOWN = 12
+REBUTTALS_SHOWN = 6
+
+# What the campaign is, in plain words: the plan's general objective (section I.1) and its call (IV.3).
+ABOUT = (
+    "Chiến dịch 500 ngày đêm đẩy mạnh tìm kiếm, quy tập và xác định danh tính hài cốt liệt sĩ huy động cả hệ "
+    "thống chính trị và Nhân dân cùng tìm lại, đưa về và trả lại tên cho các anh hùng liệt sĩ."
+)
+CALL = (
+    "Mọi thông tin đều quý: một manh mối, một kỷ vật, lá thư, tấm bản đồ vẽ tay, lời kể của nhân chứng, hình "
+    "ảnh, video hay vị trí trên điện thoại. Thân nhân liệt sĩ có thể đăng ký cho mẫu ADN để xác định danh tính."
+)
+
+
+def public_items(ward: OrgUnit):
+    """Items the public may read: published and marked public by the staff (``ContentItem.public``), never a
+    draft, an item awaiting approval or a withdrawn one."""
+    return ContentItem.objects.filter(ward=ward, status=ContentStatus.PUBLISHED, public=True).order_by(
+        "-published_at", "-pk"
+    )
+
+
+def campaign_wards():
+    return OrgUnit.objects.filter(kind=UnitKind.WARD, active=True).order_by("code")
+
+
+def form_source(ward: OrgUnit) -> Source | None:
+    """The form the page points at: the ward's portal code (as the front page does), else any active one."""
+    return (
+        Source.objects.filter(ward=ward, active=True, kind=SourceKind.PORTAL).order_by("pk").first()
+        or Source.objects.filter(ward=ward, active=True).order_by("pk").first()
+    )
+
+
+@dataclass(frozen=True)
+class PublicFigures:
+    tips: int
+    verified: int
+    dna_offers: int
+    as_of: dt.datetime
+
+
+def figures(ward: OrgUnit) -> PublicFigures:
+    """Tips received, verified, DNA offers: whole-ward totals (``tips.visits.ward_figures``)."""
+    from doantu.tips.visits import ward_figures
+
+    f = ward_figures(ward)
+    return PublicFigures(tips=f.tips, verified=f.verified, dna_offers=f.dna_offers or 0, as_of=timezone.now())
+
+
+def _campaign(ward: OrgUnit) -> Campaign | None:
+    return Campaign.objects.filter(unit=ward).order_by("-starts").first()
+
+
+def page_context(ward: OrgUnit) -> dict:
+    items = list(public_items(ward).prefetch_related("channels")[: STORIES_SHOWN + REBUTTALS_SHOWN * 2])
+    rebuttals = [i for i in items if i.topic == Topic.REBUTTAL][:REBUTTALS_SHOWN]
+    stories = [i for i in items if i.topic != Topic.REBUTTAL][:STORIES_SHOWN]
+    campaign = _campaign(ward)
+    today = timezone.localdate()
+    return {
+        "ward": ward,
+        "campaign": campaign,
+        "days_left": (campaign.ends - today).days if campaign and campaign.ends >= today else None,
+        "about": ABOUT,
+        "call": CALL,
+        "source": form_source(ward),
+        "figures": figures(ward),
+        "stories": stories,
+        "rebuttals": rebuttals,
+    }
+
+
+def _cache_key(ward: OrgUnit) -> str:
+    return f"comms:campaign-page:{ward.pk}"
+
+
+def page_html(ward: OrgUnit) -> str:
+    """The page, the same for everyone, from the cache when fresh."""
+    key = _cache_key(ward)
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("comms/public/campaign.html", page_context(ward))
+        cache.set(key, html, CACHE_SECONDS)
+    return html
+
+
+def forget(ward: OrgUnit) -> None:
+    """Drop the cached page (after a change staff want seen at once)."""
+    cache.delete(_cache_key(ward))

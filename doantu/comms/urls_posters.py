@@ -1,0 +1,26 @@
+"""URLs of the posters, of what each piece brought in, and of the public campaign page.
+
+``doantu/urls.py`` includes ``public`` at the root and ``staff`` under ``/staff/comms/``."""
+
+from django.urls import path
+
+from . import views_campaign, views_posters
+
+public = (
+    [
+        path("chien-dich/", views_campaign.campaign, name="campaign"),
+        path("chien-dich/<slug:ward_code>/", views_campaign.campaign, name="campaign_ward"),
+    ],
+    "comms_public",
+)
+
+staff = (
+    [
+        path("posters/", views_posters.poster_batch, name="batch_new"),
+        path("posters/<str:token>/", views_posters.poster_batch_status, name="batch"),
+        path("posters/<str:token>/ap-phich.pdf", views_posters.poster_batch_pdf, name="batch_pdf"),
+        path("items/<int:pk>/qr/", views_posters.item_source, name="item_source"),
+        path("thu-ve/", views_posters.ranking, name="ranking"),
+    ],
+    "comms_posters",
+)
