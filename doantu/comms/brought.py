@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 
 from doantu.audit import labels
 from doantu.audit.services import audit_record
@@ -108,6 +109,16 @@ class Ranked:
     channels: list[str] = field(default_factory=list)
 
     @property
+    def item_url(self) -> str:
+        """The item's page (comms' own URL), or nothing while there is none."""
+        if self.item is None:
+            return ""
+        try:
+            return reverse("comms:item", args=[self.item.pk])
+        except NoReverseMatch:
+            return ""
+
+    @property
     def score(self) -> tuple:
         f = self.figures
         return (f.verified, f.tips, f.dna_offers or 0, f.visits)
@@ -172,7 +183,10 @@ def source_ranking(user, *, ward) -> list[Ranked]:
 
 def item_panel(user, item: ContentItem) -> dict:
     """The context of ``comms/posters/_item_brought.html`` (the section on the item's page)."""
+    from .public import can_mark_public
+
     return {
+        "can_mark_public": can_mark_public(user, item),
         "brought_item": item,
         "brought": item_figures(user, item),
         "brought_can_give": item.source_id is None and can_give_source(user, item),

@@ -16,11 +16,21 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from doantu.audit import labels
 from doantu.campaign.models import Campaign
 from doantu.org.models import OrgUnit, UnitKind
 from doantu.tips.models import Source, SourceKind
 
 from .models import ContentItem, ContentStatus, Topic
+
+labels.register(
+    "comms",
+    actions={
+        "content_item_public": "Hiện trên trang chiến dịch",
+        "content_item_private": "Thôi hiện trên trang chiến dịch",
+    },
+    fields={"public": ("Hiện trên trang chiến dịch", {True: "có", False: "không"})},
+)
 
 # A published story or rebuttal shows up within this many seconds; the figures are as fresh.
 CACHE_SECONDS = 120
@@ -114,3 +124,35 @@ def page_html(ward: OrgUnit) -> str:
 def forget(ward: OrgUnit) -> None:
     """Drop the cached page (after a change staff want seen at once)."""
     cache.delete(_cache_key(ward))
+
+
+def can_mark_public(user, item: ContentItem) -> bool:
+    """Whether staff may show or hide an item on the public page: the ward's editors (comms.access: the same
+    people who may withdraw it). Only a published item is ever shown (``public_items``)."""
+    from . import access
+
+    return access.can_withdraw(user, item)
+
+
+def item_set_public(*, actor, item: ContentItem, public: bool) -> ContentItem:
+    """Show (or hide) a published item on the public campaign page; audited; the cached page is dropped."""
+    from django.db import transaction
+
+    from doantu.audit.services import audit_record
+
+    from . import access
+
+    with transaction.atomic():
+        item = ContentItem.objects.select_for_update().get(pk=item.pk)
+        access.require(can_mark_public(actor, item))
+        if item.public != public:
+            item.public = public
+            item.save(update_fields=["public", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="content_item_public" if public else "content_item_private",
+                obj=item,
+                changes={"public": [not public, public]},
+            )
+    forget(item.ward)
+    return item

@@ -20,6 +20,7 @@ staff = (
         path("posters/<str:token>/", views_posters.poster_batch_status, name="batch"),
         path("posters/<str:token>/ap-phich.pdf", views_posters.poster_batch_pdf, name="batch_pdf"),
         path("items/<int:pk>/qr/", views_posters.item_source, name="item_source"),
+        path("items/<int:pk>/public/", views_posters.item_public, name="item_public"),
         path("thu-ve/", views_posters.ranking, name="ranking"),
     ],
     "comms_posters",

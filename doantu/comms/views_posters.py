@@ -122,3 +122,21 @@ def ranking(request):
             "with_dna": brought.tips_access.may_filter_relative(request.user),
         },
     )
+
+
+@staff_required
+@require_POST
+def item_public(request, pk: int):
+    """Show or hide a published item on the public campaign page."""
+    from . import public
+
+    item = get_object_or_404(access.items_visible_to(request.user), pk=pk)
+    show = request.POST.get("public") == "1"
+    public.item_set_public(actor=request.user, item=item, public=show)
+    messages.success(
+        request, "Đã hiện trên trang chiến dịch." if show else "Đã thôi hiện trên trang chiến dịch."
+    )
+    back = request.POST.get("next", "")
+    if back.startswith("/staff/") and "//" not in back:
+        return redirect(back)
+    return redirect(reverse("comms_posters:ranking"))
