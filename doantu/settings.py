@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "doantu.org",
     "doantu.audit",
+    "doantu.documents",
     "doantu.campaign",
     "doantu.tips",
     "doantu.registry",
