@@ -80,14 +80,21 @@ def short_address(url: str) -> str:
     return (parts.netloc + parts.path).rstrip("/")
 
 
-def qr_png(url: str, *, target_px: int = 2400) -> bytes:
+def qr_png(url: str, *, target_px: int = 1600) -> bytes:
     """The QR code of ``url`` with error correction H and the standard 4-module quiet zone, as a 1-bit PNG of
-    about ``target_px`` pixels a side, each module an exact square of pixels."""
+    about ``target_px`` pixels a side (≈ 300 dpi on an A4 poster), each module an exact square of pixels:
+    drawn at one pixel per module and enlarged without smoothing, so its edges stay sharp at any print size."""
+    from PIL import Image
+
     qr = segno.make(url, error="h", micro=False, boost_error=False)
-    modules = qr.symbol_size(scale=1, border=4)[0]
-    scale = max(1, math.ceil(target_px / modules))
+    small = io.BytesIO()
+    qr.save(small, kind="png", scale=1, border=4)
+    small.seek(0)
+    image = Image.open(small).convert("1")
+    scale = max(1, math.ceil(target_px / image.width))
+    big = image.resize((image.width * scale, image.height * scale), Image.Resampling.NEAREST)
     out = io.BytesIO()
-    qr.save(out, kind="png", scale=scale, border=4, dark="#000000", light="#ffffff")
+    big.save(out, "PNG")
     return out.getvalue()
 
 
@@ -123,27 +130,42 @@ def page_for(source) -> PosterPage:
 # ------------------------------------------------------------------------------------------------- layout
 
 
+# A plain sans-serif reads from across a street; Word has Arial, LibreOffice draws it with the metric-compatible
+# Liberation Sans (fonts-liberation, installed by ./run) with every Vietnamese glyph.
+FONT = "Arial"
+
+
+def _sans(element) -> None:
+    """Every script of a run (or of a style) in ``FONT``: Vietnamese letters are not all "ascii" to Word."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+
+
 def _document(layout: Layout):
-    """An empty DOCX of the layout's page size and margins (one section)."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
+    """An empty DOCX of the layout's page size and margins, from ``doantu.documents`` (one renderer)."""
     from docx.shared import Mm, Pt
 
-    doc = Document()
+    from doantu.documents.official import blank_document
+
+    doc = blank_document(
+        (layout.width_mm, layout.height_mm),
+        dict.fromkeys(("top", "bottom", "left", "right"), layout.margin_mm),
+        landscape=layout.width_mm > layout.height_mm,
+    )
     section = doc.sections[0]
-    section.page_width, section.page_height = Mm(layout.width_mm), Mm(layout.height_mm)
-    section.orientation = WD_ORIENT.LANDSCAPE if layout.width_mm > layout.height_mm else WD_ORIENT.PORTRAIT
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(layout.margin_mm))
     section.header_distance = section.footer_distance = Mm(0)
     style = doc.styles["Normal"]
-    style.font.name = (
-        "Liberation Sans"  # metric-compatible with Arial, which Word has; full Vietnamese glyphs
-    )
+    _sans(style.element)
     style.font.size = Pt(layout.body_pt)
-    fmt = style.paragraph_format
-    fmt.space_before = fmt.space_after = Pt(0)
-    fmt.line_spacing = 1.1
+    style.paragraph_format.line_spacing = 1.1
     return doc
 
 
@@ -162,6 +184,7 @@ def _para(container, text: str, *, size: int, bold=False, color=INK, align="cent
     p.paragraph_format.space_after = Pt(after)
     p.paragraph_format.keep_with_next = True
     run = p.add_run(text)
+    _sans(run._element)
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.color.rgb = RGBColor(*color)
