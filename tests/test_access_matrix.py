@@ -531,7 +531,20 @@ def build_world(media) -> World:
     pair = DuplicatePair.objects.create(a=mb, b=mb2, score=12.0, engine_decision="match")
     registry.tip_link_decide(tip=tb, actor=b_campaign, decision="confirmed", martyr=mb)
 
+    # Communication work of province B: a content item (posters, its own QR code, the public page flag).
+    from doantu.comms.models import ContentItem
+
+    b_item = ContentItem.objects.create(
+        ward=b["ward"],
+        title="ZQXW bài B",
+        kind="video",
+        topic="iv3",
+        planned_date=dt.date(2026, 8, 1),
+        owner_unit=b["vhxh"],
+    )
+
     w.objects = dict(
+        b_item=b_item,
         ward_a=ward,
         a_units=a,
         b_units=b,
@@ -709,6 +722,9 @@ NO_OBJECT = {
     "notify:list": "the signed-in account's own notifications",
     "notify:read_all": "marks the signed-in account's own notifications as read",
     "notify:preference": "the signed-in account's own choice of how to be notified",
+    "comms_public:campaign": "the public campaign page (whole-ward figures, items staff marked public)",
+    "comms_posters:batch_new": "QR posters: POSTed for a source of province B (refused for everyone)",
+    "comms_posters:ranking": "which piece brought information, in the user's own ward",
 }
 
 
@@ -841,6 +857,17 @@ FILLERS = {
     ("registry:tip_make_witness", "pk"): _tip_targets,
     ("registry:tip_candidates", "pk"): _tip_targets,
     ("registry:tip_link", "pk"): _tip_targets,
+    # The public campaign page of any ward is public (it shows nothing but what its staff published and totals).
+    ("comms_public:campaign_ward", "ward_code"): lambda w: [
+        Target("campaign page of B's ward", w.objects["b_units"]["ward"].code, ALL)
+    ],
+    # A poster batch is its requester's alone: someone else's (or no) batch is refused to every role.
+    ("comms_posters:batch", "token"): lambda w: [Target("someone else's poster batch", "zqxw-no-such-batch")],
+    ("comms_posters:batch_pdf", "token"): lambda w: [
+        Target("someone else's poster PDF", "zqxw-no-such-batch")
+    ],
+    ("comms_posters:item_source", "pk"): lambda w: [Target("content item of B", w.objects["b_item"].pk)],
+    ("comms_posters:item_public", "pk"): lambda w: [Target("content item of B", w.objects["b_item"].pk)],
     # Notifications are their recipient's alone: nobody else reads or marks one (not even an administrator).
     ("notify:read", "pk"): lambda w: [
         Target(f"notification of {who}", n.pk)
@@ -887,6 +914,8 @@ PATTERN_DATA = {
     "registry:graves": {"cemetery": "ZQXW", "headstone_name": "ZQXW"},
     "registry:martyr_new": {"full_name": "Trần Văn Zqxwnew"},
     "staff:sources": {"name": "ZQXW", "kind": "banner", "code": "zqxw-src"},
+    "comms_posters:batch_new": lambda w: {"size": "a4", "source": [w.objects["b_units"]["source"].pk]},
+    "comms_posters:item_public": {"public": "1"},
     "public:status": lambda w: {"phone_digits": "0000", "receipt_code": w.objects["tips"]["TB"].receipt_code},
     "staff:tip_entry": lambda w: {
         "submission_key": "matrix-entry-0000001",
@@ -1014,6 +1043,7 @@ def _protected_rows(role: str, w: World) -> dict[str, object]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from doantu.audit.models import AuditEntry
+    from doantu.comms.models import ContentItem
     from doantu.registry import models as reg
     from doantu.tips import models as tm
 
@@ -1064,6 +1094,7 @@ def _protected_rows(role: str, w: World) -> dict[str, object]:
             recipient=own_user
         ),
         "notify.preference": Preference.objects.exclude(user=own_user),
+        "comms.contentitem": ContentItem.objects.filter(pk=w.objects["b_item"].pk),
     }
     rows["audit.auditentry"] = AuditEntry.objects.exclude(action__in=READ_ACTIONS)
     return rows

@@ -181,6 +181,18 @@ def source_ranking(user, *, ward) -> list[Ranked]:
     return rows
 
 
+def items_to_tag(user, *, ward, limit: int = 50) -> list[ContentItem]:
+    """The ward's items without a QR code of their own that ``user`` may give one (most recent plans first)."""
+    access.require(access.can_view_ward(user, ward))
+    items = (
+        access.items_visible_to(user)
+        .filter(ward=ward, source__isnull=True)
+        .exclude(status=ContentStatus.WITHDRAWN)
+        .order_by("-planned_date", "-pk")[:limit]
+    )
+    return [i for i in items if can_give_source(user, i)]
+
+
 def item_panel(user, item: ContentItem) -> dict:
     """The context of ``comms/posters/_item_brought.html`` (the section on the item's page)."""
     from .public import can_mark_public

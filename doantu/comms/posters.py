@@ -56,8 +56,8 @@ class Layout:
 # tenth of its size (300 × 100 mm, 3:1): a print shop scales the PDF up; the QR code is vector-sharp enough
 # (see ``qr_png``) at 10×.
 LAYOUTS = {
-    "a4": Layout("a4", "A4 (dọc)", 210, 297, 14, 135, 14, 30, 14, 26, 9),
-    "a3": Layout("a3", "A3 (dọc)", 297, 420, 20, 195, 20, 44, 20, 38, 12),
+    "a4": Layout("a4", "A4 (dọc)", 210, 297, 14, 150, 14, 30, 14, 26, 9),
+    "a3": Layout("a3", "A3 (dọc)", 297, 420, 20, 212, 20, 44, 20, 38, 12),
     "banner": Layout(
         "banner", "Băng-rôn 3:1 (3 m × 1 m, bản 300 × 100 mm)", 300, 100, 6, 84, 13, 30, 17, 24, 8, True
     ),

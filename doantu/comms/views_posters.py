@@ -29,7 +29,8 @@ def poster_batch(request):
     if not sources:
         raise PermissionDenied("Bạn không có mã QR nào để in áp phích.")
     error = ""
-    chosen = {str(s.pk) for s in sources}
+    # every source ticked, or those named in the address (?source=12, from a source's QR page)
+    chosen = set(request.GET.getlist("source")) or {str(s.pk) for s in sources}
     size = "a4"
     if request.method == "POST":
         chosen = set(request.POST.getlist("source"))
@@ -119,6 +120,7 @@ def ranking(request):
             "items": brought.item_ranking(request.user, ward=ward, limit=None),
             "channels": brought.channel_ranking(request.user, ward=ward),
             "sources": brought.source_ranking(request.user, ward=ward),
+            "to_tag": brought.items_to_tag(request.user, ward=ward),
             "with_dna": brought.tips_access.may_filter_relative(request.user),
         },
     )

@@ -4,7 +4,10 @@ the PDF, Chromium's PDF viewer draws its pages). Page PNGs are kept in var/scree
 
 import io
 import os
+import tempfile
+import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -69,23 +72,45 @@ def test_qr_code_is_error_correction_h_and_short_address(ward, settings):
     assert decode(posters.qr_png(url)) == [url]
 
 
-def _render_and_decode(pdf: bytes, name: str) -> list[list[str]]:
-    """Each page of ``pdf`` on its own (a one-page PDF) through ``documents.pdf_to_pngs``; what each decodes to."""
+def _render_and_decode(pdf: bytes, name: str, *, dpi: int = 100) -> list[list[str]]:
+    """Each page of ``pdf`` drawn by Chromium's PDF viewer (PDFium) on its own, as a PNG; what each decodes to.
+
+    Not ``documents.pdf_to_pngs``: it waits a fixed 1.5 s per page, and on a busy machine the viewer has not drawn
+    yet (blank pages). Here each page is a one-page PDF at its own size, screenshot until something is drawn."""
+    from playwright.sync_api import sync_playwright
     from pypdf import PdfReader, PdfWriter
 
-    from doantu.documents.pdf import pdf_to_pngs
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_browser
 
+    require_browser()
     os.makedirs(SCREENSHOTS, exist_ok=True)
     found = []
-    for i, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
-        writer = PdfWriter()
-        writer.add_page(page)
-        one = io.BytesIO()
-        writer.write(one)
-        (png,) = pdf_to_pngs(one.getvalue(), dpi=100)
-        with open(os.path.join(SCREENSHOTS, f"{name}-{i}.png"), "wb") as fh:
-            fh.write(png)
-        found.append(decode(png))
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--headless=new"])
+        try:
+            for i, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+                writer = PdfWriter()
+                writer.add_page(page)
+                path = Path(tmp) / f"page-{i}.pdf"
+                with path.open("wb") as fh:
+                    writer.write(fh)
+                w_pt, h_pt = (float(v) for v in page.mediabox.upper_right)
+                view = browser.new_page(
+                    viewport={"width": round(w_pt / 72 * dpi), "height": round(h_pt / 72 * dpi)}
+                )
+                view.goto(f"{path.as_uri()}#toolbar=0&navpanes=0&view=Fit")
+                png, codes, deadline = b"", [], time.monotonic() + 30
+                while time.monotonic() < deadline:
+                    view.wait_for_timeout(500)
+                    png = view.screenshot()
+                    if codes := decode(png):
+                        break
+                view.close()
+                with open(os.path.join(SCREENSHOTS, f"{name}-{i}.png"), "wb") as fh:
+                    fh.write(png)
+                found.append(codes)
+        finally:
+            browser.close()
     return found
 
 
