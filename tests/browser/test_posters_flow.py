@@ -9,6 +9,7 @@ view has its code centred. The public campaign page at phone and laptop width. S
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -69,7 +70,7 @@ def test_item_qr_poster_decodes_and_counts_the_tip(browser, live, screenshots):
     download_link.wait_for(timeout=180_000)  # LibreOffice on a busy machine
     with page.expect_download(timeout=60_000) as download:
         download_link.click()
-    pdf = open(download.value.path(), "rb").read()
+    pdf = Path(download.value.path()).read_bytes()
     console.check("the poster batch")
 
     # ---- the printed code decodes to the item's address (the public SITE_URL), nothing else
