@@ -543,6 +543,24 @@ def build_world(media) -> World:
         owner_unit=b["vhxh"],
     )
 
+    # A poster batch asked for by B's campaign staff (made: its PDF is there), read by nobody else.
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from doantu.comms import poster_batches
+
+    poster_batches._write_job(
+        "zqxw-b-batch",
+        {
+            "user": b_campaign.pk,
+            "ward": b["ward"].pk,
+            "sources": [b["source"].pk],
+            "size": "a4",
+            "state": "done",
+        },
+    )
+    default_storage.save("comms/posters/zqxw-b-batch/posters.pdf", ContentFile(PDF_BYTES))
+
     w.objects = dict(
         b_item=b_item,
         ward_a=ward,
@@ -861,11 +879,9 @@ FILLERS = {
     ("comms_public:campaign_ward", "ward_code"): lambda w: [
         Target("campaign page of B's ward", w.objects["b_units"]["ward"].code, ALL)
     ],
-    # A poster batch is its requester's alone: someone else's (or no) batch is refused to every role.
-    ("comms_posters:batch", "token"): lambda w: [Target("someone else's poster batch", "zqxw-no-such-batch")],
-    ("comms_posters:batch_pdf", "token"): lambda w: [
-        Target("someone else's poster PDF", "zqxw-no-such-batch")
-    ],
+    # A poster batch is its requester's alone: B's campaign staff's batch is refused to every role.
+    ("comms_posters:batch", "token"): lambda w: [Target("B's poster batch", "zqxw-b-batch")],
+    ("comms_posters:batch_pdf", "token"): lambda w: [Target("B's poster PDF", "zqxw-b-batch")],
     ("comms_posters:item_source", "pk"): lambda w: [Target("content item of B", w.objects["b_item"].pk)],
     ("comms_posters:item_public", "pk"): lambda w: [Target("content item of B", w.objects["b_item"].pk)],
     # Notifications are their recipient's alone: nobody else reads or marks one (not even an administrator).
