@@ -39,8 +39,8 @@ REBUTTALS_SHOWN = 6
 
 # What the campaign is, in plain words: the plan's general objective (section I.1) and its call (IV.3).
 ABOUT = (
-    "Chiến dịch 500 ngày đêm đẩy mạnh tìm kiếm, quy tập và xác định danh tính hài cốt liệt sĩ huy động cả hệ "
-    "thống chính trị và Nhân dân cùng tìm lại, đưa về và trả lại tên cho các anh hùng liệt sĩ."
+    "Cả hệ thống chính trị và Nhân dân cùng tìm lại, đưa về và trả lại tên cho các anh hùng liệt sĩ còn nằm "
+    "đâu đó trên mọi miền Tổ quốc."
 )
 CALL = (
     "Mọi thông tin đều quý: một manh mối, một kỷ vật, lá thư, tấm bản đồ vẽ tay, lời kể của nhân chứng, hình "
@@ -85,7 +85,10 @@ def figures(ward: OrgUnit) -> PublicFigures:
 
 
 def _campaign(ward: OrgUnit) -> Campaign | None:
-    return Campaign.objects.filter(unit=ward).order_by("-starts").first()
+    """The campaign itself, as the public knows it: the plan the ward's own (its communication plan) carries
+    out, when it has one above it (the province's ``Chiến dịch 500 ngày đêm``), else the ward's."""
+    own = Campaign.objects.filter(unit=ward).select_related("parent").order_by("-starts").first()
+    return own.parent if own and own.parent_id else own
 
 
 def page_context(ward: OrgUnit) -> dict:

@@ -8,19 +8,19 @@ from . import views_campaign, views_posters
 
 public = (
     [
-        path("chien-dich/", views_campaign.campaign, name="campaign"),
-        path("chien-dich/<slug:ward_code>/", views_campaign.campaign, name="campaign_ward"),
+        path("chien-dich/", views_campaign.campaign, name="page"),
+        path("chien-dich/<slug:ward_code>/", views_campaign.campaign, name="ward"),
     ],
-    "comms_public",
+    "comms_campaign",
 )
 
 staff = (
     [
-        path("posters/", views_posters.poster_batch, name="batch_new"),
-        path("posters/<str:token>/", views_posters.poster_batch_status, name="batch"),
-        path("posters/<str:token>/ap-phich.pdf", views_posters.poster_batch_pdf, name="batch_pdf"),
-        path("items/<int:pk>/qr/", views_posters.item_source, name="item_source"),
-        path("items/<int:pk>/public/", views_posters.item_public, name="item_public"),
+        path("ap-phich/", views_posters.poster_batch, name="batch_new"),
+        path("ap-phich/<str:token>/", views_posters.poster_batch_status, name="batch"),
+        path("ap-phich/<str:token>/ap-phich.pdf", views_posters.poster_batch_pdf, name="batch_pdf"),
+        path("thu-ve/san-pham/<int:pk>/ma-qr/", views_posters.item_source, name="item_source"),
+        path("thu-ve/san-pham/<int:pk>/cong-khai/", views_posters.item_public, name="item_public"),
         path("thu-ve/", views_posters.ranking, name="ranking"),
     ],
     "comms_posters",

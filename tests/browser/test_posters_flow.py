@@ -61,11 +61,12 @@ def test_item_qr_poster_decodes_and_counts_the_tip(browser, live, screenshots):
     source_pk = live.run_python(
         f"from doantu.tips.models import Source; print(Source.objects.get(code={code!r}).pk)"
     ).strip()
-    page.goto(f"/staff/comms/posters/?source={source_pk}")
+    page.goto(f"/staff/comms/ap-phich/?source={source_pk}")
     assert page.locator("input[name=source]:checked").count() == 1
     page.screenshot(path=screenshots / "posters-batch-page.png", full_page=True)
-    page.get_by_role("button", name=re.compile("Tạo tệp PDF")).click()
-    page.wait_for_url(re.compile(r"/staff/comms/posters/[\w-]+/$"))
+    # the immediate task backend makes the PDF within the request: LibreOffice on a busy machine takes its time
+    with page.expect_navigation(url=re.compile(r"/staff/comms/ap-phich/[\w-]+/$"), timeout=240_000):
+        page.get_by_role("button", name=re.compile("Tạo tệp PDF")).click(no_wait_after=True)
     download_link = page.get_by_role("link", name="Tải tệp PDF")
     download_link.wait_for(timeout=180_000)  # LibreOffice on a busy machine
     with page.expect_download(timeout=60_000) as download:
@@ -74,7 +75,7 @@ def test_item_qr_poster_decodes_and_counts_the_tip(browser, live, screenshots):
     console.check("the poster batch")
 
     # ---- the printed code decodes to the item's address (the public SITE_URL), nothing else
-    (codes,) = _render_and_decode(pdf, "browser-item-poster")
+    (codes,) = _render_and_decode(pdf, "browser-item-poster", browser=browser)
     assert len(codes) == 1
     printed = urlsplit(codes[0])
     assert printed.path == f"/t/{code}"
@@ -116,7 +117,33 @@ def test_item_qr_poster_decodes_and_counts_the_tip(browser, live, screenshots):
     context.close()
 
 
+_PUBLISH_STORIES = """
+from django.utils import timezone
+from doantu.comms import public, services
+from doantu.comms.models import Channel, ContentItem
+from doantu.org.models import OrgUnit, User
+user = User.objects.get(username="vhxh-browser")
+ward = user.ward
+for title, topic, summary in (
+    ("Cảnh báo: không có chuyện thu phí lấy mẫu ADN thân nhân liệt sĩ", "iv5",
+     "Việc lấy mẫu ADN thân nhân liệt sĩ là miễn phí; không ai được thu tiền. Gặp trường hợp như vậy, hãy báo UBND phường."),
+    ("Hành trình 50 năm tìm mộ liệt sĩ Nguyễn Văn Hùng", "iv2",
+     "Nhờ lá thư gia đình còn giữ và lời kể của đồng đội, phần mộ liệt sĩ đã được tìm thấy."),
+):
+    if ContentItem.objects.filter(title=title).exists():
+        continue
+    item = ContentItem(ward=ward, title=title, kind="article", topic=topic, summary=summary,
+                       planned_date=timezone.localdate(), owner_unit=OrgUnit.objects.get(parent=ward, code="ttdvth"))
+    services.item_save(actor=user, item=item, channels=list(Channel.objects.filter(ward=ward, code="cong-ttdt")))
+    services.item_submit(actor=user, item=item)
+    services.item_approve(actor=user, item=item)
+    services.item_publish(actor=user, item=item, evidence_url="https://ducxuan.thainguyen.gov.vn/tin/1")
+    public.item_set_public(actor=user, item=item, public=True)
+"""
+
+
 def test_public_campaign_page_on_a_phone_and_a_laptop(browser, live, screenshots):
+    live.run_python(_PUBLISH_STORIES)
     for name, size in (("phone", PHONE), ("laptop", DESKTOP)):
         context, page = new_page(browser, live, size=size)
         console = Console(page)
@@ -125,6 +152,8 @@ def test_public_campaign_page_on_a_phone_and_a_laptop(browser, live, screenshots
         assert page.locator("script").count() == 0  # nothing needs JavaScript
         assert page.get_by_role("link", name="Cung cấp thông tin ngay").is_visible()
         assert "thông tin đã tiếp nhận" in page.locator(".figures").inner_text()
+        assert "không có chuyện thu phí" in page.locator(".rebuttals").inner_text()
+        assert "Hành trình 50 năm" in page.locator("#st-h + article").inner_text()
         if name == "phone":
             assert horizontal_overflow(page) == 0
         page.screenshot(path=screenshots / f"campaign-page-{name}.png", full_page=True)

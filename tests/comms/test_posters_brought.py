@@ -122,7 +122,7 @@ def test_tip_through_item_qr_counted_on_item_channel_and_source(ward, units, use
 def test_ranking_page_and_item_qr_view(ward, units, users):
     item = make_item(users["channel"], ward, units)
     client = login(users["channel"])
-    response = client.post(f"/staff/comms/items/{item.pk}/qr/", {"next": "/staff/comms/thu-ve/"})
+    response = client.post(f"/staff/comms/thu-ve/san-pham/{item.pk}/ma-qr/", {"next": "/staff/comms/thu-ve/"})
     assert response.status_code == 302 and response["Location"] == "/staff/comms/thu-ve/"
     item.refresh_from_db()
     assert item.source is not None
@@ -134,7 +134,7 @@ def test_ranking_page_and_item_qr_view(ward, units, users):
     assert "Đăng ký mẫu ADN" in login(users["campaign"]).get("/staff/comms/thu-ve/").content.decode()
     # a reader of another ward is refused; the item stays as it was
     other = login(users["other_campaign"])
-    assert other.post(f"/staff/comms/items/{item.pk}/qr/").status_code == 404
+    assert other.post(f"/staff/comms/thu-ve/san-pham/{item.pk}/ma-qr/").status_code == 404
 
 
 def test_item_panel_include_renders(ward, units, users, rf):

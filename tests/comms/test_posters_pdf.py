@@ -72,45 +72,50 @@ def test_qr_code_is_error_correction_h_and_short_address(ward, settings):
     assert decode(posters.qr_png(url)) == [url]
 
 
-def _render_and_decode(pdf: bytes, name: str, *, dpi: int = 100) -> list[list[str]]:
+def _render_and_decode(pdf: bytes, name: str, *, dpi: int = 100, browser=None) -> list[list[str]]:
     """Each page of ``pdf`` drawn by Chromium's PDF viewer (PDFium) on its own, as a PNG; what each decodes to.
+    ``browser``: a running Playwright browser (the browser tests' own); else one is started here.
 
     Not ``documents.pdf_to_pngs``: it waits a fixed 1.5 s per page, and on a busy machine the viewer has not drawn
     yet (blank pages). Here each page is a one-page PDF at its own size, screenshot until something is drawn."""
-    from playwright.sync_api import sync_playwright
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_browser
+
+        require_browser()
+        with sync_playwright() as pw:
+            own = pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--headless=new"])
+            try:
+                return _render_and_decode(pdf, name, dpi=dpi, browser=own)
+            finally:
+                own.close()
     from pypdf import PdfReader, PdfWriter
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_browser
-
-    require_browser()
     os.makedirs(SCREENSHOTS, exist_ok=True)
     found = []
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--headless=new"])
-        try:
-            for i, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
-                writer = PdfWriter()
-                writer.add_page(page)
-                path = Path(tmp) / f"page-{i}.pdf"
-                with path.open("wb") as fh:
-                    writer.write(fh)
-                w_pt, h_pt = (float(v) for v in page.mediabox.upper_right)
-                view = browser.new_page(
-                    viewport={"width": round(w_pt / 72 * dpi), "height": round(h_pt / 72 * dpi)}
-                )
-                view.goto(f"{path.as_uri()}#toolbar=0&navpanes=0&view=Fit")
-                png, codes, deadline = b"", [], time.monotonic() + 30
-                while time.monotonic() < deadline:
-                    view.wait_for_timeout(500)
-                    png = view.screenshot()
-                    if codes := decode(png):
-                        break
-                view.close()
-                with open(os.path.join(SCREENSHOTS, f"{name}-{i}.png"), "wb") as fh:
-                    fh.write(png)
-                found.append(codes)
-        finally:
-            browser.close()
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+            writer = PdfWriter()
+            writer.add_page(page)
+            path = Path(tmp) / f"page-{i}.pdf"
+            with path.open("wb") as fh:
+                writer.write(fh)
+            w_pt, h_pt = (float(v) for v in page.mediabox.upper_right)
+            view = browser.new_page(
+                viewport={"width": round(w_pt / 72 * dpi), "height": round(h_pt / 72 * dpi)}
+            )
+            view.goto(f"{path.as_uri()}#toolbar=0&navpanes=0&view=Fit")
+            png, codes, deadline = b"", [], time.monotonic() + 30
+            while time.monotonic() < deadline:
+                view.wait_for_timeout(500)
+                png = view.screenshot()
+                if codes := decode(png):
+                    break
+            view.close()
+            with open(os.path.join(SCREENSHOTS, f"{name}-{i}.png"), "wb") as fh:
+                fh.write(png)
+            found.append(codes)
     return found
 
 
@@ -171,10 +176,10 @@ def test_staff_batch_page_makes_the_pdf_through_the_task(ward, users):
     from pypdf import PdfReader
 
     client = login(users["campaign"])
-    page = client.get("/staff/comms/posters/")
+    page = client.get("/staff/comms/ap-phich/")
     assert page.status_code == 200
     chosen = [Source.objects.get(code=c) for c in ("dx-tdp3", "dx-tdp1")]
-    response = client.post("/staff/comms/posters/", {"size": "a4", "source": [s.pk for s in chosen]})
+    response = client.post("/staff/comms/ap-phich/", {"size": "a4", "source": [s.pk for s in chosen]})
     assert response.status_code == 302
     status_url = response["Location"]
     status = client.get(status_url)  # the task ran at once (tests use the immediate backend)
@@ -195,22 +200,22 @@ def test_staff_batch_page_makes_the_pdf_through_the_task(ward, users):
 def test_staff_batch_refusals(ward, users, other_source):
     client = login(users["campaign"])
     # a source of another ward is refused; nothing is queued
-    response = client.post("/staff/comms/posters/", {"size": "a4", "source": [other_source.pk]})
+    response = client.post("/staff/comms/ap-phich/", {"size": "a4", "source": [other_source.pk]})
     assert response.status_code == 403
-    response = client.post("/staff/comms/posters/", {"size": "a4"})
+    response = client.post("/staff/comms/ap-phich/", {"size": "a4"})
     assert response.status_code == 400 and "Hãy chọn ít nhất một mã QR" in response.content.decode()
     response = client.post(
-        "/staff/comms/posters/", {"size": "a0", "source": [Source.objects.get(code="dx").pk]}
+        "/staff/comms/ap-phich/", {"size": "a0", "source": [Source.objects.get(code="dx").pk]}
     )
     assert response.status_code == 400 and "Khổ in không hợp lệ" in response.content.decode()
     # a group leader prints his own group's code only; agencies print none
     leader = login(users["group_leader"])
-    body = leader.get("/staff/comms/posters/").content.decode()
+    body = leader.get("/staff/comms/ap-phich/").content.decode()
     assert "/t/dx-tdp1" in body and "/t/dx-tdp2" not in body
     assert (
         leader.post(
-            "/staff/comms/posters/", {"size": "a4", "source": [Source.objects.get(code="dx-tdp2").pk]}
+            "/staff/comms/ap-phich/", {"size": "a4", "source": [Source.objects.get(code="dx-tdp2").pk]}
         ).status_code
         == 403
     )
-    assert login(users["police"]).get("/staff/comms/posters/").status_code == 403
+    assert login(users["police"]).get("/staff/comms/ap-phich/").status_code == 403

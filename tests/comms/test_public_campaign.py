@@ -138,11 +138,13 @@ def test_mark_public_view(world, users):
     from tests.comms.test_posters_brought import login
 
     client = login(users["channel"])
-    response = client.post(f"/staff/comms/items/{world['hidden'].pk}/public/", {"public": "1"})
+    response = client.post(f"/staff/comms/thu-ve/san-pham/{world['hidden'].pk}/cong-khai/", {"public": "1"})
     assert response.status_code == 302
     assert ContentItem.objects.get(pk=world["hidden"].pk).public
     assert (
-        login(users["other_campaign"]).post(f"/staff/comms/items/{world['story'].pk}/public/").status_code
+        login(users["other_campaign"])
+        .post(f"/staff/comms/thu-ve/san-pham/{world['story'].pk}/cong-khai/")
+        .status_code
         == 404
     )
 
