@@ -740,7 +740,7 @@ NO_OBJECT = {
     "notify:list": "the signed-in account's own notifications",
     "notify:read_all": "marks the signed-in account's own notifications as read",
     "notify:preference": "the signed-in account's own choice of how to be notified",
-    "comms_public:campaign": "the public campaign page (whole-ward figures, items staff marked public)",
+    "comms_campaign:page": "the public campaign page (whole-ward figures, items staff marked public)",
     "comms_posters:batch_new": "QR posters: POSTed for a source of province B (refused for everyone)",
     "comms_posters:ranking": "which piece brought information, in the user's own ward",
 }
@@ -876,7 +876,7 @@ FILLERS = {
     ("registry:tip_candidates", "pk"): _tip_targets,
     ("registry:tip_link", "pk"): _tip_targets,
     # The public campaign page of any ward is public (it shows nothing but what its staff published and totals).
-    ("comms_public:campaign_ward", "ward_code"): lambda w: [
+    ("comms_campaign:ward", "ward_code"): lambda w: [
         Target("campaign page of B's ward", w.objects["b_units"]["ward"].code, ALL)
     ],
     # A poster batch is its requester's alone: B's campaign staff's batch is refused to every role.
