@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "doantu.comms",
     "doantu.web",
     "doantu.ops",
+    "doantu.indicators",
 ]
 
 MIDDLEWARE = [

@@ -226,3 +226,36 @@ def test_reach_typed(ward, units, users):
         services.reach_save(
             actor=users["leadership"], item=item, channel=fb, measured_on=today, figures={"views": 1}
         )
+
+
+def test_demo_content_and_daily_command(ward, units, users):
+    from django.core.management import call_command
+
+    call_command("demo_data", verbosity=0)
+    assert ContentItem.objects.filter(ward=ward).count() == 7
+    assert Target.objects.filter(ward=ward, code="loa-hang-tuan", period="week").exists()
+    assert ChecklistItem.objects.filter(done=True).count() == 1
+    call_command("comms_daily", verbosity=0)  # runs the warning round; once per period at most
+
+
+def test_indicators_output_against_target(ward, units, users):
+    from doantu import indicators
+
+    _publish(users, _item(users["channel"], ward, units, kind="video"))
+    _publish(users, _item(users["channel"], ward, units, kind="news", channels=("cong-ttdt",)))
+    today = timezone.localdate()
+    period = indicators.Period.month(today.year, today.month)
+    values = indicators.figures(
+        viewer=users["leadership"], unit=ward, period=period, names=["comms.published", "comms.targets"]
+    )
+    assert values["comms.published"] == 2
+    row = next(r for r in values["comms.targets"].rows if "mạng xã hội" in r.label)
+    assert row.values == [1, 3]
+    quarter = indicators.Period.quarter(today.year, (today.month - 1) // 3 + 1)
+    row = next(
+        r
+        for r in indicators.compute(
+            "comms.targets", viewer=users["leadership"], unit=ward, period=quarter
+        ).rows
+    )
+    assert row.values[1] == 9  # 3 a month over three months

@@ -94,11 +94,23 @@ class TargetProgress:
         return f"tháng {self.period_start.month}/{self.period_start.year}"
 
     @property
+    def kind_labels(self) -> str:
+        from .models import ContentKind
+
+        return ", ".join(
+            str(ContentKind(k).label).lower() for k in self.target.kinds if k in ContentKind.values
+        )
+
+    @property
     def text(self) -> str:
         """ "2/3 — còn 9 ngày" (the issue's words)."""
         if self.met:
             return f"{self.done}/{self.target.minimum} — đã đạt"
         return f"{self.done}/{self.target.minimum} — còn {self.days_left} ngày"
+
+
+def period_of_month(day: dt.date) -> tuple[dt.date, dt.date]:
+    return day.replace(day=1), day.replace(day=pycal.monthrange(day.year, day.month)[1])
 
 
 def period_of(target: Target, day: dt.date) -> tuple[dt.date, dt.date]:
@@ -189,3 +201,25 @@ def item_reach_totals(user, item: ContentItem) -> dict[str, int]:
 
 def reach_sum(qs: QuerySet[Reach]) -> dict:
     return qs.aggregate(**{f: Sum(f) for f in ("views", "reactions", "shares", "comments", "broadcasts")})
+
+
+# --------------------------------------------------------------------------------------------- timeline
+
+
+def item_timeline(user, item: ContentItem) -> list[dict]:
+    """The item's audit trail in words (its own steps, its files and reach)."""
+    from doantu.audit import labels
+    from doantu.audit.models import AuditEntry
+
+    access.require(access.can_view_item(user, item))
+    entries = AuditEntry.objects.for_context(item).select_related("actor")
+    return [
+        {
+            "at": e.at,
+            "actor": e.actor_label,
+            "action": labels.action_label(e.action),
+            "changes": [labels.change_row(e.object_type, f, b, a) for f, (b, a) in (e.changes or {}).items()],
+            "message": e.message if e.message != item.title else "",
+        }
+        for e in entries
+    ]

@@ -163,6 +163,7 @@ def _line_under(cell_or_doc, width_cm: float, column_cm: float) -> None:
     indent = max((column_cm - width_cm) / 2, 0)
     paragraph.paragraph_format.left_indent = Cm(indent)
     paragraph.paragraph_format.right_indent = Cm(indent)
+    paragraph.paragraph_format.space_before = Pt(2)
     paragraph.paragraph_format.space_after = Pt(0)
     paragraph.paragraph_format.line_spacing = Pt(4)
     p_pr = paragraph._p.get_or_add_pPr()
@@ -261,9 +262,20 @@ class OfficialDocument:
         *,
         widths_cm: list[float] | None = None,
         caption: str = "",
+        numbered: bool = False,
+        total_row: bool = False,
     ) -> OfficialDocument:
-        """A ruled table: bold centred header row, numbers right-aligned, 12 pt."""
-        self._blocks.append(("table", (list(headers), [list(r) for r in rows], widths_cm, caption), None))
+        """A ruled table: bold centred header row, numbers right-aligned, 12 pt. ``numbered`` adds the "TT" column
+        (1, 2, 3…) official tables start with; ``total_row`` sets the last row in bold (a "Tổng cộng" line)."""
+        headers, rows = list(headers), [list(r) for r in rows]
+        if numbered:
+            headers = ["TT", *headers]
+            rows = [[("" if total_row and i == len(rows) else i), *r] for i, r in enumerate(rows, start=1)]
+            if widths_cm is None and len(headers) > 2:
+                values = len(headers) - 2
+                value_cm = min(3.2, (self.body_width_cm - 1.2) * 0.5 / values)
+                widths_cm = [1.2, self.body_width_cm - 1.2 - value_cm * values] + [value_cm] * values
+        self._blocks.append(("table", (headers, rows, widths_cm, caption, total_row), None))
         return self
 
     def page_break(self) -> OfficialDocument:
@@ -358,7 +370,7 @@ class OfficialDocument:
         styled_run(p, text, size=BODY_PT, bold=bold, italic=italic)
         return p
 
-    def _table(self, doc, headers, rows, widths_cm, caption) -> None:
+    def _table(self, doc, headers, rows, widths_cm, caption, total_row=False) -> None:
         if caption:
             p = self._body_paragraph(doc, caption, italic=True, indent=False, align="center")
             p.paragraph_format.keep_with_next = True
@@ -366,7 +378,12 @@ class OfficialDocument:
         table.style = doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         if widths_cm is None:
-            first = min(max(self.body_width_cm * 0.4, 4.0), 8.0) if len(headers) > 1 else self.body_width_cm
+            values = len(headers) - 1  # value columns ~3 cm each, the label column takes the rest
+            first = (
+                self.body_width_cm - min(3.2 * values, self.body_width_cm * 0.5)
+                if values
+                else self.body_width_cm
+            )
             rest = (self.body_width_cm - first) / max(len(headers) - 1, 1)
             widths_cm = [first] + [rest] * (len(headers) - 1)
         _fixed_widths(table, [Cm(w) for w in widths_cm])
@@ -385,7 +402,10 @@ class OfficialDocument:
                 p = table.cell(r, c).paragraphs[0]
                 numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT
-                styled_run(p, _format_cell(value), size=TABLE_PT)
+                if headers[0] == "TT" and c == 0:
+                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                bold = total_row and r == len(rows)
+                styled_run(p, _format_cell(value), size=TABLE_PT, bold=bold or None)
         doc.add_paragraph()
 
     def _closing(self, doc) -> None:

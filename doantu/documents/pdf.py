@@ -147,14 +147,29 @@ def _chromium_pngs(path: Path, pages: int, dpi: int, timeout: int) -> list[bytes
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=["--headless=new"])
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
             for number in range(1, pages + 1):
+                # a fresh tab per page: the viewer draws once, a moment after the load
+                page = browser.new_page(viewport={"width": width, "height": height})
                 page.goto(
                     f"{path.as_uri()}#page={number}&toolbar=0&navpanes=0&view=Fit", timeout=timeout * 1000
                 )
-                page.wait_for_timeout(1500)
-                pngs.append(page.screenshot())
-                page.goto("about:blank")
+                page.wait_for_timeout(5000)
+                shot = page.screenshot()
+                for _ in range(5):
+                    if not _blank(shot):
+                        break
+                    page.wait_for_timeout(3000)
+                    shot = page.screenshot()
+                pngs.append(shot)
+                page.close()
         finally:
             browser.close()
     return pngs
+
+
+def _blank(png: bytes) -> bool:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        _low, high = image.convert("L").getextrema()
+    return high < 200  # a drawn page is white; the viewer's empty canvas is dark grey

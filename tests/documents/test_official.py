@@ -139,3 +139,28 @@ def test_blank_document_page_sizes():
     slip = blank_document((100, 150))
     assert round(slip.sections[0].page_width.mm) == 100
     assert slip.styles["Normal"].font.name == "Times New Roman"
+
+
+def test_numbered_table_with_a_total_row():
+    doc = OfficialDocument(
+        issuer_parent="",
+        issuer="UBND",
+        kind="Báo cáo",
+        number=1,
+        symbol="BC-UBND",
+        place="Đức Xuân",
+        date=date(2026, 11, 30),
+        title="T",
+        recipients=["Lưu: VT"],
+        signer_authority="TM. UBND",
+        signer_title="CHỦ TỊCH",
+        signer_name="A",
+    )
+    doc.table(
+        ["Tổ dân phố", "Số tin"], [["Tổ 1", 3], ["Tổ 2", 4], ["Tổng cộng", 7]], numbered=True, total_row=True
+    )
+    table = Document(io.BytesIO(doc.to_docx())).tables[1]
+    assert [c.text for c in table.rows[0].cells] == ["TT", "Tổ dân phố", "Số tin"]
+    assert [c.text for c in table.rows[2].cells] == ["2", "Tổ 2", "4"]
+    last = table.rows[3].cells
+    assert [c.text for c in last] == ["", "Tổng cộng", "7"] and last[1].paragraphs[0].runs[0].bold

@@ -93,6 +93,9 @@ class Command(BaseCommand):
             users[role] = user
         if not Tip.objects.exists():
             self._sample(users, ward)
+        from doantu.comms.demo import demo_content  # the communication work's own demo step
+
+        demo_content(users, ward)
         self.stdout.write(self.style.SUCCESS("Tài khoản dùng thử (đăng nhập tại /staff/):"))
         self.stdout.write(accounts_table([users[role] for *_, role in ACCOUNTS], password))
 
