@@ -153,3 +153,25 @@ def test_item_panel_include_renders(ward, units, users, rf):
         "comms/posters/_item_brought.html", {**brought.item_panel(users["channel"], item), "request": request}
     )
     assert f"/t/{item.source.code}" in html and 'data-figure="tips">0<' in html
+
+
+def test_item_page_and_overview_show_what_it_brought(ward, units, users):
+    from django.urls import reverse
+
+    item = make_item(users["channel"], ward, units, title="Tin loa: kêu gọi cung cấp thông tin")
+    source = brought.item_source_create(actor=users["channel"], item=item)
+    Client().get(f"/t/{source.code}")
+    make_tip(source, kind="relative", relationship="sibling", dna_offer=True, consent_dna=True)
+    campaign = login(users["campaign"])
+    page = campaign.get(reverse("comms:item", args=[item.pk])).content.decode()
+    assert 'id="thu-ve"' in page and f"/t/{source.code}" in page
+    assert (
+        'data-figure="visits">1<' in page
+        and 'data-figure="tips">1<' in page
+        and 'data-figure="dna">1<' in page
+    )
+    # the service centre reads the same section without the DNA offers
+    page = login(users["channel"]).get(reverse("comms:item", args=[item.pk])).content.decode()
+    assert 'data-figure="tips">1<' in page and 'data-figure="dna"' not in page
+    overview = campaign.get(reverse("comms:overview")).content.decode()
+    assert "Sản phẩm nào mang lại thông tin" in overview and item.title in overview
