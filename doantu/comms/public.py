@@ -76,12 +76,24 @@ class PublicFigures:
     as_of: dt.datetime
 
 
-def figures(ward: OrgUnit) -> PublicFigures:
-    """Tips received, verified, DNA offers: whole-ward totals (``tips.visits.ward_figures``)."""
-    from doantu.tips.visits import ward_figures
+# The figures shown, from the one registry of figures (``doantu.indicators``): the dashboard and the reports say the
+# same. Whole-ward totals only, so none points at a family or a person.
+PUBLIC_INDICATORS = {"tips": "tips.received", "verified": "tips.verified", "dna_offers": "tips.dna_offers"}
 
-    f = ward_figures(ward)
-    return PublicFigures(tips=f.tips, verified=f.verified, dna_offers=f.dna_offers or 0, as_of=timezone.now())
+
+def figures(ward: OrgUnit, campaign: Campaign | None = None) -> PublicFigures:
+    """Tips received, verified, DNA offers since the campaign began (or ever, without a campaign), to today."""
+    from doantu import indicators
+
+    today = timezone.localdate()
+    start = campaign.starts if campaign and campaign.starts <= today else dt.date(2000, 1, 1)
+    period = indicators.Period.parse(f"{start.isoformat()}..{today.isoformat()}")
+    values = indicators.figures(
+        viewer=indicators.SYSTEM, unit=ward, period=period, names=list(PUBLIC_INDICATORS.values())
+    )
+    return PublicFigures(
+        **{key: int(values[name] or 0) for key, name in PUBLIC_INDICATORS.items()}, as_of=timezone.now()
+    )
 
 
 def _campaign(ward: OrgUnit) -> Campaign | None:
@@ -104,7 +116,7 @@ def page_context(ward: OrgUnit) -> dict:
         "about": ABOUT,
         "call": CALL,
         "source": form_source(ward),
-        "figures": figures(ward),
+        "figures": figures(ward, campaign),
         "stories": stories,
         "rebuttals": rebuttals,
     }

@@ -89,14 +89,3 @@ def source_figures(source_ids, *, with_dna: bool) -> dict[int, SourceFigures]:
             dna_offers=row.get("dna", 0) if with_dna else None,
         )
     return out
-
-
-def ward_figures(ward) -> SourceFigures:
-    """The ward's totals for the public (the campaign page): tips received, verified, DNA offers. Whole-ward
-    counts, no source and no group, so none points at a family; visits are left out (they say nothing here)."""
-    row = Tip.objects.filter(ward=ward).aggregate(
-        n=Count("pk"),
-        verified=Count("pk", filter=Q(status=TipStatus.VERIFIED)),
-        dna=Count("pk", filter=Q(dna_offer=True)),
-    )
-    return SourceFigures(visits=0, tips=row["n"], verified=row["verified"], dna_offers=row["dna"])
