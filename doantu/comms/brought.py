@@ -48,11 +48,12 @@ class BroughtError(Exception):
 
 
 def can_give_source(user, item: ContentItem) -> bool:
-    """Who may give an item its own QR code: whoever may still change or publish it (comms.access); the
-    tips' rule on sources (``tips.access.can_manage_sources``) applies inside ``source_create`` as well."""
-    return item.status != ContentStatus.WITHDRAWN and (
-        access.can_edit(user, item) or access.can_publish(user, item)
-    )
+    """Who may give an item its own QR code: whoever may still change or publish it, and the ward's editors
+    afterwards too (a post's text can still take its link) — the comms.access rules; the tips' rule on sources
+    (``tips.access.can_manage_sources``) applies inside ``source_create`` as well. Never a withdrawn item."""
+    if item.status == ContentStatus.WITHDRAWN:
+        return False
+    return access.can_edit(user, item) or access.can_publish(user, item) or access.can_withdraw(user, item)
 
 
 def item_source_create(*, actor, item: ContentItem) -> Source:
