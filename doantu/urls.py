@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from doantu.api import api
+from doantu.comms import urls_posters as comms_urls
 from doantu.comms.urls import public as comms_public
 from doantu.org import twofactor
 from doantu.tips.urls import public, staff
@@ -31,6 +32,8 @@ urlpatterns = [
     path("staff/registry/", include("doantu.registry.urls")),
     path("staff/notifications/", include("doantu.notify.urls")),
     path("staff/comms/", include("doantu.comms.urls")),
+    path("staff/comms/", include(comms_urls.staff)),  # posters, what each piece brought in
+    path("", include(comms_urls.public)),  # /chien-dich/, the public campaign page
     path("", include(comms_public)),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

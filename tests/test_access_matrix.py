@@ -538,7 +538,38 @@ def build_world(media) -> World:
     pair = DuplicatePair.objects.create(a=mb, b=mb2, score=12.0, engine_decision="match")
     registry.tip_link_decide(tip=tb, actor=b_campaign, decision="confirmed", martyr=mb)
 
+    # Communication work of province B: a content item (posters, its own QR code, the public page flag).
+    from doantu.comms.models import ContentItem
+
+    b_item = ContentItem.objects.create(
+        ward=b["ward"],
+        title="ZQXW bài B",
+        kind="video",
+        topic="iv3",
+        planned_date=dt.date(2026, 8, 1),
+        owner_unit=b["vhxh"],
+    )
+
+    # A poster batch asked for by B's campaign staff (made: its PDF is there), read by nobody else.
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from doantu.comms import poster_batches
+
+    poster_batches._write_job(
+        "zqxw-b-batch",
+        {
+            "user": b_campaign.pk,
+            "ward": b["ward"].pk,
+            "sources": [b["source"].pk],
+            "size": "a4",
+            "state": "done",
+        },
+    )
+    default_storage.save("comms/posters/zqxw-b-batch/posters.pdf", ContentFile(PDF_BYTES))
+
     w.objects = dict(
+        b_item=b_item,
         ward_a=ward,
         a_units=a,
         b_units=b,
@@ -810,6 +841,9 @@ NO_OBJECT = {
     "comms:feeds": "the signed-in account's own calendar links (a POST makes one for itself)",
     "comms:script_new": "drafts the weekly loudspeaker script in the user's own ward",
     "comms:targets": "the targets of the user's own ward (a POST sets one there: the culture office only)",
+    "comms_campaign:page": "the public campaign page (whole-ward figures, items staff marked public)",
+    "comms_posters:batch_new": "QR posters: POSTed for a source of province B (refused for everyone)",
+    "comms_posters:ranking": "which piece brought information, in the user's own ward",
 }
 
 
@@ -942,6 +976,15 @@ FILLERS = {
     ("registry:tip_make_witness", "pk"): _tip_targets,
     ("registry:tip_candidates", "pk"): _tip_targets,
     ("registry:tip_link", "pk"): _tip_targets,
+    # The public campaign page of any ward is public (it shows nothing but what its staff published and totals).
+    ("comms_campaign:ward", "ward_code"): lambda w: [
+        Target("campaign page of B's ward", w.objects["b_units"]["ward"].code, ALL)
+    ],
+    # A poster batch is its requester's alone: B's campaign staff's batch is refused to every role.
+    ("comms_posters:batch", "token"): lambda w: [Target("B's poster batch", "zqxw-b-batch")],
+    ("comms_posters:batch_pdf", "token"): lambda w: [Target("B's poster PDF", "zqxw-b-batch")],
+    ("comms_posters:item_source", "pk"): lambda w: [Target("content item of B", w.objects["b_item"].pk)],
+    ("comms_posters:item_public", "pk"): lambda w: [Target("content item of B", w.objects["b_item"].pk)],
     # Notifications are their recipient's alone: nobody else reads or marks one (not even an administrator).
     ("notify:read", "pk"): lambda w: [
         Target(f"notification of {who}", n.pk)
@@ -1060,6 +1103,8 @@ PATTERN_DATA = {
         "owner_unit": w.objects["a_units"]["vhxh"].pk,
         "warn_from_day": "20",
     },
+    "comms_posters:batch_new": lambda w: {"size": "a4", "source": [w.objects["b_units"]["source"].pk]},
+    "comms_posters:item_public": {"public": "1"},
     "public:status": lambda w: {"phone_digits": "0000", "receipt_code": w.objects["tips"]["TB"].receipt_code},
     "staff:tip_entry": lambda w: {
         "submission_key": "matrix-entry-0000001",

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from doantu.tips.views_staff import staff_required
 
-from . import access, feeds, imports, script, selectors, services
+from . import access, brought, feeds, imports, script, selectors, services
 from .forms import (
     CalendarFilterForm,
     FileForm,
@@ -89,6 +89,9 @@ def overview(request):
         "can_script": access.can_make_script(user),
         "can_import": access.can_import_reach(user),
         "today": today,
+        # which pieces brought information: the best five of the items with their own QR code
+        "brought_top": brought.item_ranking(user, ward=ward, limit=5) if ward else [],
+        "brought_with_dna": brought.tips_access.may_filter_relative(user),
     }
     return render(request, "comms/overview.html", context)
 
@@ -243,6 +246,7 @@ def item_detail(request, pk: int):
         "publish_form": PublishForm(),
         "reach_form": ReachForm(item=item, initial={"measured_on": timezone.localdate()}),
         "file_form": FileForm(),
+        **brought.item_panel(user, item),  # which piece brought information (its own QR code's figures)
     }
     return render(request, "comms/item.html", context)
 

@@ -464,3 +464,21 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user})"
+
+
+class SourceVisit(models.Model):
+    """How many times a source's form was opened, per day: what a poster or a piece of content brought to the
+    form, before anyone wrote anything (``tips.visits``). A counter only: no address, no cookie, no person."""
+
+    source = models.ForeignKey(Source, verbose_name="nguồn", on_delete=models.CASCADE, related_name="visits")
+    day = models.DateField("ngày")
+    count = models.PositiveIntegerField("lượt mở biểu mẫu", default=0)
+
+    class Meta:
+        ordering = ["source", "-day"]
+        verbose_name = "lượt mở biểu mẫu"
+        verbose_name_plural = "lượt mở biểu mẫu"
+        constraints = [models.UniqueConstraint(fields=["source", "day"], name="source_visit_unique_day")]
+
+    def __str__(self) -> str:
+        return f"{self.source} — {self.day:%d/%m/%Y}: {self.count}"

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import held, receipts
+from . import held, receipts, visits
 from .forms import StatusLookupForm, TipForm, WithdrawConsentForm
 from .models import Tip
 from .selectors import active_source
@@ -122,6 +122,8 @@ def intake(request, code: str):
         )
     else:
         form = TipForm(ward=source.ward)
+        if request.method == "GET" and not visits.is_prefetch(request):
+            visits.record_visit(source)  # what brought people to the form (tips.visits)
     context["form"] = form
     return remember_device(request, render(request, "tips/public/intake.html", context, status=status))
 

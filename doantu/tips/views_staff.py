@@ -450,7 +450,7 @@ def source_qr(request, source_id: int):
     if not access.can_manage_sources(request.user, source.ward):
         raise PermissionDenied
     url = request.build_absolute_uri(reverse("public:intake", args=[source.code]))
-    qr = segno.make(url, error="m")
+    qr = segno.make(url, error="h")  # printed and hung outdoors: the highest error correction
     if request.GET.get("format") == "png":
         response = HttpResponse(content_type="image/png")
         qr.save(response, kind="png", scale=20, border=4)
@@ -467,7 +467,9 @@ def source_qr(request, source_id: int):
         {
             "source": source,
             "url": url,
-            "qr_svg": qr.svg_inline(scale=8, border=2),
+            # a viewBox, no fixed size: the stylesheet scales it, centred (a fixed-size drawing in a wider box
+            # sat at its left edge)
+            "qr_svg": qr.svg_inline(scale=8, border=4, omitsize=True, title="Mã QR: " + url),
         },
     )
 
@@ -494,7 +496,9 @@ def source_slip(request, source_id: int):
             "source": source,
             "ward": source.ward,
             "url": url,
-            "qr_svg": segno.make(url, error="m").svg_inline(scale=4, border=2, title="Mã QR: " + url),
+            "qr_svg": segno.make(url, error="m").svg_inline(
+                scale=4, border=2, omitsize=True, title="Mã QR: " + url
+            ),
             "items": slip_items(form=form, preset=preset),
         },
     )

@@ -96,6 +96,9 @@ class Command(BaseCommand):
         from doantu.comms.demo import demo_content  # the communication work's own demo step
 
         demo_content(users, ward)
+        from doantu.comms.demo_posters import demo_brought  # items' own QR codes and what they brought in
+
+        demo_brought(users, ward)
         self.stdout.write(self.style.SUCCESS("Tài khoản dùng thử (đăng nhập tại /staff/):"))
         self.stdout.write(accounts_table([users[role] for *_, role in ACCOUNTS], password))
 
