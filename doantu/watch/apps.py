@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WatchConfig(AppConfig):
+    name = "doantu.watch"
+    verbose_name = "Theo dõi thông tin sai sự thật"
+    default_auto_field = "django.db.models.BigAutoField"
