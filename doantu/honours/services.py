@@ -100,7 +100,7 @@ def nomination_create(*, actor, values: dict[str, Any]) -> Nomination:
             actor=actor,
             action="nomination_created",
             obj=nomination,
-            changes={k: [None, v] for k, v in values.items() if v not in (None, "")},
+            changes=diff({}, {k: v for k, v in values.items() if v not in (None, "")}),
         )
         return nomination
 

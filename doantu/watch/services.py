@@ -126,7 +126,7 @@ def entry_create(
             actor=actor,
             action="watch_entry_created",
             obj=entry,
-            changes={k: [None, v] for k, v in values.items() if v not in (None, "")},
+            changes=diff({}, {k: v for k, v in values.items() if v not in (None, "")}),
         )
         for item in prepared:
             _store_capture(entry, actor, item, captured_at=captured_at or found_at, note="")
