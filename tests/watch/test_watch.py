@@ -7,6 +7,7 @@ import hashlib
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.db.utils import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
@@ -132,9 +133,8 @@ def test_a_capture_can_never_be_changed_or_deleted(watchers):
             cursor.execute(sql, [capture.pk])
     assert Capture.objects.get(pk=capture.pk).sha256 == capture.sha256
     # the entry that holds evidence cannot be deleted either
-    with pytest.raises(Exception):  # noqa: B017, PT011 - ProtectedError
-        with transaction.atomic():
-            entry.delete()
+    with pytest.raises(ProtectedError), transaction.atomic():
+        entry.delete()
 
 
 def test_every_view_of_the_evidence_is_audited_with_its_integrity(client, watchers):
