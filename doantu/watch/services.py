@@ -8,7 +8,8 @@ import hashlib
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -95,8 +96,26 @@ def _check_values(values: dict[str, Any]) -> None:
         raise WorkflowError("Lượt tiếp cận ước tính phải là số không âm.")
     if values.get("platform") != Platform.WORD_OF_MOUTH and "link" in values and not values["link"]:
         raise WorkflowError("Hãy ghi đường dẫn tới nội dung (trừ tin truyền miệng).")
+    if values.get("link"):
+        try:
+            URLValidator(schemes=["http", "https"])(values["link"])
+        except ValidationError:
+            raise WorkflowError("Đường dẫn không hợp lệ (dạng https://…).") from None
+        if len(values["link"]) > 500:
+            raise WorkflowError("Đường dẫn quá dài (tối đa 500 ký tự).")
     if "claim" in values:
         values["claim"] = _text(values["claim"], "tóm tắt nội dung sai lệch")
+
+
+def _check_url(url: str) -> None:
+    if not url:
+        return
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise WorkflowError("Đường dẫn bài đăng không hợp lệ (dạng https://…).") from None
+    if len(url) > 500:
+        raise WorkflowError("Đường dẫn quá dài (tối đa 500 ký tự).")
 
 
 # ------------------------------------------------------------------------------------------------- entries
@@ -354,6 +373,7 @@ def action_create(
                 .exists()
             ):
                 raise WorkflowError("Tin này đã được chuyển Công an phường và đang chờ xử lý.")
+        _check_url((published_url or "").strip())
         status = FIRST_STATUS[kind]
         action = Action.objects.create(
             entry=entry,
@@ -415,6 +435,7 @@ def action_advance(
                 )
             if content_ref:
                 links.check_content(content_ref, actor=actor, ward=action.entry.ward)
+            _check_url(published_url)
             action.content_ref, action.published_url = content_ref, published_url
             action.published_at = timezone.now()
             fields += ["content_ref", "published_url", "published_at"]
