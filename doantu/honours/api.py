@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from doantu.tips.api import STAFF_AUTH
 
@@ -108,7 +108,7 @@ def list_nominations(
 @router.post("/honours/nominations", response={201: NominationOut}, auth=STAFF_AUTH, summary="Lập đề nghị")
 def create_nomination(request, payload: NominationIn):
     nomination = services.nomination_create(actor=request.user, values=payload.dict() | {"unit": None})
-    return 201, _out(request.user, nomination, full=True)
+    return Status(201, _out(request.user, nomination, full=True))
 
 
 @router.get("/honours/nominations/{nomination_id}", response=NominationOut, auth=STAFF_AUTH)

@@ -5,7 +5,7 @@ the upload checks), their metadata and hashes are listed here, never their files
 import datetime as dt
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from doantu.tips.api import STAFF_AUTH
 
@@ -157,7 +157,7 @@ def list_entries(
 @router.post("/watch/entries", response={201: EntryOut}, auth=STAFF_AUTH, summary="Ghi nhận tin sai sự thật")
 def create_entry(request, payload: EntryIn):
     entry = services.entry_create(actor=request.user, values=payload.dict())
-    return 201, _entry(entry, full=True)
+    return Status(201, _entry(entry, full=True))
 
 
 @router.get("/watch/entries/{entry_id}", response=EntryOut, auth=STAFF_AUTH)
