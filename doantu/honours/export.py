@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from doantu.audit.services import audit_record
+from doantu.documents.official import OfficialDocument
 
 from . import access, selectors
 from .models import AwardForm, NomineeKind, Review, Status
@@ -150,45 +151,51 @@ def to_xlsx(*, actor, purpose: str, review: str | None = None) -> bytes:
 
 
 def to_docx(*, actor, purpose: str, review: str | None = None) -> bytes:
-    from .official import OfficialDocument
-
+    """The list in the official layout (``documents.official``, the project's one renderer): the ward's people's
+    committee as issuer, the list's title and what it is attached to, the collectives then the individuals, each
+    with the summary of their achievements and the form of commendation; the recipients and the signature."""
     data, meta = rows(actor=actor, purpose=purpose, review=review)
     ward = meta["ward"]
+    proposal = purpose == "proposal"
     doc = OfficialDocument(
-        issuer=["ỦY BAN NHÂN DÂN", ward.name.upper() if ward else "PHƯỜNG"],
-        number="",
-        place=ward.name if ward else "",
+        # A proposal comes from the culture office (plan VIII.1: "tham mưu"), a decision's list from the committee.
+        issuer_parent=f"ỦY BAN NHÂN DÂN\n{ward.name}" if proposal and ward else "",
+        issuer="PHÒNG VĂN HÓA - XÃ HỘI"
+        if proposal
+        else f"ỦY BAN NHÂN DÂN\n{ward.name if ward else 'PHƯỜNG'}",
+        kind="Danh sách",
+        number=None,
+        symbol="DS-VHXH" if proposal else "DS-UBND",
+        place=ward.short_name or ward.name if ward else "",
         date=timezone.localdate(),
-        title=meta["title"],
-        subtitle=meta["attached"],
-        landscape=True,
+        title=meta["title"].removeprefix("DANH SÁCH ").capitalize()
+        + (f" ({meta['attached']})" if meta["attached"] else ""),
+        recipients=["Như trên", "Lãnh đạo UBND phường", "Phòng Văn hóa - Xã hội", "Lưu: VT, VHXH"],
+        signer_authority="PHÒNG VĂN HÓA - XÃ HỘI" if proposal else "KT. CHỦ TỊCH",
+        signer_title="TRƯỞNG PHÒNG" if proposal else "PHÓ CHỦ TỊCH",
     )
-    groups = [(NomineeKind.COLLECTIVE, "I. TẬP THỂ"), (NomineeKind.INDIVIDUAL, "II. CÁ NHÂN")]
-    header = ["STT", "Tên tập thể / họ tên, chức vụ, địa chỉ", "Tóm tắt thành tích", "Hình thức khen thưởng"]
-    body = []
-    for kind, heading in groups:
+    headers = ["STT", "Tên tập thể / họ tên, chức vụ, địa chỉ", "Tóm tắt thành tích", "Hình thức khen thưởng"]
+    widths = [1.2, 4.8, 7.3, 3.2]  # 16.5 cm: the A4 body between the decree's margins
+    counted = {}
+    for kind, heading in ((NomineeKind.COLLECTIVE, "I. TẬP THỂ"), (NomineeKind.INDIVIDUAL, "II. CÁ NHÂN")):
         label = dict(NomineeKind.choices)[kind]
         members = [r for r in data if r.kind == label]
+        counted[kind] = len(members)
         if not members:
             continue
-        body.append([heading, "", "", ""])
+        doc.heading(heading)
+        body = []
         for n, r in enumerate(members, start=1):
             who = r.name + (f"\n{r.position}" if r.position else "") + f"\n({r.category})"
             award = r.award + (f"\n{r.decision}" if r.decision else "")
-            body.append([str(n), who, "\n".join(f"- {a}" for a in r.achievements), award])
-    doc.table(header, body, widths_cm=[1.3, 7.0, 12.0, 5.2], group_rows=True)
+            body.append([n, who, "\n".join(f"- {a}" for a in r.achievements), award])
+        doc.table(headers, body, widths_cm=widths)
     doc.paragraph(
-        f"Danh sách gồm {sum(1 for r in data if r.kind == 'Tập thể')} tập thể và "
-        f"{sum(1 for r in data if r.kind == 'Cá nhân')} cá nhân.",
+        f"Danh sách gồm {counted[NomineeKind.COLLECTIVE]} tập thể và {counted[NomineeKind.INDIVIDUAL]} cá nhân"
+        f" ({meta['review'].lower()}).",
         italic=True,
     )
-    doc.closing(
-        recipients=["Như trên;", "Lãnh đạo UBND phường;", "Phòng Văn hóa - Xã hội;", "Lưu: VT, VHXH."],
-        signature=["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
-        if purpose != "proposal"
-        else ["PHÒNG VĂN HÓA - XÃ HỘI", "TRƯỞNG PHÒNG"],
-    )
-    out = doc.to_bytes()
+    out = doc.to_docx()
     _audit(actor, purpose, "docx", len(data))
     return out
 

@@ -1,79 +1,97 @@
-"""The watch's figures (plan V.4: "thường xuyên theo dõi, đánh giá kết quả"), one function per indicator, per
-ward and period, for the indicators registry and the watch's own page. Each takes the ward (an ``OrgUnit``) and
-an optional period (``start``, ``end``: dates, inclusive) and returns plain numbers; access to the figures is
-decided by whoever shows them (they carry no content of any entry).
+"""The watch's figures (plan V.4 and I.2: "kịp thời phát hiện, phản ánh và phối hợp xử lý các thông tin sai sự
+thật"), registered with ``doantu.indicators`` (found automatically), per unit (a ward, or a province's wards) and
+period. Functions are pure reads; ``indicators.compute``/``figures`` check who may see them. They count entries and
+actions only, never a claim, a link or evidence.
 
-- ``open_items``: entries still being handled (found in the period, or all when no period);
-- ``time_to_rebuttal``: days from an entry's first sighting to its first published rebuttal (median, mean,
-  count), for rebuttals published in the period;
-- ``referrals``: referrals to the ward police by status (sent, received, handling, resolved) and how many were
-  resolved in the period.
+- ``watch.open_items``: entries still being handled at the end of the period (found by then, not closed);
+- ``watch.time_to_rebuttal``: median days from an entry's first sighting to its first published rebuttal, for
+  entries whose first rebuttal was published in the period;
+- ``watch.referrals``: referrals to the ward police made in the period, by where they stand now.
 """
 
-import datetime as dt
+from __future__ import annotations
+
 import statistics
 
+from django.db.models import Min, Q
+from django.urls import reverse
 from django.utils import timezone
+
+from doantu.indicators import Breakdown, Period, Row, indicator, within
+from doantu.org.models import UnitKind
 
 from .models import Action, ActionKind, ActionStatus, Entry, EntryStatus
 
-
-def _entries(ward):
-    return Entry.objects.filter(ward=ward)
+REFERRAL_STATUSES = (ActionStatus.SENT, ActionStatus.RECEIVED, ActionStatus.HANDLING, ActionStatus.RESOLVED)
 
 
-def _in_period(qs, field: str, start: dt.date | None, end: dt.date | None):
-    if start:
-        qs = qs.filter(**{f"{field}__date__gte": start})
-    if end:
-        qs = qs.filter(**{f"{field}__date__lte": end})
-    return qs
+def _list(unit, period, key=None) -> str | None:
+    return reverse("watch:list") if unit.kind == UnitKind.WARD else None
 
 
-def open_items(*, ward, start: dt.date | None = None, end: dt.date | None = None) -> int:
-    return _in_period(_entries(ward).filter(status=EntryStatus.OPEN), "found_at", start, end).count()
+def open_at_end(unit, period: Period):
+    _start, end = period.range()
+    closed_later = Q(status=EntryStatus.CLOSED, closed_at__gte=end)
+    return Entry.objects.filter(within(unit), found_at__lt=end).filter(
+        Q(status=EntryStatus.OPEN) | closed_later
+    )
 
 
-def time_to_rebuttal(*, ward, start: dt.date | None = None, end: dt.date | None = None) -> dict:
-    published = _in_period(
+@indicator(
+    "watch.open_items",
+    label="Tin sai sự thật đang xử lý",
+    unit="tin",
+    section="watch",
+    order=10,
+    drill=_list,
+    description="Tin đã phát hiện đến cuối kỳ mà chưa kết thúc xử lý.",
+)
+def open_items(unit, period: Period) -> int:
+    return open_at_end(unit, period).count()
+
+
+def rebuttal_days(unit, period: Period) -> list[int]:
+    firsts = (
         Action.objects.filter(
-            entry__ward=ward,
-            kind=ActionKind.REBUTTAL,
-            status=ActionStatus.PUBLISHED,
-            published_at__isnull=False,
-        ),
-        "published_at",
-        start,
-        end,
-    ).select_related("entry")
-    first: dict[int, tuple[dt.date, dt.datetime]] = {}
-    for action in published:
-        seen = action.entry.first_seen
-        if action.entry_id not in first or action.published_at < first[action.entry_id][1]:
-            first[action.entry_id] = (seen, action.published_at)
-    days = [max(0, (timezone.localtime(at).date() - seen).days) for seen, at in first.values()]
-    return {
-        "count": len(days),
-        "median_days": statistics.median(days) if days else None,
-        "mean_days": round(statistics.fmean(days), 1) if days else None,
-    }
+            within(unit, "entry__ward"), kind=ActionKind.REBUTTAL, status=ActionStatus.PUBLISHED
+        )
+        .values("entry_id", "entry__first_seen")
+        .annotate(first=Min("published_at"))
+    )
+    start, end = period.range()
+    return [
+        max(0, (timezone.localtime(row["first"]).date() - row["entry__first_seen"]).days)
+        for row in firsts
+        if row["first"] is not None and start <= row["first"] < end
+    ]
 
 
-def referrals(*, ward, start: dt.date | None = None, end: dt.date | None = None) -> dict:
-    qs = Action.objects.filter(entry__ward=ward, kind=ActionKind.POLICE_REFERRAL)
-    made = _in_period(qs, "created_at", start, end)
-    by_status = {s: made.filter(status=s).count() for s in ("sent", "received", "handling", "resolved")}
-    resolved = _in_period(qs.filter(status=ActionStatus.RESOLVED), "ended_at", start, end).count()
-    return {
-        "total": made.exclude(status=ActionStatus.CANCELLED).count(),
-        "by_status": by_status,
-        "resolved": resolved,
-    }
+@indicator(
+    "watch.time_to_rebuttal",
+    label="Thời gian từ khi tin xuất hiện đến khi phản bác (trung vị)",
+    unit="ngày",
+    section="watch",
+    order=20,
+    drill=_list,
+)
+def time_to_rebuttal(unit, period: Period) -> float | None:
+    days = rebuttal_days(unit, period)
+    return statistics.median(days) if days else None
 
 
-# name -> (label, function): what the indicators registry collects from this app.
-INDICATORS = {
-    "watch.open_items": ("Tin sai sự thật đang xử lý", open_items),
-    "watch.time_to_rebuttal": ("Thời gian từ khi xuất hiện đến khi phản bác (ngày)", time_to_rebuttal),
-    "watch.referrals": ("Tin chuyển Công an phường xử lý", referrals),
-}
+@indicator(
+    "watch.referrals",
+    label="Tin chuyển Công an phường xử lý",
+    unit="tin",
+    section="watch",
+    order=30,
+    drill=_list,
+)
+def referrals(unit, period: Period) -> Breakdown:
+    made = Action.objects.filter(
+        within(unit, "entry__ward"), kind=ActionKind.POLICE_REFERRAL, **period.lookup("created_at")
+    )
+    counts = {s: made.filter(status=s).count() for s in REFERRAL_STATUSES}
+    return Breakdown(
+        "Tình trạng", ["Số tin"], [Row(s, ActionStatus(s).label, [counts[s]]) for s in REFERRAL_STATUSES]
+    )

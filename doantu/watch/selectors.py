@@ -1,12 +1,24 @@
 """Reads of the watch, each through ``watch.access``."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from doantu.audit import labels
 from doantu.audit.models import AuditEntry
 
 from . import access, links
 from .models import Action, ActionKind, ActionStatus, Entry
+
+
+def campaign_so_far(ward):
+    """The ward's campaign from its start to today (the period of the watch page's figures)."""
+    from doantu.campaign.models import Campaign
+    from doantu.indicators import Period
+
+    today = timezone.localdate()
+    campaign = Campaign.objects.filter(unit=ward).order_by("starts").first()
+    start = campaign.starts if campaign and campaign.starts <= today else today.replace(month=1, day=1)
+    return Period.custom(start, today)
 
 
 def entries(user, *, status: str | None = None):

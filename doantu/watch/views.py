@@ -36,10 +36,16 @@ def entry_list(request):
     ward = user.ward
     figures = None
     if ward is not None:
+        # The registry's own functions (one source for every figure), over the campaign so far.
+        period = selectors.campaign_so_far(ward)
+        referrals = indicators.referrals(ward, period)
         figures = {
-            "open": indicators.open_items(ward=ward),
-            "rebuttal": indicators.time_to_rebuttal(ward=ward),
-            "referrals": indicators.referrals(ward=ward),
+            "open": indicators.open_items(ward, period),
+            "rebuttal_days": indicators.time_to_rebuttal(ward, period),
+            "rebuttals": len(indicators.rebuttal_days(ward, period)),
+            "referrals": referrals.total(),
+            "resolved": referrals.get("resolved"),
+            "period": period,
         }
     context = {
         "page": page,

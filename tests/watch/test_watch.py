@@ -14,6 +14,7 @@ from django.utils import timezone
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from doantu.audit.models import AuditEntry
+from doantu.indicators import Period
 from doantu.notify.models import Notification
 from doantu.org.models import Role
 from doantu.tips.services import WorkflowError
@@ -206,7 +207,13 @@ def test_rebuttal_is_published_with_its_address_and_the_figure_counts_it(watcher
     )
     rebuttal.refresh_from_db()
     assert rebuttal.status == ActionStatus.PUBLISHED and rebuttal.published_at and not rebuttal.is_open
-    assert indicators.time_to_rebuttal(ward=entry.ward) == {"count": 1, "median_days": 3, "mean_days": 3.0}
+    period = Period.custom(timezone.localdate() - dt.timedelta(days=30), timezone.localdate())
+    assert indicators.time_to_rebuttal(entry.ward, period) == 3
+    assert indicators.time_to_rebuttal(entry.ward.parent, period) == 3  # the province's wards
+    assert (
+        indicators.time_to_rebuttal(entry.ward, Period.custom(dt.date(2026, 7, 1), dt.date(2026, 7, 31)))
+        is None
+    )
     # a published rebuttal cannot be moved again
     with pytest.raises(WorkflowError):
         services.action_advance(action=rebuttal, actor=campaign, status="cancelled")
@@ -243,7 +250,8 @@ def test_police_referral_is_answered_by_the_police_and_notifies_both_ways(watche
     assert referral.status == ActionStatus.RESOLVED and referral.answer.startswith("Người đăng")
     assert [s.status for s in referral.steps.all()] == ["sent", "received", "handling", "resolved"]
     assert Notification.objects.filter(recipient=campaign).count() == 3
-    assert indicators.referrals(ward=entry.ward)["by_status"]["resolved"] == 1
+    figures = indicators.referrals(entry.ward, Period.custom(timezone.localdate(), timezone.localdate()))
+    assert figures.get("resolved") == 1 and figures.total() == 1
 
 
 def test_guidance_goes_to_the_wards_groups_only_and_entry_closes_when_all_ended(watchers, units):
@@ -268,12 +276,13 @@ def test_guidance_goes_to_the_wards_groups_only_and_entry_closes_when_all_ended(
     )
     with pytest.raises(WorkflowError, match="chưa xong"):
         services.entry_close(entry=entry, actor=campaign, note="Xong")
-    assert indicators.open_items(ward=entry.ward) == 1
+    today = Period.custom(timezone.localdate(), timezone.localdate())
+    assert indicators.open_items(entry.ward, today) == 1
     services.action_advance(action=guidance, actor=campaign, status="confirmed")
     services.action_advance(action=report, actor=campaign, status="removed", platform_reference="FB-123")
     services.entry_close(entry=entry, actor=campaign, note="Bài đã gỡ, đã phổ biến.")
     entry.refresh_from_db()
-    assert entry.status == EntryStatus.CLOSED and indicators.open_items(ward=entry.ward) == 0
+    assert entry.status == EntryStatus.CLOSED and indicators.open_items(entry.ward, today) == 0
     assert Action.objects.get(pk=report.pk).platform_reference == "FB-123"
 
 
