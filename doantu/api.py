@@ -9,6 +9,7 @@ from ninja.constants import NOT_SET
 from ninja.errors import HttpError, ValidationError
 
 from doantu.api_errors import INVALID_REQUEST, declare_error_responses, validation_errors
+from doantu.comms.api import comms_router
 from doantu.honours.api import router as honours_router
 from doantu.tips.api import public_router, staff_router
 from doantu.tips.services import WorkflowError
@@ -37,6 +38,7 @@ api.add_router("/public", public_router)
 api.add_router("/", staff_router)
 api.add_router("/", watch_router)
 api.add_router("/", honours_router)
+api.add_router("/", comms_router)
 
 
 @api.exception_handler(PermissionDenied)

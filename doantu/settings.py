@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "doantu.campaign",
     "doantu.tips",
     "doantu.registry",
+    "doantu.comms",
     "doantu.web",
     "doantu.ops",
     "doantu.indicators",

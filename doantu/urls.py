@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from doantu.api import api
+from doantu.comms.urls import public as comms_public
 from doantu.org import twofactor
 from doantu.tips.urls import public, staff
 from doantu.web import views as web_views
@@ -31,6 +32,8 @@ urlpatterns = [
     path("staff/notifications/", include("doantu.notify.urls")),
     path("staff/watch/", include("doantu.watch.urls")),
     path("staff/honours/", include("doantu.honours.urls")),
+    path("staff/comms/", include("doantu.comms.urls")),
+    path("", include(comms_public)),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/2fa/", twofactor.verify, name="twofactor_verify"),

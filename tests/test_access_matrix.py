@@ -46,6 +46,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from doantu.audit.models import AuditEntry
+from doantu.comms import views as comms_views
 from doantu.honours import views as honours_views
 from doantu.notify.models import Notification, Preference
 from doantu.org.models import AgencyType, OrgUnit, Role, UnitKind, User
@@ -76,6 +77,9 @@ ALL = frozenset(ROLES)
 REGISTRY_READERS = frozenset({"campaign", "military", "police", "front", "leadership", "province"})
 REGISTRY_EDITORS = frozenset({"campaign", "military"})
 PEOPLE_READERS = frozenset({"campaign", "military", "police"})  # of the ward that recorded them
+# The ward's communication work (comms.access): its staff roles that take part, leadership and the province.
+COMMS_READERS = frozenset({"campaign", "channel", "group_leader", "school", "leadership", "province"})
+COMMS_EDITORS = frozenset({"campaign", "channel"})
 NOBODY = frozenset()
 # Misinformation watch (doantu/watch): who reads the ward's entries and their evidence, who writes them.
 WATCH_READERS = frozenset({"campaign", "police", "party_board", "leadership"})
@@ -181,6 +185,9 @@ def _marker_table() -> dict[str, frozenset[str]]:
     table["ZQXHONBNAME"] = NOBODY
     table["ZQXRA2NAME"] = NOBODY  # a relative recorded by another ward of the province
     table["0966606066"] = NOBODY
+    # Communication work of province B (issue 9): nothing.
+    for m in ("ZQXCIB", "ZQXCIB2", "ZQXCFB", "ZQXCLB", "ZQXCHB"):
+        table[m] = NOBODY
     # Province B: nothing.
     for m in (
         "Zqxmbhung",
@@ -595,6 +602,7 @@ def build_world(media) -> World:
         notification_b=Notification.objects.filter(recipient=b_campaign).order_by("pk").first(),
         last_notification=Notification.objects.order_by("pk").last().pk,
         aw_source=aw_source,
+        comms=_comms_world(ward, a, b, b_campaign, w.users),
     )
     _watch_and_honours_world(w, a, b, campaign, b_campaign, b_police)
     return w
@@ -652,6 +660,91 @@ def _watch_and_honours_world(w: World, a, b, campaign, b_campaign, b_police) -> 
         nominations[label] = (nomination, achievement, evidence)
     w.objects["watch"] = entries
     w.objects["honours"] = nominations
+
+
+def _comms_world(ward, a, b, b_campaign, users) -> dict:
+    """Province B's communication work (a published item with a photo and a file, a draft, a peak with a done
+    checklist item, a channel, private calendar feeds) and a draft item of ward A."""
+    from django.core.files.base import ContentFile as DjangoFile
+
+    from doantu.campaign.models import Campaign, PeakDate
+    from doantu.comms.models import (
+        CalendarFeed,
+        Channel,
+        ChecklistItem,
+        ContentFile,
+        ContentItem,
+        ContentStatus,
+        Peak,
+    )
+
+    from .conftest import jpeg_with_gps
+
+    bw = b["ward"]
+    channel = Channel.objects.create(ward=bw, code="fb", name="ZQXCHB Facebook", kind="facebook", social=True)
+    published = ContentItem.objects.create(
+        ward=bw,
+        title="ZQXCIB phóng sự",
+        kind="video",
+        topic="iv2",
+        planned_date=timezone.localdate(),
+        owner_unit=b["vhxh"],
+        status=ContentStatus.PUBLISHED,
+        published_at=timezone.now(),
+        evidence_url="https://facebook.com/zqxcib/posts/1",
+        summary="ZQXCIB",
+    )
+    published.channels.add(channel)
+    published.evidence_photo.save("b.jpg", DjangoFile(jpeg_with_gps()), save=True)
+    cfile = ContentFile(item=published, kind="other", name="ZQXCFB.pdf", size=len(PDF_BYTES))
+    cfile.file.save("b.pdf", DjangoFile(PDF_BYTES), save=True)
+    draft = ContentItem.objects.create(
+        ward=bw,
+        title="ZQXCIB2 nháp",
+        kind="news",
+        topic="iv1",
+        planned_date=timezone.localdate(),
+        owner_unit=b["vhxh"],
+    )
+    draft.channels.add(channel)
+    campaign = Campaign.objects.create(
+        unit=bw, slug="b", name="Chiến dịch B", starts=dt.date(2026, 7, 1), ends=dt.date(2027, 7, 27)
+    )
+    peak = Peak.objects.create(
+        peak_date=PeakDate.objects.create(campaign=campaign, date=dt.date(2026, 12, 22), name="Cao điểm B"),
+        ward=bw,
+    )
+    entry = ChecklistItem.objects.create(
+        peak=peak, category="banners", title="ZQXCLB việc", unit=b["vhxh"], due_date=dt.date(2026, 12, 15)
+    )
+    entry.evidence_photo.save("b.jpg", DjangoFile(jpeg_with_gps()), save=False)
+    entry.done = True
+    entry.save()
+    open_entry = ChecklistItem.objects.create(
+        peak=peak, category="posts", title="ZQXCLB mở", unit=b["vhxh"], due_date=dt.date(2026, 12, 20)
+    )
+    a_item = ContentItem.objects.create(
+        ward=ward,
+        title="Kế hoạch A",
+        kind="news",
+        topic="iv1",
+        planned_date=timezone.localdate(),
+        owner_unit=a["ttdvth"],
+    )
+    a_item.channels.add(Channel.objects.get(ward=ward, code="facebook"))
+    return {
+        "published_b": published,
+        "draft_b": draft,
+        "file_b": cfile,
+        "peak_b": peak,
+        "entry_b": entry,
+        "open_entry_b": open_entry,
+        "item_a": a_item,
+        "feed_b": CalendarFeed.objects.create(
+            user=b_campaign, token="zqxfeedbrevoked", revoked_at=timezone.now()
+        ),
+        "feed_a": CalendarFeed.objects.create(user=users["channel"], token="zqxfeedachannel"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -788,6 +881,13 @@ NO_OBJECT = {
     "notify:list": "the signed-in account's own notifications",
     "notify:read_all": "marks the signed-in account's own notifications as read",
     "notify:preference": "the signed-in account's own choice of how to be notified",
+    "comms:overview": "communication overview of the user's own ward (targets, peaks, this week)",
+    "comms:calendar": "the calendar of the user's own ward",
+    "comms:item_new": "a new content item (POSTed: created in the user's own ward, editors only)",
+    "comms:peaks": "the peaks of the user's own ward",
+    "comms:reach_import": "Facebook insights import into the user's own ward",
+    "comms:feeds": "the signed-in account's own calendar links (a POST makes one for itself)",
+    "comms:script_new": "drafts the weekly loudspeaker script in the user's own ward",
 }
 
 
@@ -931,6 +1031,52 @@ FILLERS = {
 }
 
 
+def _comms_item_targets(w: World, *, kinds=("published_b", "draft_b", "item_a")) -> list[Target]:
+    c = w.objects["comms"]
+    data = {
+        "note": "ZQXW",
+        "reason": "ZQXW",
+        "evidence_url": "https://zqxw.vn/bai",
+        "measured_on": timezone.localdate().isoformat(),
+        "views": "5",
+        "title": "ZQXW",
+        "kind": "news",
+        "topic": "iv1",
+        "planned_date": timezone.localdate().isoformat(),
+        "owner_unit": c["item_a"].owner_unit_id,
+        "production": "own",
+    }
+    labels = {"published_b": ("published item of B", NOBODY), "draft_b": ("draft item of B", NOBODY)}
+    labels["item_a"] = ("draft item of ward A", COMMS_READERS)
+    return [Target(labels[k][0], c[k].pk, labels[k][1], data) for k in kinds]
+
+
+for _name in ("item", "item_action", "item_script_docx", "item_script_txt"):
+    FILLERS[(f"comms:{_name}", "pk")] = _comms_item_targets
+FILLERS[("comms:item_edit", "pk")] = lambda w: _comms_item_targets(w, kinds=("draft_b", "item_a"))
+FILLERS[("comms:item_evidence", "pk")] = lambda w: _comms_item_targets(w, kinds=("published_b",))
+FILLERS[("comms:item_file", "pk")] = FILLERS[("comms:item_file", "file_id")] = lambda w: [
+    Target("file of B's item", (w.objects["comms"]["published_b"].pk, w.objects["comms"]["file_b"].pk))
+]
+FILLERS[("comms:peak", "pk")] = lambda w: [Target("peak of B", w.objects["comms"]["peak_b"].pk)]
+FILLERS[("comms:checklist_evidence", "pk")] = lambda w: [
+    Target("done checklist item of B", w.objects["comms"]["entry_b"].pk)
+]
+FILLERS[("comms:checklist_action", "pk")] = lambda w: [
+    Target(label, w.objects["comms"][key].pk, data={"evidence_url": "https://zqxw.vn/x", "reason": "ZQXW"})
+    for label, key in (("done checklist item of B", "entry_b"), ("open checklist item of B", "open_entry_b"))
+]
+FILLERS[("comms:feed_revoke", "pk")] = lambda w: [
+    Target("revoked feed of B", w.objects["comms"]["feed_b"].pk)
+]
+# The ICS link is public by design (the token is the key): a revoked one of B answers nothing; ward A's channel
+# staff's own link (items without markers) is read by whoever holds it.
+FILLERS[("comms_public:ics", "token")] = lambda w: [
+    Target("revoked feed of B", "zqxfeedbrevoked"),
+    Target("active feed of A's channel staff", "zqxfeedachannel", ALL),
+]
+
+
 def _person_targets(w: World) -> list[Target]:
     return [
         Target(f"{kind} {label}", (martyr.pk, kind, person.pk), readers)
@@ -1032,6 +1178,8 @@ PARAM_PART = {
     ("staff:attachment", "attachment_id"): 1,
     ("staff:forward_action", "pk"): 0,
     ("staff:forward_action", "forward_id"): 1,
+    ("comms:item_file", "pk"): 0,
+    ("comms:item_file", "file_id"): 1,
 }
 # Named actions, from the views' own tables (a new action is covered without editing this file), plus one
 # that does not exist.
@@ -1040,6 +1188,8 @@ ACTIONS = {
     "honours:nomination_action": lambda: [*honours_views.NOMINATION_ACTIONS, "no-such-action"],
     "staff:tip_action": lambda: [*views_staff.TIP_ACTIONS, "no-such-action"],
     "staff:forward_action": lambda: [*views_staff.FORWARD_ACTIONS, "no-such-action"],
+    "comms:item_action": lambda: [*comms_views.ACTIONS, "no-such-action"],
+    "comms:checklist_action": lambda: [*comms_views.CHECKLIST_ACTIONS, "no-such-action"],
 }
 # POST data specific to one pattern (the rest get the tip's or person's data).
 PATTERN_DATA = {
@@ -1066,6 +1216,16 @@ PATTERN_DATA = {
     "registry:graves": {"cemetery": "ZQXW", "headstone_name": "ZQXW"},
     "registry:martyr_new": {"full_name": "Trần Văn Zqxwnew"},
     "staff:sources": {"name": "ZQXW", "kind": "banner", "code": "zqxw-src"},
+    "comms:item_new": lambda w: {
+        "title": "ZQXW mới",
+        "kind": "video",
+        "topic": "iv3",
+        "planned_date": timezone.localdate().isoformat(),
+        "owner_unit": w.objects["a_units"]["ttdvth"].pk,
+        "production": "own",
+        "channels": [w.objects["comms"]["item_a"].channels.get().pk],
+    },
+    "comms:feeds": {"scope": "me"},
     "public:status": lambda w: {"phone_digits": "0000", "receipt_code": w.objects["tips"]["TB"].receipt_code},
     "staff:tip_entry": lambda w: {
         "submission_key": "matrix-entry-0000001",
@@ -1258,6 +1418,17 @@ def _protected_rows(role: str, w: World) -> dict[str, object]:
     rows["honours.nomination"] = nominations
     rows["honours.achievement"] = hm.Achievement.objects.filter(nomination__in=nominations)
     rows["honours.evidence"] = hm.Evidence.objects.filter(nomination__in=nominations)
+    from doantu.comms import models as cm
+
+    comms_items = (
+        cm.ContentItem.objects.exclude(ward=ward_a) if role in COMMS_EDITORS else cm.ContentItem.objects.all()
+    )
+    rows["comms.contentitem"] = comms_items
+    rows["comms.contentfile"] = cm.ContentFile.objects.filter(item__in=comms_items)
+    rows["comms.reach"] = cm.Reach.objects.filter(item__in=comms_items)
+    rows["comms.checklistitem"] = cm.ChecklistItem.objects.all()
+    rows["comms.calendarfeed"] = cm.CalendarFeed.objects.exclude(user=own_user)
+    rows["comms.channel"] = cm.Channel.objects.all()
     rows["audit.auditentry"] = AuditEntry.objects.exclude(action__in=READ_ACTIONS)
     return rows
 
@@ -1474,6 +1645,8 @@ def test_fillers_point_at_real_objects(world):
                 continue
             if p.key in ("public:intake", "t/<slug:code>/"):
                 continue  # an inactive QR code: 404 for everyone
+            if p.key == "comms_public:ics" and target.label.startswith("revoked"):
+                continue  # a revoked calendar link: 404 for everyone
             status = client.get(url).status_code
             if status in (404, 403):
                 wrong.append(f"{url} ({target.label}) → {status}")
@@ -1592,9 +1765,15 @@ API_BODY = {
     "receipt_code": None,  # filled with province B's tip's code
     "phone_digits": "0000",
 }
+API_FILLERS[("/api/comms/items/{item_id}", "item_id")] = lambda w: _comms_item_targets(
+    w, kinds=("published_b", "item_a")
+)
 API_NO_OBJECT = {
     "/api/watch/entries": "the user's ward's entries; POST records one there",
     "/api/honours/nominations": "the user's ward's nominations; POST makes one there",
+    "/api/comms/channels": "the channels of the user's own ward",
+    "/api/comms/items": "the calendar of the user's own ward",
+    "/api/comms/targets": "the targets of the user's own ward",
     "/api/public/status": "status look-up with a foreign receipt code and wrong digits",
     "/api/tips": "the inbox, searched for the foreign markers",
     "/api/stats": "counts within the user's scope",

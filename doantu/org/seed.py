@@ -120,7 +120,13 @@ def load_seed(path: Path = DEFAULT_SEED, group_names: list[str] | None = None) -
         active=False
     )
 
+    # The ward's communication work (channels, targets, peak checklists): the comms app's own seed step.
+    from doantu.comms.seed import load_comms
+
+    comms = load_comms(ward, w.get("comms", {}))
+
     return {
+        "channels": comms["channels"],
         "units": OrgUnit.objects.filter(path__startswith=province.path).count(),
         "groups": len(names),
         "sources": Source.objects.filter(ward=ward).count(),
