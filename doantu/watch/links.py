@@ -3,7 +3,10 @@
 The watch does not reach into another app's models: the app that owns the item registers a resolver here
 (``register``), which says whether ``actor`` may link that item for that ward and how to name and link it.
 Until a communications app registers one, a rebuttal is published with the address where it can be read, and a
-reference is refused (it could not be checked).
+reference is refused (it could not be checked). The communications app (``doantu.comms``) is resolved below,
+through its own access rules (``comms.access.items_visible_to``): a content item of the entry's ward that the
+actor may see; a rebuttal is published through it only once the item itself is published (IV.5 items, with its
+own evidence), and it reaches the public campaign page when the item is marked public.
 """
 
 from collections.abc import Callable
@@ -18,6 +21,8 @@ class ContentLink:
     title: str
     url: str = ""
     public_url: str = ""
+    published: bool = False
+    public: bool = False  # shown on the public campaign page once published
 
 
 # app label -> resolver(pk: str, actor, ward) -> ContentLink | None
@@ -52,3 +57,29 @@ def check_content(ref: str, *, actor, ward) -> ContentLink:
     if found is None:
         raise WorkflowError("Không tìm thấy tin bài này trong phường (hoặc bạn không có quyền xem).")
     return found
+
+
+def _comms_item(pk: str, actor, ward) -> ContentLink | None:
+    from django.urls import reverse
+
+    from doantu.comms import access as comms_access
+    from doantu.comms.models import ContentStatus
+
+    item = comms_access.items_visible_to(actor).filter(pk=int(pk), ward=ward).first()
+    if item is None:
+        return None
+    return ContentLink(
+        ref=f"comms.contentitem:{item.pk}",
+        title=item.title,
+        url=reverse("comms:item", args=[item.pk]),
+        public_url=item.evidence_url,
+        published=item.status == ContentStatus.PUBLISHED,
+        public=item.public,
+    )
+
+
+def _register_comms() -> None:
+    from django.apps import apps
+
+    if apps.is_installed("doantu.comms"):
+        register("comms", _comms_item)

@@ -434,7 +434,13 @@ def action_advance(
                     "Hãy gắn tin bài truyền thông hoặc ghi đường dẫn nơi đã đăng bài phản bác."
                 )
             if content_ref:
-                links.check_content(content_ref, actor=actor, ward=action.entry.ward)
+                item = links.check_content(content_ref, actor=actor, ward=action.entry.ward)
+                if not item.published:
+                    raise WorkflowError(
+                        f"Tin bài “{item.title}” chưa được đăng: hãy đăng tin bài (kèm minh chứng) trước khi ghi "
+                        "bài phản bác là đã đăng."
+                    )
+                published_url = published_url or item.public_url
             _check_url(published_url)
             action.content_ref, action.published_url = content_ref, published_url
             action.published_at = timezone.now()

@@ -198,9 +198,9 @@ def test_rebuttal_is_published_with_its_address_and_the_figure_counts_it(watcher
     assert rebuttal.status == ActionStatus.DRAFTING
     with pytest.raises(WorkflowError, match="đường dẫn"):
         services.action_advance(action=rebuttal, actor=campaign, status="published")
-    with pytest.raises(WorkflowError, match="phân hệ tin bài"):
+    with pytest.raises(WorkflowError, match="Mã tin bài"):
         services.action_advance(
-            action=rebuttal, actor=campaign, status="published", content_ref="comms.contentitem:1"
+            action=rebuttal, actor=campaign, status="published", content_ref="khong-hop-le"
         )
     services.action_advance(
         action=rebuttal, actor=campaign, status="published", published_url="https://ducxuan.gov.vn/bai/1"
@@ -319,3 +319,45 @@ def test_pages_record_and_show_an_entry(client, watchers):
     bad = client.post(reverse("watch:new"), data | {"platform": "myspace", "files": []})
     assert bad.status_code == 400 and "Hãy chọn trong danh sách" in bad.content.decode()
     assert Entry.objects.count() == 1
+
+
+def test_rebuttal_linked_to_a_comms_item_is_published_only_once_the_item_is(watchers, units):
+    from doantu.comms import services as comms
+    from doantu.comms.models import Channel, ContentItem
+
+    campaign, channel = watchers["campaign"], watchers["channel"]
+    ward = campaign.ward
+    entry = new_entry(campaign)
+    item = comms.item_save(
+        actor=campaign,
+        item=ContentItem(
+            ward=ward,
+            title="Lấy mẫu ADN thân nhân liệt sĩ là miễn phí",
+            kind="video",
+            topic="iv5",
+            planned_date=timezone.localdate(),
+            owner_unit=units["ttdvth"],
+        ),
+        channels=list(Channel.objects.filter(ward=ward, code="facebook")),
+    )
+    ref = f"comms.contentitem:{item.pk}"
+    rebuttal = services.action_create(
+        entry=entry, actor=campaign, kind="rebuttal", description="x", content_ref=ref
+    )
+    with pytest.raises(WorkflowError, match="chưa được đăng"):
+        services.action_advance(action=rebuttal, actor=campaign, status="published")
+    comms.item_submit(actor=channel, item=item)
+    comms.item_approve(actor=campaign, item=item, note="Đồng ý")
+    comms.item_publish(actor=channel, item=item, evidence_url="https://facebook.com/ducxuan/posts/9")
+    services.action_advance(action=rebuttal, actor=campaign, status="published")
+    rebuttal.refresh_from_db()
+    assert rebuttal.status == "published" and rebuttal.published_url == "https://facebook.com/ducxuan/posts/9"
+    # another ward's item cannot be linked
+    with pytest.raises(WorkflowError, match="Không tìm thấy"):
+        services.action_create(
+            entry=entry,
+            actor=campaign,
+            kind="rebuttal",
+            description="x",
+            content_ref="comms.contentitem:999999",
+        )
