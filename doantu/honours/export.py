@@ -90,7 +90,10 @@ def rows(*, actor, purpose: str, review: str | None) -> tuple[list[Row], dict]:
     )
     meta = {
         "title": title,
-        "attached": attached.format(number=number, date=date, ward=ward.name if ward else "phường"),
+        # "… của Chủ tịch UBND phường Đức Xuân": the unit's kind in lower case inside a sentence
+        "attached": attached.format(
+            number=number, date=date, ward=ward.name[:1].lower() + ward.name[1:] if ward else "phường"
+        ),
         "ward": ward,
         "review": dict(Review.choices).get(review, "Tất cả các đợt") if review else "Tất cả các đợt",
     }

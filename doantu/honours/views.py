@@ -51,7 +51,7 @@ def nomination_list(request):
         "statuses": Status.choices,
         "counts": selectors.counts(user),
         "can_propose": access.can_propose(user),
-        "purposes": [(k, v[0]) for k, v in exports.PURPOSES.items()],
+        "purposes": [(k, v[0].capitalize()) for k, v in exports.PURPOSES.items()],
     }
     return render(request, "honours/list.html", context)
 
