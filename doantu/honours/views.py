@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from doantu.org.models import OrgUnit
 from doantu.tips.views_staff import staff_required
 
 from . import access, contributions, selectors, services
@@ -62,7 +63,7 @@ def nomination_new(request):
     user = request.user
     if not access.can_propose(user):
         raise PermissionDenied("Chỉ Phòng Văn hóa - Xã hội lập đề nghị khen thưởng.")
-    units = services.collective_units(user.ward) if user.ward else None
+    units = services.collective_units(user.ward) if user.ward else OrgUnit.objects.none()
     form = NominationForm(request.POST or None, units=units)
     status = 200
     if request.method == "POST":
