@@ -10,8 +10,10 @@ from ninja.errors import HttpError, ValidationError
 
 from doantu.api_errors import INVALID_REQUEST, declare_error_responses, validation_errors
 from doantu.comms.api import comms_router
+from doantu.honours.api import router as honours_router
 from doantu.tips.api import public_router, staff_router
 from doantu.tips.services import WorkflowError
+from doantu.watch.api import router as watch_router
 
 
 class DoanTuAPI(NinjaAPI):
@@ -34,6 +36,8 @@ api = DoanTuAPI(
 )
 api.add_router("/public", public_router)
 api.add_router("/", staff_router)
+api.add_router("/", watch_router)
+api.add_router("/", honours_router)
 api.add_router("/", comms_router)
 
 

@@ -476,6 +476,9 @@ HEALTHZ_WORKER_MAX_DELAY = env_int("HEALTHZ_WORKER_MAX_DELAY", 300)
 # --- notifications (doantu/notify): in the app, by email (Django's email backend), by SMS/Zalo (a gateway class)
 INSTALLED_APPS += ["doantu.notify"]
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("doantu.notify.context_processors.notifications")
+# --- misinformation watch (doantu/watch) and commendations (doantu/honours)
+INSTALLED_APPS += ["doantu.watch", "doantu.honours"]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("doantu.watch.context_processors.menu")
 # Email through Django's mailers (MAILERS, Django 6.1's successor of EMAIL_BACKEND): the console in development
 # (messages are printed), SMTP in production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
 # EMAIL_USE_TLS, EMAIL_TIMEOUT); EMAIL_BACKEND picks another backend class. Django's test runner replaces every

@@ -31,6 +31,8 @@ urlpatterns = [
     path("staff/", include(staff)),
     path("staff/registry/", include("doantu.registry.urls")),
     path("staff/notifications/", include("doantu.notify.urls")),
+    path("staff/watch/", include("doantu.watch.urls")),
+    path("staff/honours/", include("doantu.honours.urls")),
     path("staff/comms/", include("doantu.comms.urls")),
     path("staff/comms/", include(comms_urls.staff)),  # posters, what each piece brought in
     path("", include(comms_urls.public)),  # /chien-dich/, the public campaign page

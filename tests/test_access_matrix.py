@@ -47,11 +47,13 @@ from django.utils import timezone
 
 from doantu.audit.models import AuditEntry
 from doantu.comms import views as comms_views
+from doantu.honours import views as honours_views
 from doantu.notify.models import Notification, Preference
 from doantu.org.models import AgencyType, OrgUnit, Role, UnitKind, User
 from doantu.org.seed import load_seed
 from doantu.tips import views_staff
 from doantu.tips.models import Forward, Source, SourceKind
+from doantu.watch import views as watch_views
 
 from .conftest import PASSWORD, PDF_BYTES, png_bytes, upload
 
@@ -68,6 +70,7 @@ ROLES = [
     "school",
     "leadership",
     "province",
+    "party_board",  # the Party building board (misinformation watch only)
     "deactivated",  # a campaign account of the ward, switched off after signing in (session and token kept)
 ]
 ALL = frozenset(ROLES)
@@ -78,6 +81,11 @@ PEOPLE_READERS = frozenset({"campaign", "military", "police"})  # of the ward th
 COMMS_READERS = frozenset({"campaign", "channel", "group_leader", "school", "leadership", "province"})
 COMMS_EDITORS = frozenset({"campaign", "channel"})
 NOBODY = frozenset()
+# Misinformation watch (doantu/watch): who reads the ward's entries and their evidence, who writes them.
+WATCH_READERS = frozenset({"campaign", "police", "party_board", "leadership"})
+WATCH_WRITERS = frozenset({"campaign", "police", "party_board"})
+# Commendations (doantu/honours): the culture office proposes, leadership decides.
+HONOURS_READERS = frozenset({"campaign", "leadership"})
 
 # Who may read each of the four tips (``basic``: the account, the martyr's details) and who handles it
 # (location, attachments, notes, the reporter on request). A forward's question and answer: the ward's campaign
@@ -108,7 +116,13 @@ TIP_WRITERS = {
 }
 
 # Actions that only read (reveals of identity are recorded as audit entries, which are not writes).
-READ_ACTIONS = {"reporter_viewed", "relative_viewed", "witness_viewed"}
+READ_ACTIONS = {
+    "reporter_viewed",
+    "relative_viewed",
+    "witness_viewed",
+    "watch_evidence_viewed",
+    "honours_exported",
+}
 
 
 # Who may read each tip's reporter: the handlers, except that A2's reporter chose "only the ward's campaign
@@ -164,6 +178,11 @@ def _marker_table() -> dict[str, frozenset[str]]:
     table["0966505055"] = PEOPLE_READERS  # the relative's phone
     table["ZQXWANAME"] = PEOPLE_READERS
     table["ZQXWAACCOUNT"] = PEOPLE_READERS
+    table["ZQXWATCHACLAIM"] = WATCH_READERS
+    table["ZQXWATCHAANSWER"] = WATCH_READERS
+    table["ZQXWATCHBCLAIM"] = NOBODY
+    table["ZQXHONANAME"] = HONOURS_READERS
+    table["ZQXHONBNAME"] = NOBODY
     table["ZQXRA2NAME"] = NOBODY  # a relative recorded by another ward of the province
     table["0966606066"] = NOBODY
     # Communication work of province B (issue 9): nothing.
@@ -347,6 +366,7 @@ def build_world(media) -> World:
         "school": _user(a["thcs-duc-xuan"], Role.SCHOOL, "m-thcs"),
         "leadership": _user(a["lanh-dao"], Role.LEADERSHIP, "m-lanhdao"),
         "province": _user(province, Role.PROVINCE, "m-tinh"),
+        "party_board": _user(a["xdd"], Role.PARTY_BOARD, "m-xdd"),
         "deactivated": _user(a["vhxh"], Role.CAMPAIGN, "m-vhxh-off"),
     }
     w.admin = User.objects.create_superuser(username="m-admin", password=PASSWORD, role=Role.ADMIN)
@@ -615,7 +635,62 @@ def build_world(media) -> World:
         aw_source=aw_source,
         comms=_comms_world(ward, a, b, b_campaign, w.users),
     )
+    _watch_and_honours_world(w, a, b, campaign, b_campaign, b_police)
     return w
+
+
+def _watch_and_honours_world(w: World, a, b, campaign, b_campaign, b_police) -> None:
+    """A misinformation entry (with a capture and a referral answered by the police) and a nomination in ward A
+    and in province B's ward."""
+    from doantu.honours import services as honours
+    from doantu.watch import services as watch
+
+    values = {
+        "platform": "facebook",
+        "link": "https://facebook.com/zqx",
+        "first_seen": timezone.localdate(),
+        "estimated_reach": 10,
+        "assessment": "false",
+        "severity": "high",
+    }
+    entries, nominations = {}, {}
+    for label, actor, police in (("A", campaign, w.users["police"]), ("B", b_campaign, b_police)):
+        entry = watch.entry_create(
+            actor=actor,
+            values=values | {"claim": f"ZQXWATCH{label}CLAIM"},
+            uploads=[upload("chup.png", png_bytes(), "image/png")],
+        )
+        referral = watch.action_create(entry=entry, actor=actor, kind="police_referral", description="ZQXW")
+        watch.action_advance(action=referral, actor=police, status="received")
+        watch.action_advance(
+            action=referral,
+            actor=police,
+            status="resolved",
+            answer=f"ZQXWATCH{label}ANSWER" if label == "A" else "x",
+        )
+        rebuttal = watch.action_create(entry=entry, actor=actor, kind="rebuttal", description="ZQXW")
+        nomination = honours.nomination_create(
+            actor=actor,
+            values={
+                "kind": "individual",
+                "category": "veteran",
+                "name": f"ZQXHON{label}NAME",
+                "summary": "ZQXW",
+                "award": "ward_praise",
+                "review": "final_2027",
+                "unit": None,
+            },
+        )
+        achievement = honours.achievement_add(
+            nomination=nomination, actor=actor, source="manual", summary="ZQXW"
+        )
+        evidence = honours.evidence_add(
+            nomination=nomination, actor=actor, uploads=[upload("minh-chung.png", png_bytes(), "image/png")]
+        )[0]
+        entries[label] = (entry, entry.captures.get(), rebuttal)
+        nominations[label] = (nomination, achievement, evidence)
+    w.objects["watch"] = entries
+    w.objects["honours"] = nominations
 
 
 def _comms_world(ward, a, b, b_campaign, users) -> dict:
@@ -806,6 +881,10 @@ def url_patterns() -> list[Pattern]:
 # Public or parameter-free pages that hold nothing of anyone's: they are still requested by every role and
 # checked for markers and writes; this list only says they need no "foreign" object.
 NO_OBJECT = {
+    "watch:list": "the ward's misinformation entries (watch readers of the user's own ward)",
+    "watch:new": "records an entry in the user's own ward (POSTed with valid data)",
+    "honours:list": "the ward's nominations (culture office and leadership of the user's own ward)",
+    "honours:new": "a nomination in the user's own ward (POSTed with valid data)",
     "home": "the public front page (wards and their QR forms)",
     "public:status": "status look-up: POSTed with a foreign receipt code and wrong phone digits",
     "public:withdraw_consent": "withdrawal of consent: POSTed with a foreign receipt code and wrong digits",
@@ -1057,8 +1136,89 @@ FILLERS[("registry:person_identity", "pk")] = _person_targets
 FILLERS[("registry:person_identity", "kind")] = _person_targets
 FILLERS[("registry:person_identity", "person_id")] = _person_targets
 
+
+def _watch_targets(w: World, part: str = "entry") -> list[Target]:
+    out = []
+    for label, (entry, capture, rebuttal) in w.objects["watch"].items():
+        readers = WATCH_READERS if label == "A" else NOBODY
+        data = {
+            "edit-platform": "zalo",
+            "edit-link": "https://zalo.me/zqxw",
+            "edit-first_seen": entry.first_seen.isoformat(),
+            "edit-claim": "ZQXW",
+            "edit-assessment": "false",
+            "edit-severity": "low",
+            "act-kind": "platform_report",
+            "act-description": "ZQXW",
+            "close-note": "ZQXW",
+            "reopen-note": "ZQXW",
+            "capture-captured_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "capture-files": upload("chup.png", png_bytes(), "image/png"),
+            "status": "published",
+            "published_url": "https://ducxuan.gov.vn/zqxw",
+        }
+        value = {"entry": entry.pk, "capture": (entry.pk, capture.pk), "action": (entry.pk, rebuttal.pk)}[
+            part
+        ]
+        out.append(Target(f"watch entry {label}", value, readers, data))
+    return out
+
+
+def _honours_targets(w: World, part: str = "nomination") -> list[Target]:
+    out = []
+    for label, (nomination, achievement, evidence) in w.objects["honours"].items():
+        readers = HONOURS_READERS if label == "A" else NOBODY
+        data = {
+            "ach-source": "manual",
+            "ach-summary": "ZQXW",
+            "ev-files": upload("mc.png", png_bytes(), "image/png"),
+            "dec-decision": "ward_praise",
+            "dec-number": "1/QĐ-UBND",
+            "dec-date": timezone.localdate().isoformat(),
+        }
+        value = {
+            "nomination": nomination.pk,
+            "evidence": (nomination.pk, evidence.pk),
+            "achievement": (nomination.pk, achievement.pk),
+        }[part]
+        out.append(Target(f"nomination {label}", value, readers, data))
+    return out
+
+
+for _key, _part in (
+    (("watch:entry", "pk"), "entry"),
+    (("watch:entry_action", "pk"), "entry"),
+    (("watch:capture", "pk"), "capture"),
+    (("watch:capture", "capture_id"), "capture"),
+    (("watch:action_step", "pk"), "action"),
+    (("watch:action_step", "action_id"), "action"),
+):
+    FILLERS[_key] = functools.partial(_watch_targets, part=_part)
+for _key, _part in (
+    (("honours:nomination", "pk"), "nomination"),
+    (("honours:nomination_action", "pk"), "nomination"),
+    (("honours:evidence", "pk"), "evidence"),
+    (("honours:evidence", "evidence_id"), "evidence"),
+    (("honours:achievement_remove", "pk"), "achievement"),
+    (("honours:achievement_remove", "achievement_id"), "achievement"),
+):
+    FILLERS[_key] = functools.partial(_honours_targets, part=_part)
+# The exports: the user's own ward's nominations only (B's marker must never appear).
+FILLERS[("honours:export", "fmt")] = lambda w: [
+    Target("honours export DOCX", "docx", ALL),
+    Target("honours export XLSX", "xlsx", ALL),
+]
+
 # Which parameter of a pattern with several carries which part of the target's value.
 PARAM_PART = {
+    ("watch:capture", "pk"): 0,
+    ("watch:capture", "capture_id"): 1,
+    ("watch:action_step", "pk"): 0,
+    ("watch:action_step", "action_id"): 1,
+    ("honours:evidence", "pk"): 0,
+    ("honours:evidence", "evidence_id"): 1,
+    ("honours:achievement_remove", "pk"): 0,
+    ("honours:achievement_remove", "achievement_id"): 1,
     ("registry:person_identity", "pk"): 0,
     ("registry:person_identity", "kind"): 1,
     ("registry:person_identity", "person_id"): 2,
@@ -1072,6 +1232,8 @@ PARAM_PART = {
 # Named actions, from the views' own tables (a new action is covered without editing this file), plus one
 # that does not exist.
 ACTIONS = {
+    "watch:entry_action": lambda: [*watch_views.ENTRY_ACTIONS, "no-such-action"],
+    "honours:nomination_action": lambda: [*honours_views.NOMINATION_ACTIONS, "no-such-action"],
     "staff:tip_action": lambda: [*views_staff.TIP_ACTIONS, "no-such-action"],
     "staff:forward_action": lambda: [*views_staff.FORWARD_ACTIONS, "no-such-action"],
     "comms:item_action": lambda: [*comms_views.ACTIONS, "no-such-action"],
@@ -1079,6 +1241,23 @@ ACTIONS = {
 }
 # POST data specific to one pattern (the rest get the tip's or person's data).
 PATTERN_DATA = {
+    "watch:new": lambda w: {
+        "platform": "facebook",
+        "link": "https://facebook.com/zqxw",
+        "found_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "first_seen": timezone.localdate().isoformat(),
+        "claim": "ZQXW",
+        "assessment": "false",
+        "severity": "low",
+    },
+    "honours:new": {
+        "kind": "individual",
+        "category": "resident",
+        "name": "ZQXW",
+        "summary": "ZQXW",
+        "award": "ward_praise",
+        "review": "final_2027",
+    },
     "registry:martyr": {"full_name": "ZQXW", "notes": "ZQXW"},
     "registry:grave": {"basis": "ZQXW"},
     "registry:import": {"full_name": "0", "birth": "1"},
@@ -1283,6 +1462,20 @@ def _protected_rows(role: str, w: World) -> dict[str, object]:
         ),
         "notify.preference": Preference.objects.exclude(user=own_user),
     }
+    from doantu.honours import models as hm
+    from doantu.watch import models as wm
+
+    watch_own = {"ward": ward_a} if role in WATCH_WRITERS else {"pk__in": []}
+    entries = wm.Entry.objects.exclude(**watch_own)
+    rows["watch.entry"] = entries
+    rows["watch.capture"] = wm.Capture.objects.filter(entry__in=entries)
+    rows["watch.action"] = wm.Action.objects.filter(entry__in=entries)
+    rows["watch.actionstep"] = wm.ActionStep.objects.filter(action__entry__in=entries)
+    honours_own = {"ward": ward_a} if role in HONOURS_READERS else {"pk__in": []}
+    nominations = hm.Nomination.objects.exclude(**honours_own)
+    rows["honours.nomination"] = nominations
+    rows["honours.achievement"] = hm.Achievement.objects.filter(nomination__in=nominations)
+    rows["honours.evidence"] = hm.Evidence.objects.filter(nomination__in=nominations)
     from doantu.comms import models as cm
 
     comms_items = (
@@ -1587,7 +1780,41 @@ for _path in (
     API_FILLERS[(_path, "tip_id")] = _api_tip_targets
 
 # JSON body values by property name (a required property with no value here fails the filler test).
+for _path in (
+    "/api/watch/entries/{entry_id}",
+    "/api/watch/entries/{entry_id}/actions",
+):
+    API_FILLERS[(_path, "entry_id")] = lambda w: [
+        Target(t.label, t.value, t.readers, {"kind": "platform_report"}) for t in _watch_targets(w)
+    ]
+API_FILLERS[("/api/watch/actions/{action_id}/step", "action_id")] = lambda w: [
+    Target(t.label, t.value[1], t.readers, {"status": "published"}) for t in _watch_targets(w, "action")
+]
+for _path in (
+    "/api/honours/nominations/{nomination_id}",
+    "/api/honours/nominations/{nomination_id}/achievements",
+    "/api/honours/nominations/{nomination_id}/propose",
+    "/api/honours/nominations/{nomination_id}/decide",
+):
+    API_FILLERS[(_path, "nomination_id")] = lambda w: _honours_targets(w)
+
 API_BODY = {
+    # watch and honours (a target's data overrides: an action's kind, a step's status)
+    "platform": "facebook",
+    "first_seen": None,  # filled with today
+    "claim": "ZQXW",
+    "assessment": "false",
+    "severity": "low",
+    "kind": "individual",
+    "category": "resident",
+    "name": "ZQXW",
+    "summary": "ZQXW",
+    "award": "ward_praise",
+    "description": "ZQXW",
+    "published_url": "https://ducxuan.gov.vn/zqxw",
+    "source": "manual",
+    "decision": "reject",
+    "status": "published",
     "question": "ZQXW question",
     "due_date": None,
     "outcome": "verified",
@@ -1603,6 +1830,8 @@ API_FILLERS[("/api/comms/items/{item_id}", "item_id")] = lambda w: _comms_item_t
     w, kinds=("published_b", "item_a")
 )
 API_NO_OBJECT = {
+    "/api/watch/entries": "the user's ward's entries; POST records one there",
+    "/api/honours/nominations": "the user's ward's nominations; POST makes one there",
     "/api/comms/channels": "the channels of the user's own ward",
     "/api/comms/items": "the calendar of the user's own ward",
     "/api/comms/targets": "the targets of the user's own ward",
@@ -1619,7 +1848,12 @@ def _api_body(op: dict, schema: dict, target: Target, w: World) -> tuple[dict | 
     media, spec = next(iter(content.items()))
     ref = spec["schema"].get("$ref")
     body_schema = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]] if ref else spec["schema"]
-    values = {**API_BODY, **target.data, "receipt_code": w.objects["tips"]["TB"].receipt_code}
+    values = {
+        **API_BODY,
+        **target.data,
+        "receipt_code": w.objects["tips"]["TB"].receipt_code,
+        "first_seen": timezone.localdate().isoformat(),
+    }
     if media == "application/json":
         body = {}
         for name in body_schema.get("properties", {}):

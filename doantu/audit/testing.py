@@ -26,13 +26,19 @@ def allow_test_flush() -> None:
 
     def sqlite_sql_flush(self, style, tables, *args, **kwargs):
         sql = sqlite_flush(self, style, tables, *args, **kwargs)
-        if not any(AUDIT_TABLE in statement for statement in sql):
+        # The audit table and any other write-once table (watch_capture: evidence) guard themselves with
+        # triggers: those of the flushed tables are dropped and re-created around the DELETEs.
+        if not sql or not tables:
             return sql
+        marks = ", ".join(["%s"] * len(tables))
         with self.connection.cursor() as cursor:
             cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [AUDIT_TABLE]
+                f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",
+                list(tables),
             )
             triggers = cursor.fetchall()
+        if not triggers:
+            return sql
         return [f'DROP TRIGGER "{name}";' for name, _ in triggers] + sql + [text for _, text in triggers]
 
     SQLiteOperations.sql_flush = sqlite_sql_flush

@@ -16,6 +16,8 @@ class Kind(models.TextChoices):
     ANSWERED = "answered", "Cơ quan đã trả lời"
     OVERDUE = "overdue", "Quá hạn trả lời"
     STATUS = "status", "Thay đổi trạng thái"
+    # Work of the other capabilities (a referral to answer, an answer received...): a text and a link.
+    WORK = "work", "Việc cần xử lý"
 
 
 class Notification(models.Model):
@@ -34,6 +36,8 @@ class Notification(models.Model):
         "tips.Forward", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
     text = models.TextField("nội dung")
+    # Where the notification leads when it is not about a tip (a path on this site, e.g. a watch entry).
+    link = models.CharField("đường dẫn", max_length=300, blank=True, default="")
     created_at = models.DateTimeField("lúc", default=timezone.now)
     read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
 
@@ -47,7 +51,9 @@ class Notification(models.Model):
         return f"{self.get_kind_display()} → {self.recipient}"
 
     def get_absolute_url(self) -> str:
-        return self.tip.get_absolute_url() if self.tip_id else reverse("notify:list")
+        if self.tip_id:
+            return self.tip.get_absolute_url()
+        return self.link if self.link.startswith("/") else reverse("notify:list")
 
 
 class Mode(models.TextChoices):

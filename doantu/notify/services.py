@@ -75,6 +75,33 @@ def notify_users(*, kind: str, tip: Tip, forward: Forward | None, users, actor=N
     return made
 
 
+def notify_message(
+    *, users, text: str, link: str = "", actor=None, kind: str = Kind.WORK
+) -> list[Notification]:
+    """A notification that is not about a tip (another capability's work): the same text for every user,
+    who the caller has already checked may read it; delivered like the others (in the app, email, SMS), in the
+    caller's transaction, sent after the commit. ``link`` is a path on this site."""
+    made, immediate = [], []
+    for user in users:
+        if (actor is not None and user.pk == actor.pk) or not user.is_active:
+            continue
+        notification = Notification.objects.create(recipient=user, kind=kind, text=text, link=link[:300])
+        made.append(notification)
+        pref, addresses = preference_of(user), _addresses(user)
+        for name in ChannelName.values:
+            mode = pref.mode(name)
+            if mode == Mode.OFF or not addresses[name]:
+                continue
+            delivery = Delivery.objects.create(notification=notification, channel=name, mode=mode)
+            if mode == Mode.IMMEDIATE:
+                immediate.append(delivery.pk)
+    if immediate:
+        from .tasks import deliver
+
+        transaction.on_commit(lambda: deliver.enqueue(immediate))
+    return made
+
+
 # ------------------------------------------------------------------------------------------ the user's own
 
 

@@ -40,8 +40,8 @@ def notification_list(request):
 def notification_read(request, pk: int):
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.notification_mark_read(notification=notification, actor=request.user)
-    if request.POST.get("open") and notification.tip_id:
-        return redirect(notification.tip.get_absolute_url())
+    if request.POST.get("open") and (notification.tip_id or notification.link):
+        return redirect(notification.get_absolute_url())
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)

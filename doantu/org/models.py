@@ -130,6 +130,8 @@ class Role(models.TextChoices):
     GROUP_LEADER = "group_leader", "Tổ trưởng tổ dân phố"
     SCHOOL = "school", "Trường học"
     LEADERSHIP = "leadership", "Lãnh đạo (chỉ xem)"
+    # Plan VIII.3: the Party building board also watches and counters false information about the campaign.
+    PARTY_BOARD = "party_board", "Ban Xây dựng Đảng"
     PROVINCE = "province", "Cấp tỉnh (chỉ xem)"
 
 

@@ -13,6 +13,7 @@ ROLE_UNITS: dict[str, tuple[set[str], set[str] | None]] = {
     Role.GROUP_LEADER: ({UnitKind.RESIDENTIAL_GROUP}, None),
     Role.SCHOOL: ({UnitKind.SCHOOL}, None),
     Role.LEADERSHIP: ({UnitKind.WARD, UnitKind.AGENCY}, None),
+    Role.PARTY_BOARD: ({UnitKind.AGENCY}, {AgencyType.PARTY_BOARD}),
     Role.PROVINCE: ({UnitKind.PROVINCE, UnitKind.AGENCY}, None),
 }
 

@@ -22,6 +22,7 @@ ACCOUNTS = [
     ("tdp1", "Ma Văn Tiến", "tdp-01", Role.GROUP_LEADER),
     ("thcs", "Lục Thị Hằng", "thcs-duc-xuan", Role.SCHOOL),
     ("lanhdao", "Vũ Thị Kim Quỳnh", "lanh-dao", Role.LEADERSHIP),
+    ("xdd", "Nông Văn Đạt", "xdd", Role.PARTY_BOARD),
 ]
 
 MARTYRS = [
@@ -99,6 +100,11 @@ class Command(BaseCommand):
         from doantu.comms.demo_posters import demo_brought  # items' own QR codes and what they brought in
 
         demo_brought(users, ward)
+        from doantu.honours.demo import demo as honours_demo
+        from doantu.watch.demo import demo as watch_demo
+
+        watch_demo(campaign=users[Role.CAMPAIGN], police=users[Role.POLICE])
+        honours_demo(campaign=users[Role.CAMPAIGN], ward=ward)
         self.stdout.write(self.style.SUCCESS("Tài khoản dùng thử (đăng nhập tại /staff/):"))
         self.stdout.write(accounts_table([users[role] for *_, role in ACCOUNTS], password))
 

@@ -1,0 +1,152 @@
+"""A false post, in a real browser: the culture officer records it with a screenshot (kept with its SHA-256), opens
+the evidence (audited), publishes a rebuttal and refers the post to the ward police; the police officer, on a phone,
+is notified, receives the referral and answers it; the culture officer reads the answer and closes the entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+
+import pytest
+from PIL import Image
+
+from .test_intake_flow import PHONE, Console, horizontal_overflow, login, logout, new_page
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # conftest.require_browser() skips, or fails under DOANTU_REQUIRE_BROWSER=1
+    expect = None
+
+pytestmark = pytest.mark.browser
+LAPTOP = dict(viewport={"width": 1366, "height": 900})
+CLAIM = "Bài đăng trong nhóm Zalo nói thân nhân phải nộp 2 triệu đồng mới được lấy mẫu ADN."
+
+
+def screenshot_png(path) -> bytes:
+    image = Image.new("RGB", (720, 1280), (240, 240, 240))
+    for y in range(100, 1200, 60):
+        image.paste((40, 40, 40), (60, y, 660, y + 20))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    path.write_bytes(out.getvalue())
+    return out.getvalue()
+
+
+def test_false_post_from_capture_to_rebuttal_and_police_answer(browser, live, screenshots, tmp_path):
+    shot = tmp_path / "chup-man-hinh.png"
+    screenshot_png(shot)
+    context, page = new_page(browser, live, size=LAPTOP)
+    console = Console(page)
+    login(page, live, "vhxh-browser")
+    page.get_by_role("link", name="Tin sai sự thật").click()
+    page.locator("#new-entry").click()
+    form = page.locator("#entry-form")
+    form.get_by_label("Nền tảng").select_option(label="Zalo")
+    form.get_by_label("Đường dẫn").fill("https://zalo.me/g/nhom-khu-pho/bai-1")
+    form.get_by_label("Xuất hiện lần đầu (ngày)").fill((dt.date.today() - dt.timedelta(days=2)).isoformat())
+    form.get_by_label("Lượt tiếp cận ước tính").fill("350")
+    form.get_by_label("Nội dung sai lệch (tóm tắt)").fill(CLAIM)
+    form.get_by_label("Đánh giá").select_option(label="Sai sự thật")
+    form.get_by_label("Mức độ").select_option(label="Cao")
+    form.get_by_label("Ảnh chụp màn hình hoặc trang lưu (PDF)").set_input_files(str(shot))
+    form.get_by_role("button", name="Lưu", exact=True).click()
+    expect(page.locator("#entry-claim")).to_have_text(CLAIM)
+    code = page.locator("h1").inner_text().split(" ")[0]
+    stored_hash = page.locator("#captures td.hash").first.inner_text().strip()
+    assert len(stored_hash) == 64
+    page.screenshot(path=screenshots / "watch-entry-laptop.png", full_page=True)
+
+    # the evidence opens, matches its hash, and the viewing is on the record
+    with page.expect_popup() as popup:
+        page.locator(".open-capture").first.click()
+    evidence = popup.value
+    body = evidence.request.get(evidence.url).body()
+    assert hashlib.sha256(body).hexdigest() == stored_hash
+    evidence.close()
+    page.reload()
+    expect(page.locator("details summary", has_text="Ai đã xem chứng cứ")).to_be_visible()
+
+    # a rebuttal, published
+    page.locator("#manage summary", has_text="Thêm việc xử lý").click()
+    act = page.locator("form[action$='/act/']")
+    act.get_by_label("Việc").select_option(label="Phản bác, đính chính")
+    act.get_by_label("Nội dung").fill(
+        "Việc lấy mẫu ADN cho thân nhân liệt sĩ hoàn toàn miễn phí (Kế hoạch 356/KH-BCA-C06)."
+    )
+    act.get_by_role("button", name="Thêm", exact=True).click()
+    rebuttal = page.locator(".forward", has_text="Phản bác, đính chính")
+    rebuttal.locator("summary", has_text="Cập nhật").click()
+    rebuttal.get_by_label("Chuyển sang").select_option(label="Đã đăng")
+    rebuttal.get_by_label("Đường dẫn bài đăng").fill(
+        "https://ducxuan.thainguyen.gov.vn/tin/lay-mau-adn-mien-phi"
+    )
+    rebuttal.get_by_role("button", name="Lưu", exact=True).click()
+    expect(
+        page.locator(".forward", has_text="Phản bác, đính chính").locator("[data-testid=action-status]")
+    ).to_have_text("Đã đăng")
+
+    # a referral to the ward police
+    page.locator("#manage summary", has_text="Thêm việc xử lý").click()
+    act = page.locator("form[action$='/act/']")
+    act.get_by_label("Việc").select_option(label="Chuyển Công an phường")
+    act.get_by_label("Nội dung").fill(
+        "Đề nghị Công an phường xác minh tài khoản đăng bài và xử lý theo quy định."
+    )
+    act.get_by_role("button", name="Thêm", exact=True).click()
+    expect(
+        page.locator(".forward", has_text="Chuyển Công an phường").locator("[data-testid=action-status]")
+    ).to_have_text("Đã chuyển, chờ tiếp nhận")
+    console.check("recording and acting")
+    logout(page)
+    context.close()
+
+    # ---- the police officer, on a phone
+    context, page = new_page(browser, live, size=PHONE)
+    console = Console(page)
+    login(page, live, "congan-browser")
+    bell = page.locator("nav.staff a.bell")
+    expect(bell.locator(".count")).to_have_text("1")
+    bell.click()
+    item = page.locator("ul.notifications li", has_text=code)
+    expect(item).to_contain_text("Cần tiếp nhận")
+    item.get_by_role("button", name="Mở", exact=True).click()
+    expect(page.locator("#entry-claim")).to_have_text(CLAIM)
+    assert horizontal_overflow(page) == 0
+    referral = page.locator(".forward", has_text="Chuyển Công an phường")
+    referral.locator("summary", has_text="Cập nhật xử lý (Công an)").click()
+    referral.get_by_label("Chuyển sang").select_option(label="Đã tiếp nhận")
+    referral.get_by_role("button", name="Lưu", exact=True).click()
+    referral = page.locator(".forward", has_text="Chuyển Công an phường")
+    referral.locator("summary", has_text="Cập nhật xử lý (Công an)").click()
+    referral.get_by_label("Chuyển sang").select_option(label="Đã xử lý xong")
+    referral.get_by_label("Ghi chú / kết quả xử lý").fill(
+        "Đã mời chủ tài khoản làm việc; bài đã được gỡ, người đăng cam kết không tái phạm."
+    )
+    referral.get_by_role("button", name="Lưu", exact=True).click()
+    expect(
+        page.locator(".forward", has_text="Chuyển Công an phường").locator("[data-testid=action-status]")
+    ).to_have_text("Đã xử lý xong")
+    assert page.locator("#manage").count() == 0  # the police answer; they do not manage the entry
+    page.screenshot(path=screenshots / "watch-entry-police-phone.png", full_page=True)
+    assert horizontal_overflow(page) == 0
+    console.check("the police's answer")
+    logout(page)
+    context.close()
+
+    # ---- the culture officer reads the answer and closes the entry
+    context, page = new_page(browser, live, size=LAPTOP)
+    login(page, live, "vhxh-browser")
+    page.goto("/staff/watch/")
+    page.get_by_role("link", name=code).click()
+    expect(page.locator("[id^=referral-answer]")).to_contain_text("bài đã được gỡ")
+    page.locator("#manage summary", has_text="Kết thúc xử lý").click()
+    page.locator("form[action$='/close/']").get_by_label("Nội dung").fill(
+        "Đã phản bác, Công an đã xử lý; bài đã gỡ."
+    )
+    page.locator("form[action$='/close/']").get_by_role("button", name="Kết thúc", exact=True).click()
+    expect(page.locator("#entry-status")).to_have_text("Đã kết thúc")
+    page.goto("/staff/watch/?trang-thai=tat-ca")
+    expect(page.locator("#watch-figures")).to_contain_text("2 ngày")
+    page.screenshot(path=screenshots / "watch-list-laptop.png", full_page=True)
+    context.close()
