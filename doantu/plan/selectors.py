@@ -80,8 +80,13 @@ class TaskProgress:
         return sum(o.state == State.MET for o in self.owed)
 
 
+def current_date() -> dt.date:
+    """Today, in the ward's time zone (one place, so that tests can move it)."""
+    return timezone.localdate()
+
+
 def _today(today):
-    return today or timezone.localdate()
+    return today or current_date()
 
 
 def _meets(update: Update, recurring: bool) -> bool:
