@@ -9,6 +9,8 @@ from ninja.constants import NOT_SET
 from ninja.errors import HttpError, ValidationError
 
 from doantu.api_errors import INVALID_REQUEST, declare_error_responses, validation_errors
+from doantu.plan.api import router as plan_router
+from doantu.plan.services import PlanError
 from doantu.tips.api import public_router, staff_router
 from doantu.tips.services import WorkflowError
 
@@ -33,6 +35,7 @@ api = DoanTuAPI(
 )
 api.add_router("/public", public_router)
 api.add_router("/", staff_router)
+api.add_router("/", plan_router)
 
 
 @api.exception_handler(PermissionDenied)
@@ -43,6 +46,13 @@ def _forbidden(request, exc):
 @api.exception_handler(WorkflowError)
 def _conflict(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(PlanError)
+def _plan_refused(request, exc):
+    return api.create_response(
+        request, {"detail": INVALID_REQUEST, "errors": {"__all__": exc.problems}}, status=422
+    )
 
 
 @api.exception_handler(Http404)

@@ -16,6 +16,8 @@ class Kind(models.TextChoices):
     ANSWERED = "answered", "Cơ quan đã trả lời"
     OVERDUE = "overdue", "Quá hạn trả lời"
     STATUS = "status", "Thay đổi trạng thái"
+    PLAN_DUE = "plan_due", "Sắp đến hạn báo cáo kế hoạch"
+    PLAN_OVERDUE = "plan_overdue", "Quá hạn báo cáo kế hoạch"
 
 
 class Notification(models.Model):
@@ -34,6 +36,8 @@ class Notification(models.Model):
         "tips.Forward", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
     text = models.TextField("nội dung")
+    # Where a notification that is not about a tip leads (a task of the plan…); its caller decided who may read it.
+    url = models.CharField("đường dẫn", max_length=300, blank=True)
     created_at = models.DateTimeField("lúc", default=timezone.now)
     read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
 
@@ -47,7 +51,9 @@ class Notification(models.Model):
         return f"{self.get_kind_display()} → {self.recipient}"
 
     def get_absolute_url(self) -> str:
-        return self.tip.get_absolute_url() if self.tip_id else reverse("notify:list")
+        if self.tip_id:
+            return self.tip.get_absolute_url()
+        return self.url or reverse("notify:list")
 
 
 class Mode(models.TextChoices):

@@ -49,17 +49,33 @@ def _addresses(user) -> dict[str, str]:
 def notify_users(*, kind: str, tip: Tip, forward: Forward | None, users, actor=None) -> list[Notification]:
     """One notification per user (their own text), in the caller's transaction; messages to send now are
     queued for after the commit."""
-    made, immediate = [], []
+    made = []
     for user in users:
         if actor is not None and user.pk == actor.pk:
             continue
         text = texts.text_for(user, kind, tip, forward)
         if text is None:  # may not see the tip: told nothing
             continue
-        notification = Notification.objects.create(
-            recipient=user, kind=kind, tip=tip, forward=forward, text=text
+        made.append(
+            Notification.objects.create(recipient=user, kind=kind, tip=tip, forward=forward, text=text)
         )
-        made.append(notification)
+    _queue(made)
+    return made
+
+
+def notify_text(*, kind: str, users, text: str, url: str = "") -> list[Notification]:
+    """A notification that is not about a tip (a reminder of the plan's register…): the same ``text`` for
+    each user, with a link to ``url``. The caller has decided that each of ``users`` may read it. Delivered as
+    ``notify_users``' are (the user's choice per channel; after the commit)."""
+    made = [Notification.objects.create(recipient=u, kind=kind, text=text, url=url) for u in users]
+    _queue(made)
+    return made
+
+
+def _queue(notifications: list[Notification]) -> None:
+    immediate = []
+    for notification in notifications:
+        user = notification.recipient
         pref, addresses = preference_of(user), _addresses(user)
         for name in ChannelName.values:
             mode = pref.mode(name)
@@ -72,7 +88,6 @@ def notify_users(*, kind: str, tip: Tip, forward: Forward | None, users, actor=N
         from .tasks import deliver
 
         transaction.on_commit(lambda: deliver.enqueue(immediate))
-    return made
 
 
 # ------------------------------------------------------------------------------------------ the user's own

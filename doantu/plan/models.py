@@ -227,3 +227,26 @@ class Link(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.ref}"
+
+
+class ReminderKind(models.TextChoices):
+    DUE = "due", "Sắp đến hạn"
+    OVERDUE = "overdue", "Quá hạn"
+
+
+class Reminder(models.Model):
+    """A reminder sent to an agency about one check-in (each kind once)."""
+
+    check_in = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="reminders")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["check_in", "unit", "kind"]
+        verbose_name = "lời nhắc"
+        verbose_name_plural = "lời nhắc"
+        constraints = [models.UniqueConstraint(fields=["check_in", "unit", "kind"], name="reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.check_in} → {self.unit}"

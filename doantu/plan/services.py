@@ -395,3 +395,89 @@ def evidence_open(*, actor, evidence_id: int) -> Evidence:
     if evidence is None or not access.can_view_plan(actor, evidence.update.task.plan):
         raise PermissionDenied("Không tìm thấy minh chứng trong phạm vi bạn được xem.")
     return evidence
+
+
+# ------------------------------------------------------------------------------------------------ reminders
+
+SYSTEM_LABEL = "Hệ thống (nhắc việc tự động)"
+labels.register("plan", actions={"plan_reminded": "Nhắc cơ quan báo cáo tiến độ"})
+
+
+def _reporters(unit: OrgUnit):
+    from django.contrib.auth import get_user_model
+
+    return [
+        u
+        for u in get_user_model().objects.filter(unit=unit, is_active=True).select_related("unit")
+        if access.may_report(u)
+    ]
+
+
+def reminders_send(*, today=None) -> int:
+    """Tell each lead agency (its active reporting accounts) what it still owes: each check-in once when it
+    comes within a week (``selectors.AT_RISK_DAYS``) and once when it is overdue, gathered into one
+    notification per agency and day. Through ``notify`` (in the app, and by email/SMS as each user chose).
+    Returns how many agencies were told."""
+    from django.urls import reverse
+
+    from doantu.notify import services as notify
+    from doantu.notify.models import Kind
+
+    from . import selectors
+    from .models import Reminder, ReminderKind
+
+    today = today or selectors.current_date()
+    due: dict[int, list] = {}
+    units: dict[int, OrgUnit] = {}
+    for plan in Plan.objects.order_by("pk"):
+        for p in selectors._progress(list(plan.tasks.all()), today):
+            for o in p.owed:
+                if o.state == selectors.State.OVERDUE:
+                    kind = ReminderKind.OVERDUE
+                elif o.state == selectors.State.AT_RISK and o.check_in.due >= today:
+                    kind = ReminderKind.DUE
+                else:
+                    continue
+                due.setdefault(o.unit.pk, []).append((kind, p.task, o.check_in))
+                units[o.unit.pk] = o.unit
+    told = 0
+    for unit_id, items in due.items():
+        unit = units[unit_id]
+        with transaction.atomic():
+            done = set(
+                Reminder.objects.select_for_update()
+                .filter(unit=unit, check_in__in=[c for _, _, c in items])
+                .values_list("check_in_id", "kind")
+            )
+            new = [(k, t, c) for k, t, c in items if (c.pk, k) not in done]
+            if not new:
+                continue
+            Reminder.objects.bulk_create([Reminder(check_in=c, unit=unit, kind=k) for k, _, c in new])
+            late = [x for x in new if x[0] == ReminderKind.OVERDUE]
+            soon = [x for x in new if x[0] == ReminderKind.DUE]
+            parts = []
+            if late:
+                parts.append(f"{len(late)} kỳ báo cáo quá hạn")
+            if soon:
+                parts.append(f"{len(soon)} kỳ sắp đến hạn trong tuần")
+            lines = [f"{t.code} “{c.label}” (hạn {c.due:%d/%m/%Y})" for _, t, c in (late + soon)[:5]]
+            more = len(new) - len(lines)
+            text = f"{unit.label}: {' và '.join(parts)} của kế hoạch: {'; '.join(lines)}" + (
+                f"; và {more} kỳ khác." if more > 0 else "."
+            )
+            users = _reporters(unit)
+            notify.notify_text(
+                kind=Kind.PLAN_OVERDUE if late else Kind.PLAN_DUE,
+                users=users,
+                text=text,
+                url=reverse("plan:my_week"),
+            )
+            audit_record(
+                actor=None,
+                label=SYSTEM_LABEL,
+                action="plan_reminded",
+                obj=unit,
+                message=f"{text} Đã báo {len(users)} người.",
+            )
+            told += 1
+    return told

@@ -112,8 +112,12 @@ def task_detail(request, pk: int):
 def update_edit(request, pk: int):
     user = request.user
     update = selectors.update_for(user, pk)
-    access.require_edit_update(user, update)
     task = update.task
+    if not access.can_edit_update(user, update):
+        # Whoever reads the plan may read the update here; only its agency gets the form (and may send it).
+        if request.method == "POST":
+            access.require_edit_update(user, update)
+        return render(request, "plan/update_edit.html", {"form": None, "update": update, "task": task})
     initial = {"status": update.status, "narrative": update.narrative}
     form = UpdateForm(request.POST or None, request.FILES or None, initial=initial, with_check_in=False)
     if request.method == "POST" and form.is_valid():
