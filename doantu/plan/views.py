@@ -32,6 +32,7 @@ def plan_home(request):
 def overview(request, pk: int):
     plan = selectors.plan_for(request.user, pk)
     data = selectors.plan_overview(request.user, plan)
+    data["groups"] = [a for a in data["agencies"] if a.unit.kind == "residential_group"]
     return render(
         request,
         "plan/overview.html",
@@ -50,12 +51,13 @@ def _form(request, task, data=None, files=None, initial=None):
     return UpdateForm(data, files, check_ins=check_ins, initial=initial)
 
 
-def _default_check_in(progress, unit_id):
-    """The earliest check-in this agency still owes (for a partner: the task's earliest unmet one)."""
-    pending = [o for o in progress.owed if o.state != selectors.State.MET]
-    own = [o for o in pending if o.unit.pk == unit_id]
-    first = (own or pending or [None])[0]
-    return first.check_in.pk if first else None
+def _default_check_in(progress, unit_id, today):
+    """A lead agency: the earliest check-in it still owes. A coordinating one: the current period's."""
+    own = [o for o in progress.owed if o.unit.pk == unit_id and o.state != selectors.State.MET]
+    if own:
+        return own[0].check_in.pk
+    current = [o for o in progress.owed if o.check_in.due >= today]
+    return current[0].check_in.pk if current else None
 
 
 @staff_required
@@ -88,7 +90,11 @@ def task_detail(request, pk: int):
                     messages.success(request, "Đã gửi báo cáo tiến độ.")
                     return redirect(task.get_absolute_url())
         else:
-            form = _form(request, task, initial={"check_in": _default_check_in(progress, user.unit_id)})
+            form = _form(
+                request,
+                task,
+                initial={"check_in": _default_check_in(progress, user.unit_id, selectors.current_date())},
+            )
     elif request.method == "POST":
         from django.core.exceptions import PermissionDenied
 
