@@ -215,11 +215,13 @@ def task_updates(user, task: Task) -> list[Update]:
         for link in u.links.all():
             kind = links.KINDS.get(link.kind)
             resolved = links.resolve(user, link.kind, link.ref)
+            # A viewer the owning app refuses learns that there is a link, not what it points at (a tip's
+            # receipt code opens its public status page).
             u.shown_links.append(
                 ShownLink(
                     kind.label if kind else link.kind,
-                    link.ref,
-                    resolved.label if resolved else f"{link.ref} (bạn không được xem)",
+                    link.ref if resolved else "",
+                    resolved.label if resolved else "(bạn không được xem)",
                     resolved.url if resolved else None,
                 )
             )

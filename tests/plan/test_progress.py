@@ -68,7 +68,10 @@ def test_partner_reports_with_evidence_and_a_tip_link(client, users, tasks, sour
     # the whole ward reads the update; the tip's link opens only for those who may see the tip
     login(client, users["school"])
     body = client.get(task.get_absolute_url()).content.decode()
-    assert "Đã rà soát 3 hồ sơ" in body and f"{tip.receipt_code} (bạn không được xem)" in body
+    assert "Đã rà soát 3 hồ sơ" in body and "Thông tin tiếp nhận (bạn không được xem)" in body
+    assert tip.receipt_code not in body
+    login(client, users["military"])
+    assert f"{tip.receipt_code} (" in client.get(task.get_absolute_url()).content.decode()
     assert client.get(update.evidence.get().get_absolute_url()).status_code == 200
     login(client, users["other_campaign"])
     assert client.get(task.get_absolute_url()).status_code == 404
