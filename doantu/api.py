@@ -11,6 +11,8 @@ from ninja.errors import HttpError, ValidationError
 from doantu.api_errors import INVALID_REQUEST, declare_error_responses, validation_errors
 from doantu.comms.api import comms_router
 from doantu.honours.api import router as honours_router
+from doantu.plan.api import router as plan_router
+from doantu.plan.services import PlanError
 from doantu.tips.api import public_router, staff_router
 from doantu.tips.services import WorkflowError
 from doantu.watch.api import router as watch_router
@@ -39,6 +41,7 @@ api.add_router("/", staff_router)
 api.add_router("/", watch_router)
 api.add_router("/", honours_router)
 api.add_router("/", comms_router)
+api.add_router("/", plan_router)
 
 
 @api.exception_handler(PermissionDenied)
@@ -49,6 +52,13 @@ def _forbidden(request, exc):
 @api.exception_handler(WorkflowError)
 def _conflict(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(PlanError)
+def _plan_refused(request, exc):
+    return api.create_response(
+        request, {"detail": INVALID_REQUEST, "errors": {"__all__": exc.problems}}, status=422
+    )
 
 
 @api.exception_handler(Http404)

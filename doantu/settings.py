@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "doantu.tips",
     "doantu.registry",
     "doantu.comms",
+    "doantu.plan",
     "doantu.web",
     "doantu.ops",
     "doantu.indicators",

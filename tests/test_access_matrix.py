@@ -215,7 +215,24 @@ def _marker_table() -> dict[str, frozenset[str]]:
     return table
 
 
-MARKERS = _marker_table()
+# The plan register (doantu/plan): a ward's plan, its tasks and its agencies' updates are read by every staff
+# account of the ward and by the province; another province's by nobody.
+PLAN_READERS = frozenset(
+    {"campaign", "channel", "military", "police", "front", "group_leader", "school", "leadership", "province"}
+)
+
+
+def _plan_markers() -> dict[str, frozenset[str]]:
+    return {
+        "ZQXPLANAUPD": PLAN_READERS,  # an update's narrative (the military command's, on A's task II.3)
+        "ZQXPLANAFILE": PLAN_READERS,  # its evidence file's name
+        "ZQXPLANBTASK": NOBODY,  # a task of province B's plan
+        "ZQXPLANBUPD": NOBODY,
+        "ZQXPLANBFILE": NOBODY,
+    }
+
+
+MARKERS = _marker_table() | _plan_markers()
 
 # A person's identity (a tip's reporter, a relative, a witness): even those allowed to read it get it only on
 # request, and each such response must come with a new audit entry (issue 7: "revealed on request and audited").
@@ -344,6 +361,43 @@ def _csv_upload(name: str, rows: list[list[str]]):
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return upload(name, out.getvalue().encode(), "text/csv")
+
+
+def _plan_world(ward, b, military, b_campaign, b_police) -> dict:
+    """Ward A's seeded plan with an update of the military command (on II.3, which it coordinates) carrying an
+    evidence file; province B's plan, loaded from its own workbook, with an update of its police."""
+    from doantu.plan import services as plan
+    from doantu.plan.models import Plan
+
+    from .plan.factories import AGENCIES, TASKS, plan_workbook
+
+    plan_a = Plan.objects.get(ward=ward)
+    task_a = plan_a.tasks.get(section="II", number=3)
+    update_a = plan.update_post(
+        actor=military,
+        task=task_a,
+        status="on_track",
+        narrative="ZQXPLANAUPD",
+        files=[upload("ZQXPLANAFILE.png", png_bytes(), "image/png")],
+    )
+    tasks_b = [*TASKS[:2], ["1", "ZQXPLANBTASK", "VH-XH", "Công an", "Quý IV/2026"]]
+    plan_b = plan.plan_import(
+        actor=b_campaign, ward=b["ward"], file=plan_workbook(tasks=tasks_b, agencies=AGENCIES)
+    ).plan
+    task_b = plan_b.tasks.get()
+    update_b = plan.update_post(
+        actor=b_police,
+        task=task_b,
+        status="on_track",
+        narrative="ZQXPLANBUPD",
+        files=[upload("ZQXPLANBFILE.png", png_bytes(), "image/png")],
+    )
+    return {
+        "plans": [Target("plan of A", plan_a.pk, PLAN_READERS), Target("plan of B", plan_b.pk)],
+        "tasks": [(task_a, PLAN_READERS), (task_b, NOBODY)],
+        "updates": [(update_a, PLAN_READERS), (update_b, NOBODY)],
+        "ward_a": ward,
+    }
 
 
 def build_world(media) -> World:
@@ -588,8 +642,11 @@ def build_world(media) -> World:
     )
     default_storage.save("comms/posters/zqxw-b-batch/posters.pdf", ContentFile(PDF_BYTES))
 
+    plan_objects = _plan_world(ward, b, w.users["military"], b_campaign, b_police)
+
     w.objects = dict(
         b_item=b_item,
+        plan=plan_objects,
         ward_a=ward,
         a_units=a,
         b_units=b,
@@ -923,6 +980,9 @@ NO_OBJECT = {
     "comms_campaign:page": "the public campaign page (whole-ward figures, items staff marked public)",
     "comms_posters:batch_new": "QR posters: POSTed for a source of province B (refused for everyone)",
     "comms_posters:ranking": "which piece brought information, in the user's own ward",
+    "plan:home": "the plans the user may read (a redirect to the only one)",
+    "plan:my_week": "what the user's own agency owes this week",
+    "plan:import": "loading a plan file (POSTed without a file: refused)",
 }
 
 
@@ -1073,6 +1133,20 @@ FILLERS = {
         )
     ],
 }
+
+PLAN_UPDATE = {"status": "done", "narrative": "ZQXW", "link_tip": ""}
+FILLERS[("plan:overview", "pk")] = lambda w: w.objects["plan"]["plans"]
+FILLERS[("plan:task", "pk")] = lambda w: [
+    Target(f"task {t.code} of {t.plan.ward.code}", t.pk, readers, PLAN_UPDATE)
+    for t, readers in w.objects["plan"]["tasks"]
+]
+FILLERS[("plan:update_edit", "pk")] = lambda w: [
+    Target(f"update of {u.unit}", u.pk, readers, PLAN_UPDATE) for u, readers in w.objects["plan"]["updates"]
+]
+FILLERS[("plan:evidence", "pk")] = lambda w: [
+    Target(f"evidence of {u.unit}", u.evidence.get().pk, readers)
+    for u, readers in w.objects["plan"]["updates"]
+]
 
 
 def _comms_item_targets(w: World, *, kinds=("published_b", "draft_b", "item_a")) -> list[Target]:
@@ -1490,8 +1564,37 @@ def _protected_rows(role: str, w: World) -> dict[str, object]:
     rows["comms.target"] = (
         cm.Target.objects.exclude(ward=ward_a) if role == "campaign" else cm.Target.objects.all()
     )
+    rows.update(_plan_protected(role, w))
     rows["audit.auditentry"] = AuditEntry.objects.exclude(action__in=READ_ACTIONS)
     return rows
+
+
+def _plan_protected(role: str, w: World) -> dict[str, object]:
+    """A role reports (adds or edits updates) only for its own agency, on the tasks that name it; the ward's
+    campaign staff may load their own ward's plan again; nothing else of the plan register changes."""
+    from doantu.plan import models as pm
+
+    user = w.users.get(role)
+    reports = user is not None and role not in ("leadership", "province", "deactivated")
+    updates = pm.Update.objects.all()
+    if reports:
+        updates = updates.exclude(unit=user.unit, task__agencies__unit=user.unit)
+    own_plan = {"ward": w.objects["plan"]["ward_a"]} if role == "campaign" else {"pk__in": []}
+    plans = pm.Plan.objects.exclude(**own_plan)
+    tasks = pm.Task.objects.filter(plan__in=plans)
+    if reports:  # an update's audit entry sits on its task's history
+        tasks = tasks.exclude(agencies__unit=user.unit)
+    return {
+        "plan.plan": plans,
+        "plan.task": tasks,
+        "plan.checkin": pm.CheckIn.objects.filter(task__plan__in=plans),
+        "plan.taskagency": pm.TaskAgency.objects.filter(task__plan__in=plans),
+        "plan.duty": pm.Duty.objects.filter(plan__in=plans),
+        "plan.update": updates,
+        "plan.evidence": pm.Evidence.objects.filter(update__in=updates),
+        "plan.link": pm.Link.objects.filter(update__in=updates),
+        "plan.reminder": pm.Reminder.objects.all(),
+    }
 
 
 def _protected_audit_keys(role: str, w: World) -> set[tuple[str, str]]:
@@ -1779,6 +1882,10 @@ for _path in (
 ):
     API_FILLERS[(_path, "tip_id")] = _api_tip_targets
 
+API_FILLERS[("/api/plan/tasks/{task_id}", "task_id")] = FILLERS[("plan:task", "pk")]
+API_FILLERS[("/api/plan/tasks/{task_id}/updates", "task_id")] = FILLERS[("plan:task", "pk")]
+API_FILLERS[("/api/plan/updates/{update_id}", "update_id")] = FILLERS[("plan:update_edit", "pk")]
+
 # JSON body values by property name (a required property with no value here fails the filler test).
 for _path in (
     "/api/watch/entries/{entry_id}",
@@ -1825,6 +1932,7 @@ API_BODY = {
     "assignee_id": None,
     "receipt_code": None,  # filled with province B's tip's code
     "phone_digits": "0000",
+    "narrative": "ZQXW",
 }
 API_FILLERS[("/api/comms/items/{item_id}", "item_id")] = lambda w: _comms_item_targets(
     w, kinds=("published_b", "item_a")
@@ -1838,6 +1946,7 @@ API_NO_OBJECT = {
     "/api/public/status": "status look-up with a foreign receipt code and wrong digits",
     "/api/tips": "the inbox, searched for the foreign markers",
     "/api/stats": "counts within the user's scope",
+    "/api/plan/tasks": "the tasks of the plans the user may read",
 }
 
 

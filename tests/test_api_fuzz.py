@@ -95,7 +95,19 @@ def test_api_conforms_to_its_schema_with_no_server_error(staff_key, tip, users, 
         content_type="application/json",
     ).json()
     client.logout()
-    known = {"tip_id": tip.pk, "forward_id": forwarded["forwards"][0]["id"], "code": "dx"}
+    # and a task of the ward's plan (led by the culture office) with one of its updates
+    from doantu.plan.models import Task
+    from doantu.plan.services import update_post
+
+    task = Task.objects.get(plan__ward=tip.ward, section="I", number=1)
+    update = update_post(actor=users["campaign"], task=task, status="started", narrative="Đang soạn")
+    known = {
+        "tip_id": tip.pk,
+        "forward_id": forwarded["forwards"][0]["id"],
+        "code": "dx",
+        "task_id": task.pk,
+        "update_id": update.pk,
+    }
     with in_process_wsgi() as app:
         schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
         # identity: schemathesis' WSGI transport reads bodies as sent, and GZipMiddleware would compress them
@@ -122,5 +134,5 @@ def test_api_conforms_to_its_schema_with_no_server_error(staff_key, tip, users, 
     print(
         f"\nschemathesis: {total} cases over {len(cases)} operations in {elapsed:.1f} s; statuses {dict(statuses)}"
     )
-    assert len(cases) == len(operations) >= 17
+    assert len(cases) == len(operations) >= 22
     assert not [code for code in statuses if code >= 500]

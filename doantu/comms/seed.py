@@ -92,3 +92,8 @@ def apply_template(peak: Peak, template: list[dict]) -> int:
             )
             added += created
     return added
+
+
+def on_ward_seeded(sender, *, ward, spec, **kwargs):
+    """``org.seed.ward_seeded``: load the ``[ward.comms]`` table of the ward's seed file."""
+    load_comms(ward, spec.get("comms", {}))

@@ -18,6 +18,8 @@ class Kind(models.TextChoices):
     STATUS = "status", "Thay đổi trạng thái"
     # Work of the other capabilities (a referral to answer, an answer received...): a text and a link.
     WORK = "work", "Việc cần xử lý"
+    PLAN_DUE = "plan_due", "Sắp đến hạn báo cáo kế hoạch"
+    PLAN_OVERDUE = "plan_overdue", "Quá hạn báo cáo kế hoạch"
 
 
 class Notification(models.Model):

@@ -49,17 +49,24 @@ def _addresses(user) -> dict[str, str]:
 def notify_users(*, kind: str, tip: Tip, forward: Forward | None, users, actor=None) -> list[Notification]:
     """One notification per user (their own text), in the caller's transaction; messages to send now are
     queued for after the commit."""
-    made, immediate = [], []
+    made = []
     for user in users:
         if actor is not None and user.pk == actor.pk:
             continue
         text = texts.text_for(user, kind, tip, forward)
         if text is None:  # may not see the tip: told nothing
             continue
-        notification = Notification.objects.create(
-            recipient=user, kind=kind, tip=tip, forward=forward, text=text
+        made.append(
+            Notification.objects.create(recipient=user, kind=kind, tip=tip, forward=forward, text=text)
         )
-        made.append(notification)
+    _queue(made)
+    return made
+
+
+def _queue(notifications: list[Notification]) -> None:
+    immediate = []
+    for notification in notifications:
+        user = notification.recipient
         pref, addresses = preference_of(user), _addresses(user)
         for name in ChannelName.values:
             mode = pref.mode(name)
@@ -72,33 +79,21 @@ def notify_users(*, kind: str, tip: Tip, forward: Forward | None, users, actor=N
         from .tasks import deliver
 
         transaction.on_commit(lambda: deliver.enqueue(immediate))
-    return made
 
 
 def notify_message(
     *, users, text: str, link: str = "", actor=None, kind: str = Kind.WORK
 ) -> list[Notification]:
-    """A notification that is not about a tip (another capability's work): the same text for every user,
-    who the caller has already checked may read it; delivered like the others (in the app, email, SMS), in the
-    caller's transaction, sent after the commit. ``link`` is a path on this site."""
-    made, immediate = [], []
-    for user in users:
-        if (actor is not None and user.pk == actor.pk) or not user.is_active:
-            continue
-        notification = Notification.objects.create(recipient=user, kind=kind, text=text, link=link[:300])
-        made.append(notification)
-        pref, addresses = preference_of(user), _addresses(user)
-        for name in ChannelName.values:
-            mode = pref.mode(name)
-            if mode == Mode.OFF or not addresses[name]:
-                continue
-            delivery = Delivery.objects.create(notification=notification, channel=name, mode=mode)
-            if mode == Mode.IMMEDIATE:
-                immediate.append(delivery.pk)
-    if immediate:
-        from .tasks import deliver
-
-        transaction.on_commit(lambda: deliver.enqueue(immediate))
+    """A notification that is not about a tip (another capability's work: a referral to answer, a plan
+    reminder…): the same text for every user, who the caller has already checked may read it; delivered like
+    the others (in the app, email, SMS, by each user's choice), in the caller's transaction, sent after the
+    commit. ``link`` is a path on this site."""
+    made = [
+        Notification.objects.create(recipient=user, kind=kind, text=text, link=link[:300])
+        for user in users
+        if user.is_active and not (actor is not None and user.pk == actor.pk)
+    ]
+    _queue(made)
     return made
 
 

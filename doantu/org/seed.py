@@ -5,6 +5,7 @@ import tomllib
 from pathlib import Path
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from doantu.campaign.models import Campaign, PeakDate, Phase
 from doantu.tips.models import Source, SourceKind
@@ -14,6 +15,10 @@ from .models import OrgUnit, UnitKind
 DEFAULT_SEED = Path(__file__).parent / "seed" / "duc-xuan.toml"
 # The ward's public contact ([ward] keys), shown on the error pages when set.
 CONTACT_KEYS = ("contact_phone", "contact_address", "contact_hours")
+# Sent at the end of loading a seed file, inside its transaction, so that apps above ``org`` seed their own
+# part (the plan register reads ``[ward] plan_file``) without ``org`` importing them:
+# ``ward_seeded.send(sender=None, ward=…, spec=<the [ward] table>, base_dir=<the seed file's folder>)``.
+ward_seeded = Signal()
 
 
 def _unit(parent, code, *, kind, name, short_name="", agency_type="", receives_forwards=False, sort_order=0):
@@ -120,13 +125,8 @@ def load_seed(path: Path = DEFAULT_SEED, group_names: list[str] | None = None) -
         active=False
     )
 
-    # The ward's communication work (channels, targets, peak checklists): the comms app's own seed step.
-    from doantu.comms.seed import load_comms
-
-    comms = load_comms(ward, w.get("comms", {}))
-
+    ward_seeded.send(sender=None, ward=ward, spec=w, base_dir=Path(path).parent)
     return {
-        "channels": comms["channels"],
         "units": OrgUnit.objects.filter(path__startswith=province.path).count(),
         "groups": len(names),
         "sources": Source.objects.filter(ward=ward).count(),

@@ -209,7 +209,13 @@ def world(monkeypatch):
         "source_id": Source.objects.get(code="dx").pk,
         "forward_id": forward.pk,
     }
-    return {"values": values, "tip": tip, "martyr": martyr, "forward": forward}
+    plan_update = apps.get_model("plan", "Update").objects.order_by("pk").first()
+    plan_pks = {
+        "plan:overview": plan_update.task.plan_id,
+        "plan:task": plan_update.task_id,
+        "plan:update_edit": plan_update.pk,
+    }
+    return {"values": values, "tip": tip, "martyr": martyr, "forward": forward, "plan": plan_pks}
 
 
 def _fill(pattern, world) -> str | None:
@@ -217,7 +223,9 @@ def _fill(pattern, world) -> str | None:
     kwargs = {}
     for param in pattern.params:
         if param == "pk":
-            if pattern.key.startswith("staff:") or "tip" in pattern.key:
+            if pattern.key in world["plan"]:
+                kwargs[param] = world["plan"][pattern.key]
+            elif pattern.key.startswith("staff:") or "tip" in pattern.key:
                 kwargs[param] = world["forward"].tip_id if "forward" in pattern.key else world["tip"].pk
             elif pattern.key.startswith("registry:martyr") or pattern.key.endswith("_add"):
                 kwargs[param] = world["martyr"].pk
@@ -253,6 +261,9 @@ POST_EMPTY = {
     "password_change",
     "staff:sources",
     "registry:martyr_new",
+    "plan:task",
+    "plan:update_edit",
+    "plan:import",
 }
 BAD_QUERIES = ["?page=abc", "?page=999", "?date_from=xyz&date_to=31/02/2026&source=abc&residential_group=zz"]
 

@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='notification',
             name='kind',
-            field=models.CharField(choices=[('forwarded', 'Được chuyển xác minh'), ('answered', 'Cơ quan đã trả lời'), ('overdue', 'Quá hạn trả lời'), ('status', 'Thay đổi trạng thái'), ('work', 'Việc cần xử lý')], max_length=20, verbose_name='loại'),
+            field=models.CharField(choices=[('forwarded', 'Được chuyển xác minh'), ('answered', 'Cơ quan đã trả lời'), ('overdue', 'Quá hạn trả lời'), ('status', 'Thay đổi trạng thái'), ('work', 'Việc cần xử lý'), ('plan_due', 'Sắp đến hạn báo cáo kế hoạch'), ('plan_overdue', 'Quá hạn báo cáo kế hoạch')], max_length=20, verbose_name='loại'),
         ),
     ]

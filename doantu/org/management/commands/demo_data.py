@@ -105,6 +105,7 @@ class Command(BaseCommand):
 
         watch_demo(campaign=users[Role.CAMPAIGN], police=users[Role.POLICE])
         honours_demo(campaign=users[Role.CAMPAIGN], ward=ward)
+        self._plan_sample(users, ward)
         self.stdout.write(self.style.SUCCESS("Tài khoản dùng thử (đăng nhập tại /staff/):"))
         self.stdout.write(accounts_table([users[role] for *_, role in ACCOUNTS], password))
 
@@ -153,4 +154,37 @@ class Command(BaseCommand):
             actor=staff,
             agency=OrgUnit.objects.get(parent=ward, code="bchqs"),
             question="Đề nghị Ban CHQS khảo sát khu đồi theo tọa độ người dân cung cấp.",
+        )
+
+    def _plan_sample(self, users, ward):
+        """Progress on the plan's tasks: the service centre's banners for the first peak (with its report), a
+        monthly report of the culture office, the military command's part in verification."""
+        from doantu.plan import services as plan
+        from doantu.plan.models import Plan, Update
+
+        current = Plan.objects.filter(ward=ward).first()
+        if current is None or Update.objects.filter(task__plan=current).exists():
+            return
+        tasks = {t.code: t for t in current.tasks.all()}
+        banners = tasks["II.4"]
+        plan.update_post(
+            actor=users[Role.CHANNEL],
+            task=banners,
+            status="done",
+            narrative="Đã treo 12 băng-rôn có mã QR tại trụ sở UBND, chợ, nhà văn hóa các tổ dân phố trước ngày 27/7.",
+            check_in=banners.check_ins.order_by("due").first(),
+        )
+        monthly = tasks["I.2"]
+        plan.update_post(
+            actor=users[Role.CAMPAIGN],
+            task=monthly,
+            status="on_track",
+            narrative="Tháng 7: phổ biến kế hoạch tại 10 cuộc họp tổ dân phố; 3 bài trên Cổng thông tin.",
+            check_in=monthly.check_ins.order_by("due").first(),
+        )
+        plan.update_post(
+            actor=users[Role.MILITARY],
+            task=tasks["II.3"],
+            status="at_risk",
+            narrative="Đã rà soát 4 hồ sơ; cần thêm thông tin từ Hội Cựu chiến binh về 2 trường hợp.",
         )
