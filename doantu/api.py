@@ -9,6 +9,7 @@ from ninja.constants import NOT_SET
 from ninja.errors import HttpError, ValidationError
 
 from doantu.api_errors import INVALID_REQUEST, declare_error_responses, validation_errors
+from doantu.dna.api import router as dna_router
 from doantu.tips.api import public_router, staff_router
 from doantu.tips.services import WorkflowError
 
@@ -33,6 +34,7 @@ api = DoanTuAPI(
 )
 api.add_router("/public", public_router)
 api.add_router("/", staff_router)
+api.add_router("/dna", dna_router)
 
 
 @api.exception_handler(PermissionDenied)

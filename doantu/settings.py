@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "doantu.campaign",
     "doantu.tips",
     "doantu.registry",
+    "doantu.dna",
     "doantu.web",
     "doantu.ops",
 ]

@@ -75,6 +75,30 @@ def notify_users(*, kind: str, tip: Tip, forward: Forward | None, users, actor=N
     return made
 
 
+def notify_text(*, users, text: str, actor=None) -> list[Notification]:
+    """A notification about something other than a tip (e.g. a DNA result), one per user, with ``text`` the
+    caller wrote for those users by its own access rule; delivered by each user's choices like any other."""
+    made, immediate = [], []
+    for user in users:
+        if actor is not None and user.pk == actor.pk:
+            continue
+        notification = Notification.objects.create(recipient=user, kind=Kind.STATUS, text=text)
+        made.append(notification)
+        pref, addresses = preference_of(user), _addresses(user)
+        for name in ChannelName.values:
+            mode = pref.mode(name)
+            if mode == Mode.OFF or not addresses[name]:
+                continue
+            delivery = Delivery.objects.create(notification=notification, channel=name, mode=mode)
+            if mode == Mode.IMMEDIATE:
+                immediate.append(delivery.pk)
+    if immediate:
+        from .tasks import deliver
+
+        transaction.on_commit(lambda: deliver.enqueue(immediate))
+    return made
+
+
 # ------------------------------------------------------------------------------------------ the user's own
 
 

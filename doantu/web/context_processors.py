@@ -2,6 +2,12 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 
+def _can_dna(user) -> bool:
+    from doantu.dna.access import can_view_coverage
+
+    return can_view_coverage(user)
+
+
 def site(request):
     from doantu.registry.access import can_view_registry
 
@@ -12,6 +18,7 @@ def site(request):
         # The ward's phone, address and hours on every public page (read only by pages that show them).
         "public_contacts": SimpleLazyObject(lambda: public_contacts(request)),
         "can_registry": bool(user and user.is_authenticated and can_view_registry(user)),
+        "can_dna": bool(user and user.is_authenticated and _can_dna(user)),
         "SITE_NAME": "Đoàn Tụ",
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
