@@ -10,7 +10,7 @@ from django.db.models import Q
 from doantu.org.models import OrgUnit, UnitKind
 from doantu.registry.models import Martyr, MartyrStatus, Relative
 
-from .models import CollectionRound, Donor, RoundStatus, Step
+from .models import SAMPLED_STEPS, CollectionRound, Donor, RoundStatus, Step
 from .pedigree import Coverage, coverage
 
 
@@ -30,6 +30,14 @@ class Figures:
     def covered_percent(self) -> str:
         share = self.covered_share
         return "—" if share is None else f"{round(100 * share)}%"
+
+    @property
+    def donors(self) -> int:
+        return sum(self.donors_by_step.values())
+
+    @property
+    def sampled(self) -> int:
+        return sum(self.donors_by_step[s] for s in SAMPLED_STEPS)
 
     def coverage_rows(self):
         return [(Coverage.LABELS[c], self.by_coverage[c]) for c in Coverage.ORDER]

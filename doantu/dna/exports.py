@@ -12,16 +12,16 @@ import xlsxwriter
 from django.utils import timezone
 
 COLUMNS = [
-    ("stt", "STT", 5),
+    ("stt", "TT", 6),
     ("name", "Họ và tên người cho mẫu", 26),
     ("birth", "Năm sinh", 9),
     ("sex", "Giới tính", 8),
-    ("id_number", "Số CCCD", 15),
-    ("phone", "Điện thoại", 13),
-    ("residential_group", "Tổ dân phố", 14),
-    ("martyr", "Thân nhân của liệt sĩ", 22),
-    ("relationship", "Quan hệ", 18),
-    ("outcome", "Kết quả (lấy mẫu / vắng / từ chối)", 16),
+    ("id_number", "Số CCCD", 19),
+    ("phone", "Điện thoại", 16),
+    ("residential_group", "Tổ dân phố", 12),
+    ("martyr", "Thân nhân của liệt sĩ", 20),
+    ("relationship", "Quan hệ", 16),
+    ("outcome", "Kết quả (lấy mẫu / vắng / từ chối)", 14),
     ("sample", "Số hiệu mẫu", 12),
 ]
 
@@ -77,8 +77,8 @@ def round_docx(collection_round, rows: list[dict]) -> bytes:
     left, right = head.rows[0].cells
     p = left.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.add_run(f"UBND {ward.name.upper()}\n").font.size = Pt(12)
-    run = p.add_run(f"{collection_round.police_unit.name.upper()}")
+    # the issuing body: the ward's People's Committee (the list goes to the police, named under "Nơi nhận")
+    run = p.add_run(f"ỦY BAN NHÂN DÂN\n{ward.name.upper()}")
     run.bold, run.font.size = True, Pt(12)
     p = right.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -114,7 +114,12 @@ def round_docx(collection_round, rows: list[dict]) -> bytes:
         for c, (key, _label, _w) in enumerate(COLUMNS):
             cells[c].text = ""
             cells[c].paragraphs[0].add_run(str(row.get(key, ""))).font.size = Pt(10)
-    widths = [Mm(w * 1.55) for _k, _l, w in COLUMNS]
+    # 252 mm of text width (297 − 30 − 15), shared in the proportions of the spreadsheet's columns
+    total = sum(w for _k, _l, w in COLUMNS)
+    widths = [Mm(252 * w / total) for _k, _l, w in COLUMNS]
+    table.autofit = False
+    for c, width in enumerate(widths):
+        table.columns[c].width = width
     for row in table.rows:
         for c, width in enumerate(widths):
             row.cells[c].width = width

@@ -171,7 +171,7 @@ def coverage(people: list[Person]) -> str:
 
 # ------------------------------------------------------------------------------------------ the drawing
 
-BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 150, 54, 16, 34, 10
+BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 190, 70, 16, 34, 10
 
 
 @dataclass
@@ -225,7 +225,7 @@ def tree(people: list[Person], martyr_name: str) -> Tree:
     nephews = rows.get((1, "siblings"), [])
     aunts = rows.get((-1, "aunts"), [])
     cousins = rows.get((0, "aunts"), [])
-    left_cols = max(1 + len(siblings), len(nephews), 1)
+    left_cols = max(1 + len(siblings), 1 + len(nephews))
     right_cols = max(len(aunts), len(cousins))
     cols = left_cols + right_cols
     step_x, step_y = BOX_W + GAP_X, BOX_H + GAP_Y
@@ -248,12 +248,12 @@ def tree(people: list[Person], martyr_name: str) -> Tree:
     mother = left_top[0] if left_top else None
     mother_node = place(0, -1, *box(mother, "Mẹ"), person=mother)
     link(gm_node, mother_node)
-    martyr_node = place(0, 0, f"Liệt sĩ {martyr_name}", ["người cần xác định"], "martyr")
+    martyr_node = place(0, 0, "Liệt sĩ", [martyr_name, "cần xác định hài cốt"], "martyr")
     link(mother_node, martyr_node)
     for i, p in enumerate(siblings, start=1):
         link(mother_node, place(i, 0, *box(p, ""), person=p))
     sister_nodes = [n for n in nodes if n.person in siblings]
-    for i, p in enumerate(nephews):
+    for i, p in enumerate(nephews, start=1 if siblings else 0):
         node = place(i, 1, *box(p, ""), person=p)
         parent = sister_nodes[0] if sister_nodes else martyr_node
         link(parent, node)

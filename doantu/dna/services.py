@@ -706,6 +706,11 @@ class Pedigree:
         if self.best is None:
             if self.coverage == pedigree.Coverage.COVERED:
                 return "Đã có mẫu của người thân ưu tiên 1–3: không cần hỏi thêm."
+            if self.coverage == pedigree.Coverage.PARTLY:
+                return (
+                    "Đã có mẫu ưu tiên thấp; chưa biết người thân ưu tiên cao hơn còn sống: hỏi gia đình, tổ dân phố "
+                    "xem còn mẹ, bà ngoại, anh chị em cùng mẹ không."
+                )
             return (
                 "Chưa biết người thân dòng mẹ nào còn sống để hỏi: cần tìm thêm (qua gia đình, tổ dân phố)."
             )

@@ -142,3 +142,6 @@ class Command(BaseCommand):
             agency=OrgUnit.objects.get(parent=ward, code="bchqs"),
             question="Đề nghị Ban CHQS khảo sát khu đồi theo tọa độ người dân cung cấp.",
         )
+        from doantu.dna import demo as dna_demo
+
+        dna_demo.load(users, ward)
