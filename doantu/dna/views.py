@@ -132,8 +132,8 @@ def _donor_page(request, donor: Donor, *, identity=None, forms=None, status=200)
         "manage": manage,
         "rounds": rounds,
         "timeline": services.donor_timeline(actor=user, donor=donor),
-        "consent_form": forms.get("consent")
-        or ConsentForm(initial={"recipients": [Recipient.POLICE, Recipient.HOME_AFFAIRS]}),
+        # never pre-ticked (Law 91/2025: consent is the person's explicit act)
+        "consent_form": forms.get("consent") or ConsentForm(),
         "result_form": forms.get("result") or ResultForm(),
         "purpose": services.CONSENT_PURPOSE,
         "retention": services.CONSENT_RETENTION,
