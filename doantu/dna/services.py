@@ -165,6 +165,9 @@ def donor_from_tip(*, actor, tip, martyr: Martyr) -> Donor:
         except registry.RegistryError as exc:
             raise DnaError(str(exc)) from None
         group = tip.residential_group if tip.residential_group_id else None
+        owner = getattr(tip.source, "owner_unit", None)
+        if group is None and owner is not None and owner.kind == UnitKind.RESIDENTIAL_GROUP:
+            group = owner  # sent from the group's own QR code
         return _donor_for(
             actor,
             relative,

@@ -221,6 +221,15 @@ def _fill(pattern, world) -> str | None:
                 kwargs[param] = world["forward"].tip_id if "forward" in pattern.key else world["tip"].pk
             elif pattern.key.startswith("registry:martyr") or pattern.key.endswith("_add"):
                 kwargs[param] = world["martyr"].pk
+            elif pattern.key.startswith("dna:"):
+                kind = pattern.key.split(":")[1]
+                model = {"donor": "Donor", "round": "CollectionRound"}.get(kind.split("_")[0], "")
+                if kind.startswith("martyr") or kind == "donor_new":
+                    kwargs[param] = apps.get_model("registry", "Martyr").objects.get(external_id="DEMO-1").pk
+                elif model:
+                    kwargs[param] = apps.get_model("dna", model).objects.order_by("pk").first().pk
+                else:
+                    return None
             else:
                 return None
         elif param == "object_id" and pattern.key.startswith("admin:"):
@@ -253,6 +262,9 @@ POST_EMPTY = {
     "password_change",
     "staff:sources",
     "registry:martyr_new",
+    "dna:import",
+    "dna:rounds",
+    "dna:donor_new",
 }
 BAD_QUERIES = ["?page=abc", "?page=999", "?date_from=xyz&date_to=31/02/2026&source=abc&residential_group=zz"]
 
