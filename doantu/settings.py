@@ -137,12 +137,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "doantu.org",
     "doantu.audit",
+    "doantu.documents",
     "doantu.campaign",
     "doantu.tips",
     "doantu.registry",
     "doantu.dna",
     "doantu.web",
     "doantu.ops",
+    "doantu.indicators",
 ]
 
 MIDDLEWARE = [
