@@ -279,11 +279,29 @@ def test_coverage_figures_ward_and_groups(users, units, martyr):
     assert (g["tdp-04"].martyrs, g["tdp-04"].by_coverage["covered"], g["tdp-04"].rounds_held) == (2, 1, 1)
     assert (g["tdp-05"].martyrs, g["tdp-05"].covered_share, g["tdp-05"].rounds_held) == (2, 0, 0)
     assert g["tdp-01"].martyrs == 0 and g["tdp-01"].covered_percent == "—"
-    from doantu.dna import indicators
+    # the same figures through the indicators registry, for the ward and summed for the province
+    from doantu import indicators
 
-    assert indicators.dna_martyrs_covered(units["ward"])["covered"] == 1
-    assert indicators.dna_samples_collected(units["ward"]) == 2
-    assert indicators.dna_rounds_held(units["ward"], since=dt.date(2027, 1, 1)) == 0
+    december = indicators.Period.parse("2026-12")
+    for unit in (units["ward"], units["province"]):
+        got = indicators.figures(
+            viewer=indicators.SYSTEM,
+            unit=unit,
+            period=december,
+            names=["dna.covered_share", "dna.coverage", "dna.samples_collected", "dna.rounds_held"],
+        )
+        assert got["dna.covered_share"] == 25.0
+        assert got["dna.coverage"].get("partly") == 1 and got["dna.coverage"].total() == 4
+        assert got["dna.samples_collected"] == 2 and got["dna.rounds_held"] == 1
+    january = indicators.Period.parse("2027-01")
+    assert (
+        indicators.compute("dna.rounds_held", viewer=indicators.SYSTEM, unit=units["ward"], period=january)
+        == 0
+    )
+    by_group = indicators.compute(
+        "dna.coverage_by_group", viewer=indicators.SYSTEM, unit=units["ward"], period=december
+    )
+    assert by_group.get(str(units["tdp-04"].pk), 1) == 1
 
 
 def _xlsx(rows) -> bytes:
