@@ -10,6 +10,7 @@ from ninja.errors import HttpError, ValidationError
 
 from doantu.api_errors import INVALID_REQUEST, declare_error_responses, validation_errors
 from doantu.comms.api import comms_router
+from doantu.dna.api import router as dna_router
 from doantu.honours.api import router as honours_router
 from doantu.plan.api import router as plan_router
 from doantu.plan.services import PlanError
@@ -42,6 +43,7 @@ api.add_router("/", watch_router)
 api.add_router("/", honours_router)
 api.add_router("/", comms_router)
 api.add_router("/", plan_router)
+api.add_router("/dna", dna_router)
 
 
 @api.exception_handler(PermissionDenied)

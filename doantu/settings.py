@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "doantu.registry",
     "doantu.comms",
     "doantu.plan",
+    "doantu.dna",
     "doantu.web",
     "doantu.ops",
     "doantu.indicators",

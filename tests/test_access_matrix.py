@@ -47,6 +47,7 @@ from django.utils import timezone
 
 from doantu.audit.models import AuditEntry
 from doantu.comms import views as comms_views
+from doantu.dna import views as dna_views
 from doantu.honours import views as honours_views
 from doantu.notify.models import Notification, Preference
 from doantu.org.models import AgencyType, OrgUnit, Role, UnitKind, User
@@ -122,7 +123,14 @@ READ_ACTIONS = {
     "witness_viewed",
     "watch_evidence_viewed",
     "honours_exported",
+    "donor_viewed",
+    "round_exported",
 }
+# DNA donors (issue 11): the pipeline (no identity) for the ward's campaign staff, military and police; the identity
+# on request for campaign staff and the recipients the consent names (here: the police).
+DNA_VIEWERS = frozenset({"campaign", "military", "police"})
+DNA_IDENTITY = frozenset({"campaign", "police"})
+DNA_ROUNDS = frozenset({"campaign", "police"})
 
 
 # Who may read each tip's reporter: the handlers, except that A2's reporter chose "only the ward's campaign
@@ -183,6 +191,11 @@ def _marker_table() -> dict[str, frozenset[str]]:
     table["ZQXWATCHBCLAIM"] = NOBODY
     table["ZQXHONANAME"] = HONOURS_READERS
     table["ZQXHONBNAME"] = NOBODY
+    table["ZQXDANAME"] = DNA_IDENTITY  # a DNA donor of ward A (consent names the police)
+    table["ZQXDAID"] = DNA_IDENTITY
+    table["0955505055"] = DNA_IDENTITY
+    table["ZQXDAWIT"] = DNA_IDENTITY  # the consent's witness
+    table["ZQXDAROUND"] = DNA_ROUNDS  # ward A's collection round (its place)
     table["ZQXRA2NAME"] = NOBODY  # a relative recorded by another ward of the province
     table["0966606066"] = NOBODY
     # Communication work of province B (issue 9): nothing.
@@ -201,6 +214,9 @@ def _marker_table() -> dict[str, frozenset[str]]:
         "20.808088",
         "20,808088",
         "ZQXRBNAME",
+        "ZQXDBNAME",
+        "0955808088",
+        "ZQXDBROUND",
         "0966808088",
         "ZQXRBID",
         "ZQXWBNAME",
@@ -251,6 +267,12 @@ IDENTITY_MARKERS = {
     "ZQXRBNAME",
     "0966808088",
     "ZQXRBID",
+    "ZQXDANAME",
+    "ZQXDAID",
+    "0955505055",
+    "ZQXDAWIT",
+    "ZQXDBNAME",
+    "0955808088",
     "ZQXWBNAME",
 }
 
@@ -610,6 +632,31 @@ def build_world(media) -> World:
     ib.status = ImportStatus.CHECKED  # ready to apply: an unauthorised "apply" would change it
     ib.save(update_fields=["status"])
     pair = DuplicatePair.objects.create(a=mb, b=mb2, score=12.0, engine_decision="match")
+
+    # ---- DNA donors and rounds (ward A; province B)
+    from doantu.dna import services as dna
+
+    def donor(actor, martyr, marker, phone, place):
+        d = dna.donor_add(
+            actor=actor,
+            martyr=martyr,
+            values={
+                "full_name": f"{marker}NAME",
+                "relationship": "mother",
+                "alive": True,
+                "phone": phone,
+                "id_number": f"{marker}ID",
+            },
+        )
+        dna.consent_record(
+            actor=actor, donor=d, informed=True, recipients=["police"], method="oral", witness=f"{marker}WIT"
+        )
+        r = dna.round_create(actor=actor, name="Đợt", date=due, place=place)
+        entry = dna.round_schedule(actor=actor, collection_round=r, donor=d)
+        return d, r, entry
+
+    dna_a, round_a, entry_a = donor(campaign, ma, "ZQXDA", "0955505055", "ZQXDAROUND")
+    dna_b, round_b, entry_b = donor(b_campaign, mb, "ZQXDB", "0955808088", "ZQXDBROUND")
     registry.tip_link_decide(tip=tb, actor=b_campaign, decision="confirmed", martyr=mb)
 
     # Communication work of province B: a content item (posters, its own QR code, the public page flag).
@@ -683,6 +730,8 @@ def build_world(media) -> World:
             ("WB", mb, "witness", wb, NOBODY),
         ],
         pair=pair,
+        dna_donors={"DA": dna_a, "DB": dna_b},
+        dna_rounds={"RA": (round_a, entry_a), "RB": (round_b, entry_b)},
         b_province=b["province"],
         # Made by the events above (answers to the campaign staff of ward A and of province B); rows made by the
         # requests themselves come after ``last_notification`` and are not "another user's" to protect.
@@ -983,6 +1032,10 @@ NO_OBJECT = {
     "plan:home": "the plans the user may read (a redirect to the only one)",
     "plan:my_week": "what the user's own agency owes this week",
     "plan:import": "loading a plan file (POSTed without a file: refused)",
+    "dna:overview": "DNA coverage and the martyrs to cover, within the user's ward",
+    "dna:import": "XLSX import of relatives (POSTed without a file)",
+    "dna:rounds": "collection rounds of the user's ward (a POST creates one in the user's own ward)",
+    "dna:withdrawals": "the data-protection record of withdrawals (administrators only)",
 }
 
 
@@ -1199,6 +1252,42 @@ FILLERS[("comms_public:ics", "token")] = lambda w: [
 ]
 
 
+def _donor_targets(w: World) -> list[Target]:
+    d = w.objects["dna_donors"]
+    return [Target("DNA donor DA", d["DA"].pk, DNA_VIEWERS), Target("DNA donor DB", d["DB"].pk)]
+
+
+def _round_targets(w: World) -> list[Target]:
+    r = w.objects["dna_rounds"]
+    data = {"outcome": "collected", "sample_number": "ZQXW"}
+    return [
+        Target("DNA round RA", (r["RA"][0].pk, r["RA"][1].pk), DNA_ROUNDS, data),
+        Target("DNA round RB", (r["RB"][0].pk, r["RB"][1].pk), NOBODY, data),
+    ]
+
+
+def _round_only(w: World) -> list[Target]:
+    return [Target(t.label, t.value[0], t.readers, t.data) for t in _round_targets(w)]
+
+
+FILLERS.update(
+    {
+        ("dna:martyr", "pk"): _martyr_targets,
+        ("dna:martyr_reveal", "pk"): _martyr_targets,
+        ("dna:donor_new", "pk"): _martyr_targets,
+        ("dna:donor", "pk"): _donor_targets,
+        ("dna:donor_identity", "pk"): _donor_targets,
+        ("dna:donor_action", "pk"): _donor_targets,
+        ("dna:tip_offer", "pk"): _tip_targets,
+        ("dna:round", "pk"): _round_only,
+        ("dna:round_xlsx", "pk"): _round_only,
+        ("dna:round_docx", "pk"): _round_only,
+        ("dna:round_record", "pk"): _round_targets,
+        ("dna:round_record", "entry_id"): _round_targets,
+    }
+)
+
+
 def _person_targets(w: World) -> list[Target]:
     return [
         Target(f"{kind} {label}", (martyr.pk, kind, person.pk), readers)
@@ -1297,6 +1386,8 @@ PARAM_PART = {
     ("registry:person_identity", "kind"): 1,
     ("registry:person_identity", "person_id"): 2,
     ("staff:attachment", "pk"): 0,
+    ("dna:round_record", "pk"): 0,
+    ("dna:round_record", "entry_id"): 1,
     ("staff:attachment", "attachment_id"): 1,
     ("staff:forward_action", "pk"): 0,
     ("staff:forward_action", "forward_id"): 1,
@@ -1312,6 +1403,7 @@ ACTIONS = {
     "staff:forward_action": lambda: [*views_staff.FORWARD_ACTIONS, "no-such-action"],
     "comms:item_action": lambda: [*comms_views.ACTIONS, "no-such-action"],
     "comms:checklist_action": lambda: [*comms_views.CHECKLIST_ACTIONS, "no-such-action"],
+    "dna:donor_action": lambda: [*dna_views.DONOR_ACTIONS, "no-such-action"],
 }
 # POST data specific to one pattern (the rest get the tip's or person's data).
 PATTERN_DATA = {
@@ -1337,6 +1429,7 @@ PATTERN_DATA = {
     "registry:import": {"full_name": "0", "birth": "1"},
     "registry:graves": {"cemetery": "ZQXW", "headstone_name": "ZQXW"},
     "registry:martyr_new": {"full_name": "Trần Văn Zqxwnew"},
+    "dna:rounds": {"name": "ZQXW", "date": "2026-12-01", "place": "ZQXW"},
     "staff:sources": {"name": "ZQXW", "kind": "banner", "code": "zqxw-src"},
     "comms:item_new": lambda w: {
         "title": "ZQXW mới",
@@ -1565,7 +1658,36 @@ def _protected_rows(role: str, w: World) -> dict[str, object]:
         cm.Target.objects.exclude(ward=ward_a) if role == "campaign" else cm.Target.objects.all()
     )
     rows.update(_plan_protected(role, w))
+    from doantu.dna import models as dm
+
+    # DNA: the ward's campaign staff change their ward's donors and rounds; the police record their rounds
+    # (which moves the donor and the relative's "sample taken"); nobody touches another ward's.
+    dna_own = {"owner": ward_a} if role in ("campaign", "police") else {"pk__in": []}
+    rows["dna.donor"] = dm.Donor.objects.exclude(**dna_own)
+    rows["dna.collectionround"] = dm.CollectionRound.objects.exclude(**dna_own)
+    rows["dna.roundentry"] = dm.RoundEntry.objects.exclude(
+        round__in=dm.CollectionRound.objects.filter(**dna_own)
+    )
+    rows["dna.withdrawal"] = (
+        dm.Withdrawal.objects.all()
+        if role != "campaign"
+        else dm.Withdrawal.objects.exclude(donor__owner=ward_a)
+    )
+    if role == "police":
+        rows["registry.relative"] = rows["registry.relative"].exclude(donor__owner=ward_a)
     rows["audit.auditentry"] = AuditEntry.objects.exclude(action__in=READ_ACTIONS)
+    if role == "police":
+        # the trail of a round the police record (on the martyr's timeline): the rows it is about are checked above
+        own = [
+            ("dna.donor", dm.Donor.objects.filter(owner=ward_a)),
+            ("dna.collectionround", dm.CollectionRound.objects.filter(owner=ward_a)),
+            ("registry.relative", reg.Relative.objects.filter(donor__owner=ward_a)),
+        ]
+        for object_type, qs in own:
+            ids = [str(pk) for pk in qs.values_list("pk", flat=True)]
+            rows["audit.auditentry"] = rows["audit.auditentry"].exclude(
+                object_type=object_type, object_id__in=ids
+            )
     return rows
 
 
@@ -1937,6 +2059,9 @@ API_BODY = {
 API_FILLERS[("/api/comms/items/{item_id}", "item_id")] = lambda w: _comms_item_targets(
     w, kinds=("published_b", "item_a")
 )
+API_FILLERS[("/api/dna/martyrs/{martyr_id}/pedigree", "martyr_id")] = _martyr_targets
+API_FILLERS[("/api/dna/donors/{donor_id}", "donor_id")] = _donor_targets
+API_FILLERS[("/api/dna/donors/{donor_id}/identity", "donor_id")] = _donor_targets
 API_NO_OBJECT = {
     "/api/watch/entries": "the user's ward's entries; POST records one there",
     "/api/honours/nominations": "the user's ward's nominations; POST makes one there",

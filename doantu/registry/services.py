@@ -878,3 +878,67 @@ def person_reveal(*, actor, person: Relative | Witness, martyr: Martyr | None = 
     with transaction.atomic():
         audit_record(actor=actor, action=action, obj=person, context=context)
     return access.person_identity(person)
+
+
+# ------------------------------------------------------------------------------------------ DNA donors (dna app)
+
+
+def relative_set_dna(*, actor, relative: Relative, consent: bool, sampled_at=None) -> Relative:
+    """Set a relative's "consents to DNA" flag and "sample taken" (with its date), as the DNA pipeline records
+    them (``dna.services``, which decides who may record each step; here: the person must be within the
+    actor's view of relatives)."""
+    _require(access.can_view_person(actor, relative))
+    with transaction.atomic():
+        relative = Relative.objects.select_for_update().get(pk=relative.pk)
+        before = {
+            "dna_consent": relative.dna_consent,
+            "sampled": relative.sampled,
+            "sampled_at": relative.sampled_at,
+        }
+        relative.dna_consent = consent
+        relative.sampled = sampled_at is not None
+        relative.sampled_at = sampled_at
+        after = {
+            "dna_consent": relative.dna_consent,
+            "sampled": relative.sampled,
+            "sampled_at": relative.sampled_at,
+        }
+        changes = diff(before, after)
+        if changes:
+            relative.save(update_fields=["dna_consent", "sampled", "sampled_at"])
+            audit_record(
+                actor=actor, action="relative_dna_set", obj=relative, context=relative.martyr, changes=changes
+            )
+        return relative
+
+
+def relative_erase_identity(*, actor, relative: Relative, reason: str) -> Relative:
+    """Erase a relative's name, identity number, residence and phone (a withdrawn DNA consent: Law 91/2025). The
+    record stays (its relationship, that it existed), so the family is not asked again by mistake."""
+    _require(access.can_view_person(actor, relative))
+    with transaction.atomic():
+        relative = Relative.objects.select_for_update().get(pk=relative.pk)
+        relative.full_name, relative.id_number, relative.residence, relative.phone = "", "", "", ""
+        relative.dna_consent = False
+        relative.save(update_fields=["full_name", "id_number", "residence", "phone", "dna_consent"])
+        audit_record(
+            actor=actor, action="relative_erased", obj=relative, context=relative.martyr, message=reason
+        )
+        return relative
+
+
+ACTION_LABELS.update(
+    {
+        "relative_dna_set": "Cập nhật đồng ý/lấy mẫu ADN của thân nhân",
+        "relative_erased": "Xóa thông tin cá nhân của thân nhân",
+    }
+)
+labels.register(
+    "registry",
+    actions=ACTION_LABELS,
+    fields={
+        "dna_consent": ("Đồng ý cho mẫu ADN", {True: "Có", False: "Không"}),
+        "sampled": ("Đã lấy mẫu", {True: "Có", False: "Không"}),
+        "sampled_at": ("Ngày lấy mẫu", {}),
+    },
+)

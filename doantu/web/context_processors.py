@@ -8,6 +8,12 @@ def _can_comms(user) -> bool:
     return bool(user and user.is_authenticated and can_view(user))
 
 
+def _can_dna(user) -> bool:
+    from doantu.dna.access import can_view_coverage
+
+    return can_view_coverage(user)
+
+
 def site(request):
     from doantu.registry.access import can_view_registry
 
@@ -19,6 +25,7 @@ def site(request):
         "public_contacts": SimpleLazyObject(lambda: public_contacts(request)),
         "can_registry": bool(user and user.is_authenticated and can_view_registry(user)),
         "can_comms": SimpleLazyObject(lambda: _can_comms(user)),
+        "can_dna": bool(user and user.is_authenticated and _can_dna(user)),
         "SITE_NAME": "Đoàn Tụ",
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,

@@ -229,6 +229,15 @@ def _fill(pattern, world) -> str | None:
                 kwargs[param] = world["forward"].tip_id if "forward" in pattern.key else world["tip"].pk
             elif pattern.key.startswith("registry:martyr") or pattern.key.endswith("_add"):
                 kwargs[param] = world["martyr"].pk
+            elif pattern.key.startswith("dna:"):
+                kind = pattern.key.split(":")[1]
+                model = {"donor": "Donor", "round": "CollectionRound"}.get(kind.split("_")[0], "")
+                if kind.startswith("martyr") or kind == "donor_new":
+                    kwargs[param] = apps.get_model("registry", "Martyr").objects.get(external_id="DEMO-1").pk
+                elif model:
+                    kwargs[param] = apps.get_model("dna", model).objects.order_by("pk").first().pk
+                else:
+                    return None
             else:
                 return None
         elif param == "object_id" and pattern.key.startswith("admin:"):
@@ -264,6 +273,9 @@ POST_EMPTY = {
     "plan:task",
     "plan:update_edit",
     "plan:import",
+    "dna:import",
+    "dna:rounds",
+    "dna:donor_new",
 }
 BAD_QUERIES = ["?page=abc", "?page=999", "?date_from=xyz&date_to=31/02/2026&source=abc&residential_group=zz"]
 

@@ -188,3 +188,6 @@ class Command(BaseCommand):
             status="at_risk",
             narrative="Đã rà soát 4 hồ sơ; cần thêm thông tin từ Hội Cựu chiến binh về 2 trường hợp.",
         )
+        from doantu.dna import demo as dna_demo
+
+        dna_demo.load(users, ward)
