@@ -12,7 +12,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -65,9 +64,7 @@ def _staff_ward(user) -> OrgUnit | None:
 
 def _inbox_filters(request) -> tuple[InboxFilterForm, dict]:
     user = request.user
-    visible = access.tips_visible_to(user)
-    sources = Source.objects.filter(pk__in=visible.values("source")).order_by("name")
-    groups = OrgUnit.objects.filter(pk__in=visible.values("residential_group")).order_by("sort_order", "name")
+    sources, groups = selectors.filter_choices(user)
     form = InboxFilterForm(
         request.GET or None, sources=sources, groups=groups, relative=access.may_filter_relative(user)
     )
@@ -98,7 +95,7 @@ def inbox(request):
     visible = access.tips_visible_to(user)
     form, filters = _inbox_filters(request)
     tips = selectors.inbox(user, **filters)
-    page = Paginator(tips, 25).get_page(request.GET.get("page"))
+    page = selectors.CappedPaginator(tips, 25).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     views = access.views_for(user, page.object_list)
     for tip in page.object_list:
@@ -114,7 +111,8 @@ def inbox(request):
         "can_enter": access.can_enter_tips(user),
         "form": form,
         "page": page,
-        "counts": selectors.status_counts(visible),
+        "counts": selectors.status_counts_capped(visible),
+        "overdue_count": 0 if filters.get("overdue") else selectors.overdue_count(user),
         "query": request.GET.copy(),
     }
     if request.htmx:
