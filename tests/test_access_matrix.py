@@ -812,6 +812,15 @@ FILLERS = {
         # As the receipt page: the code, the ward, the status link; nothing of the person or the content.
         Target("receipt image of B", w.objects["tips"]["TB"].receipt_code, ALL)
     ],
+    ("public:receipt_pdf", "receipt_code"): lambda w: [
+        # The receipt image on an A4 page: the code, the ward, the status link.
+        Target("receipt PDF of B", w.objects["tips"]["TB"].receipt_code, ALL)
+    ],
+    ("public:receipt_send", "receipt_code"): lambda w: [
+        # Only the browser that has just sent the tip may have its receipt texted to the number given: nobody
+        # here did, so every role is refused and nothing is sent or recorded.
+        Target("receipt of B, to send", w.objects["tips"]["TB"].receipt_code)
+    ],
     ("staff:tip", "pk"): _tip_targets,
     ("staff:tip_reporter", "pk"): _tip_targets,
     ("staff:tip_action", "pk"): _tip_targets,
@@ -888,6 +897,7 @@ PATTERN_DATA = {
     "registry:martyr_new": {"full_name": "Trần Văn Zqxwnew"},
     "staff:sources": {"name": "ZQXW", "kind": "banner", "code": "zqxw-src"},
     "public:status": lambda w: {"phone_digits": "0000", "receipt_code": w.objects["tips"]["TB"].receipt_code},
+    "public:receipt_send": {"channel": "sms", "consent": "on"},
     "staff:tip_entry": lambda w: {
         "submission_key": "matrix-entry-0000001",
         "channel": "paper",

@@ -8,6 +8,8 @@ public = (
         path("t/<slug:code>/", views_public.intake),
         path("bien-nhan/<str:receipt_code>/", views_public.receipt, name="receipt"),
         path("bien-nhan/<str:receipt_code>/anh.png", views_public.receipt_image, name="receipt_image"),
+        path("bien-nhan/<str:receipt_code>/bien-nhan.pdf", views_public.receipt_pdf, name="receipt_pdf"),
+        path("bien-nhan/<str:receipt_code>/gui/", views_public.receipt_send, name="receipt_send"),
         path("tra-cuu/", views_public.status, name="status"),
         path("tra-cuu/rut-lai/", views_public.withdraw_consent, name="withdraw_consent"),
     ],
