@@ -137,11 +137,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "doantu.org",
     "doantu.audit",
+    "doantu.documents",
     "doantu.campaign",
     "doantu.tips",
     "doantu.registry",
     "doantu.web",
     "doantu.ops",
+    "doantu.indicators",
 ]
 
 MIDDLEWARE = [

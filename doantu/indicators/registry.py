@@ -1,0 +1,244 @@
+"""The registry of indicators: ``@indicator`` registers a function; ``compute``/``figures`` check access and call it.
+See the package docstring for the interface."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from .periods import Period
+
+log = logging.getLogger(__name__)
+
+# The plan's V.4 asks the ward to follow: information received, cases verified, participation of organisations and
+# individuals, effectiveness of communication; the campaign adds DNA, the task table and false information.
+SECTIONS: dict[str, tuple[int, str]] = {
+    "tips": (10, "Tiếp nhận thông tin"),
+    "verification": (20, "Xác minh"),
+    "participation": (30, "Sự tham gia của tổ chức, cá nhân"),
+    "comms": (40, "Hiệu quả truyền thông"),
+    "dna": (50, "Lấy mẫu ADN"),
+    "registry": (60, "Hồ sơ liệt sĩ, mộ"),
+    "plan": (70, "Tiến độ nhiệm vụ"),
+    "watch": (80, "Thông tin sai sự thật"),
+}
+
+Number = int | float | None
+
+
+@dataclass
+class Row:
+    key: str  # stable: a choice value, a unit's id, a week key — what the drill-down filters on
+    label: str
+    values: list[Number]
+
+
+@dataclass
+class Breakdown:
+    """A table behind a figure: ``dimension`` heads the label column, ``columns`` head the value columns."""
+
+    dimension: str
+    columns: list[str]
+    rows: list[Row] = field(default_factory=list)
+    totals: bool = True  # whether a "Tổng" row means something (not for medians, rates...)
+
+    def total(self, column: int = 0) -> Number:
+        values = [r.values[column] for r in self.rows if r.values[column] is not None]
+        return sum(values) if values else 0
+
+    def get(self, key: str, column: int = 0) -> Number:
+        for row in self.rows:
+            if row.key == key:
+                return row.values[column]
+        return None
+
+    def headers(self) -> list[str]:
+        return [self.dimension, *self.columns]
+
+    def table(self, *, with_total: bool | None = None) -> list[list[Any]]:
+        """Rows as lists ([label, v1, v2...]), with a "Tổng cộng" row when totals mean something."""
+        rows = [[r.label, *r.values] for r in self.rows]
+        if self.totals if with_total is None else with_total:
+            rows.append(["Tổng cộng", *(self.total(c) for c in range(len(self.columns)))])
+        return rows
+
+    def as_dict(self) -> dict:
+        return {
+            "dimension": self.dimension,
+            "columns": list(self.columns),
+            "rows": [{"key": r.key, "label": r.label, "values": list(r.values)} for r in self.rows],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Breakdown:
+        return cls(
+            data["dimension"],
+            list(data["columns"]),
+            [Row(str(r["key"]), r["label"], list(r["values"])) for r in data["rows"]],
+        )
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    label: str
+    unit: str  # the unit of measure ("tin", "người", "giờ", "%")
+    section: str
+    order: int
+    fn: Callable[[Any, Period], Any]
+    roles: frozenset[str] | None = None  # None: everyone who may see the unit's figures
+    drill: Callable[[Any, Period, str | None], str | None] | None = None
+    description: str = ""
+    province: bool = True  # meaningful for a province (summed over its wards)
+
+    @property
+    def section_label(self) -> str:
+        return SECTIONS.get(self.section, (999, self.section))[1]
+
+    @property
+    def sort_key(self) -> tuple:
+        return (SECTIONS.get(self.section, (999, ""))[0], self.order, self.name)
+
+
+_REGISTRY: dict[str, Indicator] = {}
+_discovered = False
+
+
+def indicator(
+    name: str,
+    *,
+    label: str,
+    unit: str = "",
+    section: str = "tips",
+    order: int = 100,
+    roles: Iterable[str] | None = None,
+    drill: Callable | None = None,
+    description: str = "",
+    province: bool = True,
+):
+    """Register ``fn(unit, period)`` as indicator ``name`` ("<app>.<what>")."""
+    if "." not in name:
+        raise ValueError(f"indicator names are '<app>.<what>': {name!r}")
+
+    def register(fn):
+        existing = _REGISTRY.get(name)
+        if existing is not None and (existing.fn.__module__, existing.fn.__qualname__) != (
+            fn.__module__,
+            fn.__qualname__,
+        ):
+            raise ValueError(f"indicator {name!r} is already registered by {existing.fn.__module__}")
+        _REGISTRY[name] = Indicator(
+            name=name,
+            label=label,
+            unit=unit,
+            section=section,
+            order=order,
+            fn=fn,
+            roles=frozenset(roles) if roles is not None else None,
+            drill=drill,
+            description=description or (fn.__doc__ or "").strip(),
+            province=province,
+        )
+        return fn
+
+    return register
+
+
+def autodiscover() -> None:
+    """Import ``<app>.indicators`` of every installed app (once)."""
+    global _discovered
+    if _discovered:
+        return
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("indicators")
+    _discovered = True
+
+
+def all_indicators() -> list[Indicator]:
+    autodiscover()
+    return sorted(_REGISTRY.values(), key=lambda i: i.sort_key)
+
+
+def get(name: str) -> Indicator:
+    autodiscover()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"Không có chỉ số “{name}”.") from None
+
+
+class _System:
+    """The viewer of shell commands (``campaign_report``) and of verified province imports: sees every figure of
+    every unit, never a list."""
+
+    is_authenticated = True
+    is_active = True
+    is_admin = False
+    role = "system"
+    pk = None
+    unit_id = None
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = _System()
+
+
+def within(unit, field: str = "ward") -> Q:
+    """Rows of ``unit``: its own ward (``field`` = unit) or, for a province, every ward under it (by the unit path)."""
+    from doantu.org.models import UnitKind
+
+    if unit.kind == UnitKind.WARD:
+        return Q(**{field: unit})
+    return Q(**{f"{field}__path__startswith": unit.path + "/"})
+
+
+def visible_indicators(viewer, unit) -> list[Indicator]:
+    from . import access
+
+    if not access.can_view_unit(viewer, unit):
+        return []
+    return [i for i in all_indicators() if access.can_view_indicator(viewer, unit, i)]
+
+
+def compute(name: str, *, viewer, unit, period: Period):
+    """The value of indicator ``name`` for ``unit`` and ``period``; PermissionDenied if ``viewer`` may not see it."""
+    from . import access
+
+    ind = get(name)
+    access.check(viewer, unit, ind)
+    return ind.fn(unit, period)
+
+
+def figures(*, viewer, unit, period: Period, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """``{name: value}`` of the indicators ``viewer`` may see (all of them, or those in ``names`` — asking for one
+    the viewer may not see raises PermissionDenied)."""
+    from . import access
+
+    if names is None:
+        chosen = visible_indicators(viewer, unit)
+        if not chosen and not access.can_view_unit(viewer, unit):
+            raise PermissionDenied("Bạn không có quyền xem số liệu của đơn vị này.")
+    else:
+        chosen = [get(n) for n in names]
+        for ind in chosen:
+            access.check(viewer, unit, ind)
+    return {ind.name: ind.fn(unit, period) for ind in chosen}
+
+
+def drill_url(name: str, *, viewer, unit, period: Period, key: str | None = None) -> str | None:
+    """The list a figure (or one row of its table) counts, for a viewer who may open lists; None otherwise
+    (leadership and the province see figures only)."""
+    from . import access
+
+    ind = get(name)
+    if ind.drill is None or not access.can_drill(viewer, unit, ind):
+        return None
+    return ind.drill(unit, period, key)

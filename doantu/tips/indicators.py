@@ -1,0 +1,428 @@
+"""The tip figures of the plan's V.4 ("the number of pieces of information received, the cases verified, the
+participation of organisations and individuals"), registered with ``doantu.indicators`` (found automatically).
+
+Every function counts tips of ``unit`` (a ward, or the wards of a province) by the day they were received in the
+ward's time zone, so the list behind a figure (the inbox filtered by the same days) shows exactly what it counts.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter, defaultdict
+from urllib.parse import urlencode
+
+from django.db.models import CharField, Count, Min
+from django.db.models.functions import Cast, TruncDate
+from django.urls import reverse
+from django.utils import timezone
+
+from doantu.audit.models import AuditEntry
+from doantu.indicators import Breakdown, Period, Row, indicator, within
+from doantu.org.models import OrgUnit, UnitKind
+
+from .models import IntakeChannel, Source, SourceKind, Tip, TipKind, TipStatus
+
+TIP_CONTEXT = "tips.tip"  # AuditEntry.context_type of a tip's timeline (Model._meta.label_lower)
+# The first thing staff do with a new tip (tips.services): start reviewing, forward, conclude or close it.
+FIRST_REVIEW_ACTIONS = ("review_started", "forwarded", "concluded", "closed")
+NO_SOURCE = "none"
+NO_GROUP = "none"
+
+
+def received(unit, period: Period):
+    return Tip.objects.filter(within(unit), **period.lookup("created_at"))
+
+
+def _inbox(unit, period: Period, **filters) -> str | None:
+    if unit.kind != UnitKind.WARD:
+        return None
+    query = {"date_from": period.start.isoformat(), "date_to": period.end.isoformat(), **filters}
+    return f"{reverse('staff:inbox')}?{urlencode(query)}"
+
+
+def _drill_by(param: str, none_key: str | None = None):
+    def drill(unit, period, key):
+        if key is None:
+            return _inbox(unit, period)
+        if key == none_key:
+            return None  # the inbox has no "without" filter
+        return _inbox(unit, period, **{param: key})
+
+    return drill
+
+
+def _counts(qs, field: str) -> dict:
+    return {row[field]: row["n"] for row in qs.order_by().values(field).annotate(n=Count("pk"))}
+
+
+# ------------------------------------------------------------------------------------------------ received
+
+
+@indicator(
+    "tips.received",
+    label="Thông tin đã tiếp nhận",
+    unit="tin",
+    section="tips",
+    order=10,
+    drill=lambda unit, period, key: _inbox(unit, period),
+)
+def tips_received(unit, period):
+    """Every tip received in the period (all channels, duplicates included)."""
+    return received(unit, period).count()
+
+
+@indicator(
+    "tips.received_by_kind",
+    label="Thông tin theo loại",
+    unit="tin",
+    section="tips",
+    order=20,
+    drill=_drill_by("kind"),
+)
+def tips_received_by_kind(unit, period):
+    counts = _counts(received(unit, period), "kind")
+    return Breakdown(
+        "Loại thông tin", ["Số tin"], [Row(k.value, k.label, [counts.get(k.value, 0)]) for k in TipKind]
+    )
+
+
+@indicator(
+    "tips.received_by_source_kind",
+    label="Thông tin theo loại nguồn (kênh truyền thông)",
+    unit="tin",
+    section="tips",
+    order=30,
+)
+def tips_received_by_source_kind(unit, period):
+    """Which kind of channel brought the tip (banner, loudspeaker, portal, Zalo...), by its QR code's source."""
+    counts = _counts(received(unit, period), "source__kind")
+    rows = [Row(k.value, k.label, [counts.get(k.value, 0)]) for k in SourceKind]
+    rows.append(Row(NO_SOURCE, "Không qua mã QR", [counts.get(None, 0)]))
+    return Breakdown("Loại nguồn", ["Số tin"], rows)
+
+
+@indicator(
+    "tips.received_by_source",
+    label="Thông tin theo nguồn (từng mã QR)",
+    unit="tin",
+    section="tips",
+    order=40,
+    drill=_drill_by("source", NO_SOURCE),
+    province=False,
+)
+def tips_received_by_source(unit, period):
+    counts = _counts(received(unit, period), "source")
+    sources = Source.objects.filter(within(unit)).order_by("kind", "name")
+    rows = [Row(str(s.pk), s.name, [counts.get(s.pk, 0)]) for s in sources]
+    rows.append(Row(NO_SOURCE, "Không qua mã QR", [counts.get(None, 0)]))
+    return Breakdown("Nguồn", ["Số tin"], rows)
+
+
+@indicator(
+    "tips.received_by_channel",
+    label="Thông tin theo cách gửi",
+    unit="tin",
+    section="tips",
+    order=50,
+)
+def tips_received_by_channel(unit, period):
+    """How the tip reached the ward: the web form, the API, or entered by staff from paper, phone or in person."""
+    counts = _counts(received(unit, period), "channel")
+    return Breakdown(
+        "Cách gửi", ["Số tin"], [Row(c.value, c.label, [counts.get(c.value, 0)]) for c in IntakeChannel]
+    )
+
+
+def _groups(unit):
+    return OrgUnit.objects.filter(kind=UnitKind.RESIDENTIAL_GROUP, path__startswith=unit.path + "/").order_by(
+        "sort_order", "path"
+    )
+
+
+@indicator(
+    "tips.received_by_group",
+    label="Thông tin theo tổ dân phố",
+    unit="tin",
+    section="tips",
+    order=60,
+    drill=_drill_by("residential_group", NO_GROUP),
+    province=False,
+)
+def tips_received_by_group(unit, period):
+    counts = _counts(received(unit, period), "residential_group")
+    rows = [Row(str(g.pk), g.label, [counts.get(g.pk, 0)]) for g in _groups(unit)]
+    rows.append(Row(NO_GROUP, "Chưa rõ tổ dân phố", [counts.get(None, 0)]))
+    return Breakdown("Tổ dân phố", ["Số tin"], rows)
+
+
+def _week_drill(unit, period, key):
+    if key is None:
+        return _inbox(unit, period)
+    week = Period.parse(key)
+    clipped = Period.custom(max(week.start, period.start), min(week.end, period.end))
+    return _inbox(unit, clipped)
+
+
+@indicator(
+    "tips.received_by_week",
+    label="Thông tin theo tuần",
+    unit="tin",
+    section="tips",
+    order=70,
+    drill=_week_drill,
+)
+def tips_received_by_week(unit, period):
+    """Per ISO week (Monday–Sunday) overlapping the period; the first and last week count only the period's days."""
+    tz = timezone.get_current_timezone()
+    per_day = (
+        received(unit, period)
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        .order_by()
+        .values("day")
+        .annotate(n=Count("pk"))
+    )
+    per_week: Counter = Counter()
+    for row in per_day:
+        per_week[Period.week_of(row["day"]).key] += row["n"]
+    rows = []
+    for week in period.weeks():
+        start, end = max(week.start, period.start), min(week.end, period.end)
+        label = f"Tuần {week.start.isocalendar().week} ({start:%d/%m} – {end:%d/%m})"
+        rows.append(Row(week.key, label, [per_week.get(week.key, 0)]))
+    return Breakdown("Tuần", ["Số tin"], rows)
+
+
+@indicator(
+    "tips.by_status",
+    label="Tình trạng xử lý thông tin tiếp nhận trong kỳ",
+    unit="tin",
+    section="verification",
+    order=10,
+    drill=_drill_by("status"),
+)
+def tips_by_status(unit, period):
+    counts = _counts(received(unit, period), "status")
+    return Breakdown(
+        "Trạng thái", ["Số tin"], [Row(s.value, s.label, [counts.get(s.value, 0)]) for s in TipStatus]
+    )
+
+
+# ------------------------------------------------------------------------------------------------ verification
+
+
+@indicator(
+    "tips.verified",
+    label="Thông tin tiếp nhận trong kỳ đã được xác minh",
+    unit="tin",
+    section="verification",
+    order=20,
+    drill=lambda unit, period, key: _inbox(unit, period, status=TipStatus.VERIFIED),
+)
+def tips_verified(unit, period):
+    """Tips received in the period whose conclusion today is "verified"."""
+    return received(unit, period).filter(status=TipStatus.VERIFIED).count()
+
+
+def _tip_ids(qs):
+    return qs.order_by().annotate(ref=Cast("pk", CharField())).values("ref")
+
+
+def _conclusions(unit, period: Period):
+    """(tip id, when, outcome) of the conclusions recorded in the period on tips of ``unit``."""
+    entries = AuditEntry.objects.filter(
+        context_type=TIP_CONTEXT,
+        object_type=TIP_CONTEXT,
+        action="concluded",
+        context_id__in=_tip_ids(Tip.objects.filter(within(unit))),
+        **period.lookup("at"),
+    ).values_list("context_id", "at", "changes")
+    for tip_id, at, changes in entries:
+        status = (changes or {}).get("status")
+        yield int(tip_id), at, (status[1] if isinstance(status, list) and len(status) == 2 else None)
+
+
+@indicator(
+    "tips.verified_in_period",
+    label="Trường hợp được xác minh trong kỳ",
+    unit="trường hợp",
+    section="verification",
+    order=30,
+)
+def tips_verified_in_period(unit, period):
+    """Tips (received at any time) concluded "verified" during the period (from the audit trail)."""
+    return len(
+        {tip_id for tip_id, _at, outcome in _conclusions(unit, period) if outcome == TipStatus.VERIFIED}
+    )
+
+
+@indicator(
+    "tips.awaiting_review",
+    label="Thông tin tiếp nhận trong kỳ chưa được xem xét",
+    unit="tin",
+    section="verification",
+    order=40,
+    drill=lambda unit, period, key: _inbox(unit, period, status=TipStatus.NEW),
+)
+def tips_awaiting_review(unit, period):
+    return received(unit, period).filter(status=TipStatus.NEW).count()
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+@indicator(
+    "tips.hours_to_first_review",
+    label="Thời gian từ khi tiếp nhận đến khi cán bộ xem xét lần đầu (trung vị)",
+    unit="giờ",
+    section="verification",
+    order=50,
+)
+def tips_hours_to_first_review(unit, period):
+    """Median hours between a tip's arrival (in the period) and staff's first action on it (start reviewing,
+    forward, conclude or close), for the tips already reviewed."""
+    tips = received(unit, period)
+    first = dict(
+        AuditEntry.objects.filter(
+            context_type=TIP_CONTEXT, action__in=FIRST_REVIEW_ACTIONS, context_id__in=_tip_ids(tips)
+        )
+        .order_by()
+        .values("context_id")
+        .annotate(first=Min("at"))
+        .values_list("context_id", "first")
+    )
+    hours = [
+        (first[str(pk)] - created).total_seconds() / 3600
+        for pk, created in tips.values_list("pk", "created_at")
+        if str(pk) in first
+    ]
+    return _median([max(h, 0.0) for h in hours])
+
+
+@indicator(
+    "tips.days_to_verification",
+    label="Thời gian từ khi tiếp nhận đến khi xác minh xong (trung vị)",
+    unit="ngày",
+    section="verification",
+    order=60,
+)
+def tips_days_to_verification(unit, period):
+    """Median days from arrival to the "verified" conclusion, for the conclusions recorded in the period."""
+    verified = {
+        tip_id: at for tip_id, at, outcome in _conclusions(unit, period) if outcome == TipStatus.VERIFIED
+    }
+    created = dict(Tip.objects.filter(pk__in=list(verified)).values_list("pk", "created_at"))
+    days = [(at - created[pk]).total_seconds() / 86400 for pk, at in verified.items() if pk in created]
+    return _median([max(d, 0.0) for d in days])
+
+
+# ------------------------------------------------------------------------------------------------ participation
+
+
+def _person_key(phone: str, name: str) -> str | None:
+    digits = re.sub(r"\D", "", phone or "")
+    if len(digits) >= 9:
+        return "p" + digits[-9:]  # 0912…/+84912…: the same subscriber
+    folded = " ".join((name or "").lower().split())
+    return "n" + folded if folded else None
+
+
+def _participation(tips, key_field: str) -> dict:
+    """``{key: (tips, contributors)}``: contributors are people told apart by their phone (else their name),
+    decrypted here only to be counted; each anonymous tip counts as one person (an upper bound)."""
+    per_key: dict = defaultdict(lambda: [0, set(), 0])
+    rows = tips.values_list(key_field, "anonymous", "reporter_phone", "reporter_name")
+    for key, anonymous, phone, name in rows.iterator(chunk_size=2000):
+        entry = per_key[key]
+        entry[0] += 1
+        person = None if anonymous else _person_key(phone, name)
+        if person is None:
+            entry[2] += 1
+        else:
+            entry[1].add(person)
+    return {k: (v[0], len(v[1]) + v[2]) for k, v in per_key.items()}
+
+
+PARTICIPATION_COLUMNS = ["Số tin", "Số người cung cấp"]
+
+
+@indicator(
+    "tips.contributors",
+    label="Người cung cấp thông tin",
+    unit="người",
+    section="participation",
+    order=10,
+)
+def tips_contributors(unit, period):
+    """Distinct people who gave tips in the period (by phone, else name; an anonymous tip counts as one)."""
+    return sum(
+        contributors for _tips, contributors in _participation(received(unit, period), "ward").values()
+    )
+
+
+@indicator(
+    "tips.participation_by_group",
+    label="Tham gia theo tổ dân phố",
+    unit="tin / người",
+    section="participation",
+    order=20,
+    drill=_drill_by("residential_group", NO_GROUP),
+    province=False,
+)
+def participation_by_group(unit, period):
+    data = _participation(received(unit, period), "residential_group")
+    rows = [Row(str(g.pk), g.label, list(data.get(g.pk, (0, 0)))) for g in _groups(unit)]
+    rows.append(Row(NO_GROUP, "Chưa rõ tổ dân phố", list(data.get(None, (0, 0)))))
+    return Breakdown("Tổ dân phố", PARTICIPATION_COLUMNS, rows)
+
+
+def _by_owner(unit, period, kinds) -> list[Row]:
+    owners = OrgUnit.objects.filter(kind__in=kinds, path__startswith=unit.path + "/").order_by(
+        "sort_order", "path"
+    )
+    data = _participation(
+        received(unit, period).filter(source__owner_unit__kind__in=kinds), "source__owner_unit"
+    )
+    return [Row(str(o.pk), o.label, list(data.get(o.pk, (0, 0)))) for o in owners]
+
+
+@indicator(
+    "tips.participation_by_school",
+    label="Tham gia theo trường học (mã QR của trường)",
+    unit="tin / người",
+    section="participation",
+    order=30,
+    province=False,
+)
+def participation_by_school(unit, period):
+    return Breakdown("Trường học", PARTICIPATION_COLUMNS, _by_owner(unit, period, [UnitKind.SCHOOL]))
+
+
+@indicator(
+    "tips.participation_by_organisation",
+    label="Tham gia theo hội, đoàn thể, cơ quan (mã QR của đơn vị)",
+    unit="tin / người",
+    section="participation",
+    order=40,
+    province=False,
+)
+def participation_by_organisation(unit, period):
+    return Breakdown(
+        "Tổ chức", PARTICIPATION_COLUMNS, _by_owner(unit, period, [UnitKind.ASSOCIATION, UnitKind.AGENCY])
+    )
+
+
+# ------------------------------------------------------------------------------------------------ DNA
+
+
+@indicator(
+    "tips.dna_offers",
+    label="Thân nhân đăng ký cho mẫu ADN (qua thông tin gửi đến)",
+    unit="người",
+    section="dna",
+    order=10,
+    drill=lambda unit, period, key: _inbox(unit, period, dna_offer="1"),
+)
+def tips_dna_offers(unit, period):
+    return received(unit, period).filter(dna_offer=True).count()
