@@ -872,8 +872,24 @@ FILLERS[("registry:person_identity", "pk")] = _person_targets
 FILLERS[("registry:person_identity", "kind")] = _person_targets
 FILLERS[("registry:person_identity", "person_id")] = _person_targets
 
+
 # Which parameter of a pattern with several carries which part of the target's value.
+def _slip_document_targets(w: World) -> list[Target]:
+    # The slip as DOCX (and an unknown format): the PDF is the same DOCX converted, behind the same check
+    # (``views_staff._slip``), and would start LibreOffice for every role here.
+    return [
+        Target(f"{t.label}, slip as {fmt}", {"source_id": t.value, "fmt": fmt}, t.readers)
+        for t in _source_targets(w)
+        for fmt in ("docx", "exe")
+    ]
+
+
+FILLERS[("staff:source_slip_document", "source_id")] = _slip_document_targets
+FILLERS[("staff:source_slip_document", "fmt")] = _slip_document_targets
+
 PARAM_PART = {
+    ("staff:source_slip_document", "source_id"): "source_id",
+    ("staff:source_slip_document", "fmt"): "fmt",
     ("registry:person_identity", "pk"): 0,
     ("registry:person_identity", "kind"): 1,
     ("registry:person_identity", "person_id"): 2,
@@ -1287,7 +1303,12 @@ def test_fillers_point_at_real_objects(world):
     wrong = []
     for p in PATTERNS:
         for url, _data, target in _filled(p, world) or []:
-            if target.value is None or "no-such-action" in url or p.namespace == "admin":
+            if (
+                target.value is None
+                or "no-such-action" in url
+                or url.endswith(".exe")
+                or p.namespace == "admin"
+            ):
                 continue
             if p.key in ("public:intake", "t/<slug:code>/"):
                 continue  # an inactive QR code: 404 for everyone

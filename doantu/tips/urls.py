@@ -34,6 +34,11 @@ staff = (
         path("sources/", views_staff.sources, name="sources"),
         path("sources/<int:source_id>/qr/", views_staff.source_qr, name="source_qr"),
         path("sources/<int:source_id>/slip/", views_staff.source_slip, name="source_slip"),
+        path(
+            "sources/<int:source_id>/slip.<str:fmt>",
+            views_staff.source_slip_document,
+            name="source_slip_document",
+        ),
         path("sources/<int:source_id>/toggle/", views_staff.source_toggle, name="source_toggle"),
     ],
     "staff",
