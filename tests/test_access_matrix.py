@@ -1139,6 +1139,15 @@ FILLERS = {
         # As the receipt page: the code, the ward, the status link; nothing of the person or the content.
         Target("receipt image of B", w.objects["tips"]["TB"].receipt_code, ALL)
     ],
+    ("public:receipt_pdf", "receipt_code"): lambda w: [
+        # The receipt image on an A4 page: the code, the ward, the status link.
+        Target("receipt PDF of B", w.objects["tips"]["TB"].receipt_code, ALL)
+    ],
+    ("public:receipt_send", "receipt_code"): lambda w: [
+        # Only the browser that has just sent the tip may have its receipt texted to the number given: nobody
+        # here did, so every role is refused and nothing is sent or recorded.
+        Target("receipt of B, to send", w.objects["tips"]["TB"].receipt_code)
+    ],
     ("staff:tip", "pk"): _tip_targets,
     ("staff:tip_reporter", "pk"): _tip_targets,
     ("staff:tip_action", "pk"): _tip_targets,
@@ -1372,7 +1381,21 @@ FILLERS[("honours:export", "fmt")] = lambda w: [
     Target("honours export XLSX", "xlsx", ALL),
 ]
 
+
 # Which parameter of a pattern with several carries which part of the target's value.
+def _slip_document_targets(w: World) -> list[Target]:
+    # The slip as DOCX (and an unknown format): the PDF is the same DOCX converted, behind the same check
+    # (``views_staff._slip``), and would start LibreOffice for every role here.
+    return [
+        Target(f"{t.label}, slip as {fmt}", {"source_id": t.value, "fmt": fmt}, t.readers)
+        for t in _source_targets(w)
+        for fmt in ("docx", "exe")
+    ]
+
+
+FILLERS[("staff:source_slip_document", "source_id")] = _slip_document_targets
+FILLERS[("staff:source_slip_document", "fmt")] = _slip_document_targets
+
 PARAM_PART = {
     ("watch:capture", "pk"): 0,
     ("watch:capture", "capture_id"): 1,
@@ -1382,6 +1405,8 @@ PARAM_PART = {
     ("honours:evidence", "evidence_id"): 1,
     ("honours:achievement_remove", "pk"): 0,
     ("honours:achievement_remove", "achievement_id"): 1,
+    ("staff:source_slip_document", "source_id"): "source_id",
+    ("staff:source_slip_document", "fmt"): "fmt",
     ("registry:person_identity", "pk"): 0,
     ("registry:person_identity", "kind"): 1,
     ("registry:person_identity", "person_id"): 2,
@@ -1452,6 +1477,7 @@ PATTERN_DATA = {
     "comms_posters:batch_new": lambda w: {"size": "a4", "source": [w.objects["b_units"]["source"].pk]},
     "comms_posters:item_public": {"public": "1"},
     "public:status": lambda w: {"phone_digits": "0000", "receipt_code": w.objects["tips"]["TB"].receipt_code},
+    "public:receipt_send": {"channel": "sms", "consent": "on"},
     "staff:tip_entry": lambda w: {
         "submission_key": "matrix-entry-0000001",
         "channel": "paper",
@@ -1927,7 +1953,12 @@ def test_fillers_point_at_real_objects(world):
     wrong = []
     for p in PATTERNS:
         for url, _data, target in _filled(p, world) or []:
-            if target.value is None or "no-such-action" in url or p.namespace == "admin":
+            if (
+                target.value is None
+                or "no-such-action" in url
+                or url.endswith(".exe")
+                or p.namespace == "admin"
+            ):
                 continue
             if p.key in ("public:intake", "t/<slug:code>/"):
                 continue  # an inactive QR code: 404 for everyone

@@ -34,6 +34,8 @@ labels.register(
         "reporter_notified": "Đã báo kết quả cho người cung cấp",
         "reporter_not_notified": "Chưa báo được kết quả cho người cung cấp",
         "overdue_notified": "Nhắc quá hạn trả lời",
+        "receipt_sent": "Đã gửi biên nhận cho người cung cấp (theo yêu cầu của họ)",
+        "receipt_not_sent": "Chưa gửi được biên nhận cho người cung cấp",
     },
 )
 
@@ -331,3 +333,50 @@ def tipster_notify(*, tip_id: int, status: str) -> str:
             message=f"Đã nhắn tin báo kết quả “{status_words}” cho người cung cấp.",
         )
         return "sent"
+
+
+def receipt_send(*, tip_id: int, url: str, channel_name: str) -> str:
+    """Send the receipt (``tips.receipts.receipt_text``: the code and the status link, nothing personal) to the
+    contact the person gave on that tip, at their request on the receipt page. The address is read only here
+    (checked again now: consent may have been withdrawn) and never recorded; the audit trail says that it was
+    sent, or why not. Returns what happened."""
+    from doantu.tips.access import receipt_contacts
+    from doantu.tips.receipts import receipt_text
+
+    with transaction.atomic():
+        tip = Tip.objects.select_related("ward").get(pk=tip_id)
+        address = receipt_contacts(tip).get(channel_name)
+        sender = channel(channel_name) if address else None
+        if address is None or sender is None:
+            why = "không còn số nhận tin" if address is None else "chưa cấu hình kênh SMS/Zalo"
+            audit_record(
+                actor=None,
+                label=SYSTEM_LABEL,
+                action="receipt_not_sent",
+                obj=tip,
+                message=f"Chưa gửi được biên nhận ({why}).",
+            )
+            return "not-sent"
+        try:
+            sender.send(address, Message(f"Biên nhận {tip.receipt_code}", receipt_text(tip, url)))
+        except DeliveryError as exc:
+            log.warning("receipt for tip %s not sent: %s", tip.pk, exc)
+            audit_record(
+                actor=None,
+                label=SYSTEM_LABEL,
+                action="receipt_not_sent",
+                obj=tip,
+                message=f"Gửi biên nhận không thành công ({exc}).",
+            )
+            return "failed"
+        audit_record(
+            actor=None,
+            label=SYSTEM_LABEL,
+            action="receipt_sent",
+            obj=tip,
+            message=f"Đã gửi biên nhận qua {CHANNEL_WORDS.get(channel_name, channel_name)} theo yêu cầu.",
+        )
+        return "sent"
+
+
+CHANNEL_WORDS = {"sms": "tin nhắn SMS/Zalo", "email": "thư điện tử"}

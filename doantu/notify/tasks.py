@@ -20,6 +20,12 @@ def notify_tipster(tip_id: int, status: str) -> str:
     return services.tipster_notify(tip_id=tip_id, status=status)
 
 
+@task
+def send_receipt(tip_id: int, url: str, channel_name: str) -> str:
+    """The receipt, by the channel the person chose on the receipt page (queued: a gateway may be slow)."""
+    return services.receipt_send(tip_id=tip_id, url=url, channel_name=channel_name)
+
+
 def run_daily() -> dict:
     """Overdue forwards first (so that they are in today's digest), then the digests."""
     overdue = services.notify_overdue_forwards()

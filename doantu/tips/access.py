@@ -445,3 +445,22 @@ def can_use_staff_site(user) -> bool:
 
 def open_statuses() -> list[str]:
     return [TipStatus.NEW, TipStatus.UNDER_REVIEW, TipStatus.FORWARDED, TipStatus.ANSWERED]
+
+
+def receipt_contacts(tip: Tip) -> dict[str, str]:
+    """Where the receipt may be sent, as ``{channel: address}``: the contact the person gave on this very tip,
+    never anyone else's. Nothing for an anonymous tip, nor once consent is withdrawn (the contact is erased).
+    SMS (or Zalo, through the same channel) to a mobile number; email has no field on a tip yet, so none."""
+    from doantu.notify.channels import mobile_number
+
+    if tip.anonymous or tip.identity_withdrawn:
+        return {}
+    number = mobile_number(tip.reporter_phone)
+    return {"sms": number} if number else {}
+
+
+def can_send_receipt(tip: Tip, *, just_submitted: str | None) -> bool:
+    """Only the browser that has just sent the tip may have its receipt sent (``just_submitted`` is that
+    browser's session's receipt code): whoever else holds the receipt's address cannot make the system text the
+    person who gave it, nor learn whether they left a number."""
+    return bool(just_submitted) and just_submitted == tip.receipt_code and bool(receipt_contacts(tip))

@@ -42,16 +42,27 @@ class SourceAdmin(ServiceAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ServiceAdmin):
-    list_display = ["name", "user", "created_at", "last_used_at", "revoked"]
+    # "tài khoản", not the field's default "user" (named here rather than in the model: no migration for a label)
+    list_display = ["name", "account", "created_at", "last_used_at", "revoked"]
     fields = ["user", "name", "revoked"]
     save_service = _token_save
     delete_service = _token_delete
 
+    @admin.display(description="Tài khoản", ordering="user")
+    def account(self, obj):
+        return obj.user
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "user" in form.base_fields:
+            form.base_fields["user"].label = "Tài khoản"
+        return form
+
     def get_readonly_fields(self, request, obj=None):
-        return ["user"] if obj is not None else []
+        return ["account"] if obj is not None else []
 
     def get_fields(self, request, obj=None):
-        return ["user", "name"] if obj is None else self.fields
+        return ["user", "name"] if obj is None else ["account", "name", "revoked"]
 
     def response_add(self, request, obj, post_url_continue=None):
         # The key is shown here, once, in this response only: never in a message (kept in a cookie or the

@@ -3,9 +3,9 @@
 Nothing here holds anything personal: a receipt names the code, the ward and the link, never the person or the
 content (whoever holds the code sees the receipt page anyway; the progress needs the phone's last digits).
 
-Sending the receipt by SMS, Zalo or email is the notifications' job (issue 8, ``notify``): a channel sends
-``receipt_text(tip, url)`` to the contact the person gave, if they agreed to be contacted. This module builds
-no channel.
+Sending the receipt by SMS or Zalo is the notifications' job (``notify.services.receipt_send``): a channel
+sends ``receipt_text(tip, url)`` to the contact the person gave on that tip, when they ask for it on the receipt
+page (``tips.services.tip_receipt_send``). This module builds no channel.
 """
 
 import io
@@ -102,4 +102,20 @@ def receipt_png(tip: Tip, url: str) -> bytes:
     image.paste(qr_image, ((width - qr_image.width) // 2, y + 10))
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+# A4 at 150 dots per inch: the receipt image printed at about 12 cm wide, top centre, like a slip on a page.
+A4_150DPI = (1240, 1754)
+
+
+def receipt_pdf(tip: Tip, url: str) -> bytes:
+    """The receipt as a one-page A4 PDF (the same picture as ``receipt_png``), to keep or print."""
+    picture = Image.open(io.BytesIO(receipt_png(tip, url))).convert("RGB")
+    page = Image.new("RGB", A4_150DPI, "white")
+    page.paste(picture, ((A4_150DPI[0] - picture.width) // 2, 150))
+    out = io.BytesIO()
+    page.save(
+        out, "PDF", resolution=150, title=f"Biên nhận {tip.receipt_code}", author=f"UBND {tip.ward.name}"
+    )
     return out.getvalue()

@@ -11,17 +11,22 @@ Design:
 * A query is folded the same way and split into words; every word must occur (AND) as a substring. Plain
   ``LIKE '%word%'`` on an ASCII column: identical on both databases; on PostgreSQL a GIN trigram index
   (``pg_trgm``, migration 0004) serves it.
-* Typos: if a search finds nothing, it runs again with each word matching itself or any of its spellings one
-  edit away that is a well-formed Vietnamese syllable (the linkage engine's syllable grammar): every edit
-  (delete, swap, replace, insert) for a word that is not a syllable (``hoagn``, ``thj``), only the same-length
-  ones (swap, replace) for one that is (``hao`` for ``hoa``). Computed in Python from the query alone, so both databases give the same answer.
+* Typos: only if the exact search finds nothing, and only for the words that find nothing on their own (a word
+  found somewhere is a word, not a typo: ``tran van`` next to a mistyped ``thj`` stay as typed). Each such word
+  is replaced by its spellings one edit away that are well-formed Vietnamese syllables (the linkage engine's
+  syllable grammar): every edit (delete, swap, replace, insert) for a word that is not a syllable (``hoagn``,
+  ``thj``), only the same-length ones (swap, replace) for one that is (``hao`` for ``hoa``). Computed in Python
+  from the query and the two databases' identical ``LIKE``, so both give the same answer. Narrow on purpose: an
+  OR of a dozen spellings for every word of a three-word query was the 26 s search at 1,000,000 tips.
+* A receipt code (``C549-BE7A``, ``c549be7a``) is looked up by the unique index first.
 """
 
 from __future__ import annotations
 
+import re
 import string
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from doantu.linkage.normalize import _SYLLABLE, fold
 
@@ -77,10 +82,13 @@ def corrections(word: str) -> list[str]:
 
 
 def word_filter(field: str, spellings: list[str]) -> Q:
-    cond = Q()
-    for s in spellings:
-        cond |= Q(**{f"{field}__contains": s})
-    return cond
+    """Any of ``spellings`` a substring of ``field``. Several as one regular expression ``(a|b|c)``, not an OR
+    of LIKEs: PostgreSQL's trigram index then serves it in the same index scan as the other words (an OR makes
+    the planner repeat every other word's scan once per spelling); SQLite runs Python's ``re``, same answer on
+    these plain ASCII words."""
+    if len(spellings) == 1:
+        return Q(**{f"{field}__contains": spellings[0]})
+    return Q(**{f"{field}__regex": "(" + "|".join(re.escape(s) for s in spellings) + ")"})
 
 
 def match(words: list[str], *, field: str = "search_text") -> Q:
@@ -91,12 +99,83 @@ def match(words: list[str], *, field: str = "search_text") -> Q:
     return cond
 
 
-def fuzzy_match(words: list[str], *, field: str = "search_text") -> Q | None:
-    """Every word, or one of its one-edit spellings, a substring; None when there is nothing to correct."""
-    cond = Q()
-    changed = False
-    for w in words:
-        spellings = list(dict.fromkeys([w, *corrections(w)]))
-        changed = changed or len(spellings) > 1
-        cond &= word_filter(field, spellings)
-    return cond if changed else None
+# At most this many spellings of one mistyped word are searched (the nearest on the keyboard first): enough for a
+# letter hit next to the right one, few enough that the query stays one index scan (bench/inbox_search.py).
+MAX_SPELLINGS = 6
+MAX_TYPO_WORDS = 3  # a query with more unknown words than this is not a typo of a known one
+
+# Neighbouring keys on a QWERTY keyboard (phones and computers in Vietnam type Vietnamese on it, Telex/VNI).
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEAR = {
+    c: {
+        _ROWS[r2][c2]
+        for r2 in range(max(r - 1, 0), min(r + 2, 3))
+        for c2 in range(i - 1, i + 2)
+        if 0 <= c2 < len(_ROWS[r2]) and _ROWS[r2][c2] != c
+    }
+    for r, row in enumerate(_ROWS)
+    for i, c in enumerate(row)
+}
+
+
+def _distance(word: str, spelling: str) -> int:
+    """How unlikely ``spelling`` is as what was meant by the typed ``word`` (one edit apart): two swapped letters
+    first (0), a neighbouring key (1), a doubled or dropped letter (2), anything else last (3)."""
+    if len(word) == len(spelling):
+        diff = [i for i, (a, b) in enumerate(zip(word, spelling, strict=True)) if a != b]
+        if len(diff) == 2:  # two letters swapped
+            return 0
+        if len(diff) == 1:
+            return 1 if spelling[diff[0]] in _NEAR.get(word[diff[0]], ()) else 3
+        return 3
+    longer, shorter = (word, spelling) if len(word) > len(spelling) else (spelling, word)
+    for i in range(len(longer)):
+        if longer[:i] + longer[i + 1 :] == shorter:
+            doubled = (i > 0 and longer[i - 1] == longer[i]) or (
+                i + 1 < len(longer) and longer[i + 1] == longer[i]
+            )
+            return 2 if doubled else 3
+    return 3
+
+
+def typo_match(qs: QuerySet, words: list[str], *, field: str = "search_text") -> Q | None:
+    """The fallback when no row of ``qs`` has every word: each word that occurs nowhere in ``qs`` is replaced by
+    its one-edit spellings that are well-formed syllables *and* occur in ``qs`` together with the words kept as
+    typed (each tried with an EXISTS probe, which the trigram index answers at once for a spelling that is not
+    there), nearest on the keyboard first, at most ``MAX_SPELLINGS``. None when there is nothing to correct (every
+    word occurs somewhere) or nothing a correction finds."""
+    known = [w for w in words if qs.filter(**{f"{field}__contains": w}).exists()]
+    unknown = [w for w in words if w not in known]
+    if not unknown or len(unknown) > MAX_TYPO_WORDS:
+        return None
+    cond = match(known, field=field)
+    for w in unknown:
+        candidates = sorted((s for s in corrections(w) if s != w), key=lambda s: (_distance(w, s), s))
+        spellings = [s for s in candidates if qs.filter(cond, **{f"{field}__contains": s}).exists()]
+        if not spellings:
+            return None  # a word no tip has and nothing near it that goes with the rest: nothing can match
+        cond &= word_filter(field, spellings[:MAX_SPELLINGS])
+    return cond
+
+
+def receipt_code_of(q: str) -> str | None:
+    """``q`` as a receipt code (``C549-BE7A``; also typed without the dash, in lower case or with a space)."""
+    raw = q.strip().upper().replace(" ", "").replace("-", "")
+    if len(raw) == 8 and raw.isalnum() and raw.isascii():
+        return f"{raw[:4]}-{raw[4:]}"
+    return None
+
+
+def apply(qs: QuerySet, q: str, words: list[str] | None = None) -> QuerySet:
+    """``qs`` narrowed to what ``q`` finds: a receipt code by its unique index; else every word a substring
+    of the search column; only if that finds nothing, the typo fallback (``typo_match``)."""
+    words = query_words(q) if words is None else words
+    if not words:
+        return qs
+    if (code := receipt_code_of(q)) and (by_code := qs.filter(receipt_code=code)).exists():
+        return by_code
+    found = qs.filter(match(words))
+    if found.exists():
+        return found
+    fuzzy = typo_match(qs, words)
+    return qs.filter(fuzzy) if fuzzy is not None else found

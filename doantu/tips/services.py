@@ -685,6 +685,43 @@ def tip_withdraw_consent(*, receipt_code: str, phone_digits: str) -> Tip:
         return tip
 
 
+RECEIPT_CHANNELS = {"sms": "tin nhắn SMS/Zalo"}
+
+
+def tip_receipt_send(
+    *, tip: Tip, url: str, channel_name: str, just_submitted: str | None, consent: bool
+) -> str:
+    """The person who has just sent ``tip`` asks for its receipt by ``channel_name``, agreeing to receive it
+    (``consent``, the box they ticked). Only from the browser that sent it (``access.can_send_receipt``), only
+    to the contact given on this tip; the message goes out from the task worker (``notify.tasks.send_receipt``),
+    which records whether it went. Recorded here: the request and the consent, never the number. Returns the
+    masked number it will go to, for the page."""
+    from doantu.notify.channels import mask
+
+    if not access.can_send_receipt(tip, just_submitted=just_submitted):
+        raise PermissionDenied("Chỉ gửi được biên nhận từ máy vừa gửi thông tin, tới số đã để lại.")
+    address = access.receipt_contacts(tip).get(channel_name)
+    if channel_name not in RECEIPT_CHANNELS or address is None:
+        raise WorkflowError("Không gửi được biên nhận theo cách này.")
+    if not consent:
+        raise WorkflowError("Hãy đánh dấu đồng ý nhận biên nhận qua tin nhắn.")
+    from doantu.notify.tasks import send_receipt
+
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="receipt_requested",
+            obj=tip,
+            message=f"Người cung cấp đề nghị gửi biên nhận qua {RECEIPT_CHANNELS[channel_name]} tới số họ đã để "
+            "lại và đồng ý nhận tin.",
+        )
+        transaction.on_commit(lambda: send_receipt.enqueue(tip.pk, url, channel_name))
+    return mask(address)
+
+
+labels.register("tips", actions={"receipt_requested": "Người cung cấp đề nghị gửi biên nhận"})
+
+
 __all__ = [
     "ACTION_LABELS",
     "Submission",
@@ -698,6 +735,7 @@ __all__ = [
     "tip_edit",
     "tip_forward",
     "tip_public_status",
+    "tip_receipt_send",
     "tip_reopen",
     "tip_reveal_entered_names",
     "tip_reveal_reporter",

@@ -136,3 +136,20 @@ def status_code_locked(receipt_code: str) -> bool:
 def status_failed(receipt_code: str) -> None:
     if settings.TIP_STATUS_FAILURES_PER_CODE:
         _hit(_code_key(receipt_code))
+
+
+# Sending a receipt by SMS costs the ward money and texts a person: a browser may ask at most
+# RECEIPT_SENDS_PER_HOUR times an hour (one address all devices together RECEIPT_SENDS_PER_HOUR_ADDRESS), and
+# one receipt is sent at most RECEIPT_SENDS_PER_CODE times an hour whoever asks. Our own figures: a person who
+# did not get the first message asks once or twice more.
+RECEIPT_SENDS_PER_HOUR = 3
+RECEIPT_SENDS_PER_HOUR_ADDRESS = 60
+RECEIPT_SENDS_PER_CODE = 2
+RECEIPT_RATE_MESSAGE = "Biên nhận đã được gửi nhiều lần trong giờ này. Vui lòng thử lại sau."
+
+
+def allow_receipt_send(request, receipt_code: str) -> bool:
+    if not _allow(request, "receipt", RECEIPT_SENDS_PER_HOUR, RECEIPT_SENDS_PER_HOUR_ADDRESS):
+        return False
+    code = re.sub(r"[^A-Z0-9]", "", receipt_code.upper())
+    return _hit(_key("receipt-code", code)) <= RECEIPT_SENDS_PER_CODE

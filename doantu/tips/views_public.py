@@ -6,7 +6,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import held, receipts, visits
+from doantu.notify.channels import mask
+
+from . import access, held, receipts, visits
 from .forms import StatusLookupForm, TipForm, WithdrawConsentForm
 from .models import Tip
 from .selectors import active_source
@@ -16,13 +18,16 @@ from .services import (
     submission_fingerprint,
     tip_for_retry,
     tip_public_status,
+    tip_receipt_send,
     tip_submit,
     tip_withdraw_consent,
 )
 from .throttle import (
     CODE_LOCKED_MESSAGE,
     RATE_MESSAGE,
+    RECEIPT_RATE_MESSAGE,
     STATUS_RATE_MESSAGE,
+    allow_receipt_send,
     allow_status_lookup,
     allow_submission,
     remember_device,
@@ -133,8 +138,13 @@ def receipt(request, receipt_code: str):
     """The receipt: the code, the status link and its QR code, a PNG to keep. Public to whoever holds the code,
     and so it shows nothing of the person or the content (the DNA advice only in the browser that just sent it)."""
     tip = get_object_or_404(Tip.objects.select_related("ward", "source"), receipt_code=receipt_code)
-    own = request.session.get("just_submitted") == tip.receipt_code
+    just_submitted = request.session.get("just_submitted")
+    own = just_submitted == tip.receipt_code
     url = receipts.status_url(request, tip)
+    # The offer to send the receipt: in the browser that sent the tip only, naming the number masked
+    send_to = None
+    if access.can_send_receipt(tip, just_submitted=just_submitted):
+        send_to = mask(access.receipt_contacts(tip)["sms"])
     return render(
         request,
         "tips/public/receipt.html",
@@ -145,8 +155,45 @@ def receipt(request, receipt_code: str):
             "dna_guidance": tip.dna_guidance if own and (tip.dna_offer or tip.relationship) else None,
             "status_url": url,
             "qr_svg": receipts.qr_svg(url),
+            "send_to": send_to,
+            "sent_to": request.session.pop("receipt_sent_to", None) if own else None,
+            "send_error": request.session.pop("receipt_send_error", None) if own else None,
         },
     )
+
+
+@require_http_methods(["POST"])
+def receipt_send(request, receipt_code: str):
+    """The person who has just sent a tip asks for its receipt by SMS/Zalo (``tip_receipt_send``: only from
+    that browser, to the number they gave, with their consent; rate-limited). Back to the receipt page, which
+    says where it goes or why not."""
+    tip = get_object_or_404(Tip.objects.select_related("ward"), receipt_code=receipt_code)
+    if not allow_receipt_send(request, tip.receipt_code):
+        request.session["receipt_send_error"] = RECEIPT_RATE_MESSAGE
+        return redirect("public:receipt", tip.receipt_code)
+    try:
+        request.session["receipt_sent_to"] = tip_receipt_send(
+            tip=tip,
+            url=receipts.status_url(request, tip),
+            channel_name=request.POST.get("channel", ""),
+            just_submitted=request.session.get("just_submitted"),
+            consent=request.POST.get("consent") == "on",
+        )
+    except WorkflowError as exc:
+        request.session["receipt_send_error"] = str(exc)
+    return redirect("public:receipt", tip.receipt_code)
+
+
+@require_http_methods(["GET", "HEAD"])
+def receipt_pdf(request, receipt_code: str):
+    """The receipt as an A4 PDF, to keep or print (the same picture as the PNG: nothing personal)."""
+    tip = get_object_or_404(Tip.objects.select_related("ward"), receipt_code=receipt_code)
+    response = HttpResponse(
+        receipts.receipt_pdf(tip, receipts.status_url(request, tip)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="bien-nhan-{tip.receipt_code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -12,7 +12,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -65,9 +64,7 @@ def _staff_ward(user) -> OrgUnit | None:
 
 def _inbox_filters(request) -> tuple[InboxFilterForm, dict]:
     user = request.user
-    visible = access.tips_visible_to(user)
-    sources = Source.objects.filter(pk__in=visible.values("source")).order_by("name")
-    groups = OrgUnit.objects.filter(pk__in=visible.values("residential_group")).order_by("sort_order", "name")
+    sources, groups = selectors.filter_choices(user)
     form = InboxFilterForm(
         request.GET or None, sources=sources, groups=groups, relative=access.may_filter_relative(user)
     )
@@ -98,7 +95,7 @@ def inbox(request):
     visible = access.tips_visible_to(user)
     form, filters = _inbox_filters(request)
     tips = selectors.inbox(user, **filters)
-    page = Paginator(tips, 25).get_page(request.GET.get("page"))
+    page = selectors.CappedPaginator(tips, 25).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     views = access.views_for(user, page.object_list)
     for tip in page.object_list:
@@ -114,7 +111,8 @@ def inbox(request):
         "can_enter": access.can_enter_tips(user),
         "form": form,
         "page": page,
-        "counts": selectors.status_counts(visible),
+        "counts": selectors.status_counts_capped(visible),
+        "overdue_count": 0 if filters.get("overdue") else selectors.overdue_count(user),
         "query": request.GET.copy(),
     }
     if request.htmx:
@@ -478,17 +476,8 @@ def source_qr(request, source_id: int):
 @require_safe
 def source_slip(request, source_id: int):
     """The printable paper slip of a source (A4): the web form's questions and consent statements and the source's
-    QR code. The browser prints it (or saves it as PDF)."""
-    from .slip import slip_items
-
-    source = get_object_or_404(Source.objects.select_related("ward", "owner_unit"), pk=source_id)
-    if not access.can_print_slip(request.user, source):
-        raise PermissionDenied
-    url = request.build_absolute_uri(reverse("public:intake", args=[source.code]))
-    form = TipForm(ward=source.ward)
-    preset = {}
-    if source.owner_unit and source.owner_unit.kind == UnitKind.RESIDENTIAL_GROUP:
-        preset["residential_group"] = source.owner_unit.pk
+    QR code. The browser prints it; the same slip as a PDF: ``source_slip_document``."""
+    source, url, items = _slip(request, source_id)
     return render(
         request,
         "tips/staff/source_slip.html",
@@ -499,9 +488,54 @@ def source_slip(request, source_id: int):
             "qr_svg": segno.make(url, error="m").svg_inline(
                 scale=4, border=2, omitsize=True, title="Mã QR: " + url
             ),
-            "items": slip_items(form=form, preset=preset),
+            "items": items,
         },
     )
+
+
+def _slip(request, source_id: int):
+    """The source whose slip ``request.user`` may print (``access.can_print_slip``), its public form's address
+    and the slip's items (the web form's questions, the group's own group ticked)."""
+    from .slip import slip_items
+
+    source = get_object_or_404(Source.objects.select_related("ward", "owner_unit"), pk=source_id)
+    if not access.can_print_slip(request.user, source):
+        raise PermissionDenied
+    url = request.build_absolute_uri(reverse("public:intake", args=[source.code]))
+    preset = {}
+    if source.owner_unit and source.owner_unit.kind == UnitKind.RESIDENTIAL_GROUP:
+        preset["residential_group"] = source.owner_unit.pk
+    return source, url, slip_items(form=TipForm(ward=source.ward), preset=preset)
+
+
+@staff_required
+@require_safe
+def source_slip_document(request, source_id: int, fmt: str):
+    """The paper slip as an A4 PDF (or the DOCX it is made from, to adapt): built by ``slip.slip_docx`` from
+    the same items as the printable page."""
+    from doantu.documents.pdf import DocumentsUnavailable
+
+    from .slip import slip_docx, slip_pdf
+
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+    source, url, items = _slip(request, source_id)
+    docx = slip_docx(source=source, url=url, items=items)
+    name = f"phieu-cung-cap-thong-tin-{source.code}"
+    if fmt == "docx":
+        response = HttpResponse(
+            docx, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+        return response
+    try:
+        pdf = slip_pdf(docx)
+    except DocumentsUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("staff:source_slip", source.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
 
 
 # ---------------------------------------------------------------------------------------------- overview

@@ -190,3 +190,121 @@ def test_export_applies_filters_and_is_audited(client, users, scene):
 def test_export_dna_filter_ignored_without_relative(client, users, scene):
     rows = export_rows(client, users["leadership"], dna_offer="1")
     assert len(rows) == 1 + 10
+
+
+# ------------------------------------------------------------------------ staying fast with many tips (issue 8)
+# The speed itself is measured by bench/inbox_search.py (1,000,000 tips on PostgreSQL); these check that what
+# makes it fast keeps the answers right.
+
+
+def test_typo_fallback_corrects_only_the_word_found_nowhere(users, source):
+    thu = make_tip(source, martyr_name="Hoàng Văn Thụ")
+    thi = make_tip(source, martyr_name="Hoàng Văn Thi")
+    # "hoamg" is found nowhere: corrected to "hoang"; "thu" is a word some tip has: kept as typed, so the
+    # search does not widen to "thi", "tha", ... as correcting every word would
+    assert found(users["campaign"], "hoamg van thu") == {thu.pk}
+    # a mistyped last word: both neighbours of "j" on the keyboard that some tip has
+    assert found(users["campaign"], "hoang van thj") == {thu.pk, thi.pk}
+
+
+def test_no_typo_fallback_when_every_word_is_somewhere(users, scene):
+    # "hoang" and "duc" are both words of some tip, never of the same one: the answer is nothing, not a guess
+    assert search.typo_match(selectors.inbox(users["campaign"]), ["hoang", "duc"]) is None
+    assert found(users["campaign"], "hoang duc") == set()
+
+
+def test_typo_spellings_are_only_those_found_with_the_other_words(users, scene):
+    qs = selectors.inbox(users["campaign"])
+    cond = search.typo_match(qs, ["tran", "hao"])
+    assert cond is not None
+    # of the spellings of "hao", only "hoa" goes with "tran" in these tips: one LIKE, no regex of guesses
+    assert "hoa" in str(cond) and "__regex" not in str(cond)
+    assert set(qs.filter(cond).values_list("pk", flat=True)) == {t.pk for t in scene["hoa"]}
+
+
+def test_several_spellings_are_one_regex_with_the_same_answer(users, source):
+    thu = make_tip(source, martyr_name="Hoàng Văn Thụ")
+    thi = make_tip(source, martyr_name="Hoàng Văn Thi")
+    cond = search.word_filter("search_text", ["thu", "thi"])
+    assert set(Tip.objects.filter(cond).values_list("pk", flat=True)) == {thu.pk, thi.pk}
+
+
+def test_keyboard_neighbours_come_first():
+    assert search.corrections("thonh")  # sanity: there are spellings to order
+    ordered = sorted(
+        (s for s in search.corrections("thonh") if s != "thonh"),
+        key=lambda s: (search._distance("thonh", s), s),
+    )
+    # g is next to h, i next to o on the keyboard; a swap (hao -> hoa) comes before any replacement
+    near = [s for s in ordered if search._distance("thonh", s) == 1]
+    assert {"thinh", "thong"} <= set(near) and "thanh" not in near
+    assert ordered[: len(near)] == near
+    assert search._distance("hao", "hoa") < search._distance("hao", "bao")
+
+
+def test_receipt_code_found_by_the_unique_index(users, scene):
+    code = scene["thu"].receipt_code
+    assert search.receipt_code_of(code.replace("-", "").lower()) == code
+    assert search.receipt_code_of("tran van hoa") is None
+    assert found(users["campaign"], code.replace("-", " ").lower()) == {scene["thu"].pk}
+
+
+def test_newest_first_and_overdue_flag_on_the_page(client, users, units, scene):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from doantu.tips import services
+
+    old = scene["thu"]
+    services.tip_forward(
+        tip=old,
+        actor=users["campaign"],
+        agency=units["bchqs"],
+        question="Đề nghị xác minh",
+        due_date=timezone.localdate() + dt.timedelta(days=3),
+    )
+    old.forwards.update(due_date=timezone.localdate() - dt.timedelta(days=1))
+    tips = list(selectors.inbox(users["campaign"]))
+    # newest first (the indexed order), the overdue tip keeps its place and carries its flag
+    assert [t.pk for t in tips] == sorted((t.pk for t in tips), reverse=True)
+    assert [t.pk for t in tips if t.is_overdue] == [old.pk]
+    assert selectors.overdue_count(users["campaign"]) == 1
+    client.force_login(users["campaign"])
+    html = client.get(reverse("staff:inbox")).content.decode()
+    assert "1 thông tin có yêu cầu xác minh quá hạn trả lời" in html
+    assert 'href="?overdue=on"' in html
+    page = client.get(reverse("staff:inbox"), {"overdue": "on"})
+    assert [t.pk for t in page.context["page"]] == [old.pk]
+    assert "quá hạn trả lời — xem" not in page.content.decode()  # no notice on the overdue list itself
+    assert selectors.overdue_count(users["other_campaign"]) == 0
+
+
+def test_count_is_capped(client, users, scene, monkeypatch):
+    monkeypatch.setattr(selectors, "INBOX_COUNT_CAP", 5)
+    client.force_login(users["campaign"])
+    page = client.get(reverse("staff:inbox"), {"q": "tran van hoa"})  # 8 tips
+    paginator = page.context["page"].paginator
+    assert paginator.capped and paginator.count == 5
+    html = page.content.decode()
+    assert "Hơn 5 thông tin — hiện 5 thông tin mới nhất" in html
+    # the per-status counts are capped the same way: 10 new tips
+    assert page.context["counts"]["new"] == "hơn 5"
+    page = client.get(reverse("staff:inbox"), {"q": "hoang van thu"})
+    assert not page.context["page"].paginator.capped and page.context["page"].paginator.count == 1
+    assert page.context["counts"]["new"] == "hơn 5"  # the counts are the whole inbox's, not the search's
+
+
+def test_period_filter_by_the_local_calendar(users, source):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    late = make_tip(source, martyr_name="Hoàng Văn Thụ")
+    # 23:30 in Hà Nội on 1 March is 16:30 UTC: it belongs to 1 March
+    local = timezone.make_aware(dt.datetime(2026, 3, 1, 23, 30))
+    Tip.objects.filter(pk=late.pk).update(created_at=local)
+    day = dt.date(2026, 3, 1)
+    assert found(users["campaign"], "", date_from=day, date_to=day) == {late.pk}
+    assert found(users["campaign"], "", date_from=day + dt.timedelta(days=1)) == set()
+    assert found(users["campaign"], "", date_to=day - dt.timedelta(days=1)) == set()

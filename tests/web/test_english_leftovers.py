@@ -331,11 +331,6 @@ def test_no_english_on_public_and_staff_pages(client, world):
     assert not findings, "English on Vietnamese pages:\n" + "\n".join(findings)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the admin (administrators only) still shows English from Django's admin templates and third-party "
-    "apps' names (django-tasks-db's 'Task Results', the user form's help); the words staff meet are fixed",
-)
 def test_no_english_in_the_admin(client, world):
     findings, scanned = _scan_all(client, world, admin=True)
     assert scanned > 20, scanned
