@@ -234,7 +234,18 @@ def _marker_table() -> dict[str, frozenset[str]]:
 # The plan register (doantu/plan): a ward's plan, its tasks and its agencies' updates are read by every staff
 # account of the ward and by the province; another province's by nobody.
 PLAN_READERS = frozenset(
-    {"campaign", "channel", "military", "police", "front", "group_leader", "school", "leadership", "province"}
+    {
+        "campaign",
+        "channel",
+        "military",
+        "police",
+        "front",
+        "party_board",
+        "group_leader",
+        "school",
+        "leadership",
+        "province",
+    }
 )
 
 
