@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "doantu.web",
     "doantu.ops",
     "doantu.indicators",
+    "doantu.reports",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ urlpatterns = [
     path("staff/", include(staff)),
     path("staff/registry/", include("doantu.registry.urls")),
     path("staff/notifications/", include("doantu.notify.urls")),
+    path("staff/so-lieu/", include("doantu.reports.urls")),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/2fa/", twofactor.verify, name="twofactor_verify"),
