@@ -104,7 +104,12 @@ TIP_WRITERS = {
 }
 
 # Actions that only read (reveals of identity are recorded as audit entries, which are not writes).
-READ_ACTIONS = {"reporter_viewed", "relative_viewed", "witness_viewed"}
+READ_ACTIONS = {
+    "reporter_viewed",
+    "relative_viewed",
+    "witness_viewed",
+    "rollup_exported",
+}  # reads that are recorded
 
 
 # Who may read each tip's reporter: the handlers, except that A2's reporter chose "only the ward's campaign
@@ -162,6 +167,9 @@ def _marker_table() -> dict[str, frozenset[str]]:
     table["ZQXWAACCOUNT"] = PEOPLE_READERS
     table["ZQXRA2NAME"] = NOBODY  # a relative recorded by another ward of the province
     table["0966606066"] = NOBODY
+    # Reports: a draft of ward A (its campaign staff and leadership), a report of a ward of province B (nobody).
+    table["ZQXRPATITLE"] = frozenset({"campaign", "leadership"})
+    table["ZQXRPANARR"] = frozenset({"campaign", "leadership"})
     # Province B: nothing.
     for m in (
         "Zqxmbhung",
@@ -184,6 +192,8 @@ def _marker_table() -> dict[str, frozenset[str]]:
         "ZQXIBLIST",
         "ZQXIBROW",
         "ZQXBUSER",
+        "ZQXRPBTITLE",
+        "ZQXRPBNARR",
     ):
         table[m] = NOBODY
     return table
@@ -575,8 +585,32 @@ def build_world(media) -> World:
         notification_b=Notification.objects.filter(recipient=b_campaign).order_by("pk").first(),
         last_notification=Notification.objects.order_by("pk").last().pk,
         aw_source=aw_source,
+        reports=_reports(campaign, b_campaign, a["lanh-dao"]),
     )
     return w
+
+
+def _reports(campaign, b_campaign, leadership_unit):
+    """A draft of ward A and an approved report of a ward of province B (each with a marker in its title and text)."""
+    from doantu.reports import services as report_services
+
+    ra = report_services.report_create(
+        actor=campaign,
+        ward=campaign.ward,
+        kind="monthly",
+        period_text="2026-11",
+        title="ZQXRPATITLE",
+        narrative={"assessment": "ZQXRPANARR"},
+    )
+    rb = report_services.report_create(
+        actor=b_campaign,
+        ward=b_campaign.ward,
+        kind="monthly",
+        period_text="2026-11",
+        title="ZQXRPBTITLE",
+        narrative={"assessment": "ZQXRPBNARR"},
+    )
+    return {"RA": ra, "RB": rb}
 
 
 @pytest.fixture(scope="module")
@@ -707,6 +741,12 @@ NO_OBJECT = {
     "ping": "benchmark reference",
     "favicon.ico": "a redirect to a static file",
     "notify:list": "the signed-in account's own notifications",
+    "reports:dashboard": "figures of the user's own ward (or province), per indicators.access",
+    "reports:list": "reports within the user's scope; a POST of the list is not allowed",
+    "reports:new": "a new draft, in the user's own ward only",
+    "reports:province": "the wards of the user's own province side by side",
+    "reports:rollup_import": "import of a ward's signed figures (POSTed without a valid envelope)",
+    "reports:rollup_export": "the user's own ward's signed figures",
     "notify:read_all": "marks the signed-in account's own notifications as read",
     "notify:preference": "the signed-in account's own choice of how to be notified",
 }
@@ -789,6 +829,19 @@ def _source_targets(w: World) -> list[Target]:
     ]
 
 
+def _report_targets(w: World) -> list[Target]:
+    reports = w.objects["reports"]
+    return [
+        Target("report of a ward of B", reports["RB"].pk, data={"number": "7", "title": "ZQXW"}),
+        Target(
+            "draft report of the ward",
+            reports["RA"].pk,
+            frozenset({"campaign", "leadership"}),
+            data={"number": "7", "title": "ZQXW"},
+        ),
+    ]
+
+
 # Martyr and grave data a registry POST needs (valid, so that a missing check would really write).
 PERSON_DATA = {
     "full_name": "ZQXW Người",
@@ -842,6 +895,9 @@ FILLERS = {
     ("registry:tip_candidates", "pk"): _tip_targets,
     ("registry:tip_link", "pk"): _tip_targets,
     # Notifications are their recipient's alone: nobody else reads or marks one (not even an administrator).
+    ("reports:detail", "pk"): lambda w: _report_targets(w),
+    ("reports:action", "pk"): lambda w: _report_targets(w),
+    ("reports:file", "pk"): lambda w: _report_targets(w),
     ("notify:read", "pk"): lambda w: [
         Target(f"notification of {who}", n.pk)
         for who, n in (
@@ -876,6 +932,7 @@ PARAM_PART = {
 # Named actions, from the views' own tables (a new action is covered without editing this file), plus one
 # that does not exist.
 ACTIONS = {
+    "reports:action": lambda: ["approve", "send", "no-such-action"],
     "staff:tip_action": lambda: [*views_staff.TIP_ACTIONS, "no-such-action"],
     "staff:forward_action": lambda: [*views_staff.FORWARD_ACTIONS, "no-such-action"],
 }
@@ -1015,6 +1072,7 @@ def _protected_rows(role: str, w: World) -> dict[str, object]:
 
     from doantu.audit.models import AuditEntry
     from doantu.registry import models as reg
+    from doantu.reports import models as rp
     from doantu.tips import models as tm
 
     b_path = w.objects["b_province"].path
@@ -1064,6 +1122,12 @@ def _protected_rows(role: str, w: World) -> dict[str, object]:
             recipient=own_user
         ),
         "notify.preference": Preference.objects.exclude(user=own_user),
+        # reports: another ward's always; the ward's own draft for every role but its campaign staff and leadership
+        "reports.report": rp.Report.objects.exclude(ward=ward_a)
+        if role in ("campaign", "leadership")
+        else rp.Report.objects.all(),
+        "reports.submission": rp.Submission.objects.all(),
+        "reports.wardkey": rp.WardKey.objects.all(),
     }
     rows["audit.auditentry"] = AuditEntry.objects.exclude(action__in=READ_ACTIONS)
     return rows

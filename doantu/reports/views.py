@@ -215,8 +215,9 @@ def report_action(request, pk, action):
 
 @staff_required
 @require_safe
-def report_file(request, pk, fmt):
+def report_file(request, pk):
     report = _visible_report(request, pk)
+    fmt = request.GET.get("f", "docx")
     if fmt not in CONTENT_TYPES:
         raise Http404
     try:

@@ -37,7 +37,9 @@ def two_wards(ward, units, users, source, other_source, keys):
     Tip.objects.filter(pk=tip.pk).update(created_at=dt.datetime(2026, 11, 9, tzinfo=HCM))
     province = users["province"]
     rollup.ward_key_add(actor=province, ward=ward, public_key=rollup.public_key_text(keys["ward"]))
-    rollup.ward_key_add(actor=province, ward=units["other_ward"], public_key=rollup.public_key_text(keys["other"]))
+    rollup.ward_key_add(
+        actor=province, ward=units["other_ward"], public_key=rollup.public_key_text(keys["other"])
+    )
     return {
         "ward": rollup.export_envelope(actor=users["campaign"], ward=ward, period=NOV, private=keys["ward"]),
         "other": rollup.export_envelope(
@@ -92,7 +94,9 @@ def test_a_newer_issue_replaces_an_older_one(users, ward, keys, two_wards):
     province = users["province"]
     rollup.import_envelope(actor=province, data=two_wards["ward"])
     newer = rollup.export_envelope(actor=users["campaign"], ward=ward, period=NOV, private=keys["ward"])
-    newer["payload"]["issued_at"] = (dt.datetime.fromisoformat(newer["payload"]["issued_at"]) + dt.timedelta(hours=1)).isoformat()
+    newer["payload"]["issued_at"] = (
+        dt.datetime.fromisoformat(newer["payload"]["issued_at"]) + dt.timedelta(hours=1)
+    ).isoformat()
     newer["signature"] = base64.b64encode(keys["ward"].sign(rollup.canonical(newer["payload"]))).decode()
     _, outcome = rollup.import_envelope(actor=province, data=newer)
     assert outcome == "updated"
@@ -113,7 +117,11 @@ def test_dhis2_data_value_set(two_wards):
     assert dvs["period"] == "202611" and dvs["orgUnit"] == "01840"
     total = [v for v in dvs["dataValues"] if v["dataElement"] == "tips.received"]
     assert total == [{"dataElement": "tips.received", "period": "202611", "orgUnit": "01840", "value": "3"}]
-    graves = [v for v in dvs["dataValues"] if v["dataElement"] == "tips.received_by_kind" and v["categoryOptionCombo"] == "grave"]
+    graves = [
+        v
+        for v in dvs["dataValues"]
+        if v["dataElement"] == "tips.received_by_kind" and v["categoryOptionCombo"] == "grave"
+    ]
     assert graves[0]["value"] == "3"
 
 
