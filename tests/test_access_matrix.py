@@ -744,6 +744,7 @@ NO_OBJECT = {
     "reports:dashboard": "figures of the user's own ward (or province), per indicators.access",
     "reports:list": "reports within the user's scope; a POST of the list is not allowed",
     "reports:new": "a new draft, in the user's own ward only",
+    "reports:map": "tips of the user's own ward on a map: exact for its campaign staff, coarse cells for others",
     "reports:province": "the wards of the user's own province side by side",
     "reports:rollup_import": "import of a ward's signed figures (POSTed without a valid envelope)",
     "reports:rollup_export": "the user's own ward's signed figures",

@@ -99,15 +99,12 @@ def can_export_figures(user, ward) -> bool:
     return can_draft(user, ward)
 
 
-def can_see_map(user, ward, *, exact: bool) -> bool:
-    from doantu.tips import access as tip_access
-
-    if not _active(user) or ward is None:
-        return False
-    if not figure_access.can_view_unit(user, ward):
-        return False
-    if exact:
-        return user.is_admin or (
-            user.role == Role.CAMPAIGN and tip_access.tips_visible_to(user).exists() is not None
-        )
-    return True
+def map_mode(user, ward) -> str | None:
+    """ "exact" (each tip's point: those who handle the ward's tips and may read their location — campaign staff of
+    the ward, administrators), "coarse" (counts per grid cell, never a point: every other role that sees the ward's
+    figures) or None."""
+    if ward is None or ward.kind != UnitKind.WARD or not figure_access.can_view_unit(user, ward):
+        return None
+    if user.is_admin or (user.role == Role.CAMPAIGN and user.ward is not None and user.ward.pk == ward.pk):
+        return "exact"
+    return "coarse"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("bao-cao/<int:pk>/", views.report_detail, name="detail"),
     path("bao-cao/<int:pk>/<slug:action>/", views.report_action, name="action"),
     path("bao-cao/<int:pk>/tai/", views.report_file, name="file"),
+    path("ban-do/", views.ward_map, name="map"),
     path("tinh/", views.province, name="province"),
     path("tinh/nhap/", views.rollup_import, name="rollup_import"),
     path("xuat-so-lieu/", views.rollup_export, name="rollup_export"),

@@ -298,4 +298,35 @@ def rollup_export(request):
     return response
 
 
-__all__ = ["OrgUnit"]
+@staff_required
+@require_safe
+def ward_map(request):
+    from doantu.tips.models import TipKind, TipStatus
+
+    from . import maps
+
+    ward = request.user.ward
+    if request.user.is_admin and request.GET.get("unit", "").isdigit():
+        ward = OrgUnit.objects.filter(pk=request.GET["unit"], kind=UnitKind.WARD).first()
+    error = ""
+    if request.GET.get("period"):
+        period, error = _period(request, ward)
+    else:
+        period = maps.default_period()
+    kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
+    data = maps.map_points(viewer=request.user, ward=ward, period=period, kind=kind, status=status)
+    return render(
+        request,
+        "reports/map.html",
+        {
+            "ward": ward,
+            "period": period,
+            "period_error": error,
+            "data": data,
+            "kind": kind,
+            "status": status,
+            "kinds": TipKind.choices,
+            "statuses": TipStatus.choices,
+            "min_cell": maps.MIN_CELL,
+        },
+    )
