@@ -145,3 +145,6 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ward", "period_key"], name="submission_unique_period")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.ward}: {self.period_key}"
