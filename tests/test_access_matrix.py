@@ -748,6 +748,7 @@ NO_OBJECT = {
     "reports:province": "the wards of the user's own province side by side",
     "reports:rollup_import": "import of a ward's signed figures (POSTed without a valid envelope)",
     "reports:rollup_export": "the user's own ward's signed figures",
+    "reports:ward_key": "registers a ward's public key (POSTed without a key: refused)",
     "notify:read_all": "marks the signed-in account's own notifications as read",
     "notify:preference": "the signed-in account's own choice of how to be notified",
 }

@@ -13,5 +13,6 @@ urlpatterns = [
     path("ban-do/", views.ward_map, name="map"),
     path("tinh/", views.province, name="province"),
     path("tinh/nhap/", views.rollup_import, name="rollup_import"),
+    path("tinh/khoa/", views.ward_key, name="ward_key"),
     path("xuat-so-lieu/", views.rollup_export, name="rollup_export"),
 ]

@@ -111,6 +111,7 @@ def dashboard(request):
             "can_reports": access.can_use_reports(request.user),
             "province": access.province_of(request.user),
             "previous": period.previous().key if period.kind != "phase" else "",
+            "export_key": rollup.public_key_text() if access.can_export_figures(request.user, unit) else "",
         },
     )
 
@@ -273,6 +274,29 @@ def rollup_import(request):
         }
         messages.success(request, f"{words[outcome]}: {submission.ward.name}, kỳ {submission.period_key}.")
     return redirect(reverse("reports:province") + f"?period={request.POST.get('period', '')}")
+
+
+@staff_required
+@require_POST
+def ward_key(request):
+    province_unit = access.province_of(request.user)
+    access.require(
+        access.can_import(request.user, province_unit), "Chỉ cấp tỉnh được đăng ký khóa của phường."
+    )
+    code = request.POST.get("ward", "")
+    ward = OrgUnit.objects.filter(
+        kind=UnitKind.WARD, code=code, path__startswith=province_unit.path + "/"
+    ).first()
+    if ward is None:
+        messages.error(request, "Hãy chọn một phường của tỉnh.")
+    else:
+        try:
+            rollup.ward_key_add(actor=request.user, ward=ward, public_key=request.POST.get("public_key", ""))
+        except services.ReportError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Đã đăng ký khóa ký số liệu của {ward.name}.")
+    return redirect("reports:province")
 
 
 @staff_required
