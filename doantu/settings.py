@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "doantu.web",
     "doantu.ops",
     "doantu.indicators",
+    "doantu.reports",
 ]
 
 MIDDLEWARE = [

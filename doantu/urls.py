@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include(comms_public)),
     path("staff/plan/", include("doantu.plan.urls")),
     path("staff/dna/", include("doantu.dna.urls")),
+    path("staff/so-lieu/", include("doantu.reports.urls")),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/2fa/", twofactor.verify, name="twofactor_verify"),

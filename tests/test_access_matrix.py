@@ -125,7 +125,8 @@ READ_ACTIONS = {
     "honours_exported",
     "donor_viewed",
     "round_exported",
-}
+    "rollup_exported",
+}  # reads that are recorded
 # DNA donors (issue 11): the pipeline (no identity) for the ward's campaign staff, military and police; the identity
 # on request for campaign staff and the recipients the consent names (here: the police).
 DNA_VIEWERS = frozenset({"campaign", "military", "police"})
@@ -201,6 +202,9 @@ def _marker_table() -> dict[str, frozenset[str]]:
     # Communication work of province B (issue 9): nothing.
     for m in ("ZQXCIB", "ZQXCIB2", "ZQXCFB", "ZQXCLB", "ZQXCHB"):
         table[m] = NOBODY
+    # Reports: a draft of ward A (its campaign staff and leadership), a report of a ward of province B (nobody).
+    table["ZQXRPATITLE"] = frozenset({"campaign", "leadership"})
+    table["ZQXRPANARR"] = frozenset({"campaign", "leadership"})
     # Province B: nothing.
     for m in (
         "Zqxmbhung",
@@ -226,6 +230,8 @@ def _marker_table() -> dict[str, frozenset[str]]:
         "ZQXIBLIST",
         "ZQXIBROW",
         "ZQXBUSER",
+        "ZQXRPBTITLE",
+        "ZQXRPBNARR",
     ):
         table[m] = NOBODY
     return table
@@ -751,6 +757,7 @@ def build_world(media) -> World:
         last_notification=Notification.objects.order_by("pk").last().pk,
         aw_source=aw_source,
         comms=_comms_world(ward, a, b, b_campaign, w.users),
+        reports=_reports(campaign, b_campaign, a["lanh-dao"]),
     )
     _watch_and_honours_world(w, a, b, campaign, b_campaign, b_police)
     return w
@@ -895,6 +902,29 @@ def _comms_world(ward, a, b, b_campaign, users) -> dict:
     }
 
 
+def _reports(campaign, b_campaign, leadership_unit):
+    """A draft of ward A and an approved report of a ward of province B (each with a marker in its title and text)."""
+    from doantu.reports import services as report_services
+
+    ra = report_services.report_create(
+        actor=campaign,
+        ward=campaign.ward,
+        kind="monthly",
+        period_text="2026-11",
+        title="ZQXRPATITLE",
+        narrative={"assessment": "ZQXRPANARR"},
+    )
+    rb = report_services.report_create(
+        actor=b_campaign,
+        ward=b_campaign.ward,
+        kind="monthly",
+        period_text="2026-11",
+        title="ZQXRPBTITLE",
+        narrative={"assessment": "ZQXRPBNARR"},
+    )
+    return {"RA": ra, "RB": rb}
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """Built once, inside a transaction rolled back after the module (each test runs in a savepoint), with the
@@ -1027,6 +1057,14 @@ NO_OBJECT = {
     "ping": "benchmark reference",
     "favicon.ico": "a redirect to a static file",
     "notify:list": "the signed-in account's own notifications",
+    "reports:dashboard": "figures of the user's own ward (or province), per indicators.access",
+    "reports:list": "reports within the user's scope; a POST of the list is not allowed",
+    "reports:new": "a new draft, in the user's own ward only",
+    "reports:map": "tips of the user's own ward on a map: exact for its campaign staff, coarse cells for others",
+    "reports:province": "the wards of the user's own province side by side",
+    "reports:rollup_import": "import of a ward's signed figures (POSTed without a valid envelope)",
+    "reports:rollup_export": "the user's own ward's signed figures",
+    "reports:ward_key": "registers a ward's public key (POSTed without a key: refused)",
     "notify:read_all": "marks the signed-in account's own notifications as read",
     "notify:preference": "the signed-in account's own choice of how to be notified",
     "comms:overview": "communication overview of the user's own ward (targets, peaks, this week)",
@@ -1127,6 +1165,19 @@ def _source_targets(w: World) -> list[Target]:
     ]
 
 
+def _report_targets(w: World) -> list[Target]:
+    reports = w.objects["reports"]
+    return [
+        Target("report of a ward of B", reports["RB"].pk, data={"number": "7", "title": "ZQXW"}),
+        Target(
+            "draft report of the ward",
+            reports["RA"].pk,
+            frozenset({"campaign", "leadership"}),
+            data={"number": "7", "title": "ZQXW"},
+        ),
+    ]
+
+
 # Martyr and grave data a registry POST needs (valid, so that a missing check would really write).
 PERSON_DATA = {
     "full_name": "ZQXW Người",
@@ -1198,6 +1249,9 @@ FILLERS = {
     ("comms_posters:item_source", "pk"): lambda w: [Target("content item of B", w.objects["b_item"].pk)],
     ("comms_posters:item_public", "pk"): lambda w: [Target("content item of B", w.objects["b_item"].pk)],
     # Notifications are their recipient's alone: nobody else reads or marks one (not even an administrator).
+    ("reports:detail", "pk"): lambda w: _report_targets(w),
+    ("reports:action", "pk"): lambda w: _report_targets(w),
+    ("reports:file", "pk"): lambda w: _report_targets(w),
     ("notify:read", "pk"): lambda w: [
         Target(f"notification of {who}", n.pk)
         for who, n in (
@@ -1435,6 +1489,7 @@ PARAM_PART = {
 ACTIONS = {
     "watch:entry_action": lambda: [*watch_views.ENTRY_ACTIONS, "no-such-action"],
     "honours:nomination_action": lambda: [*honours_views.NOMINATION_ACTIONS, "no-such-action"],
+    "reports:action": lambda: ["approve", "send", "no-such-action"],
     "staff:tip_action": lambda: [*views_staff.TIP_ACTIONS, "no-such-action"],
     "staff:forward_action": lambda: [*views_staff.FORWARD_ACTIONS, "no-such-action"],
     "comms:item_action": lambda: [*comms_views.ACTIONS, "no-such-action"],
@@ -1616,6 +1671,7 @@ def _protected_rows(role: str, w: World) -> dict[str, object]:
 
     from doantu.audit.models import AuditEntry
     from doantu.registry import models as reg
+    from doantu.reports import models as rp
     from doantu.tips import models as tm
 
     b_path = w.objects["b_province"].path
@@ -1665,6 +1721,12 @@ def _protected_rows(role: str, w: World) -> dict[str, object]:
             recipient=own_user
         ),
         "notify.preference": Preference.objects.exclude(user=own_user),
+        # reports: another ward's always; the ward's own draft for every role but its campaign staff and leadership
+        "reports.report": rp.Report.objects.exclude(ward=ward_a)
+        if role in ("campaign", "leadership")
+        else rp.Report.objects.all(),
+        "reports.submission": rp.Submission.objects.all(),
+        "reports.wardkey": rp.WardKey.objects.all(),
     }
     from doantu.honours import models as hm
     from doantu.watch import models as wm

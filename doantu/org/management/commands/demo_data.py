@@ -106,8 +106,31 @@ class Command(BaseCommand):
         watch_demo(campaign=users[Role.CAMPAIGN], police=users[Role.POLICE])
         honours_demo(campaign=users[Role.CAMPAIGN], ward=ward)
         self._plan_sample(users, ward)
+        self._report(users, ward)
         self.stdout.write(self.style.SUCCESS("Tài khoản dùng thử (đăng nhập tại /staff/):"))
         self.stdout.write(accounts_table([users[role] for *_, role in ACCOUNTS], password))
+
+    def _report(self, users, ward):
+        """A draft of this month's report (reports app), with one narrative section written, for leadership to
+        approve in the demo."""
+        from django.utils import timezone
+
+        from doantu.reports import services as reports
+        from doantu.reports.models import Report
+
+        month = f"{timezone.localdate():%Y-%m}"
+        if Report.objects.filter(ward=ward, kind="monthly", period_start__startswith=month).exists():
+            return
+        reports.report_create(
+            actor=users[Role.CAMPAIGN],
+            ward=ward,
+            kind="monthly",
+            period_text=month,
+            narrative={
+                "situation": "Các tổ dân phố đã phổ biến mã QR của chiến dịch tại các buổi họp tổ; hệ thống truyền "
+                "thanh cơ sở phát thông báo 2 lần mỗi tuần.",
+            },
+        )
 
     def _sample(self, users, ward):
         staff = users[Role.CAMPAIGN]
