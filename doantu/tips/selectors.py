@@ -9,7 +9,7 @@ from doantu.audit import labels
 from doantu.audit.models import AuditEntry
 
 from . import access, search
-from .models import Attachment, Forward, ForwardStatus, Source, Tip, TipStatus
+from .models import Attachment, Forward, ForwardStatus, Source, Tip, TipKind, TipStatus, kinds_q
 
 
 def inbox(
@@ -36,6 +36,7 @@ def inbox(
     qs = (
         access.tips_visible_to(user)
         .select_related("source", "residential_group", "assignee", "ward", "entered_by")
+        .prefetch_related("martyrs")
         # a subquery, not a join + GROUP BY: PostgreSQL evaluates it for the page's rows only, and count() drops it
         .annotate(
             is_overdue=Exists(overdue_forwards),
@@ -64,8 +65,8 @@ def inbox(
         qs = qs.filter(status__in=access.open_statuses())
     elif status:
         qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
+    if kind:  # tips of several kinds are found under each of them
+        qs = qs.filter(kinds_q(kind))
     if source:
         qs = qs.filter(source=source)
     if residential_group:
@@ -154,3 +155,8 @@ def active_source(code: str) -> Source | None:
 
 def forget_source(code: str) -> None:
     cache.delete(_source_cache_key(code.lower()))
+
+
+def kind_counts(tips: QuerySet[Tip]) -> dict[str, int]:
+    """How many of ``tips`` are of each kind (a tip of several kinds counts under each): one query."""
+    return tips.order_by().aggregate(**{kind: Count("pk", filter=kinds_q(kind)) for kind in TipKind.values})
