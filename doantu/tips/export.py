@@ -66,7 +66,7 @@ DETAIL_WORDS = (
 
 
 def martyr_details(tip: Tip) -> str:
-    """"1. Nguyễn Văn A — sinh 1950; quê …" per named martyr, one line each."""
+    """ "1. Nguyễn Văn A — sinh 1950; quê …" per named martyr, one line each."""
     lines = []
     for m in tip.martyrs.all():
         parts = [f"{words} {getattr(m, f)}" for f, words in DETAIL_WORDS if getattr(m, f) not in ("", None)]
