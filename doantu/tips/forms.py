@@ -50,11 +50,11 @@ class MultipleFileField(forms.FileField):
 
 # The kinds in the person's own words (the first person, no office terms); staff read TipKind's labels.
 PUBLIC_KIND_LABELS = {
-    TipKind.MARTYR: "Tôi biết về một liệt sĩ (họ tên, quê, đơn vị…)",
-    TipKind.GRAVE: "Tôi biết nơi có mộ, nơi chôn cất liệt sĩ",
+    TipKind.MARTYR: "Tôi biết về một liệt sĩ",
+    TipKind.GRAVE: "Tôi biết nơi có mộ liệt sĩ",
     TipKind.RELATIVE: "Tôi là người thân của liệt sĩ",
-    TipKind.WITNESS: "Tôi đã chứng kiến, đã cùng chiến đấu hoặc chôn cất",
-    TipKind.ARTIFACT: "Tôi có kỷ vật, giấy tờ (thư, nhật ký, giấy báo tử…)",
+    TipKind.WITNESS: "Tôi đã chứng kiến, cùng chiến đấu, chôn cất",
+    TipKind.ARTIFACT: "Tôi có kỷ vật, giấy tờ (thư, giấy báo tử…)",
     TipKind.OTHER: "Điều khác",
 }
 # Which parts of the form each kind needs (the page shows a part if one of the chosen kinds needs it; without
@@ -96,7 +96,7 @@ class MartyrForm(forms.Form):
         help_text="Ví dụ: Đại đội 3, Tiểu đoàn 1, Trung đoàn 141",
     )
     enlistment_year = forms.CharField(
-        label="Năm nhập ngũ (năm đi bộ đội)",
+        label="Năm nhập ngũ",
         max_length=4,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
@@ -105,8 +105,8 @@ class MartyrForm(forms.Form):
     death_place = forms.CharField(label="Hy sinh ở đâu", max_length=300, required=False)
     burial_place = forms.CharField(label="Chôn cất lúc đầu ở đâu", max_length=300, required=False)
 
-    # Shown at once; the rest behind "Biết thêm…" (a <details>, which needs no JavaScript).
-    FIRST = ("name", "birth_year", "home_place")
+    # Shown at once (the two years side by side); the rest behind "Biết thêm…" (a <details>: no JavaScript).
+    FIRST = ("name", "birth_year", "enlistment_year", "home_place")
 
     def __init__(self, *args, number: int, **kwargs):
         super().__init__(*args, prefix=f"m{number}", **kwargs)
@@ -126,6 +126,10 @@ class MartyrForm(forms.Form):
     @property
     def first_fields(self):
         return [self[name] for name in self.FIRST]
+
+    @property
+    def years(self):
+        return [self["birth_year"], self["enlistment_year"]]
 
     @property
     def more_fields(self):
@@ -180,9 +184,16 @@ def _upgrade_legacy(data):
     return data
 
 
+class KindsField(forms.MultipleChoiceField):
+    """Tick boxes; an empty value sent (an API client's ``kinds=``) is no choice, not a wrong one."""
+
+    def to_python(self, value):
+        return [v for v in super().to_python(value) if v]
+
+
 class TipForm(forms.Form):
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    kinds = forms.MultipleChoiceField(
+    kinds = KindsField(
         label="Bạn muốn cho biết điều gì?",
         help_text="Chọn một hoặc nhiều ô.",
         choices=[(k.value, PUBLIC_KIND_LABELS[k]) for k in TipKind],
@@ -196,7 +207,7 @@ class TipForm(forms.Form):
     account = forms.CharField(
         label="Bạn biết những gì? Hãy kể lại",
         help_text="Kể bằng lời của bạn: ai, ở đâu, khi nào, bạn nghe từ ai. Viết thế nào cũng được.",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
         min_length=5,
         error_messages={
@@ -238,7 +249,7 @@ class TipForm(forms.Form):
     )
     files = MultipleFileField(
         label="Chọn tệp hoặc chụp ảnh",
-        help_text="Ảnh chụp thư, giấy báo tử, bản đồ vẽ tay, kỷ vật… " + "{limits}",
+        help_text="Ảnh chụp thư, giấy báo tử, bản đồ vẽ tay, kỷ vật… Chọn được nhiều tệp.",
         required=False,
         widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTR}),
     )
@@ -260,13 +271,12 @@ class TipForm(forms.Form):
         label="Họ và tên của bạn",
         max_length=150,
         required=False,
-        help_text="Bắt buộc, trừ khi bạn chọn giấu tên.",
     )
     reporter_phone = forms.CharField(
         label="Số điện thoại",
         max_length=20,
         required=False,
-        help_text="Bắt buộc, trừ khi bạn chọn giấu tên. Dùng để cán bộ liên hệ và để bạn tra cứu tiến độ.",
+        help_text="Để cán bộ gọi lại và để bạn tra cứu kết quả.",
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     reporter_address = forms.CharField(label="Địa chỉ", max_length=300, required=False)
@@ -277,7 +287,7 @@ class TipForm(forms.Form):
         empty_label="— Không thuộc / ở nơi khác —",
     )
     relationship = forms.ChoiceField(
-        label="Quan hệ với liệt sĩ", choices=Relationship.choices, required=False
+        label="Bạn là gì của liệt sĩ?", choices=Relationship.choices, required=False
     )
     dna_offer = forms.BooleanField(
         label="Tôi muốn cho mẫu ADN (lấy ít máu hoặc nước bọt, miễn phí) để tìm hài cốt liệt sĩ",
@@ -326,7 +336,9 @@ class TipForm(forms.Form):
         self.fields["residential_group"].queryset = OrgUnit.objects.filter(
             parent=ward, kind=UnitKind.RESIDENTIAL_GROUP, active=True
         ).order_by("sort_order", "name")
-        self.fields["files"].help_text = self.fields["files"].help_text.format(limits=limits_text())
+        self.files_limits = (
+            limits_text()
+        )  # under "Giới hạn tệp": the sizes matter to few, and only on a refusal
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
 

@@ -500,10 +500,11 @@ def tip_martyr_save(
 ) -> TipMartyr:
     """Staff correct what a tip says about one martyr it names (``named``), or add one more it names. The
     account itself is never rewritten. Audited field by field on the tip's timeline."""
-    values = clean_martyr(values)
     with transaction.atomic():
         tip = _locked(tip)
         _require(access.can_triage(actor, tip))
+        # a correction changes what it names and keeps the rest
+        values = clean_martyr({**(named.values() if named is not None else {}), **values})
         if named is None:
             if tip.martyrs.count() >= MAX_MARTYRS:
                 raise WorkflowError(f"Mỗi thông tin nêu được tối đa {MAX_MARTYRS} liệt sĩ.")

@@ -169,7 +169,7 @@ def test_tip_from_phone_to_verified(browser, live, screenshots, tmp_path):
     console.check("the public form with errors")
 
     # Filled as a person would.
-    page.get_by_label("Tôi biết nơi có mộ, nơi chôn cất liệt sĩ").check()
+    page.get_by_label("Tôi biết nơi có mộ liệt sĩ").check()
     expect(page.locator("#place")).to_be_visible()
     expect(page.locator("#martyrs")).to_be_visible()
     expect(page.locator("#dna")).to_be_hidden()  # not a relative: no DNA questions

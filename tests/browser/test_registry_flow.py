@@ -111,7 +111,7 @@ def send_witness_tip(browser, live, screenshots) -> str:
     context, page = new_page(browser, live, size=PHONE)
     console = Console(page)
     page.goto("/t/dx")
-    page.get_by_label("Tôi đã chứng kiến, đã cùng chiến đấu hoặc chôn cất").check()
+    page.get_by_label("Tôi đã chứng kiến, cùng chiến đấu, chôn cất").check()
     page.fill(
         "#id_account",
         "Tôi là y tá trạm phẫu tiền phương năm 1971. Anh Dền người Tày ở Na Rì, Bắc Kạn, hy sinh tháng 5 "

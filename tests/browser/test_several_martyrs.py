@@ -47,8 +47,8 @@ def test_a_witness_names_two_martyrs_and_staff_see_candidates_for_each(browser, 
     context, page = new_page(browser, live, size=PHONE)
     console = Console(page)
     page.goto("/t/dx")
-    page.get_by_label("Tôi đã chứng kiến, đã cùng chiến đấu hoặc chôn cất").check()
-    page.get_by_label("Tôi biết nơi có mộ, nơi chôn cất liệt sĩ").check()  # several kinds at once
+    page.get_by_label("Tôi đã chứng kiến, cùng chiến đấu, chôn cất").check()
+    page.get_by_label("Tôi biết nơi có mộ liệt sĩ").check()  # several kinds at once
     expect(page.locator("#martyrs")).to_be_visible()
     expect(page.locator("#dna")).to_be_hidden()
     page.fill("#id_account", ACCOUNT)
@@ -109,7 +109,7 @@ def test_without_javascript_another_martyr_block_comes_from_the_server(browser, 
     console = Console(page)
     page.goto("/t/dx")
     expect(page.locator("#martyrs")).to_be_visible()  # every part shows without JavaScript
-    page.get_by_label("Tôi đã chứng kiến, đã cùng chiến đấu hoặc chôn cất").check()
+    page.get_by_label("Tôi đã chứng kiến, cùng chiến đấu, chôn cất").check()
     page.fill("#id_account", ACCOUNT)
     page.fill("#id_m1-name", "Nguyễn Văn Một")
     page.locator("#id_files").set_input_files(photo)
