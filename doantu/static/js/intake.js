@@ -137,7 +137,7 @@
       if (!/^\d{4}$/.test(y)) msg = "Năm nhập ngũ phải là một năm gồm 4 chữ số, ví dụ 1968.";
       else if (+y < 1930 || +y > hi) msg = "Năm nhập ngũ phải trong khoảng 1930–" + hi + ".";
       else if (/^\d{4}$/.test(born.trim()) && +y <= +born.trim()) msg = "Năm nhập ngũ phải sau năm sinh.";
-      if (msg) { e.push([el.name, msg]); el.closest("details").open = true; }
+      if (msg) e.push([el.name, msg]);
     });
     if (on("dna_offer")) {
       if (!v("relationship")) e.push(["relationship", "Hãy cho biết bạn là gì của liệt sĩ."]);
