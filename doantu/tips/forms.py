@@ -840,7 +840,7 @@ class NamedMartyrForm(MartyrForm):
         if named is None and data is not None:
             posted = str(data.get(f"{self.prefix}-named") or "")
             named = tip.martyrs.filter(pk=int(posted)).first() if posted.isdigit() else None
-        self.named = named
+        self.named_martyr = named  # (not "named": a template would read the field of that name)
 
     def values(self) -> dict:
         return {k: v for k, v in super().values().items() if k != "named"}

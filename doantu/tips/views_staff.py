@@ -235,10 +235,10 @@ def _tip_context(request, tip: Tip, **overrides) -> dict:
         context["note_form"] = NoteForm()
     for key in [k for k in overrides if k.startswith("named") and k.endswith("_form")]:
         failed = overrides.pop(key)  # a refused correction, shown again with its message
-        named_id = str(failed.named.pk) if failed.named is not None else ""
+        named_id = str(failed.named_martyr.pk) if failed.named_martyr is not None else ""
         if named_id:
             context["named_forms"] = [
-                failed if str(f.named.pk) == named_id else f for f in context["named_forms"]
+                failed if str(f.named_martyr.pk) == named_id else f for f in context["named_forms"]
             ]
         else:
             context["add_named_form"] = failed

@@ -251,6 +251,7 @@ def test_staff_correct_and_add_a_named_martyr_on_the_record(client, source, user
     ]
     page = client.get(f"/staff/tips/{tip.pk}/").content.decode()
     assert "Liệt sĩ thứ 2" in page and "Thêm liệt sĩ được nêu" in page  # and on the timeline
+    assert "Sửa thông tin liệt sĩ thứ 2" in page
     tip.refresh_from_db()
     assert "hoang van kheang" in tip.search_text
 
