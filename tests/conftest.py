@@ -199,13 +199,19 @@ def upload(name: str, data: bytes, content_type: str = "application/octet-stream
 
 
 def tip_post_data(**overrides) -> dict:
+    """The public form's fields as a person fills them. ``kind=`` (one kind) and ``martyr_<field>=`` (the first
+    martyr block) are accepted in overrides and written as the form names them (``kinds``, ``m1-<field>``)."""
+    if "kind" in overrides:
+        overrides["kinds"] = overrides.pop("kind")
+    for key in [k for k in overrides if k.startswith("martyr_") and k != "martyr_count"]:
+        overrides[f"m1-{key[len('martyr_') :]}"] = overrides.pop(key)
     data = {
         "submission_key": uuid.uuid4().hex,
-        "kind": "artifact",
+        "kinds": "artifact",
         "account": "Nhà tôi còn giữ lá thư của chú tôi gửi về năm 1972 từ mặt trận Quảng Trị.",
-        "martyr_name": "Nguyễn Văn Hùng",
-        "martyr_birth_year": "1950",
-        "martyr_home_place": "Huyền Tụng, Bạch Thông, Bắc Thái",
+        "m1-name": "Nguyễn Văn Hùng",
+        "m1-birth_year": "1950",
+        "m1-home_place": "Huyền Tụng, Bạch Thông, Bắc Thái",
         "reporter_name": "Trần Thị Lan",
         "reporter_phone": "0912 345 678",
         "consent_contact": "on",
@@ -220,8 +226,14 @@ def make_tip(source, *, files=(), key=None, **fields):
     """A tip through the real intake service (not a bare model save), as the public would make it."""
     from doantu.tips.services import Submission, tip_submit
 
+    # ``kind=`` (one kind) and ``martyr_<field>=`` (one named martyr) read as ``kinds`` and ``martyrs``
+    if "kind" in fields:
+        fields["kinds"] = [fields.pop("kind")]
+    named = {k[len("martyr_") :]: fields.pop(k) for k in [k for k in fields if k.startswith("martyr_")]}
+    if named:
+        fields["martyrs"] = [named, *fields.get("martyrs", [])]
     defaults = dict(
-        kind="martyr",
+        kinds=["martyr"],
         account="Tôi biết một ngôi mộ ở đồi thông sau trường cũ.",
         consent_processing=True,
         reporter_name="Lê Văn Bình",

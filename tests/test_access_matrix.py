@@ -341,7 +341,7 @@ def _tip(source, *, marker, lat, phone, files=True, **fields):
     tip, _ = tip_submit(
         source=source,
         submission=Submission(
-            kind="grave",
+            kinds=["grave"],
             account=f"Tôi biết một ngôi mộ. {marker}ACCOUNT",
             consent_processing=True,
             reporter_name=f"{marker}REPORTER",
@@ -349,8 +349,7 @@ def _tip(source, *, marker, lat, phone, files=True, **fields):
             reporter_address=f"{marker}ADDRESS",
             consent_contact=True,
             privacy=fields.pop("privacy", "agencies"),
-            martyr_name=fields.pop("martyr_name", f"{marker}MARTYR"),
-            martyr_alias=f"{marker}MARTYR",
+            martyrs=[{"name": fields.pop("martyr_name", f"{marker}MARTYR"), "alias": f"{marker}MARTYR"}],
             latitude=lat,
             longitude="105.123456",
             location_source="gps",
@@ -1104,8 +1103,9 @@ def _tip_targets(w: World) -> list[Target]:
             "reopen-note": "ZQXW",
             "note-body": "ZQXW",
             "public_note-text": "ZQXW",
-            "edit-kind": "martyr",
-            "edit-martyr_name": "ZQXW",
+            "edit-kinds": "martyr",
+            "namednew-name": "ZQXW",
+            "namednew-named": "",
             "martyr": martyr.pk,
             "decision": "confirmed",
         }

@@ -21,9 +21,10 @@ def _cut(text: str, n: int = EXCERPT) -> str:
 
 
 def about(tip: Tip, view: access.TipView) -> str:
-    words = f"thông tin {tip.receipt_code} ({tip.get_kind_display().lower()})"
-    if tip.martyr_name and view.sees_field("martyr_name"):
-        words += f", liệt sĩ {_cut(tip.martyr_name, 80)}"
+    words = f"thông tin {tip.receipt_code} ({tip.get_kinds_display().lower()})"
+    names = tip.martyr_names
+    if names and view.sees_field("martyr_name"):
+        words += f", liệt sĩ {_cut(names, 80)}"
     return words
 
 

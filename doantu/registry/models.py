@@ -331,6 +331,16 @@ class TipLink(models.Model):
     """A staff decision that a tip is (or is not) about a registry record, with the engine's reasons then."""
 
     tip = models.ForeignKey("tips.Tip", on_delete=models.CASCADE, related_name="links")
+    # Which of the martyrs the tip names this decision is about (a tip may name several; empty: decided before
+    # tips named several, or the named martyr was since removed).
+    named = models.ForeignKey(
+        "tips.TipMartyr",
+        verbose_name="liệt sĩ được nêu",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="links",
+    )
     martyr = models.ForeignKey(
         Martyr, null=True, blank=True, on_delete=models.PROTECT, related_name="tip_links"
     )

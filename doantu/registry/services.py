@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from doantu.audit import labels
 from doantu.audit.services import audit_record, diff
 from doantu.tips import access as tip_access
-from doantu.tips.models import Tip, TipKind
+from doantu.tips.models import Tip, TipKind, TipMartyr
 from doantu.tips.uploads import UploadError, prepare_upload
 
 from . import access
@@ -74,6 +74,7 @@ labels.register(
         "decision": ("Quyết định", dict(LinkDecision.choices)),
         "martyr": ("Hồ sơ liệt sĩ", {}),
         "grave": ("Mộ", {}),
+        "named": ("Liệt sĩ được nêu trong thông tin", {}),
         "is_veteran": ("Cựu chiến binh", {True: "Có", False: "Không"}),
         "merged_into": ("Gộp vào", {}),
         "distinct_from": ("Khác người với", {}),
@@ -421,28 +422,49 @@ def _import_chunk(batch: ImportBatch, rows, actor, apply: bool) -> None:
 # ------------------------------------------------------------------------------------------ tip links
 
 
-def tip_query_record(tip: Tip):
+def tip_query_record(named: TipMartyr):
+    """The linkage engine's query for one martyr a tip names (``TipMartyr``)."""
     from doantu.linkage.records import Record
 
     return Record(
-        id=f"tip-{tip.pk}",
-        full_name=tip.martyr_name,
-        alias=tip.martyr_alias,
-        birth=tip.martyr_birth_year,
-        home_place=tip.martyr_home_place,
-        unit=tip.martyr_unit,
-        death_date=tip.martyr_death_date,
-        death_place=tip.martyr_death_place,
-        burial_place=tip.martyr_burial_place,
+        id=f"tip-{named.tip_id}-{named.pk}",
+        full_name=named.name,
+        alias=named.alias,
+        birth=named.birth_year,
+        home_place=named.home_place,
+        enlistment=str(named.enlistment_year or ""),
+        unit=named.unit,
+        death_date=named.death_date,
+        death_place=named.death_place,
+        burial_place=named.burial_place,
     )
 
 
-def tip_candidates(*, tip: Tip, actor, top: int = 8):
-    """Registry records the tip may be about, best first, with the engine's reasons; decided ones marked."""
+def _named(tip: Tip, named: TipMartyr | None) -> list[TipMartyr]:
+    if named is not None:
+        if named.tip_id != tip.pk:
+            raise RegistryError("Liệt sĩ này không thuộc thông tin đang xem.")
+        return [named]
+    return list(tip.martyrs.all())
+
+
+def tip_candidates(*, tip: Tip, actor, top: int = 8, named: TipMartyr | None = None):
+    """Registry records a martyr the tip names (``named``; by default each of them, one list after the other)
+    may be, best first, with the engine's reasons. Use ``tip_martyr_candidates`` to keep them apart."""
+    return [
+        c for _, found in tip_martyr_candidates(tip=tip, actor=actor, top=top, named=named) for c in found
+    ]
+
+
+def tip_martyr_candidates(*, tip: Tip, actor, top: int = 8, named: TipMartyr | None = None):
+    """For each martyr the tip names (or only ``named``): ``(named martyr, candidates)``, each matched against
+    the registry on its own (a witness who buried two comrades names two people, not one with two names)."""
     _require(access.can_view_registry(actor) and tip_access.can_view_tip(actor, tip))
-    if not (tip.martyr_name or tip.martyr_alias):
-        return []
-    return search_martyrs(tip_query_record(tip), top=top, within=access.scope(actor, Martyr.objects))
+    within = access.scope(actor, Martyr.objects)
+    return [
+        (m, search_martyrs(tip_query_record(m), top=top, within=within) if m.has_name else [])
+        for m in _named(tip, named)
+    ]
 
 
 def martyr_search(*, actor, query, top: int = 20):
@@ -459,14 +481,24 @@ def grave_martyr_candidates(*, actor, grave: Grave, top: int = 5):
     return search_martyrs(grave_record(grave), top=top, within=access.scope(actor, Martyr.objects))
 
 
-def tip_grave_candidates(*, tip: Tip, actor, top: int = 5):
-    """Graves the tip may be about (a headstone name, a home place or unit on the headstone), best first;
-    only those the engine finds plausible (a nameless grave with a matching province alone is not shown)."""
+def tip_grave_candidates(*, tip: Tip, actor, top: int = 5, named: TipMartyr | None = None):
+    """Graves a martyr the tip names (``named``; by default any of them) may lie in (a headstone name, a home
+    place or unit on the headstone), best first; only those the engine finds plausible (a nameless grave with a
+    matching province alone is not shown)."""
+    return [c for _, found in tip_martyr_graves(tip=tip, actor=actor, top=top, named=named) for c in found]
+
+
+def tip_martyr_graves(*, tip: Tip, actor, top: int = 5, named: TipMartyr | None = None):
+    """``(named martyr, grave candidates)`` for each martyr the tip names (or only ``named``)."""
     _require(access.can_view_registry(actor) and tip_access.can_view_tip(actor, tip))
-    if not (tip.martyr_name or tip.martyr_alias or tip.martyr_home_place or tip.martyr_unit):
-        return []
     within = access.scope(actor, Grave.objects)
-    return [c for c in search_graves(tip_query_record(tip), top=top, within=within) if c.decision]
+    out = []
+    for m in _named(tip, named):
+        found = []
+        if m.name or m.alias or m.home_place or m.unit:
+            found = [c for c in search_graves(tip_query_record(m), top=top, within=within) if c.decision]
+        out.append((m, found))
+    return out
 
 
 def tip_link_decide(
@@ -478,9 +510,11 @@ def tip_link_decide(
     grave: Grave | None = None,
     score: float | None = None,
     reasons: list | None = None,
+    named: TipMartyr | None = None,
 ) -> TipLink:
-    """Record that ``tip`` is (confirmed) or is not (rejected) about a martyr's record or a grave. Deciding
-    again changes the decision; both are on the tip's audit trail."""
+    """Record that ``tip`` is (confirmed) or is not (rejected) about a martyr's record or a grave — for one of
+    the martyrs it names (``named``), when known. Deciding again changes the decision; both are on the tip's
+    audit trail."""
     _require(access.can_link_tip(actor, tip))
     if decision not in LinkDecision.values:
         raise RegistryError("Quyết định không hợp lệ.")
@@ -495,11 +529,17 @@ def tip_link_decide(
     else:
         target = {"grave": grave}
         shown = {"grave": [None, f"{grave} (#{grave.pk})"]}
+    if named is not None and named.tip_id != tip.pk:
+        raise RegistryError("Liệt sĩ này không thuộc thông tin đang xem.")
+    if named is not None:
+        shown["named"] = [None, f"Liệt sĩ thứ {named.position}: {named.display_name or '—'}"]
     with transaction.atomic():
         link = TipLink.objects.filter(tip=tip, **target).first()
         before = link.decision if link else None
         if link is None:
             link = TipLink(tip=tip, **target)
+        if named is not None:
+            link.named = named
         link.decision, link.decided_by, link.decided_at = decision, actor, timezone.now()
         link.score, link.reasons = score, reasons or []
         link.save()
@@ -803,7 +843,7 @@ def witness_add(*, actor, martyr: Martyr, values: dict[str, Any], from_tip: Tip 
 def witness_from_tip(*, actor, tip: Tip, martyr: Martyr) -> Witness:
     """The person who sent a witness account becomes a witness of the martyr the tip was confirmed to be about
     (for a second martyr named in the same account, the witness already copied is reused)."""
-    if tip.kind != TipKind.WITNESS:
+    if not tip.has_kind(TipKind.WITNESS):
         raise RegistryError("Chỉ thông tin loại “lời kể nhân chứng” mới ghi vào danh sách nhân chứng.")
     if Witness.objects.filter(from_tip=tip).exists():  # already copied for another martyr of the account
         _require(access.can_link_tip(actor, tip))

@@ -547,20 +547,32 @@ def _visible_tip(request, pk: int) -> Tip:
 def tip_candidates(request, pk: int):
     tip = _visible_tip(request, pk)
     _require(access.can_view_registry(request.user))
-    candidates = _explained(services.tip_candidates(tip=tip, actor=request.user), request.user)
-    graves = _explained(services.tip_grave_candidates(tip=tip, actor=request.user), request.user, Grave)
-    links = TipLink.objects.filter(tip=tip).select_related("martyr", "grave", "decided_by")
+    links = list(TipLink.objects.filter(tip=tip).select_related("martyr", "grave", "decided_by", "named"))
     decided = {
         (("martyr", link.martyr_id) if link.martyr_id else ("grave", link.grave_id)): link for link in links
     }
-    for kind, rows in (("martyr", candidates), ("grave", graves)):
-        for row in rows:
-            row["link"] = decided.get((kind, row[kind].pk))
+    graves_by_named = dict(services.tip_martyr_graves(tip=tip, actor=request.user))
+    # One block per martyr the tip names, each matched against the registry on its own.
+    named_blocks = []
+    for named, found in services.tip_martyr_candidates(tip=tip, actor=request.user):
+        block = {
+            "named": named,
+            "candidates": _explained(found, request.user),
+            "graves": _explained(graves_by_named.get(named, []), request.user, Grave),
+        }
+        for kind in ("martyr", "grave"):
+            for row in block["candidates" if kind == "martyr" else "graves"]:
+                row["link"] = decided.get((kind, row[kind].pk))
+        named_blocks.append(block)
+    candidates = [row for block in named_blocks for row in block["candidates"]]
+    graves = [row for block in named_blocks for row in block["graves"]]
     confirmed = [link for link in links if link.decision == LinkDecision.CONFIRMED]
     confirmed_martyrs = [link for link in confirmed if link.martyr_id]
     may_copy_reporter = access.can_view_relatives(request.user) and access.can_link_tip(request.user, tip)
     context = {
         "tip": tip,
+        "named_blocks": named_blocks,
+        "several": len(named_blocks) > 1,
         "candidates": candidates,
         "can_link": access.can_link_tip(request.user, tip),
         "confirmed": confirmed,
@@ -573,7 +585,7 @@ def tip_candidates(request, pk: int):
         ),
         "can_make_witness": bool(
             confirmed_martyrs
-            and tip.kind == TipKind.WITNESS
+            and tip.has_kind(TipKind.WITNESS)
             and may_copy_reporter
             and tip_access.identity_shareable(tip)
         ),
@@ -594,8 +606,11 @@ def tip_link(request, pk: int):
         else ("martyr", Martyr, services.tip_candidates)
     )
     record = _posted_record(request, access.scope(request.user, model.objects), kind)
+    named = None
+    if (posted := request.POST.get("named", "")).isascii() and posted.isdigit():
+        named = get_object_or_404(tip.martyrs.all(), pk=int(posted))
     score, reasons = None, []
-    for c in _explained(find(tip=tip, actor=request.user), request.user, model):
+    for c in _explained(find(tip=tip, actor=request.user, named=named), request.user, model):
         if c[kind].pk == record.pk:
             score, reasons = c["score"], c["reasons"]
     try:
@@ -605,6 +620,7 @@ def tip_link(request, pk: int):
             decision=request.POST.get("decision", ""),
             score=score,
             reasons=reasons,
+            named=named,
             **{kind: record},
         )
     except services.RegistryError as exc:

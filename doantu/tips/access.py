@@ -17,7 +17,7 @@ What each viewer may read of a tip they can see is decided once, by ``visible_fi
 every view of a tip uses it: the tip's page, the inbox, the API (list, detail, timeline) and the timeline, whose
 entries are filtered field by field and message by message (``timeline_entry``). Content classes:
 
-- ``basic``: what the tip is about (account, the martyr's details, kind, status, source, group, conclusion):
+- ``basic``: what the tip is about (account, the details of each martyr it names, its kinds, status, source, group, conclusion):
   everyone who may see the tip;
 - ``location`` (coordinates, accuracy, how they were taken, the place description) and ``attachments``: the
   handlers — campaign staff of the tip's ward and the agencies it was forwarded to;
@@ -151,7 +151,7 @@ CHANGE_FIELDS: dict[str, str] = {
         for name in (
             "status",
             "forward_status",
-            "kind",
+            "kinds",
             "agency",
             "due_date",
             "duplicate_of",
@@ -160,20 +160,24 @@ CHANGE_FIELDS: dict[str, str] = {
             "residential_group",
             "channel",
             "consent_method",
+            # what a tip says about each martyr it names (tips.models.TipMartyr)
             "martyr_name",
             "martyr_alias",
             "martyr_birth_year",
             "martyr_home_place",
             "martyr_unit",
+            "martyr_enlistment_year",
             "martyr_death_date",
             "martyr_death_place",
             "martyr_burial_place",
+            "martyr_position",
         )
     },
     "tips.outcome": FORWARD,
     "tips.privacy": BASIC,
     "registry.martyr": REGISTRY,
     "registry.grave": REGISTRY,
+    "registry.named": REGISTRY,
     "registry.decision": REGISTRY,
 }
 
@@ -182,6 +186,8 @@ MESSAGE_CLASSES: dict[str, str] = {
     "submitted": BASIC,  # the source's name and the number of files
     "review_started": BASIC,
     "edited": BASIC,
+    "martyr_named": BASIC,
+    "martyr_edited": BASIC,
     "concluded": BASIC,  # the conclusion, shown with the tip
     "public_note_set": BASIC,  # shown to the public on the status page
     "reporter_viewed": BASIC,  # who looked, never what they saw

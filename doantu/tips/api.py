@@ -3,12 +3,12 @@ workflow. Same forms, same services, same access rules as the web pages."""
 
 import datetime as dt
 import hashlib
+import json
 import uuid
 from typing import Annotated
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -23,7 +23,18 @@ from doantu.org.models import OrgUnit, UnitKind
 
 from . import access, receipts, selectors, services
 from .forms import TipForm
-from .models import PRIVACY_HELP, ApiToken, Forward, Privacy, Relationship, Source, Tip, TipKind
+from .models import (
+    MARTYR_DETAIL_FIELDS,
+    PRIVACY_HELP,
+    ApiToken,
+    Forward,
+    Privacy,
+    Relationship,
+    Source,
+    Tip,
+    TipKind,
+)
+from .services import MAX_MARTYRS
 from .throttle import (
     CODE_LOCKED_MESSAGE,
     RATE_MESSAGE,
@@ -99,7 +110,16 @@ class SourceOut(Schema):
 class TipIn(Schema):
     """Multipart form fields. Attach files as repeated ``files`` parts."""
 
-    kind: str = Field(..., max_length=20, description="Một trong: " + ", ".join(TipKind.values))
+    kinds: list[str] = Field(
+        [],
+        description="Bắt buộc, một hoặc nhiều (gửi lặp lại trường kinds): " + ", ".join(TipKind.values),
+    )
+    kind: str = Field(
+        "",
+        max_length=20,
+        description="Cách gửi cũ (một loại): đọc như kinds=[kind]; các trường martyr_* cũ "
+        "được đọc như liệt sĩ thứ nhất.",
+    )
     account: str = Field(..., max_length=10000, description="Lời kể, nguyên văn")
     consent_processing: bool = Field(..., description="Bắt buộc: đồng ý xử lý và chuyển cơ quan xác minh")
     anonymous: bool = False
@@ -118,14 +138,13 @@ class TipIn(Schema):
     dna_offer: bool = False
     consent_contact: bool = False
     consent_dna: bool = False
-    martyr_name: str = Field("", max_length=200)
-    martyr_alias: str = Field("", max_length=200)
-    martyr_birth_year: str = Field("", max_length=20)
-    martyr_home_place: str = Field("", max_length=300)
-    martyr_unit: str = Field("", max_length=200)
-    martyr_death_date: str = Field("", max_length=40)
-    martyr_death_place: str = Field("", max_length=300)
-    martyr_burial_place: str = Field("", max_length=300)
+    martyrs: str = Field(
+        "",
+        max_length=40000,
+        description="Các liệt sĩ được nêu: mảng JSON, mỗi phần tử một đối tượng với các khóa "
+        + ", ".join(MARTYR_DETAIL_FIELDS)
+        + " (đều không bắt buộc; enlistment_year là năm 4 chữ số). Mỗi liệt sĩ được đối chiếu riêng với sổ.",
+    )
     latitude: float | None = None
     longitude: float | None = None
     location_accuracy_m: int | None = None
@@ -224,10 +243,13 @@ def submit_tip(request, code: SourceCode, payload: Form[TipIn], files: File[list
         return Status(429, {"detail": RATE_MESSAGE})
     data = request.POST.copy()
     data["submission_key"] = key
+    try:
+        _martyr_blocks(data)
+    except ValueError as exc:
+        return Status(422, {"detail": "Thông tin gửi chưa hợp lệ.", "errors": {"martyrs": [str(exc)]}})
     form = TipForm(data, MultiValueDict({"files": request.FILES.getlist("files")}), ward=source.ward)
     if not form.is_valid():
-        errors = {name: [str(m) for m in msgs] for name, msgs in form.errors.items()}
-        return Status(422, {"detail": "Thông tin gửi chưa hợp lệ.", "errors": errors})
+        return Status(422, {"detail": "Thông tin gửi chưa hợp lệ.", "errors": form.error_dict()})
     try:
         tip, created = services.tip_submit(
             source=source,
@@ -240,6 +262,28 @@ def submit_tip(request, code: SourceCode, payload: Form[TipIn], files: File[list
     except services.SubmissionKeyConflict as conflict:  # the same key, other content, at the same moment
         return Status(409, {"detail": str(conflict)})
     return Status(201 if created else 200, _receipt(request, tip, created=created))
+
+
+def _martyr_blocks(data) -> None:
+    """The API's ``martyrs`` (a JSON array) as the web form's blocks (``m1-name``, …), in place."""
+    raw = data.pop("martyrs", [""])[-1] if "martyrs" in data else ""
+    if not raw.strip():
+        return
+    try:
+        items = json.loads(raw)
+    except ValueError:
+        raise ValueError("martyrs phải là một mảng JSON.") from None
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise ValueError("martyrs phải là một mảng JSON các đối tượng.")
+    if len(items) > MAX_MARTYRS:
+        raise ValueError(f"Mỗi lần gửi nêu được tối đa {MAX_MARTYRS} liệt sĩ.")
+    for n, item in enumerate(items, start=1):
+        unknown = set(item) - set(MARTYR_DETAIL_FIELDS)
+        if unknown:
+            raise ValueError(f"Liệt sĩ thứ {n}: không có mục {', '.join(sorted(unknown))}.")
+        for name, value in item.items():
+            data[f"m{n}-{name}"] = "" if value is None else str(value)
+    data["martyr_count"] = str(max(1, len(items)))
 
 
 def _receipt(request, tip: Tip, *, created: bool) -> dict:
@@ -283,15 +327,28 @@ def public_status(request, payload: StatusIn):
 # ---------------------------------------------------------------------------------------------- staff
 
 
+class NamedMartyrOut(Schema):
+    position: int
+    name: str
+    alias: str
+    birth_year: str
+    home_place: str
+    unit: str
+    enlistment_year: int | None
+    death_date: str
+    death_place: str
+    burial_place: str
+
+
 class TipSummary(Schema):
     id: int
     receipt_code: str
-    kind: str
+    kinds: list[str]
     status: str
     created_at: dt.datetime
     source: str | None
     residential_group: str | None
-    martyr_name: str
+    martyr_names: str = Field(..., description="Họ tên các liệt sĩ được nêu, cách nhau bởi “; ”")
     assignee: str | None
     overdue: bool
 
@@ -309,13 +366,7 @@ class ForwardOut(Schema):
 
 class TipDetail(TipSummary):
     account: str
-    martyr_alias: str
-    martyr_birth_year: str
-    martyr_home_place: str
-    martyr_unit: str
-    martyr_death_date: str
-    martyr_death_place: str
-    martyr_burial_place: str
+    martyrs: list[NamedMartyrOut] = Field(..., description="Từng liệt sĩ được nêu, theo thứ tự")
     location_description: str
     latitude: float | None
     longitude: float | None
@@ -381,12 +432,12 @@ def _summary(tip: Tip, view: access.TipView) -> dict:
     return {
         "id": tip.pk,
         "receipt_code": tip.receipt_code,
-        "kind": tip.kind,
+        "kinds": list(tip.kinds or []),
         "status": tip.status,
         "created_at": tip.created_at,
         "source": tip.source.name if tip.source_id else None,
         "residential_group": tip.residential_group.name if tip.residential_group_id else None,
-        "martyr_name": tip.martyr_name,
+        "martyr_names": tip.martyr_names,
         "assignee": tip.assignee.display_name if tip.assignee_id and view.internal else None,
         "overdue": bool(getattr(tip, "is_overdue", False)),
     }
@@ -413,19 +464,13 @@ def _detail(request, tip: Tip) -> dict:
         **{
             f: getattr(tip, f)
             for f in (
-                "martyr_alias",
-                "martyr_birth_year",
-                "martyr_home_place",
-                "martyr_unit",
-                "martyr_death_date",
-                "martyr_death_place",
-                "martyr_burial_place",
                 "anonymous",
                 "privacy",
                 "identity_withdrawn",
                 "outcome_note",
             )
         },
+        "martyrs": [{"position": m.position, **m.values()} for m in tip.martyrs.all()],
         "relationship": tip.relationship if view.relative else None,
         "dna_offer": tip.dna_offer if view.relative else None,
         "location_description": tip.location_description if exact else "",
@@ -630,5 +675,5 @@ class CountsOut(Schema):
 @staff_router.get("/stats", response=CountsOut, auth=STAFF_AUTH, summary="Số liệu trong phạm vi của bạn")
 def stats(request):
     visible = access.tips_visible_to(request.user)
-    by_kind = {r["kind"]: r["n"] for r in visible.order_by().values("kind").annotate(n=Count("id"))}
+    by_kind = selectors.kind_counts(visible)
     return {"total": visible.count(), "by_status": selectors.status_counts(visible), "by_kind": by_kind}

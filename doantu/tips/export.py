@@ -21,18 +21,12 @@ EXPORT_MAX = 5000
 BASIC_COLUMNS = [
     ("receipt_code", "Mã biên nhận"),
     ("created_at", "Tiếp nhận lúc"),
-    ("kind", "Loại thông tin"),
+    ("kinds", "Loại thông tin"),
     ("status", "Trạng thái"),
     ("source", "Nguồn"),
     ("residential_group", "Tổ dân phố"),
-    ("martyr_name", "Họ tên liệt sĩ"),
-    ("martyr_alias", "Bí danh"),
-    ("martyr_birth_year", "Năm sinh"),
-    ("martyr_home_place", "Quê quán"),
-    ("martyr_unit", "Đơn vị"),
-    ("martyr_death_date", "Ngày hy sinh"),
-    ("martyr_death_place", "Nơi hy sinh"),
-    ("martyr_burial_place", "Nơi an táng"),
+    ("martyr_names", "Họ tên liệt sĩ được nêu"),
+    ("martyr_details", "Chi tiết từng liệt sĩ"),
     ("account", "Nội dung"),
     ("outcome_note", "Kết luận"),
 ]
@@ -58,9 +52,35 @@ def columns_for(views: list[access.TipView]) -> list[tuple[str, str]]:
     return cols
 
 
+# What each named martyr's details read as, in one cell (the labels are the public form's, shortened).
+DETAIL_WORDS = (
+    ("alias", "bí danh"),
+    ("birth_year", "sinh"),
+    ("home_place", "quê"),
+    ("unit", "đơn vị"),
+    ("enlistment_year", "nhập ngũ"),
+    ("death_date", "hy sinh"),
+    ("death_place", "nơi hy sinh"),
+    ("burial_place", "an táng"),
+)
+
+
+def martyr_details(tip: Tip) -> str:
+    """ "1. Nguyễn Văn A — sinh 1950; quê …" per named martyr, one line each."""
+    lines = []
+    for m in tip.martyrs.all():
+        parts = [f"{words} {getattr(m, f)}" for f, words in DETAIL_WORDS if getattr(m, f) not in ("", None)]
+        lines.append(f"{m.position}. {m.name or '—'}" + (" — " + "; ".join(parts) if parts else ""))
+    return "\n".join(lines)
+
+
 def _cell(tip: Tip, name: str) -> Any:
+    if name == "kinds":
+        return tip.get_kinds_display()
+    if name == "martyr_details":
+        return martyr_details(tip)
     value = getattr(tip, name)
-    if name in ("kind", "status", "relationship"):
+    if name in ("status", "relationship"):
         return getattr(tip, f"get_{name}_display")() if value else ""
     if name == "created_at":
         return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")

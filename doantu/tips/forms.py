@@ -15,6 +15,7 @@ from doantu.phones import PHONE_ERROR, normalise_phone
 from doantu.registry.choices import DNA_WHY, dna_guidance, maternal_line_order_text
 
 from .models import (
+    MARTYR_DETAIL_FIELDS,
     PRIVACY_HELP,
     STAFF_CHANNELS,
     ConsentMethod,
@@ -25,7 +26,7 @@ from .models import (
     TipKind,
     TipStatus,
 )
-from .services import Submission
+from .services import MAX_MARTYRS, Submission, WorkflowError, check_enlistment_year
 from .uploads import ACCEPT_ATTR, limits_text, prepare_uploads
 
 SUBMISSION_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -47,18 +48,166 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+# The kinds in the person's own words (the first person, no office terms); staff read TipKind's labels.
+PUBLIC_KIND_LABELS = {
+    TipKind.MARTYR: "Tôi biết về một liệt sĩ",
+    TipKind.GRAVE: "Tôi biết nơi có mộ liệt sĩ",
+    TipKind.RELATIVE: "Tôi là người thân của liệt sĩ",
+    TipKind.WITNESS: "Tôi đã chứng kiến, cùng chiến đấu, chôn cất",
+    TipKind.ARTIFACT: "Tôi có kỷ vật, giấy tờ (thư, giấy báo tử…)",
+    TipKind.OTHER: "Điều khác",
+}
+# Which parts of the form each kind needs (the page shows a part if one of the chosen kinds needs it; without
+# JavaScript every part shows). "martyrs": the named martyrs' details; "place": where; "dna": relatives only.
+KIND_SECTIONS = {
+    TipKind.MARTYR: ("martyrs",),
+    TipKind.GRAVE: ("martyrs", "place"),
+    TipKind.RELATIVE: ("martyrs", "dna"),
+    TipKind.WITNESS: ("martyrs", "place"),
+    TipKind.ARTIFACT: ("martyrs",),
+    TipKind.OTHER: ("place",),
+}
+# Fields a tip posted before several kinds and martyrs existed (an API client, a page loaded before an upgrade)
+# still sends: read as the first kind and the first martyr.
+LEGACY_MARTYR_FIELDS = {f"martyr_{name}": name for name in MARTYR_DETAIL_FIELDS}
+
+
+class MartyrForm(forms.Form):
+    """What the person knows about one martyr the tip names (all optional; a block left empty is ignored)."""
+
+    name = forms.CharField(label="Họ và tên liệt sĩ", max_length=200, required=False)
+    birth_year = forms.CharField(
+        label="Năm sinh",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 8}),
+    )
+    home_place = forms.CharField(
+        label="Quê ở đâu",
+        max_length=300,
+        required=False,
+        help_text="Xã (làng), huyện, tỉnh — tên cũ cũng được.",
+    )
+    alias = forms.CharField(label="Tên gọi khác", max_length=200, required=False)
+    unit = forms.CharField(
+        label="Đơn vị",
+        max_length=200,
+        required=False,
+        help_text="Ví dụ: Đại đội 3, Tiểu đoàn 1, Trung đoàn 141",
+    )
+    enlistment_year = forms.CharField(
+        label="Năm nhập ngũ",
+        max_length=4,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+    )
+    death_date = forms.CharField(label="Ngày hoặc năm hy sinh", max_length=40, required=False)
+    death_place = forms.CharField(label="Hy sinh ở đâu", max_length=300, required=False)
+    burial_place = forms.CharField(label="Chôn cất lúc đầu ở đâu", max_length=300, required=False)
+
+    # Shown at once (the two years side by side); the rest behind "Biết thêm…" (a <details>: no JavaScript).
+    FIRST = ("name", "birth_year", "enlistment_year", "home_place")
+
+    def __init__(self, *args, number: int, **kwargs):
+        super().__init__(*args, prefix=f"m{number}", **kwargs)
+        self.number = number
+
+    def clean(self):
+        data = super().clean()
+        if "enlistment_year" not in self.errors:
+            try:
+                data["enlistment_year"] = check_enlistment_year(
+                    data.get("enlistment_year"), data.get("birth_year")
+                )
+            except WorkflowError as exc:
+                self.add_error("enlistment_year", str(exc))
+        return data
+
+    @property
+    def first_fields(self):
+        return [self[name] for name in self.FIRST]
+
+    @property
+    def years(self):
+        return [self["birth_year"], self["enlistment_year"]]
+
+    @property
+    def more_fields(self):
+        return [self[name] for name in self.fields if name not in self.FIRST]
+
+    @property
+    def more_open(self) -> bool:
+        """The "Biết thêm…" part starts open when it holds something (or an error) the person must see."""
+        if not self.is_bound:
+            return False
+        return any(self.errors.get(b.name) or (b.value() or "") for b in self.more_fields)
+
+    def values(self) -> dict:
+        d = self.cleaned_data
+        return {
+            name: (d.get(name) if name == "enlistment_year" else (d.get(name) or "").strip())
+            for name in self.fields
+        }
+
+    @property
+    def filled(self) -> bool:
+        return self.is_bound and any(
+            str(self.data.get(self.add_prefix(n)) or "").strip() for n in self.fields
+        )
+
+
+def _martyr_numbers(data) -> int:
+    """How many martyr blocks a posted form carries: its ``martyr_count`` or the highest block posted."""
+    highest = 0
+    for key in data or {}:
+        if key[:1] == "m" and "-" in key and key[1 : key.index("-")].isdigit():
+            highest = max(highest, int(key[1 : key.index("-")]))
+    try:
+        count = int((data or {}).get("martyr_count") or 1)
+    except (TypeError, ValueError):
+        count = 1
+    return max(1, min(MAX_MARTYRS, max(count, highest)))
+
+
+def _upgrade_legacy(data):
+    """A post in the old shape (one ``kind``, ``martyr_*`` fields) read as the new one (``kinds``, block 1)."""
+    if data is None or not hasattr(data, "getlist"):
+        return data
+    if "kinds" in data and not any(k in data for k in ("kind", *LEGACY_MARTYR_FIELDS)):
+        return data
+    data = data.copy()
+    if "kind" in data and "kinds" not in data:
+        data.setlist("kinds", data.getlist("kind"))
+    for old, new in LEGACY_MARTYR_FIELDS.items():
+        if old in data and f"m1-{new}" not in data:
+            data[f"m1-{new}"] = data[old]
+    return data
+
+
+class KindsField(forms.MultipleChoiceField):
+    """Tick boxes; an empty value sent (an API client's ``kinds=``) is no choice, not a wrong one."""
+
+    def to_python(self, value):
+        return [v for v in super().to_python(value) if v]
+
+
 class TipForm(forms.Form):
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    kind = forms.ChoiceField(
-        label="Bạn muốn cung cấp",
-        choices=TipKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Hãy chọn loại thông tin bạn cung cấp."},
+    kinds = KindsField(
+        label="Bạn muốn cho biết điều gì?",
+        help_text="Chọn một hoặc nhiều ô.",
+        choices=[(k.value, PUBLIC_KIND_LABELS[k]) for k in TipKind],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Hãy chọn ít nhất một ô: bạn muốn cho biết điều gì.",
+            "invalid_choice": "Lựa chọn không hợp lệ; hãy chọn lại.",
+        },
     )
+    martyr_count = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=10)
     account = forms.CharField(
-        label="Những gì bạn biết",
-        help_text="Kể bằng lời của bạn: ai, ở đâu, khi nào, bạn biết qua ai. Không cần đúng thể thức.",
-        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Bạn biết những gì? Hãy kể lại",
+        help_text="Kể bằng lời của bạn: ai, ở đâu, khi nào, bạn nghe từ ai. Viết thế nào cũng được.",
+        widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
         min_length=5,
         error_messages={
@@ -67,17 +216,6 @@ class TipForm(forms.Form):
             "max_length": "Nội dung quá dài (tối đa 10.000 ký tự); có thể gửi thêm ảnh hoặc tệp.",
         },
     )
-    martyr_name = forms.CharField(label="Họ và tên liệt sĩ", max_length=200, required=False)
-    martyr_alias = forms.CharField(label="Bí danh (tên gọi khác)", max_length=200, required=False)
-    martyr_birth_year = forms.CharField(label="Năm sinh", max_length=20, required=False)
-    martyr_home_place = forms.CharField(label="Quê quán", max_length=300, required=False)
-    martyr_unit = forms.CharField(
-        label="Đơn vị", max_length=200, required=False, help_text="Ví dụ: c3 d1 e141 f312"
-    )
-    martyr_death_date = forms.CharField(label="Hy sinh (ngày/năm)", max_length=40, required=False)
-    martyr_death_place = forms.CharField(label="Nơi hy sinh", max_length=300, required=False)
-    martyr_burial_place = forms.CharField(label="Nơi an táng ban đầu", max_length=300, required=False)
-
     latitude = forms.DecimalField(
         label="Vĩ độ",
         required=False,
@@ -103,7 +241,7 @@ class TipForm(forms.Form):
         choices=LocationSource.choices, required=False, widget=forms.HiddenInput
     )
     location_description = forms.CharField(
-        label="Mô tả địa điểm",
+        label="Chỗ đó ở đâu? Tả lại",
         help_text="Ví dụ: gốc cây đa đầu bản, cách suối 200 m; khu đồi sau trường cũ…",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
@@ -111,7 +249,7 @@ class TipForm(forms.Form):
     )
     files = MultipleFileField(
         label="Chọn tệp hoặc chụp ảnh",
-        help_text="Ảnh chụp thư, giấy báo tử, bản đồ vẽ tay, kỷ vật… " + "{limits}",
+        help_text="Ảnh chụp thư, giấy báo tử, bản đồ vẽ tay, kỷ vật… Chọn được nhiều tệp.",
         required=False,
         widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTR}),
     )
@@ -133,13 +271,12 @@ class TipForm(forms.Form):
         label="Họ và tên của bạn",
         max_length=150,
         required=False,
-        help_text="Bắt buộc, trừ khi bạn chọn giấu tên.",
     )
     reporter_phone = forms.CharField(
         label="Số điện thoại",
         max_length=20,
         required=False,
-        help_text="Bắt buộc, trừ khi bạn chọn giấu tên. Dùng để cán bộ liên hệ và để bạn tra cứu tiến độ.",
+        help_text="Để cán bộ gọi lại và để bạn tra cứu kết quả.",
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     reporter_address = forms.CharField(label="Địa chỉ", max_length=300, required=False)
@@ -150,10 +287,11 @@ class TipForm(forms.Form):
         empty_label="— Không thuộc / ở nơi khác —",
     )
     relationship = forms.ChoiceField(
-        label="Quan hệ với liệt sĩ", choices=Relationship.choices, required=False
+        label="Bạn là gì của liệt sĩ?", choices=Relationship.choices, required=False
     )
     dna_offer = forms.BooleanField(
-        label="Tôi muốn đăng ký cho mẫu sinh phẩm ADN để đối chiếu", required=False
+        label="Tôi muốn cho mẫu ADN (lấy ít máu hoặc nước bọt, miễn phí) để tìm hài cốt liệt sĩ",
+        required=False,
     )
 
     consent_processing = forms.BooleanField(
@@ -175,20 +313,37 @@ class TipForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, ward: OrgUnit, held=(), **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, ward: OrgUnit, held=(), extra_martyr: bool = False, **kwargs):
+        data = _upgrade_legacy(data)
+        super().__init__(data, *args, **kwargs)
         self.ward = ward
+        count = _martyr_numbers(data) if data is not None else int(self.initial.get("martyr_count") or 1)
+        if extra_martyr:  # "Thêm liệt sĩ" pressed without JavaScript: one more empty block
+            count = min(MAX_MARTYRS, count + 1)
+        self.martyr_forms = [
+            MartyrForm(data if self.is_bound else None, number=n, initial=self.initial.get(f"m{n}"))
+            for n in range(1, count + 1)
+        ]
+        if self.is_bound:  # the page carries as many blocks as it shows
+            self.data = self.data.copy() if hasattr(self.data, "copy") else dict(self.data)
+            self.data["martyr_count"] = str(count)
+        if extra_martyr:
+            self.martyr_forms[-1].fields["name"].widget.attrs["autofocus"] = True
+        self.can_add_martyr = count < MAX_MARTYRS
         self.held = list(held)  # files kept from a failed attempt (tips.held), counted in the limits
         self.prepared_files = []
         self.prepared_consent_slip = None
         self.fields["residential_group"].queryset = OrgUnit.objects.filter(
             parent=ward, kind=UnitKind.RESIDENTIAL_GROUP, active=True
         ).order_by("sort_order", "name")
-        self.fields["files"].help_text = self.fields["files"].help_text.format(limits=limits_text())
+        self.files_limits = (
+            limits_text()
+        )  # under "Giới hạn tệp": the sizes matter to few, and only on a refusal
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
 
     SHORT_LABELS = {
+        "kinds": "Bạn muốn cho biết điều gì",
         "consent_processing": "Sự đồng ý để xử lý thông tin",
         "consent_contact": "Sự đồng ý để được liên hệ",
         "consent_dna": "Sự đồng ý về dữ liệu ADN",
@@ -215,13 +370,61 @@ class TipForm(forms.Form):
     def chosen_dna_guidance(self) -> dict | None:
         return dna_guidance(self["relationship"].value() or "") if self.is_bound else None
 
+    kind_sections_json = json.dumps({k.value: list(v) for k, v in KIND_SECTIONS.items()})
+
+    def full_clean(self):
+        super().full_clean()
+        for block in getattr(self, "martyr_forms", []):
+            block.full_clean()
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        return all([valid, *(block.is_valid() for block in self.martyr_forms)])
+
+    quiet = False
+
+    def quiet_except_files(self) -> None:
+        """Forget every error but the files' (the person pressed "Thêm liệt sĩ", not "Gửi"): nothing to correct
+        yet, but a file that cannot be kept must be said."""
+        from django.forms.utils import ErrorDict
+
+        kept = ErrorDict({k: v for k, v in self.errors.items() if k == "files"})
+        self._errors = kept
+        for block in self.martyr_forms:
+            block._errors = ErrorDict()
+        self.quiet = not kept
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors) or any(block.errors for block in self.martyr_forms)
+
+    def error_dict(self) -> dict[str, list[str]]:
+        """Every error as ``{field name as posted: [messages]}`` (the martyr blocks' as ``m1-name``, …)."""
+        out = {name: [str(m) for m in msgs] for name, msgs in self.errors.items()}
+        for block in self.martyr_forms:
+            for name, msgs in block.errors.items():
+                out[block.add_prefix(name)] = [str(m) for m in msgs]
+        return out
+
+    def martyrs(self) -> list[dict]:
+        """The filled martyr blocks' values, in order (empty blocks dropped)."""
+        return [block.values() for block in self.martyr_forms if block.filled]
+
     def error_summary(self) -> list[tuple[str, str]]:
         """(anchor, short label) of each field with an error, in form order, for the summary at the top."""
-        return [
-            (f"f-{self[name].html_name}", self.SHORT_LABELS.get(name, self.fields[name].label))
-            for name in self.fields
-            if name in self.errors
-        ]
+        rows = []
+        for name in self.fields:
+            if name in self.errors:
+                rows.append(
+                    (f"f-{self[name].html_name}", self.SHORT_LABELS.get(name, self.fields[name].label))
+                )
+            if name == "account":  # the martyr blocks come after the account on the page
+                for block in self.martyr_forms:
+                    for field_name in block.fields:
+                        if field_name in block.errors:
+                            label = f"Liệt sĩ thứ {block.number}: {block.fields[field_name].label}"
+                            rows.append((f"f-{block[field_name].html_name}", label))
+        return rows
 
     def clean_submission_key(self):
         key = self.cleaned_data["submission_key"]
@@ -307,6 +510,8 @@ class TipForm(forms.Form):
     def submission(self) -> Submission:
         d = self.cleaned_data
         fields = {name: d.get(name) for name in Submission.__dataclass_fields__ if name in d}
+        fields["kinds"] = list(d.get("kinds") or [])
+        fields["martyrs"] = self.martyrs()
         for name, value in list(fields.items()):
             if isinstance(value, str):
                 fields[name] = value.strip()
@@ -357,7 +562,7 @@ class StaffTipForm(TipForm):
     )
 
     STAFF_LABELS = {
-        "kind": "Loại thông tin",
+        "kinds": "Loại thông tin (chọn một hoặc nhiều)",
         "account": "Nội dung người cung cấp kể (ghi nguyên văn)",
         "anonymous": "Người cung cấp muốn giấu tên",
         "reporter_name": "Họ và tên người cung cấp",
@@ -392,6 +597,8 @@ class StaffTipForm(TipForm):
             group.error_messages["required"] = "Hãy chọn tổ dân phố của bạn."
         for name, label in self.STAFF_LABELS.items():
             self.fields[name].label = label
+        self.fields["kinds"].choices = TipKind.choices
+        self.fields["kinds"].help_text = ""
         self.fields["reporter_name"].help_text = "Bắt buộc, trừ khi người cung cấp muốn giấu tên."
         self.fields["reporter_phone"].help_text = "Di động hoặc số cố định có mã vùng, ví dụ 0209 3871 234."
         self.fields["files"].help_text = ""
@@ -487,7 +694,9 @@ class InboxFilterForm(forms.Form):
         required=False,
         choices=[("", "Tất cả"), ("open", "Chưa kết luận"), *TipStatus.choices],
     )
-    kind = forms.ChoiceField(label="Loại", required=False, choices=[("", "Tất cả"), *TipKind.choices])
+    kind = forms.ChoiceField(
+        label="Loại (có loại này)", required=False, choices=[("", "Tất cả"), *TipKind.choices]
+    )
     source = forms.ModelChoiceField(label="Nguồn", required=False, queryset=None, empty_label="Tất cả")
     residential_group = forms.ModelChoiceField(
         label="Tổ dân phố", required=False, queryset=None, empty_label="Tất cả"
@@ -591,15 +800,12 @@ class PublicNoteForm(forms.Form):
 
 class TipEditForm(forms.Form):
     prefix = "edit"  # unique field ids: several action forms share one page
-    kind = forms.ChoiceField(label="Loại thông tin", choices=TipKind.choices)
-    martyr_name = forms.CharField(label="Họ và tên liệt sĩ", max_length=200, required=False)
-    martyr_alias = forms.CharField(label="Bí danh", max_length=200, required=False)
-    martyr_birth_year = forms.CharField(label="Năm sinh", max_length=20, required=False)
-    martyr_home_place = forms.CharField(label="Quê quán", max_length=300, required=False)
-    martyr_unit = forms.CharField(label="Đơn vị", max_length=200, required=False)
-    martyr_death_date = forms.CharField(label="Ngày hy sinh", max_length=40, required=False)
-    martyr_death_place = forms.CharField(label="Nơi hy sinh", max_length=300, required=False)
-    martyr_burial_place = forms.CharField(label="Nơi an táng", max_length=300, required=False)
+    kinds = forms.MultipleChoiceField(
+        label="Loại thông tin",
+        choices=TipKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Hãy chọn ít nhất một loại thông tin."},
+    )
     location_description = forms.CharField(
         label="Mô tả địa điểm", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
     )
@@ -613,6 +819,31 @@ class TipEditForm(forms.Form):
         self.fields["residential_group"].queryset = OrgUnit.objects.filter(
             parent=ward, kind=UnitKind.RESIDENTIAL_GROUP
         )
+
+
+class NamedMartyrForm(MartyrForm):
+    """Staff correct one martyr a tip names (``named``), or add one more (``named`` empty). Each form on the tip
+    page has its own prefix (``named<id>``, ``namednew``: unique ids); a post is read with the prefix it carries."""
+
+    named = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, tip, named=None, **kwargs):
+        if named is not None and data is None:
+            kwargs.setdefault("initial", {**named.values(), "named": named.pk})
+        super().__init__(data, number=0, **kwargs)
+        self.prefix = f"named{named.pk}" if named is not None else "namednew"
+        for key in data or {}:
+            if key.startswith("named") and key.endswith("-named"):
+                self.prefix = key[: -len("-named")]
+                break
+        self.fields["named"].queryset = tip.martyrs.all()
+        if named is None and data is not None:
+            posted = str(data.get(f"{self.prefix}-named") or "")
+            named = tip.martyrs.filter(pk=int(posted)).first() if posted.isdigit() else None
+        self.named_martyr = named  # (not "named": a template would read the field of that name)
+
+    def values(self) -> dict:
+        return {k: v for k, v in super().values().items() if k != "named"}
 
 
 class SourceForm(forms.Form):

@@ -15,7 +15,7 @@ from doantu.encryption import EncryptedTextField
 from doantu.org.models import OrgUnit
 from doantu.registry.choices import MATERNAL_LINE, Relationship, dna_guidance
 
-from .search import SEARCH_FIELDS, search_text_of
+from .search import MARTYR_SEARCH_FIELDS, SEARCH_FIELDS, search_text_of
 
 RECEIPT_ALPHABET = (
     "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone without mistakes
@@ -187,18 +187,12 @@ class Tip(models.Model):
     channel = models.CharField(
         "kênh gửi", max_length=10, choices=IntakeChannel.choices, default=IntakeChannel.WEB
     )
-    kind = models.CharField("loại thông tin", max_length=20, choices=TipKind.choices)
+    # One tip may be of several kinds (a relative who also sends the death notice): TipKind values, in the order
+    # of TipKind, never empty for a tip taken through tips.services. Filter with ``kinds_q``.
+    kinds = models.JSONField("loại thông tin", default=list, blank=True)
     account = models.TextField("nội dung", help_text="Lời kể của người cung cấp, nguyên văn.")
-
-    # What the person knows about the martyr, as they wrote it (structured, all optional).
-    martyr_name = models.CharField("họ tên liệt sĩ", max_length=200, blank=True)
-    martyr_alias = models.CharField("bí danh", max_length=200, blank=True)
-    martyr_birth_year = models.CharField("năm sinh", max_length=20, blank=True)
-    martyr_home_place = models.CharField("quê quán", max_length=300, blank=True)
-    martyr_unit = models.CharField("đơn vị", max_length=200, blank=True)
-    martyr_death_date = models.CharField("ngày hy sinh", max_length=40, blank=True)
-    martyr_death_place = models.CharField("nơi hy sinh", max_length=300, blank=True)
-    martyr_burial_place = models.CharField("nơi an táng", max_length=300, blank=True)
+    # What the person knows about each martyr the tip names: ``TipMartyr`` (``tip.martyrs``), each matched
+    # against the registry on its own.
 
     # Where: only what the person chose to give (never read out of a photo's EXIF).
     latitude = models.DecimalField("vĩ độ", max_digits=9, decimal_places=6, null=True, blank=True)
@@ -295,19 +289,51 @@ class Tip(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.receipt_code} — {self.get_kind_display()}"
+        return f"{self.receipt_code} — {self.get_kinds_display()}"
 
     def save(self, *args, **kwargs):
         # The search column follows the fields it is made of, in the same write (so in the same transaction).
+        # The named martyrs' part is added by ``refresh_search_text`` when they are written (tips.services).
         update_fields = kwargs.get("update_fields")
         if update_fields is None or set(update_fields) & set(SEARCH_FIELDS):
-            self.search_text = search_text_of({f: getattr(self, f) for f in SEARCH_FIELDS})
+            self.search_text = self._search_text()
             if update_fields is not None:
                 kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("staff:tip", args=[self.pk])
+
+    def _search_text(self) -> str:
+        named = list(self.martyrs.all()) if self.pk else []
+        return search_text_of(
+            {f: getattr(self, f) for f in SEARCH_FIELDS},
+            extra=[getattr(m, f) for m in named for f in MARTYR_SEARCH_FIELDS],
+        )
+
+    def refresh_search_text(self) -> None:
+        """Recompute the search column after the named martyrs changed (same transaction as the change)."""
+        self.search_text = self._search_text()
+        Tip.objects.filter(pk=self.pk).update(search_text=self.search_text)
+
+    @property
+    def kind_labels(self) -> list[str]:
+        labels = dict(TipKind.choices)
+        return [str(labels.get(k, k)) for k in self.kinds or []]
+
+    def get_kinds_display(self) -> str:
+        return ", ".join(self.kind_labels)
+
+    # Templates and texts written before a tip had several kinds read this name.
+    get_kind_display = get_kinds_display
+
+    def has_kind(self, kind: str) -> bool:
+        return kind in (self.kinds or [])
+
+    @property
+    def martyr_names(self) -> str:
+        """The named martyrs' names (or aliases), for lists: "Nguyễn Văn A; Trần Văn B"."""
+        return "; ".join(m.display_name for m in self.martyrs.all() if m.display_name)
 
     @property
     def public_status(self) -> str:
@@ -333,6 +359,74 @@ class Tip(models.Model):
     def dna_guidance(self) -> dict | None:
         """Whom to ask for the DNA sample, by the reporter's relationship (registry.choices.dna_guidance)."""
         return dna_guidance(self.relationship)
+
+
+def kinds_q(kind: str) -> models.Q:
+    """Tips one of whose kinds is ``kind``: the JSON list's text holds ``"kind"`` (quotes included, so no kind
+    matches inside another). The same text on SQLite and PostgreSQL (``icontains`` casts jsonb to text)."""
+    if kind not in TipKind.values:
+        return models.Q(pk__in=[])
+    return models.Q(kinds__icontains=f'"{kind}"')
+
+
+def plausible_years() -> tuple[int, int]:
+    """The range of years a martyr can have enlisted in: from 1930 (the Party's founding; the earliest
+    revolutionaries recognised as martyrs under Pháp lệnh Ưu đãi người có công 02/2020/UBTVQH14 joined the
+    struggle from then) to this year (people still fall on duty)."""
+    return 1930, timezone.localdate().year
+
+
+class TipMartyr(models.Model):
+    """One martyr a tip names, with what the person knows of him, as they wrote it (all optional). A witness who
+    buried two comrades names two; each is matched against the registry on its own
+    (``registry.services.tip_martyr_candidates``)."""
+
+    tip = models.ForeignKey("Tip", on_delete=models.CASCADE, related_name="martyrs")
+    position = models.PositiveSmallIntegerField("thứ tự", default=1)
+    name = models.CharField("họ tên liệt sĩ", max_length=200, blank=True)
+    alias = models.CharField("bí danh", max_length=200, blank=True)
+    birth_year = models.CharField("năm sinh", max_length=20, blank=True)
+    home_place = models.CharField("quê quán", max_length=300, blank=True)
+    unit = models.CharField("đơn vị", max_length=200, blank=True)
+    enlistment_year = models.PositiveSmallIntegerField("năm nhập ngũ", null=True, blank=True)
+    death_date = models.CharField("ngày hy sinh", max_length=40, blank=True)
+    death_place = models.CharField("nơi hy sinh", max_length=300, blank=True)
+    burial_place = models.CharField("nơi an táng", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["tip", "position", "id"]
+        verbose_name = "liệt sĩ được nêu trong thông tin"
+        verbose_name_plural = "liệt sĩ được nêu trong thông tin"
+
+    def __str__(self) -> str:
+        return self.display_name or f"Liệt sĩ thứ {self.position}"
+
+    @property
+    def display_name(self) -> str:
+        if self.name and self.alias:
+            return f"{self.name} ({self.alias})"
+        return self.name or self.alias
+
+    @property
+    def has_name(self) -> bool:
+        return bool(self.name or self.alias)
+
+    def values(self) -> dict:
+        return {f: getattr(self, f) for f in MARTYR_DETAIL_FIELDS}
+
+
+# What a person may tell about each martyr, in the form's order.
+MARTYR_DETAIL_FIELDS = (
+    "name",
+    "alias",
+    "birth_year",
+    "home_place",
+    "unit",
+    "enlistment_year",
+    "death_date",
+    "death_place",
+    "burial_place",
+)
 
 
 class AttachmentKind(models.TextChoices):

@@ -31,20 +31,19 @@ from django.db.models import Q, QuerySet
 from doantu.linkage.normalize import _SYLLABLE, fold
 
 SEARCH_FIELDS = (
-    "martyr_name",
-    "martyr_alias",
-    "martyr_home_place",
-    "martyr_unit",
     "account",
     "receipt_code",
 )
+# The same for each martyr the tip names (tips.models.TipMartyr).
+MARTYR_SEARCH_FIELDS = ("name", "alias", "home_place", "unit")
 MAX_WORDS = 8
 _LETTERS = string.ascii_lowercase
 
 
-def search_text_of(values: dict) -> str:
-    """The folded search column for a tip's field values (``receipt_code`` also without its dash)."""
-    parts = [str(values.get(name) or "") for name in SEARCH_FIELDS]
+def search_text_of(values: dict, extra: list | tuple = ()) -> str:
+    """The folded search column for a tip's field values (``receipt_code`` also without its dash) and
+    ``extra`` texts (its named martyrs' ``MARTYR_SEARCH_FIELDS``)."""
+    parts = [str(v or "") for v in extra] + [str(values.get(name) or "") for name in SEARCH_FIELDS]
     code = str(values.get("receipt_code") or "")
     parts.append(code.replace("-", ""))
     return " ".join(w for w in (fold(p) for p in parts) if w)

@@ -14,7 +14,7 @@ from doantu.audit.models import AuditEntry
 from doantu.org.models import OrgUnit, UnitKind
 
 from . import access, search
-from .models import Attachment, Forward, ForwardStatus, Source, Tip, TipStatus
+from .models import Attachment, Forward, ForwardStatus, Source, Tip, TipKind, TipStatus, kinds_q
 
 # The inbox counts at most this many matches ("hơn 1.000 thông tin"): an exact count of a common word among
 # 1,000,000 tips reads every match, a capped one stops at the cap (bench/inbox_search.py). A person pages through
@@ -52,6 +52,7 @@ def inbox(
     qs = (
         access.tips_visible_to(user)
         .select_related("source", "residential_group", "assignee", "ward", "entered_by")
+        .prefetch_related("martyrs")
         .annotate(
             is_overdue=Exists(overdue_forwards),
             n_files=Coalesce(
@@ -72,8 +73,8 @@ def inbox(
         qs = qs.filter(status__in=access.open_statuses())
     elif status:
         qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
+    if kind:  # tips of several kinds are found under each of them
+        qs = qs.filter(kinds_q(kind))
     if source:
         qs = qs.filter(source=source)
     if residential_group:
@@ -221,3 +222,8 @@ def active_source(code: str) -> Source | None:
 
 def forget_source(code: str) -> None:
     cache.delete(_source_cache_key(code.lower()))
+
+
+def kind_counts(tips: QuerySet[Tip]) -> dict[str, int]:
+    """How many of ``tips`` are of each kind (a tip of several kinds counts under each): one query."""
+    return tips.order_by().aggregate(**{kind: Count("pk", filter=kinds_q(kind)) for kind in TipKind.values})

@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -25,6 +25,7 @@ from doantu.registry.choices import Relationship
 
 from . import access
 from .models import (
+    MARTYR_DETAIL_FIELDS,
     STAFF_CHANNELS,
     ApiToken,
     Attachment,
@@ -39,7 +40,9 @@ from .models import (
     Source,
     Tip,
     TipKind,
+    TipMartyr,
     TipStatus,
+    plausible_years,
 )
 from .uploads import PreparedFile
 
@@ -68,6 +71,9 @@ ACTION_LABELS = {
     "consent_withdrawn": "Người gửi rút lại sự đồng ý",
     "source_created": "Tạo nguồn (mã QR)",
     "source_updated": "Cập nhật nguồn (mã QR)",
+    "martyr_named": "Thêm liệt sĩ được nêu",
+    "martyr_edited": "Sửa thông tin liệt sĩ được nêu",
+    "martyr_removed": "Bỏ liệt sĩ được nêu",
 }
 
 CONCLUSIONS = {TipStatus.VERIFIED, TipStatus.NOT_VERIFIABLE, TipStatus.DUPLICATE}
@@ -75,15 +81,7 @@ OPEN = {TipStatus.NEW, TipStatus.UNDER_REVIEW, TipStatus.FORWARDED, TipStatus.AN
 
 # Structured details staff may correct after reading the account (the account itself is never rewritten).
 EDITABLE_FIELDS = (
-    "kind",
-    "martyr_name",
-    "martyr_alias",
-    "martyr_birth_year",
-    "martyr_home_place",
-    "martyr_unit",
-    "martyr_death_date",
-    "martyr_death_place",
-    "martyr_burial_place",
+    "kinds",
     "location_description",
     "residential_group",
     "relationship",
@@ -96,7 +94,12 @@ labels.register(
         "status": ("Trạng thái", dict(TipStatus.choices)),
         "forward_status": ("Đề nghị xác minh", dict(ForwardStatus.choices)),
         "outcome": ("Kết quả", dict(ForwardOutcome.choices)),
-        "kind": ("Loại thông tin", dict(TipKind.choices)),
+        "kinds": ("Loại thông tin", {}),  # recorded as the labels, joined (a list has no single word)
+        **{
+            f"martyr_{f}": (str(TipMartyr._meta.get_field(f).verbose_name).capitalize(), {})
+            for f in MARTYR_DETAIL_FIELDS
+        },
+        "martyr_position": ("Liệt sĩ thứ", {}),
         "relationship": ("Quan hệ với liệt sĩ", dict(Relationship.choices)),
         "agency": ("Cơ quan", {}),
         "due_date": ("Hạn trả lời", {}),
@@ -113,7 +116,7 @@ labels.register(
         **{
             f.name: (str(f.verbose_name).capitalize(), {})
             for f in Tip._meta.fields
-            if f.name in EDITABLE_FIELDS and f.name not in ("kind", "relationship")
+            if f.name in EDITABLE_FIELDS and f.name not in ("kinds", "relationship")
         },
     },
 )
@@ -130,7 +133,7 @@ class WorkflowError(Exception):
 class Submission:
     """What a person sent, already validated (by ``tips.forms.TipForm``, for both the web form and the API)."""
 
-    kind: str
+    kinds: list[str]
     account: str
     consent_processing: bool
     anonymous: bool = False
@@ -144,14 +147,8 @@ class Submission:
     dna_offer: bool = False
     consent_contact: bool = False
     consent_dna: bool = False
-    martyr_name: str = ""
-    martyr_alias: str = ""
-    martyr_birth_year: str = ""
-    martyr_home_place: str = ""
-    martyr_unit: str = ""
-    martyr_death_date: str = ""
-    martyr_death_place: str = ""
-    martyr_burial_place: str = ""
+    # Each martyr the tip names: a dict of ``MARTYR_DETAIL_FIELDS`` (as written; blank ones may be left out).
+    martyrs: list[dict] = field(default_factory=list)
     latitude: Any = None
     longitude: Any = None
     location_accuracy_m: int | None = None
@@ -194,6 +191,57 @@ def submission_fingerprint(fields: Mapping[str, list[str]], files: Iterable[tupl
         upload.seek(0)
         digest.update(f"file:{name}:{upload.size}:{part.hexdigest()};".encode())
     return digest.hexdigest()
+
+
+# A witness may name the comrades he buried together; beyond this a list is an attachment, not a form.
+MAX_MARTYRS = 10
+
+
+def clean_kinds(kinds) -> list[str]:
+    """The kinds of a tip: known values only, each once, in TipKind's order; at least one."""
+    chosen = set(kinds or [])
+    if not chosen or not chosen <= set(TipKind.values):
+        raise WorkflowError("Hãy chọn loại thông tin bạn cung cấp.")
+    return [k for k in TipKind.values if k in chosen]
+
+
+def clean_martyr(values: Mapping[str, Any]) -> dict[str, Any]:
+    """One named martyr's details: known fields only, text stripped and cut to the column, the enlistment year a
+    plausible year (``plausible_years``) or nothing. Raises ``WorkflowError`` for an implausible year."""
+    unknown = set(values) - set(MARTYR_DETAIL_FIELDS)
+    if unknown:
+        raise WorkflowError(f"Không có mục: {', '.join(sorted(unknown))}.")
+    out: dict[str, Any] = {}
+    for name in MARTYR_DETAIL_FIELDS:
+        value = values.get(name)
+        if name == "enlistment_year":
+            out[name] = check_enlistment_year(value, values.get("birth_year"))
+            continue
+        text = str(value or "").strip()
+        limit = TipMartyr._meta.get_field(name).max_length
+        if len(text) > limit:
+            label = TipMartyr._meta.get_field(name).verbose_name
+            raise WorkflowError(f"Mục “{label}” quá dài (tối đa {limit} ký tự).")
+        out[name] = text
+    return out
+
+
+def check_enlistment_year(value, birth_year=None) -> int | None:
+    """A martyr's enlistment year as a number, or None when not given; ``WorkflowError`` (in Vietnamese) when it
+    cannot be one (outside ``plausible_years``, or not after the birth year when that is a plain year)."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or len(text) != 4:
+        raise WorkflowError("Năm nhập ngũ phải là một năm gồm 4 chữ số, ví dụ 1968.")
+    year = int(text)
+    low, high = plausible_years()
+    if not low <= year <= high:
+        raise WorkflowError(f"Năm nhập ngũ phải trong khoảng {low}–{high}.")
+    born = str(birth_year or "").strip()
+    if born.isdigit() and len(born) == 4 and year <= int(born):
+        raise WorkflowError("Năm nhập ngũ phải sau năm sinh.")
+    return year
 
 
 def tip_for_retry(*, source: Source, submission_key: str, payload_hash: str) -> Tip | None:
@@ -239,6 +287,11 @@ def tip_submit(
     """
 
     data = vars(submission).copy()
+    data["kinds"] = clean_kinds(data["kinds"])
+    named = [clean_martyr(values) for values in data.pop("martyrs") or []]
+    named = [values for values in named if any(v not in ("", None) for v in values.values())]
+    if len(named) > MAX_MARTYRS:
+        raise WorkflowError(f"Mỗi lần gửi nêu được tối đa {MAX_MARTYRS} liệt sĩ.")
     _check_entry(actor=actor, source=source, channel=channel, data=data, consent_slip=consent_slip)
     if consent_slip is not None:
         files = [*files, consent_slip]
@@ -268,6 +321,11 @@ def tip_submit(
                 if tip.reporter_phone:
                     tip.status_check = phone_check_digest(tip.receipt_code, tip.reporter_phone)
                 tip.save()
+                if named:
+                    TipMartyr.objects.bulk_create(
+                        [TipMartyr(tip=tip, position=n, **values) for n, values in enumerate(named, start=1)]
+                    )
+                    tip.refresh_search_text()
                 for prepared in files:
                     attachment = Attachment(
                         tip=tip,
@@ -283,8 +341,14 @@ def tip_submit(
                     attachment.file.save(f"upload{prepared.extension}", prepared.content, save=False)
                     stored.append(attachment)
                     attachment.save()
-                changes: dict[str, list] = {"status": [None, TipStatus.NEW], "channel": [None, channel]}
+                changes: dict[str, list] = {
+                    "status": [None, TipStatus.NEW],
+                    "channel": [None, channel],
+                    "kinds": [None, tip.get_kinds_display()],
+                }
                 message = f"Nguồn: {source.name}; {len(files)} tệp đính kèm"
+                if len(named) > 1:
+                    message += f"; nêu {len(named)} liệt sĩ"
                 if actor is not None:
                     changes["consent_method"] = [None, tip.consent_method]
                     message = f"Nguồn: {source.name}; nhập hộ ({tip.get_channel_display().lower()}); " + (
@@ -414,10 +478,59 @@ def tip_edit(*, tip: Tip, actor, changes: dict[str, Any]) -> Tip:
         ):
             # the group decides which group leader sees the tip: never one of another ward
             raise WorkflowError("Tổ dân phố phải thuộc phường của thông tin này.")
+        if "kinds" in changes:
+            changes = {**changes, "kinds": clean_kinds(changes["kinds"])}
         changed = {k: v for k, v in changes.items() if getattr(tip, k) != v}
         if not changed:
             return tip
-        return _set(tip, actor, "edited", changed)
+        kinds_before = tip.get_kinds_display()
+        before = {k: getattr(tip, k) for k in changed if k != "kinds"}
+        for name, value in changed.items():
+            setattr(tip, name, value)
+        tip.save(update_fields=[*changed, "updated_at"])
+        audit_changes = diff(before, {k: v for k, v in changed.items() if k != "kinds"})
+        if "kinds" in changed:  # the labels, joined: what staff read on the timeline
+            audit_changes["kinds"] = [kinds_before, tip.get_kinds_display()]
+        audit_record(actor=actor, action="edited", obj=tip, context=tip, changes=audit_changes)
+        return tip
+
+
+def tip_martyr_save(
+    *, tip: Tip, actor, values: Mapping[str, Any], named: TipMartyr | None = None
+) -> TipMartyr:
+    """Staff correct what a tip says about one martyr it names (``named``), or add one more it names. The
+    account itself is never rewritten. Audited field by field on the tip's timeline."""
+    with transaction.atomic():
+        tip = _locked(tip)
+        _require(access.can_triage(actor, tip))
+        # a correction changes what it names and keeps the rest
+        values = clean_martyr({**(named.values() if named is not None else {}), **values})
+        if named is None:
+            if tip.martyrs.count() >= MAX_MARTYRS:
+                raise WorkflowError(f"Mỗi thông tin nêu được tối đa {MAX_MARTYRS} liệt sĩ.")
+            if not any(v not in ("", None) for v in values.values()):
+                raise WorkflowError("Hãy điền ít nhất một điều về liệt sĩ (họ tên, bí danh, quê quán…).")
+            position = (tip.martyrs.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+            named = TipMartyr.objects.create(tip=tip, position=position, **values)
+            action, before = "martyr_named", {}
+        else:
+            named = TipMartyr.objects.select_for_update().get(pk=named.pk, tip=tip)
+            before = named.values()
+            for name, value in values.items():
+                setattr(named, name, value)
+            named.save()
+            action = "martyr_edited"
+        changes = {
+            f"martyr_{k}": [before.get(k), v]
+            for k, v in values.items()
+            if before.get(k) != v and (before or v)
+        }
+        if action == "martyr_edited" and not changes:
+            return named
+        tip.refresh_search_text()
+        changes["martyr_position"] = [named.position, named.position]
+        audit_record(actor=actor, action=action, obj=tip, context=tip, changes=changes)
+        return named
 
 
 def tip_forward(
@@ -734,6 +847,7 @@ __all__ = [
     "tip_conclude",
     "tip_edit",
     "tip_forward",
+    "tip_martyr_save",
     "tip_public_status",
     "tip_receipt_send",
     "tip_reopen",

@@ -29,7 +29,13 @@ def slip_items(*, form: TipForm, preset: dict | None = None) -> list[SlipItem]:
     choices already known (the residential group of the group's own slip): field name -> value."""
     preset = preset or {}
     items = []
-    for name, f in form.fields.items():
+    fields = list(form.fields.items())
+    # the first martyr block's questions come after the account, as on the web form (the slip has room for one;
+    # a second martyr is written in the account or on a second slip)
+    at = next(i for i, (name, _) in enumerate(fields) if name == "account") + 1
+    block = form.martyr_forms[0]
+    fields[at:at] = [(f"martyr_{name}", f) for name, f in block.fields.items()]
+    for name, f in fields:
         if name in NOT_ON_PAPER or f.widget.is_hidden:
             continue
         help_text = str(f.help_text or "")

@@ -91,13 +91,17 @@ def intake(request, code: str):
         removed = set(request.POST.getlist("held_remove"))
         kept = [h for i, h in enumerate(held_all) if str(i) not in removed]
         dropped = [h for i, h in enumerate(held_all) if str(i) in removed]
-        form = TipForm(request.POST, request.FILES, ward=source.ward, held=kept)
-        if form.is_valid() and not held_problem:
+        adding = bool(request.POST.get("add_martyr"))  # "Thêm liệt sĩ" without JavaScript: not a submission
+        form = TipForm(request.POST, request.FILES, ward=source.ward, held=kept, extra_martyr=adding)
+        if adding:
+            form.is_valid()  # checks (and prepares) the files chosen so far, so they are kept for the real submit
+            form.quiet_except_files()
+        elif form.is_valid() and not held_problem:
             try:
                 files = held.load(kept) + form.prepared_files
             except held.HeldFilesInvalid as exc:
                 held_problem, kept = str(exc), []
-        if form.is_valid() and not held_problem:
+        if not adding and form.is_valid() and not held_problem:
             try:
                 tip, _created = tip_submit(
                     source=source,
@@ -115,7 +119,7 @@ def intake(request, code: str):
             return redirect("public:receipt", tip.receipt_code)
         if held_problem:
             form.add_error("files", held_problem)
-        status = 400
+        status = 200 if adding and not form.has_errors else 400
         # Keep what passed the checks for the retry, so that nothing has to be chosen and uploaded again.
         new_held = held.hold(form.prepared_files)
         held.release(dropped)

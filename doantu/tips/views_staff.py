@@ -12,7 +12,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from .forms import (
     ConcludeForm,
     ForwardForm,
     InboxFilterForm,
+    NamedMartyrForm,
     NoteForm,
     PublicNoteForm,
     ReasonForm,
@@ -136,8 +136,12 @@ def tip_entry(request):
         raise PermissionDenied("Tài khoản này không nhập thông tin hộ người khác.")
     status = 200
     if request.method == "POST":
-        form = StaffTipForm(request.POST, request.FILES, user=user)
-        if form.is_valid():
+        adding = bool(request.POST.get("add_martyr"))  # one more martyr block, not a save
+        form = StaffTipForm(request.POST, request.FILES, user=user, extra_martyr=adding)
+        if adding:
+            form.is_valid()
+            form.quiet_except_files()
+        elif form.is_valid():
             d = form.cleaned_data
             payload_hash = services.submission_fingerprint(
                 dict(request.POST.lists()),
@@ -159,7 +163,7 @@ def tip_entry(request):
             else:
                 kept = {name: request.POST.get(name, "") for name in ENTRY_KEPT}
                 return redirect(f"{reverse('staff:tip_entry')}?{urlencode({**kept, 'saved': tip.pk})}")
-        status = 400
+        status = 200 if adding and not form.has_errors else 400
     else:
         initial = {name: request.GET[name] for name in ENTRY_KEPT if request.GET.get(name)}
         form = StaffTipForm(initial=initial, user=user)
@@ -217,6 +221,8 @@ def _tip_context(request, tip: Tip, **overrides) -> dict:
             close_form=ReasonForm(prefix="close"),
             reopen_form=ReasonForm(prefix="reopen"),
             public_note_form=PublicNoteForm(initial={"text": tip.public_note}),
+            named_forms=[NamedMartyrForm(tip=tip, named=m) for m in tip.martyrs.all()],
+            add_named_form=NamedMartyrForm(tip=tip),
             edit_form=TipEditForm(
                 ward=tip.ward,
                 initial={f: getattr(tip, f) for f in services.EDITABLE_FIELDS}
@@ -225,7 +231,18 @@ def _tip_context(request, tip: Tip, **overrides) -> dict:
         )
     if context["can_note"]:
         context["note_form"] = NoteForm()
+    for key in [k for k in overrides if k.startswith("named") and k.endswith("_form")]:
+        failed = overrides.pop(key)  # a refused correction, shown again with its message
+        named_id = str(failed.named_martyr.pk) if failed.named_martyr is not None else ""
+        if named_id:
+            context["named_forms"] = [
+                failed if str(f.named_martyr.pk) == named_id else f for f in context["named_forms"]
+            ]
+        else:
+            context["add_named_form"] = failed
+        context["open_named"] = named_id or "new"
     context.update(overrides)
+    context["martyrs"] = list(tip.martyrs.all())
     return context
 
 
@@ -342,6 +359,16 @@ TIP_ACTIONS = {
     "edit": (
         lambda data, tip, user: TipEditForm(data, ward=tip.ward),
         lambda tip, user, d: services.tip_edit(tip=tip, actor=user, changes=d),
+    ),
+    # one martyr the tip names: corrected (POST "named-named" = its id) or added (empty)
+    "martyr": (
+        lambda data, tip, user: NamedMartyrForm(data, tip=tip),
+        lambda tip, user, d: services.tip_martyr_save(
+            tip=tip,
+            actor=user,
+            named=d["named"],
+            values={k: v for k, v in d.items() if k != "named"},
+        ),
     ),
 }
 
@@ -544,7 +571,7 @@ def source_slip_document(request, source_id: int, fmt: str):
 @staff_required
 def overview(request):
     visible = access.tips_visible_to(request.user)
-    by_kind = {row["kind"]: row["n"] for row in visible.order_by().values("kind").annotate(n=Count("id"))}
+    by_kind = selectors.kind_counts(visible)
     overdue = Forward.objects.filter(
         tip__in=visible, status=ForwardStatus.OPEN, due_date__lt=timezone.localdate()
     ).select_related("tip", "agency")

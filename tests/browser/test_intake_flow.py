@@ -150,7 +150,9 @@ def test_tip_from_phone_to_verified(browser, live, screenshots, tmp_path):
     page.goto("/t/dx")
     assert page.locator("h1").inner_text().startswith("Cung cấp thông tin về liệt sĩ")
     assert "js" in (page.locator("html").get_attribute("class") or ""), "intake.js did not run"
-    assert page.locator("#use-location").is_visible()
+    # Only what the chosen kinds need: before a kind is chosen, no martyr, place or DNA questions.
+    for section in ("#martyrs", "#place", "#dna"):
+        expect(page.locator(section)).to_be_hidden()
     assert horizontal_overflow(page) == 0
     page.screenshot(path=screenshots / "01-form-empty-phone.png", full_page=True)
     console.check("the empty public form")
@@ -159,24 +161,29 @@ def test_tip_from_phone_to_verified(browser, live, screenshots, tmp_path):
     page.locator("#submit-btn").click()
     page.wait_for_selector("#form-errors")
     assert "Chưa gửi được" in page.locator("#form-errors").inner_text()
-    for field in ("kind", "account", "consent_processing", "reporter_name", "reporter_phone"):
+    for field in ("kinds", "account", "consent_processing", "reporter_name", "reporter_phone"):
         assert page.locator(f"#f-{field} .errorlist").count() == 1, f"no error shown for {field}"
-    assert "Hãy chọn loại thông tin" in page.locator("#f-kind").inner_text()
+    assert "Hãy chọn ít nhất một ô" in page.locator("#f-kinds").inner_text()
     assert horizontal_overflow(page) == 0
     page.screenshot(path=screenshots / "02-form-errors-phone.png", full_page=True)
     console.check("the public form with errors")
 
     # Filled as a person would.
-    page.get_by_label("Mộ, nơi chôn cất").check()
+    page.get_by_label("Tôi biết nơi có mộ liệt sĩ").check()
+    expect(page.locator("#place")).to_be_visible()
+    expect(page.locator("#martyrs")).to_be_visible()
+    expect(page.locator("#dna")).to_be_hidden()  # not a relative: no DNA questions
+    assert page.locator("#use-location").is_visible()
     page.fill(
         "#id_account",
         "Ông nội tôi kể: năm 1972 đơn vị chôn một chiến sĩ ở đồi thông sau trường cũ, có cắm bia gỗ. "
         "Nhà tôi còn giữ lá thư anh ấy gửi về.",
     )
-    page.fill("#id_martyr_name", "Nguyễn Văn Hùng")
-    page.fill("#id_martyr_birth_year", "1950")
-    page.fill("#id_martyr_home_place", "Huyền Tụng, Bạch Thông, Bắc Thái")
-    page.fill("#id_martyr_unit", "c3 d1 e141 f312")
+    page.fill("#id_m1-name", "Nguyễn Văn Hùng")
+    page.fill("#id_m1-birth_year", "1950")
+    page.fill("#id_m1-home_place", "Huyền Tụng, Bạch Thông, Bắc Thái")
+    page.locator("#martyr-1 summary").click()  # "Biết thêm về liệt sĩ này?"
+    page.fill("#id_m1-unit", "c3 d1 e141 f312")
     page.locator("#id_files").set_input_files(photo)
     page.wait_for_selector("#previews img")
     assert page.locator("#files-problem").inner_text() == ""

@@ -111,15 +111,16 @@ def send_witness_tip(browser, live, screenshots) -> str:
     context, page = new_page(browser, live, size=PHONE)
     console = Console(page)
     page.goto("/t/dx")
-    page.get_by_label("Lời kể nhân chứng").check()
+    page.get_by_label("Tôi đã chứng kiến, cùng chiến đấu, chôn cất").check()
     page.fill(
         "#id_account",
         "Tôi là y tá trạm phẫu tiền phương năm 1971. Anh Dền người Tày ở Na Rì, Bắc Kạn, hy sinh tháng 5 "
         "năm đó; chúng tôi chôn anh ở bìa rừng gần suối, sau được quy tập về nghĩa trang xã.",
     )
-    page.fill("#id_martyr_name", "nong van den")  # typed as people type on a phone, without diacritics
-    page.fill("#id_martyr_home_place", "Bac Kan")
-    page.fill("#id_martyr_death_date", "1971")
+    page.fill("#id_m1-name", "nong van den")  # typed as people type on a phone, without diacritics
+    page.fill("#id_m1-home_place", "Bac Kan")
+    page.locator("#martyr-1 summary").click()  # "Biết thêm về liệt sĩ này?"
+    page.fill("#id_m1-death_date", "1971")
     page.fill("#id_reporter_name", SENDER)
     page.fill("#id_reporter_phone", "0987 654 321")
     page.locator("#id_consent_contact").check()

@@ -52,9 +52,11 @@ def document_photo(path):
 
 
 def fill_as_ba_lan(page):
-    page.get_by_label("Thân nhân liệt sĩ", exact=False).first.check()
+    # a relative AND the one who sends the death notice: two kinds, one tip
+    page.get_by_label("Tôi là người thân của liệt sĩ").check()
+    page.get_by_label("Tôi có kỷ vật, giấy tờ", exact=False).check()
     page.fill("#id_account", "Tôi là con gái liệt sĩ. Nhà còn giữ giấy báo tử của bố tôi, xin gửi ảnh chụp.")
-    page.fill("#id_martyr_name", "Nguyễn Văn Hùng")
+    page.fill("#id_m1-name", "Nguyễn Văn Hùng")
     page.fill("#id_reporter_name", "Nguyễn Thị Lan")
     page.fill("#id_reporter_phone", "0912.345.678")
     page.locator("#id_consent_contact").check()

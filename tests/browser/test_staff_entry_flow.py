@@ -40,7 +40,7 @@ def test_group_leader_enters_three_paper_slips(live, browser, screenshots, tmp_p
                 assert page.locator("#id_reporter_name").input_value() == ""
             page.get_by_label("Lời kể nhân chứng").check()
             page.locator("#id_account").fill(f"Bác kể về liệt sĩ {martyr}, hy sinh năm 1972 ở Quảng Trị.")
-            page.locator("#id_martyr_name").fill(martyr)
+            page.locator("#id_m1-name").fill(martyr)
             page.locator("#id_reporter_name").fill(name)
             page.locator("#id_reporter_phone").fill(phone)
             if method == "oral":

@@ -35,7 +35,7 @@ def make_tip(source, *, phone="0912345678", consent=True, anonymous=False, group
     tip, _ = tips.tip_submit(
         source=source,
         submission=tips.Submission(
-            kind="grave",
+            kinds=["grave"],
             account="Tôi biết một ngôi mộ ở đồi sau nhà.",
             consent_processing=True,
             anonymous=anonymous,
@@ -43,7 +43,7 @@ def make_tip(source, *, phone="0912345678", consent=True, anonymous=False, group
             reporter_phone=phone,
             reporter_address="ZQXADDRESS",
             consent_contact=consent,
-            martyr_name="Nguyễn Văn Thụ",
+            martyrs=[{"name": "Nguyễn Văn Thụ"}],
             latitude="21.123456",
             longitude="105.654321",
             location_source="gps",

@@ -49,7 +49,7 @@ def submit(n: int) -> None:
     tip_submit(
         source=Source.objects.get(code="dx"),
         submission=Submission(
-            kind="grave",
+            kinds=["grave"],
             account=f"Lời kể số {n}: ngôi mộ ở đồi thông.",
             consent_processing=True,
             consent_contact=True,

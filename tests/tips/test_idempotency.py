@@ -64,7 +64,7 @@ def test_the_service_refuses_a_key_reused_with_other_content(source):
     # the race the views cannot see: two requests with one key, both past the look-up
     key = uuid.uuid4().hex
     submission = Submission(
-        kind="martyr", account="Tôi biết một ngôi mộ.", consent_processing=True, anonymous=True
+        kinds=["martyr"], account="Tôi biết một ngôi mộ.", consent_processing=True, anonymous=True
     )
     tip, created = tip_submit(
         source=source, submission=submission, files=[], submission_key=key, payload_hash="a" * 64

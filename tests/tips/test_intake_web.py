@@ -175,11 +175,11 @@ def test_reused_key_with_other_content_is_refused_not_dropped(client, source):
 def test_missing_and_bad_fields_get_vietnamese_messages(client, source):
     response = client.post(
         "/t/dx",
-        tip_post_data(account="", kind="", consent_processing=None, reporter_phone="12345", latitude="21.5"),
+        tip_post_data(account="", kinds="", consent_processing=None, reporter_phone="12345", latitude="21.5"),
     )
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert errors["kind"] == ["Hãy chọn loại thông tin bạn cung cấp."]
+    assert errors["kinds"] == ["Hãy chọn ít nhất một ô: bạn muốn cho biết điều gì."]
     assert errors["account"] == ["Hãy kể vài dòng về điều bạn biết."]
     assert errors["consent_processing"] == ["Cần có sự đồng ý này để tiếp nhận thông tin."]
     assert errors["reporter_phone"] == [PHONE_ERROR]
@@ -277,5 +277,5 @@ def test_deactivated_source_stops_at_once_despite_the_cache(client, source):
 def test_error_summary_links_each_field_with_a_short_label(client, source):
     html = client.post("/t/dx", tip_post_data(account="", consent_processing=None)).content.decode()
     summary = html.split('id="form-errors"')[1].split("</div>")[0]
-    assert 'href="#f-account"' in summary and "Những gì bạn biết" in summary
+    assert 'href="#f-account"' in summary and "Bạn biết những gì" in summary
     assert "Sự đồng ý để xử lý thông tin" in summary and "Ban Chỉ huy" not in summary

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from doantu.tips import search, selectors
 from doantu.tips.models import Tip
-from doantu.tips.services import tip_edit
+from doantu.tips.services import tip_martyr_save
 
 from ..conftest import make_tip
 
@@ -77,7 +77,10 @@ def test_identity_and_place_description_are_not_searchable(users, source):
 
 
 def test_edit_updates_the_search_column_in_the_same_write(users, scene):
-    tip_edit(tip=scene["other"], actor=users["campaign"], changes={"martyr_name": "Đinh Công Tráng"})
+    tip = scene["other"]
+    tip_martyr_save(
+        tip=tip, actor=users["campaign"], named=tip.martyrs.get(), values={"name": "Đinh Công Tráng"}
+    )
     assert found(users["campaign"], "dinh cong trang") == {scene["other"].pk}
     assert found(users["campaign"], "duc") == set()
     assert Tip.objects.get(pk=scene["other"].pk).search_text.startswith("dinh cong trang")

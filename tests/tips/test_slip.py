@@ -33,9 +33,12 @@ def test_slip_has_the_form_questions_consents_and_the_group_preselected(client, 
     for name in ("consent_processing", "consent_contact", "consent_dna"):
         assert str(form.fields[name].label) in text
     # the questions a person answers on paper, with the choices to tick
-    for name in ("kind", "account", "martyr_name", "reporter_name", "reporter_phone", "relationship"):
+    for name in ("kinds", "account", "reporter_name", "reporter_phone", "relationship"):
         assert str(form.fields[name].label) in text
-    for _, label in form.fields["kind"].choices:
+    for name in ("name", "birth_year", "home_place", "enlistment_year", "unit"):  # the first martyr's block
+        assert str(form.martyr_forms[0].fields[name].label) in text
+    assert 'data-field="martyr_enlistment_year"' in text
+    for _, label in form.fields["kinds"].choices:
         assert str(label) in text
     # not what a paper slip cannot carry
     assert 'data-field="files"' not in text and 'data-field="latitude"' not in text

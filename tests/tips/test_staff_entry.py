@@ -83,7 +83,7 @@ def test_a_leader_cannot_enter_for_another_group(client, users, units):
         tip_submit(
             source=Source.objects.get(owner_unit=units["tdp-02"]),
             submission=Submission(
-                kind="other",
+                kinds=["other"],
                 account="Thông tin thử",
                 consent_processing=True,
                 anonymous=True,
@@ -135,7 +135,7 @@ def test_consent_is_recorded_as_given_never_assumed(client, users, units):
     assert errors["consent_slip"] == ["Hãy chụp và đính kèm ảnh phiếu có chữ ký đồng ý của người cung cấp."]
     assert not Tip.objects.exists()
     # and the service refuses a staff entry without a method, and a public one that claims a method
-    base = dict(kind="other", account="Thông tin thử", consent_processing=True, anonymous=True)
+    base = dict(kinds=["other"], account="Thông tin thử", consent_processing=True, anonymous=True)
     with pytest.raises(WorkflowError):
         tip_submit(
             source=Source.objects.get(owner_unit=group),
@@ -267,7 +267,7 @@ def test_prepare_upload_is_what_checks_the_slip(users, units, media_root):
     tip, created = tip_submit(
         source=Source.objects.get(owner_unit=group),
         submission=Submission(
-            kind="other",
+            kinds=["other"],
             account="Thông tin thử nghiệm",
             consent_processing=True,
             anonymous=True,

@@ -193,13 +193,16 @@ def test_edit_records_from_and_to(tip, users, units):
     services.tip_edit(
         tip=tip,
         actor=users["campaign"],
-        changes={"martyr_name": "Nguyễn Văn Hùng", "residential_group": units["tdp-03"]},
+        changes={"kinds": ["witness", "martyr"], "residential_group": units["tdp-03"]},
     )
     entry = AuditEntry.objects.for_context(tip).get(action="edited")
     assert entry.changes == {
-        "martyr_name": ["", "Nguyễn Văn Hùng"],
+        "kinds": ["Thông tin về liệt sĩ", "Thông tin về liệt sĩ, Lời kể nhân chứng"],
         "residential_group": [None, "Tổ dân phố 3"],
     }
+    services.tip_martyr_save(tip=tip, actor=users["campaign"], values={"name": "Nguyễn Văn Hùng"})
+    entry = AuditEntry.objects.for_context(tip).get(action="martyr_named")
+    assert entry.changes == {"martyr_name": [None, "Nguyễn Văn Hùng"], "martyr_position": [1, 1]}
     with pytest.raises(services.WorkflowError):
         services.tip_edit(tip=tip, actor=users["campaign"], changes={"account": "viết lại lời kể"})
 

@@ -123,13 +123,22 @@
   function validate() {
     var e = [], v = function (n) { var el = $(n); return el ? (el.value || "").trim() : ""; };
     var on = function (n) { var el = $(n); return !!(el && el.checked); };
-    var kind = form.querySelector("input[name=kind]:checked");
-    if (!kind) e.push(["kind", "Hãy chọn loại thông tin bạn cung cấp."]);
+    if (!form.querySelector("input[name=kinds]:checked")) e.push(["kinds", "Hãy chọn ít nhất một ô: bạn muốn cho biết điều gì."]);
     var account = v("account");
     if (!account) e.push(["account", "Hãy kể vài dòng về điều bạn biết."]);
     else if (account.length < 5) e.push(["account", "Hãy kể thêm một chút (ít nhất vài từ)."]);
     if (!v("latitude") !== !v("longitude")) e.push([v("latitude") ? "longitude" : "latitude", "Cần cả vĩ độ và kinh độ (hoặc bỏ trống cả hai)."]);
     fileProblems().forEach(function (m) { e.push(["files", m]); });
+    // The enlistment year of each named martyr (the server's check_enlistment_year, same words).
+    Array.prototype.forEach.call(form.querySelectorAll("input[name$='-enlistment_year']"), function (el) {
+      var y = el.value.trim(), born = (form.elements[el.name.replace("enlistment_year", "birth_year")] || {}).value || "";
+      if (!y || el.disabled) return;
+      var hi = new Date().getFullYear(), msg = "";
+      if (!/^\d{4}$/.test(y)) msg = "Năm nhập ngũ phải là một năm gồm 4 chữ số, ví dụ 1968.";
+      else if (+y < 1930 || +y > hi) msg = "Năm nhập ngũ phải trong khoảng 1930–" + hi + ".";
+      else if (/^\d{4}$/.test(born.trim()) && +y <= +born.trim()) msg = "Năm nhập ngũ phải sau năm sinh.";
+      if (msg) e.push([el.name, msg]);
+    });
     if (on("dna_offer")) {
       if (!v("relationship")) e.push(["relationship", "Hãy cho biết bạn là gì của liệt sĩ."]);
       if (!on("consent_dna")) e.push(["consent_dna", "Cần đồng ý về dữ liệu ADN để đăng ký cho mẫu."]);
@@ -199,6 +208,48 @@
   var dnaConsent = document.getElementById("dna-consent");
   function syncDna() { dnaConsent.hidden = !dna.checked; }
   dna.addEventListener("change", syncDna); syncDna();
+
+  // Ask only what the chosen kinds need: each part of the form says which kinds need it (KIND_SECTIONS).
+  // A hidden part's fields are disabled, so nothing left in them is sent.
+  var box = document.getElementById("martyrs");
+  var needs = box ? JSON.parse(box.getAttribute("data-sections")) : {};
+  var kindBoxes = form.querySelectorAll("input[name=kinds]");
+  function syncKinds() {
+    var want = {};
+    Array.prototype.forEach.call(kindBoxes, function (k) { if (k.checked) (needs[k.value] || []).forEach(function (s) { want[s] = 1; }); });
+    Array.prototype.forEach.call(form.querySelectorAll("fieldset[data-section]"), function (fs) {
+      var on = !!want[fs.getAttribute("data-section")];
+      fs.hidden = !on;
+      Array.prototype.forEach.call(fs.querySelectorAll("input,select,textarea,button"), function (c) { c.disabled = !on; });
+    });
+  }
+  Array.prototype.forEach.call(kindBoxes, function (k) { k.addEventListener("change", syncKinds); });
+  syncKinds();
+
+  // "Thêm một liệt sĩ nữa": a copy of the last block, emptied and numbered (without JavaScript the button asks
+  // the server for one more block).
+  var add = document.getElementById("add-martyr");
+  if (add) add.addEventListener("click", function (ev) {
+    ev.preventDefault();
+    var blocks = form.querySelectorAll(".martyr"), last = blocks[blocks.length - 1];
+    var n = blocks.length + 1, copy = last.cloneNode(true), from = "m" + (n - 1) + "-", to = "m" + n + "-";
+    copy.id = "martyr-" + n;
+    copy.querySelector(".n").textContent = n;
+    Array.prototype.forEach.call(copy.querySelectorAll("[data-client-error],.errorlist"), function (x) { x.remove(); });
+    Array.prototype.forEach.call(copy.querySelectorAll(".has-error"), function (x) { x.classList.remove("has-error"); });
+    Array.prototype.forEach.call(copy.querySelectorAll("[id],[for],[name],[aria-describedby]"), function (x) {
+      ["id", "for", "name", "aria-describedby"].forEach(function (a) {
+        var v = x.getAttribute(a);
+        if (v) x.setAttribute(a, v.split(from).join(to));
+      });
+      if (x.tagName === "INPUT") { x.value = ""; x.removeAttribute("autofocus"); }
+    });
+    copy.querySelector("details").open = false;
+    last.parentNode.insertBefore(copy, last.nextSibling);
+    form.elements.martyr_count.value = n;
+    if (n >= 10) add.hidden = true;
+    copy.querySelector("input").focus();
+  });
 
   // Checked here first, so that nothing is uploaded over a slow line only to come back with an error.
   // One tap sends once; the server also recognises a retry by its submission key.

@@ -143,15 +143,21 @@ class Command(BaseCommand):
             submission_key=secrets.token_hex(16),
             files=[],
             submission=tips.Submission(
-                kind="artifact",
+                kinds=["relative", "artifact"],  # his niece, who also keeps his letter
                 consent_processing=True,
                 reporter_name="Trần Thị Lan",
                 reporter_phone="0912345678",
                 consent_contact=True,
-                martyr_name="nguyen van hung",
-                martyr_birth_year="1950",
-                martyr_home_place="Huyen Tung, Bac Kan",
-                martyr_death_place="Quang Tri",
+                relationship="sisters_child",
+                martyrs=[
+                    {
+                        "name": "nguyen van hung",
+                        "birth_year": "1950",
+                        "home_place": "Huyen Tung, Bac Kan",
+                        "enlistment_year": 1968,
+                        "death_place": "Quang Tri",
+                    }
+                ],
                 account="Nhà tôi còn giữ lá thư chú tôi gửi về năm 1972, ghi đơn vị c3 d1 e141. Chú hy sinh ở Quảng Trị.",
             ),
         )
@@ -160,7 +166,7 @@ class Command(BaseCommand):
             submission_key=secrets.token_hex(16),
             files=[],
             submission=tips.Submission(
-                kind="grave",
+                kinds=["grave"],
                 consent_processing=True,
                 anonymous=True,
                 latitude="22.148300",
@@ -169,6 +175,26 @@ class Command(BaseCommand):
                 location_description="Đồi thông sau trường cũ, có một ngôi mộ đắp đất không bia",
                 residential_group=OrgUnit.objects.get(parent=ward, code="tdp-01"),
                 account="Hồi nhỏ tôi nghe các cụ kể có anh bộ đội hy sinh năm 1968, được chôn tạm trên đồi.",
+            ),
+        )
+        # A witness who buried two comrades: one tip naming two martyrs, each matched against the registry.
+        tips.tip_submit(
+            source=group,
+            submission_key=secrets.token_hex(16),
+            files=[],
+            submission=tips.Submission(
+                kinds=["witness", "grave"],
+                consent_processing=True,
+                reporter_name="Lý Văn Tám",
+                reporter_phone="0209 3871 234",
+                consent_contact=True,
+                privacy="ward",
+                residential_group=OrgUnit.objects.get(parent=ward, code="tdp-01"),
+                account="Năm 1972 tôi cùng đơn vị chôn hai đồng đội bên bờ suối, có đánh dấu bằng hòn đá lớn.",
+                martyrs=[
+                    {"name": "Hoàng Văn Kheang", "birth_year": "1951", "home_place": "Na Rì, Bắc Kạn"},
+                    {"name": "Nông Văn Dền", "home_place": "Đức Xuân, Bắc Kạn", "unit": "KB 12345"},
+                ],
             ),
         )
         tips.tip_start_review(tip=first, actor=staff)
