@@ -60,7 +60,7 @@ class VerifiedTips:
         )
 
     def _contribution(self, tip) -> Contribution:
-        about = f", liệt sĩ {tip.martyr_name}" if tip.martyr_name else ""
+        about = f", liệt sĩ {tip.martyr_names}" if tip.martyr_names else ""
         return Contribution(
             ref=f"tips.tip:{tip.pk}",
             summary=f"Cung cấp thông tin {tip.receipt_code} ({tip.get_kind_display().lower()}{about}), "
