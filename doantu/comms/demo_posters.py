@@ -36,7 +36,7 @@ def demo_brought(users: dict, ward) -> int:
                 submission_key=secrets.token_hex(16),
                 files=[],
                 submission=tips_services.Submission(
-                    kind="witness",
+                    kinds=["witness"],
                     consent_processing=True,
                     anonymous=True,
                     account=f"Xem “{item.title}”, tôi nhớ ra: năm 1972 bố tôi kể có chôn một chiến sĩ ở đồi "

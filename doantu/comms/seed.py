@@ -95,5 +95,5 @@ def apply_template(peak: Peak, template: list[dict]) -> int:
 
 
 def on_ward_seeded(sender, *, ward, spec, **kwargs):
-    """``org.seed.ward_seeded``: load the ``[ward.comms]`` table of the ward's seed file."""
-    load_comms(ward, spec.get("comms", {}))
+    """``org.seed.ward_seeded``: load the ``[ward.comms]`` table of the ward's seed file (answers its counts)."""
+    return load_comms(ward, spec.get("comms", {}))

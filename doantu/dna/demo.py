@@ -71,7 +71,7 @@ def load(users: dict, ward: OrgUnit) -> None:
         submission_key=secrets.token_hex(16),
         files=[],
         submission=tips.Submission(
-            kind="relative",
+            kinds=["relative"],
             consent_processing=True,
             consent_contact=True,
             consent_dna=True,
@@ -80,7 +80,7 @@ def load(users: dict, ward: OrgUnit) -> None:
             reporter_name="Hoàng Thị Yến",
             reporter_phone="0912000301",
             residential_group=group.get("tdp-03"),
-            martyr_name="Nông Văn Dền",
+            martyrs=[{"name": "Nông Văn Dền"}],
             account="Tôi là con của dì liệt sĩ Nông Văn Dền, xin đăng ký cho mẫu ADN.",
         ),
     )

@@ -125,9 +125,10 @@ def load_seed(path: Path = DEFAULT_SEED, group_names: list[str] | None = None) -
         active=False
     )
 
-    ward_seeded.send(sender=None, ward=ward, spec=w, base_dir=Path(path).parent)
+    # each app's own seed step may answer with its counts (the comms app: channels, peaks)
+    responses = ward_seeded.send(sender=None, ward=ward, spec=w, base_dir=Path(path).parent)
     return {
         "units": OrgUnit.objects.filter(path__startswith=province.path).count(),
         "groups": len(names),
         "sources": Source.objects.filter(ward=ward).count(),
-    }
+    } | {k: v for _, answer in responses if isinstance(answer, dict) for k, v in answer.items()}

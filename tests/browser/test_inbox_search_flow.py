@@ -30,7 +30,7 @@ codes = {}
 for key, name, account in %r:
     tip, _ = tip_submit(
         source=source,
-        submission=Submission(kind="martyr", martyr_name=name, account=account, consent_processing=True,
+        submission=Submission(kinds=["martyr"], martyrs=[{"name": name}], account=account, consent_processing=True,
                               privacy="anonymous"),
         files=[],
         submission_key=uuid.uuid4().hex,

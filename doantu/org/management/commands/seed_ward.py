@@ -25,6 +25,6 @@ class Command(BaseCommand):
         counts = load_seed(file, names)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Đã nạp {file.name}: {counts['units']} đơn vị, {counts['groups']} tổ dân phố, {counts['sources']} nguồn QR, {counts['channels']} kênh truyền thông."
+                f"Đã nạp {file.name}: {counts['units']} đơn vị, {counts['groups']} tổ dân phố, {counts['sources']} nguồn QR, {counts.get('channels', 0)} kênh truyền thông."
             )
         )
