@@ -125,7 +125,8 @@ class PublishedItems:
         who = item.owner_unit.name + (f", phụ trách: {item.owner.display_name}" if item.owner_id else "")
         return Contribution(
             ref=f"comms.item:{item.pk}",
-            summary=f"{item.get_kind_display()} «{item.title}» đã đăng / thực hiện ({who})",
+            summary=f"{item.get_kind_display()} «{item.title}» {'đã tổ chức' if item.is_activity else 'đã đăng'} "
+            f"({who})",
             happened_on=item.held_on or _date(item.published_at) or item.planned_date,
         )
 
@@ -156,10 +157,11 @@ class TasksDone:
 
     def _contribution(self, update) -> Contribution:
         task = update.task
+        # A plan loaded without a number (the seed's "/KH-UBND", to be filled in) is named by its title.
+        plan = f"kế hoạch số {task.plan.number}" if task.plan.number[:1].isdigit() else task.plan.title
         return Contribution(
             ref=f"plan.update:{update.pk}",
-            summary=f"{update.unit.name} báo cáo hoàn thành nhiệm vụ {task.code} «{task.title}» "
-            f"(kế hoạch {task.plan.number or task.plan.title})",
+            summary=f"{update.unit.name} báo cáo hoàn thành nhiệm vụ {task.code} «{task.title}» ({plan})",
             happened_on=_date(update.created_at),
         )
 
