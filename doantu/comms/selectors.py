@@ -223,3 +223,20 @@ def item_timeline(user, item: ContentItem) -> list[dict]:
         }
         for e in entries
     ]
+
+
+# ------------------------------------------------------------------------------------ commendations (honours)
+
+
+def published_items(user, ward, query: str = "") -> QuerySet[ContentItem]:
+    """Items of ``ward`` published (or activities held) that ``user`` may see, newest first: what a unit or a
+    person may be commended for (issue 10, "communication items published")."""
+    qs = access.items_visible_to(user).filter(ward=ward, status=ContentStatus.PUBLISHED)
+    if query := (query or "").strip():
+        qs = qs.filter(Q(title__icontains=query) | Q(owner_unit__name__icontains=query))
+    return qs.select_related("owner_unit", "owner").order_by("-published_at", "-pk")
+
+
+def item_still_published(pk: int) -> bool:
+    """Whether the item is still published (a withdrawn item is no longer cited). A fact, nothing shown."""
+    return ContentItem.objects.filter(pk=pk, status=ContentStatus.PUBLISHED).exists()

@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from doantu.org.models import OrgUnit
@@ -331,3 +332,17 @@ def plan_overview(user, plan: Plan, *, today=None) -> dict:
         for o in p.owed:
             total.add(o)
     return {"progress": progress, "phases": phases, "agencies": rows, "total": total}
+
+
+def done_updates(user, ward: OrgUnit, query: str = ""):
+    """Updates of ``ward``'s plans saying a task is done, by agency, newest first, as ``user`` may see them:
+    what an agency may be commended for (issue 10, "tasks completed")."""
+    qs = access.updates_visible_to(user).filter(task__plan__ward=ward, status=UpdateStatus.DONE)
+    if query := (query or "").strip():
+        qs = qs.filter(Q(task__title__icontains=query) | Q(unit__name__icontains=query))
+    return qs.select_related("task__plan", "unit").order_by("-created_at", "-pk")
+
+
+def update_still_done(pk: int) -> bool:
+    """Whether the update still says the task is done (its agency may change it). A fact, nothing shown."""
+    return Update.objects.filter(pk=pk, status=UpdateStatus.DONE).exists()
