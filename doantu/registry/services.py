@@ -452,11 +452,16 @@ def _insert_with_history(batch: ImportBatch, objs: list, actor, reason: str) -> 
         obj.created_at = obj.created_at or now
         obj.updated_at = now  # what auto_now would set
     _insert_rows(model, fields, objs, plain)
-    created = list(
-        model.objects.filter(
-            source_list=batch.source_list, external_id__in=[o.external_id for o in objs]
-        ).order_by()
+    ids = dict(
+        model.objects.filter(source_list=batch.source_list, external_id__in=[o.external_id for o in objs])
+        .order_by()
+        .values_list("external_id", "pk")
     )
+    for obj in objs:
+        obj.pk = ids[obj.external_id]
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    created = objs
     special = {
         "history_date": now,
         "history_type": "+",
@@ -471,32 +476,32 @@ def _insert_with_history(batch: ImportBatch, objs: list, actor, reason: str) -> 
         model.history.bulk_history_create(created, default_user=actor, default_change_reason=reason)
         return created
 
-    class _Row:  # the record's values with the history fields on top
-        __slots__ = ("record",)
-
-        def __init__(self, record):
-            self.record = record
-
-        def __getattr__(self, name):
-            return special[name] if name in special else getattr(self.record, name)
-
-    _insert_rows(history, history_fields, [_Row(m) for m in created], plain)
+    _insert_rows(history, history_fields, created, plain, special)
     return created
 
 
-def _insert_rows(model, fields, objs, plain) -> None:
+def _insert_rows(model, fields, objs, plain, fixed: dict | None = None) -> None:
+    """INSERT ``objs``' values of ``fields`` (``fixed``: values the same for every row, by attribute name)."""
     q = connection.ops.quote_name
+    fixed = fixed or {}
     columns = ", ".join(q(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {q(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
-    prepared = [(f.attname, None if isinstance(f, plain) else f) for f in fields]
-    rows = [
-        tuple(
-            getattr(o, name) if field is None else field.get_db_prep_save(getattr(o, name), connection)
-            for name, field in prepared
-        )
-        for o in objs
-    ]
+    constants = {
+        f.attname: fixed[f.attname]
+        if isinstance(f, plain)
+        else f.get_db_prep_save(fixed[f.attname], connection)
+        for f in fields
+        if f.attname in fixed
+    }
+    prepared = [(f.attname, None if isinstance(f, plain) else f) for f in fields if f.attname not in fixed]
+    rows = []
+    for o in objs:
+        values = dict(constants)
+        for name, field in prepared:
+            value = getattr(o, name)
+            values[name] = value if field is None else field.get_db_prep_save(value, connection)
+        rows.append(tuple(values[f.attname] for f in fields))
     with connection.cursor() as cursor:
         for i in range(0, len(rows), 1000):
             cursor.executemany(sql, rows[i : i + 1000])
