@@ -391,6 +391,11 @@ def _import_chunk(batch: ImportBatch, rows, actor, apply: bool) -> None:
                 else:
                     creates.append(None)
                 continue
+            if not row.system_id and all(current.get(k) == v for k, v in row.values.items()):
+                # every column as stored: unchanged, without working out the derived fields (they follow
+                # their source columns) — most rows of a re-import stop here
+                batch.unchanged += 1
+                continue
             values = spec.values(row.values)
             if row.system_id:
                 values.pop("external_id", None)  # the record keeps its own id in its own list
