@@ -441,7 +441,7 @@ def _import_chunk(batch: ImportBatch, rows, actor, apply: bool) -> None:
 
 
 def _insert_with_history(batch: ImportBatch, objs: list, actor, reason: str) -> list:
-    """Insert new records of one list and their first version ("+"), as plain multi-row INSERTs.
+    """Insert new records of one list and their first version ("+"): executemany INSERTs, COPY on PostgreSQL.
 
     Django's bulk_create (and django-simple-history's, which calls it twice) compiles every value of every row
     through the ORM, which was most of an import's time. The values here are already plain: text, numbers,
