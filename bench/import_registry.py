@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""How fast a large martyr list is imported: dry run + import, then a re-import with some rows changed.
+
+    uv run python bench/import_registry.py --csv var/bench/import-100k/registry.csv            # SQLite
+    uv run python bench/import_registry.py --csv var/bench/import-1m/registry.csv \
+        --database-url postgres://postgres@127.0.0.1:5432/postgres                              # PostgreSQL
+    # options: --rows N (only the first N rows), --changed 0.01, --profile out.prof (cProfile of the first import)
+
+The CSV is a synthetic registry (bench/make_registry.py --size 1000000 --out var/bench/import-1m/). Runs the
+same services as the web import and `import_registry` (import_upload, import_run dry run then apply), in a
+fresh database: a temporary SQLite file, or with --database-url a database bench_import_<pid> created and
+dropped afterwards. Prints per step: wall time, rows a second, CPU seconds, peak resident memory of this
+process, how many times the progress (processed_rows) was saved, and the largest gap between two saves.
+Then rewrites the file with --changed of the rows altered (a unit changed) and imports it again (dry run +
+apply), and checks that only those rows were updated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import csv
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def prepare_file(src: Path, dst: Path, rows: int | None, changed: float, seed: int = 7) -> int:
+    """Copy ``src`` to ``dst`` (the first ``rows`` rows), changing the unit of a fraction ``changed`` of them.
+    Returns how many rows were changed."""
+    rng = random.Random(seed)
+    n_changed = 0
+    with open(src, newline="", encoding="utf-8") as fin, open(dst, "w", newline="", encoding="utf-8") as fout:
+        reader, writer = csv.reader(fin), csv.writer(fout)
+        header = next(reader)
+        writer.writerow(header)
+        unit = header.index("Đơn vị")
+        for i, row in enumerate(reader):
+            if rows is not None and i >= rows:
+                break
+            if changed and rng.random() < changed:
+                row[unit] = f"Đại đội {rng.randint(1, 30)}, Tiểu đoàn {rng.randint(1, 9)} (sửa)"
+                n_changed += 1
+            writer.writerow(row)
+    return n_changed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--csv", type=Path, required=True)
+    parser.add_argument("--rows", type=int, default=None)
+    parser.add_argument("--changed", type=float, default=0.01)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--profile", type=Path, default=None)
+    parser.add_argument("--skip-reimport", action="store_true")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    admin_url = args.database_url
+    if admin_url:
+        import psycopg
+
+        name = f"bench_import_{os.getpid()}"
+        with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        db_url = admin_url.rsplit("/", 1)[0] + "/" + name
+    else:
+        db_url = f"sqlite:///{work / 'bench.sqlite3'}"
+    os.environ["DATABASE_URL"] = db_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doantu.settings")
+    os.environ["DOANTU_DATA_DIR"] = str(work)
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False  # as in production: no query log (it costs as much as the queries here)
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(work / "media")},
+        },
+    }
+    from django.core.files import File
+    from django.core.management import call_command
+    from django.db import connection
+
+    from doantu.org.models import Role, User
+    from doantu.org.seed import load_seed
+    from doantu.registry import services
+    from doantu.registry.models import ImportBatch, Martyr
+
+    try:
+        t = time.time()
+        call_command("migrate", verbosity=0)
+        load_seed()
+        actor = User.objects.create_superuser(username="bench", password="x" * 20, role=Role.ADMIN)
+        print(f"database {connection.vendor}, set up in {time.time() - t:.1f} s", flush=True)
+
+        first = work / "registry.csv"
+        prepare_file(args.csv, first, args.rows, 0.0)
+        with open(first, encoding="utf-8") as fh:
+            rows = sum(1 for _ in fh) - 1
+        print(f"file: {rows:,} rows, {first.stat().st_size / 1e6:.0f} MB", flush=True)
+
+        # progress: how often processed_rows is saved (the bar moves when it is)
+        saves: list[float] = []
+        original_save = ImportBatch.save
+
+        def counting_save(self, *a, **kw):
+            fields = kw.get("update_fields")
+            if fields and "processed_rows" in fields:
+                saves.append(time.time())
+            return original_save(self, *a, **kw)
+
+        ImportBatch.save = counting_save
+
+        def step(label: str, fn):
+            saves.clear()
+            t0, c0 = time.time(), cpu()
+            result = fn()
+            wall = time.time() - t0
+            gaps = [b - a for a, b in zip([t0, *saves], [*saves, time.time()], strict=True)]
+            print(
+                f"{label:<28} {wall:8.1f} s  {rows / wall:8,.0f} rows/s  CPU {cpu() - c0:7.1f} s  "
+                f"peak RSS {peak_rss_mb():6.0f} MB  progress saves {len(saves):5d}, longest gap {max(gaps):5.1f} s",
+                flush=True,
+            )
+            return result, wall
+
+        def run_import(path: Path, profile: Path | None = None):
+            with open(path, "rb") as fh:
+                batch = services.import_upload(
+                    actor=actor, upload=File(fh, name="registry.csv"), list_name="Bench"
+                )
+            prof = cProfile.Profile() if profile else None
+            if prof:
+                prof.enable()
+            checked, t_dry = step("  dry run", lambda: services.import_run(batch_id=batch.pk, apply=False))
+            done, t_apply = step("  import", lambda: services.import_run(batch_id=batch.pk, apply=True))
+            if prof:
+                prof.disable()
+                prof.dump_stats(profile)
+            print(
+                f"  total {t_dry + t_apply:.1f} s: {done.created:,} created, {done.updated:,} updated, "
+                f"{done.unchanged:,} unchanged, {done.error_count:,} rows with errors (dry run said "
+                f"{checked.created:,} new, {checked.updated:,} changed)",
+                flush=True,
+            )
+            return done, t_dry + t_apply
+
+        print("first import", flush=True)
+        _done, total_first = run_import(first, args.profile)
+        if not args.skip_reimport:
+            second = work / "registry-changed.csv"
+            n_changed = prepare_file(first, second, None, args.changed)
+            before = dict(Martyr.objects.values_list("external_id", "updated_at"))
+            print(f"re-import, {n_changed:,} rows changed ({args.changed:.1%})", flush=True)
+            done, total_second = run_import(second)
+            after = dict(Martyr.objects.values_list("external_id", "updated_at"))
+            touched = sum(1 for k, v in after.items() if before.get(k) != v)
+            print(f"  records whose updated_at moved: {touched:,} (rows changed in the file: {n_changed:,})")
+        else:
+            total_second = 0.0
+        goal = 300 if connection.vendor == "postgresql" else 600
+        print(
+            f"summary: {connection.vendor}, {rows:,} rows: first import {total_first:.0f} s "
+            f"(goal for 1,000,000: ≤ {goal} s, scaled: {total_first * 1_000_000 / rows:.0f} s), "
+            f"re-import {total_second:.0f} s (goal ≤ 180 s at 1,000,000), peak RSS {peak_rss_mb():.0f} MB"
+        )
+    finally:
+        connection.close()
+        if admin_url:
+            import psycopg
+
+            with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {name}")
+    print("command: uv run python bench/import_registry.py " + " ".join(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()
