@@ -5,6 +5,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
+from doantu.api_errors import AUTH_ERRORS, COMMON_ERRORS, WRITE_ERRORS
 from doantu.tips.api import STAFF_AUTH
 
 from . import access, selectors, services
@@ -105,7 +106,12 @@ def list_nominations(
     return [_out(request.user, n) for n in qs[offset : offset + limit]]
 
 
-@router.post("/honours/nominations", response={201: NominationOut}, auth=STAFF_AUTH, summary="Lập đề nghị")
+@router.post(
+    "/honours/nominations",
+    response={201: NominationOut} | COMMON_ERRORS | AUTH_ERRORS | WRITE_ERRORS,
+    auth=STAFF_AUTH,
+    summary="Lập đề nghị",
+)
 def create_nomination(request, payload: NominationIn):
     nomination = services.nomination_create(actor=request.user, values=payload.dict() | {"unit": None})
     return Status(201, _out(request.user, nomination, full=True))

@@ -26,6 +26,8 @@ class ReportAdmin(admin.ModelAdmin):
 
     list_display = ("ward", "kind", "title", "status", "number", "issued_on")
     list_filter = ("status", "kind")
+    # the fields with Vietnamese names; who drafted, approved and sent it is on the report's page and in the audit
+    fields = ("ward", "kind", "title", "period_start", "period_end", "status", "number", "issued_on")
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from doantu.indicators import Period, within
 from doantu.tips import access as tip_access
-from doantu.tips.models import Tip, TipKind, TipStatus
+from doantu.tips.models import Tip, TipKind, TipStatus, kinds_q
 
 from . import access
 
@@ -26,7 +26,7 @@ def map_points(*, viewer, ward, period: Period, kind: str = "", status: str = ""
         within(ward), latitude__isnull=False, longitude__isnull=False, **period.lookup("created_at")
     )
     if kind in TipKind.values:
-        qs = qs.filter(kind=kind)
+        qs = qs.filter(kinds_q(kind))
     if status in TipStatus.values:
         qs = qs.filter(status=status)
     centre = [float(ward.map_latitude), float(ward.map_longitude)] if ward.map_latitude is not None else None
@@ -39,7 +39,7 @@ def map_points(*, viewer, ward, period: Period, kind: str = "", status: str = ""
                 "label": f"{t.receipt_code} · {t.get_kind_display()} · {t.get_status_display()}",
                 "url": t.get_absolute_url(),
             }
-            for t in qs.only("pk", "latitude", "longitude", "receipt_code", "kind", "status")[:MAX_POINTS]
+            for t in qs.only("pk", "latitude", "longitude", "receipt_code", "kinds", "status")[:MAX_POINTS]
         ]
         return {"mode": mode, "points": points, "cells": [], "centre": centre, "hidden": 0}
     cells: Counter = Counter()

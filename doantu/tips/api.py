@@ -110,8 +110,9 @@ class SourceOut(Schema):
 class TipIn(Schema):
     """Multipart form fields. Attach files as repeated ``files`` parts."""
 
-    kinds: list[str] = Field(
+    kinds: list[Annotated[str, Field(max_length=20)]] = Field(
         [],
+        max_length=len(TipKind.values),
         description="Bắt buộc, một hoặc nhiều (gửi lặp lại trường kinds): " + ", ".join(TipKind.values),
     )
     kind: str = Field(

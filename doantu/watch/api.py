@@ -7,6 +7,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
+from doantu.api_errors import AUTH_ERRORS, COMMON_ERRORS, WRITE_ERRORS
 from doantu.tips.api import STAFF_AUTH
 
 from . import access, services
@@ -154,7 +155,12 @@ def list_entries(
     return [_entry(e) for e in qs[offset : offset + limit]]
 
 
-@router.post("/watch/entries", response={201: EntryOut}, auth=STAFF_AUTH, summary="Ghi nhận tin sai sự thật")
+@router.post(
+    "/watch/entries",
+    response={201: EntryOut} | COMMON_ERRORS | AUTH_ERRORS | WRITE_ERRORS,
+    auth=STAFF_AUTH,
+    summary="Ghi nhận tin sai sự thật",
+)
 def create_entry(request, payload: EntryIn):
     entry = services.entry_create(actor=request.user, values=payload.dict())
     return Status(201, _entry(entry, full=True))

@@ -24,7 +24,7 @@ for username, unit, role in (("lanhdao-browser", OrgUnit.objects.get(parent=ward
 group = OrgUnit.objects.get(parent=ward, code="tdp-01")
 for i, kind in enumerate(["grave", "grave", "martyr", "witness"]):
     tip_submit(source=Source.objects.get(code="dx-loa" if i % 2 else "dx"), submission_key=f"dash-{i}", files=[],
-               submission=Submission(kind=kind, account="Mộ ở đồi thông sau trường cũ, bác tôi kể lại.",
+               submission=Submission(kinds=[kind], account="Mộ ở đồi thông sau trường cũ, bác tôi kể lại.",
                                      consent_processing=True, reporter_name="Lê Văn Bình",
                                      reporter_phone=f"098765432{i}", residential_group=group if i < 3 else None))
 """

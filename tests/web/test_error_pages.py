@@ -139,6 +139,8 @@ def test_seed_file_sets_the_contact_and_never_clears_it(tmp_path, db):
     )
     filled = tmp_path / "ward.toml"
     filled.write_text(text, encoding="utf-8")
+    for beside in DEFAULT_SEED.parent.glob("*.xlsx"):  # files the seed file names (the ward's plan)
+        (tmp_path / beside.name).write_bytes(beside.read_bytes())
     load_seed(filled)
     ward.refresh_from_db()
     assert ward.contact_phone == PHONE and ward.contact_hours == HOURS

@@ -30,7 +30,7 @@ def _form_fields():
             if not issubclass(cls, forms.BaseForm) or cls.__module__ != module.__name__:
                 continue
             fields = dict(cls.base_fields)
-            if name == "MartyrForm":  # its fields are made in __init__, from the import columns
+            if name == "MartyrForm" and module is registry_forms:  # fields made in __init__ (import columns)
                 fields.update(cls().fields)
             for field_name, field in fields.items():
                 yield name, field_name, field
