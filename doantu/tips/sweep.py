@@ -26,9 +26,6 @@ from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
-# Where FileFields store their files (first folder of each upload_to); tests check every FileField is here.
-UPLOAD_FOLDERS = ("tips", "registry", "imports")
-
 
 @dataclass
 class SweepResult:
@@ -57,6 +54,17 @@ def file_fields() -> list[tuple[type[models.Model], str]]:
         for field in model._meta.concrete_fields
         if isinstance(field, models.FileField)
     ]
+
+
+def upload_folders() -> list[str]:
+    """Where FileFields store their files: the first folder of each one's upload_to, read from the models, so a new
+    app's files are swept without anyone remembering to list them."""
+    folders = set()
+    for model, name in file_fields():
+        upload_to = model._meta.get_field(name).upload_to
+        path = upload_to if isinstance(upload_to, str) else upload_to(None, "x.bin")
+        folders.add(path.strip("/").split("/")[0])
+    return sorted(folders)
 
 
 def referenced_files() -> set[str]:
@@ -88,7 +96,7 @@ def sweep_orphans(*, min_age_hours: float | None = None, dry_run: bool = False) 
     storage = default_storage
     # Listed before the rows are read: a file written after this listing is not looked at, and a row
     # committed before the read below protects its file.
-    candidates = [name for folder in UPLOAD_FOLDERS for name in _walk(storage, folder)]
+    candidates = [name for folder in upload_folders() for name in _walk(storage, folder)]
     referenced = referenced_files()
     for name in candidates:
         if name in referenced:

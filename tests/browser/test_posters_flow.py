@@ -84,7 +84,7 @@ def test_item_qr_poster_decodes_and_counts_the_tip(browser, live, screenshots):
     phone, public = new_page(browser, live, size=PHONE)
     public_console = Console(public)
     public.goto(printed.path)
-    public.get_by_label("Kỷ vật, giấy tờ (thư, nhật ký, giấy báo tử…)").check()
+    public.get_by_label("Tôi có kỷ vật, giấy tờ (thư, giấy báo tử…)").check()
     public.fill("#id_account", "Nhà tôi giữ lá thư năm 1972 của liệt sĩ, xem video trên Facebook của phường.")
     public.fill("#id_reporter_name", "Lê Thị Hoa")
     public.fill("#id_reporter_phone", "0912 000 111")

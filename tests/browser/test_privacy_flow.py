@@ -22,7 +22,7 @@ def test_ward_only_choice_is_enforced_against_the_agency_asked(browser, live, sc
     context, page = new_page(browser, live)
     console = Console(page)
     page.goto("/t/dx")
-    page.get_by_label("Lời kể nhân chứng").check()
+    page.get_by_label("Tôi đã chứng kiến, cùng chiến đấu, chôn cất").check()
     page.fill(
         "#id_account", "Năm 1968 tôi cùng đơn vị chôn hai đồng đội ở bãi ngô ven sông, có đánh dấu bằng đá."
     )

@@ -23,7 +23,7 @@ from PIL import Image  # noqa: E402
 
 from doantu.ops import backup as backup_module  # noqa: E402
 from doantu.ops.backup import backup_create  # noqa: E402
-from doantu.tips.models import Source  # noqa: E402
+from doantu.tips.models import Source, Tip  # noqa: E402
 from doantu.tips.services import Submission, tip_submit  # noqa: E402
 from doantu.tips.uploads import prepare_upload  # noqa: E402
 
@@ -91,6 +91,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("seed_ward", stdout=io.StringIO())
     call_command("demo_data", stdout=io.StringIO())
+    demo_tips = Tip.objects.count()
     for n in range(3):
         submit(n)
 
@@ -140,6 +141,7 @@ def main() -> None:
     print(
         json.dumps(
             {
+                "demo_tips": demo_tips,
                 "submitted_before_backup": before,
                 "submitted_during_backup": during,
                 "submitted": done["count"],

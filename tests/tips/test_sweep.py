@@ -22,11 +22,20 @@ def age(path, seconds):
     os.utime(path, (then, then))
 
 
-def test_every_file_field_stores_under_a_swept_folder():
+def test_an_old_orphan_of_every_file_field_is_swept(media_root, db):
+    # one file without a row where each FileField of every app (tips, registry, comms, plan, watch, DNA, …) stores
+    orphans = {}
     for model, name in sweep.file_fields():
         field = model._meta.get_field(name)
-        folder = field.upload_to if isinstance(field.upload_to, str) else field.upload_to(None, "x.bin")
-        assert folder.split("/")[0] in sweep.UPLOAD_FOLDERS, (model, name)
+        path = field.generate_filename(None, "orphan.bin")
+        orphans[(model.__name__, name)] = default_storage.save(path, ContentFile(b"x"))
+        age(default_storage.path(orphans[(model.__name__, name)]), 10 * DAY)
+    assert {"tips", "registry", "imports", "comms", "dna"} <= {
+        path.split("/")[0] for path in orphans.values()
+    }
+    sweep.sweep_orphans()
+    left = {key: path for key, path in orphans.items() if default_storage.exists(path)}
+    assert left == {}
 
 
 def test_sweep_removes_old_orphans_only(source, users, media_root, settings, tmp_path):
