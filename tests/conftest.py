@@ -71,9 +71,89 @@ def media_root(_private_media):
     return _private_media
 
 
+class _SeedReplay:
+    """The seeded ward for a test, without running the seed each time.
+
+    Seeding runs about 260 queries (the ward's units, sources, comms channels and checklists, the plan's tasks, the
+    audit entries of all of it) and most tests need it: that was the largest part of the suite's time. The first
+    test that asks for the ward, on a database holding only what migrations wrote, runs ``load_seed`` for real and
+    keeps every row it added (read back through the ORM, every concrete column, audit entries with their chain);
+    later tests whose database is in that same starting state get those rows inserted as they were (foreign keys
+    are checked at commit on SQLite and PostgreSQL, so the order does not matter; sequences are moved past the ids,
+    as ``loaddata`` does). A test whose database holds anything else gets the real ``load_seed``."""
+
+    def __init__(self):
+        self.start: dict[str, int] | None = None  # table -> row count before the seed, per database vendor
+        self.rows: list[tuple[type, list[dict]]] = []
+        self.vendor = ""
+
+    @staticmethod
+    def _models():
+        from django.apps import apps
+
+        return [
+            m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy
+        ]
+
+    def _counts(self) -> dict[str, int]:
+        from django.db import connection
+
+        models = self._models()
+        qn = connection.ops.quote_name
+        sql = " UNION ALL ".join(
+            f"SELECT {i}, COUNT(*) FROM {qn(m._meta.db_table)}" for i, m in enumerate(models)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            found = dict(cursor.fetchall())
+        return {m._meta.db_table: found[i] for i, m in enumerate(models)}
+
+    @staticmethod
+    def _fields(model):
+        return [f for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
+
+    def seed(self) -> None:
+        from django.core.management.color import no_style
+        from django.db import connection, transaction
+
+        counts = self._counts()
+        if self.start is not None and self.vendor == connection.vendor and counts == self.start:
+            with transaction.atomic():  # foreign keys checked at its end, whatever the order of the tables
+                for model, rows in self.rows:
+                    model._base_manager.bulk_create([model(**row) for row in rows])
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _ in self.rows]):
+                    cursor.execute(sql)
+            return
+        before = {
+            model: set(model._base_manager.values_list("pk", flat=True))
+            if counts[model._meta.db_table]
+            else set()
+            for model in self._models()
+        }
+        load_seed()
+        if self.start is None and all(
+            n == 0 for m, n in counts.items() if not m.startswith(("django_", "auth_"))
+        ):
+            self.start, self.vendor = counts, connection.vendor
+            self.rows = []
+            for model, old in before.items():
+                names = [f.attname for f in self._fields(model)]
+                added = [
+                    dict(zip(names, values, strict=True))
+                    for values in model._base_manager.order_by("pk").values_list(*names)
+                    if values[names.index(model._meta.pk.attname)] not in old
+                ]
+                if added:
+                    self.rows.append((model, added))
+
+
+_seed_replay = _SeedReplay()
+
+
 @pytest.fixture
 def ward(db):
-    load_seed()
+    _seed_replay.seed()
     return OrgUnit.objects.get(kind=UnitKind.WARD, code="01840")
 
 
