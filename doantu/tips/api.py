@@ -675,6 +675,4 @@ class CountsOut(Schema):
 
 @staff_router.get("/stats", response=CountsOut, auth=STAFF_AUTH, summary="Số liệu trong phạm vi của bạn")
 def stats(request):
-    visible = access.tips_visible_to(request.user)
-    by_kind = selectors.kind_counts(visible)
-    return {"total": visible.count(), "by_status": selectors.status_counts(visible), "by_kind": by_kind}
+    return selectors.tip_counts(access.tips_visible_to(request.user))

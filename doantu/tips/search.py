@@ -150,10 +150,15 @@ def typo_match(qs: QuerySet, words: list[str], *, field: str = "search_text") ->
     cond = match(known, field=field)
     for w in unknown:
         candidates = sorted((s for s in corrections(w) if s != w), key=lambda s: (_distance(w, s), s))
-        spellings = [s for s in candidates if qs.filter(cond, **{f"{field}__contains": s}).exists()]
+        spellings = []
+        for s in candidates:  # nearest first; stop at the few that are searched
+            if qs.filter(cond, **{f"{field}__contains": s}).exists():
+                spellings.append(s)
+                if len(spellings) == MAX_SPELLINGS:
+                    break
         if not spellings:
             return None  # a word no tip has and nothing near it that goes with the rest: nothing can match
-        cond &= word_filter(field, spellings[:MAX_SPELLINGS])
+        cond &= word_filter(field, spellings)
     return cond
 
 
