@@ -87,3 +87,18 @@ def test_stats_scope_is_part_of_the_key(users, source):
     mine = selectors.tip_counts(selectors.access.tips_visible_to(users["campaign"]))
     theirs = selectors.tip_counts(selectors.access.tips_visible_to(users["other_campaign"]))
     assert mine["total"] == 1 and theirs["total"] == 0
+
+
+def test_typo_searches_only_the_nearest_kind_of_slip(users, source):
+    told = "Mộ ở gần suối."  # not the default account, which has "đồi thông"
+    thong = make_tip(source, martyr_name="Phan Bá Thông", account=told)
+    thinh = make_tip(source, martyr_name="Phan Bá Thịnh", account=told)
+    make_tip(source, martyr_name="Phan Bá Thanh", account=told)
+    # "thonh": g and i are next to h and o on the keyboard, a is not: Thanh is a farther slip, left out
+    assert set(selectors.inbox(users["campaign"], q="phan ba thonh").values_list("pk", flat=True)) == {
+        thong.pk,
+        thinh.pk,
+    }
+    # a farther slip is searched when no nearer one finds anything
+    only = make_tip(source, martyr_name="Lê Văn Thanh", account=told)
+    assert set(selectors.inbox(users["campaign"], q="le van thonh").values_list("pk", flat=True)) == {only.pk}
