@@ -355,9 +355,11 @@ def main() -> None:
             found = {kind: runner(q)[1] for kind, q in queries.items()}  # warm every query first
             times = {kind: [] for kind in queries}
             ran = {kind: [] for kind in queries}
-            # round robin, so that a burst of other work on the machine falls on every kind alike
-            for _ in range(args.repeat):
-                for kind, q in queries.items():
+            # round robin, starting each round one kind further, so that a burst of other work on the machine
+            # (or whatever the first query of a round pays for) falls on every kind alike
+            kinds = list(queries.items())
+            for r in range(args.repeat):
+                for kind, q in kinds[r % len(kinds) :] + kinds[: r % len(kinds)]:
                     before = queued()
                     ms, found[kind] = runner(q)
                     times[kind].append(ms)
