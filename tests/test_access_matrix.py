@@ -2175,6 +2175,7 @@ API_NO_OBJECT = {
     "/api/public/status": "status look-up with a foreign receipt code and wrong digits",
     "/api/tips": "the inbox, searched for the foreign markers",
     "/api/stats": "counts within the user's scope",
+    "/api/entries": "staff entry of a tip under province B's source, for B's group (not the user's to enter)",
     "/api/plan/tasks": "the tasks of the plans the user may read",
 }
 
@@ -2202,12 +2203,22 @@ def _api_body(op: dict, schema: dict, target: Target, w: World) -> tuple[dict | 
             return {"__missing__": missing}, media
         return body, media
     # multipart (the public submission): a complete valid tip
-    return {
+    body = {
         "kind": "grave",
         "account": "ZQXW account",
         "consent_processing": "true",
         "submission_key": "matrix-api-submit",
-    }, media
+    }
+    if "consent_method" in body_schema.get("properties", {}):  # staff entry: under province B's source
+        b = w.objects["b_units"]
+        body |= {
+            "source": b["source"].pk,
+            "residential_group": b["tdp-01"].pk,
+            "channel": "phone",
+            "consent_method": "oral",
+            "consent_witness": "ZQXW witness",
+        }
+    return body, media
 
 
 def _api_cases():

@@ -22,11 +22,13 @@ from doantu.api_errors import Detail, ErrorsOut
 from doantu.org.models import OrgUnit, UnitKind
 
 from . import access, receipts, selectors, services
-from .forms import TipForm
+from .forms import StaffTipForm, TipForm
 from .models import (
     MARTYR_DETAIL_FIELDS,
     PRIVACY_HELP,
+    STAFF_CHANNELS,
     ApiToken,
+    ConsentMethod,
     Forward,
     Privacy,
     Relationship,
@@ -649,6 +651,80 @@ def answer(request, forward_id: int, payload: AnswerIn):
     )
 
 
+class EntryIn(TipIn):
+    """Multipart form fields, as the staff entry screen's: the public form's (``TipIn``) plus where the tip came
+    from and how the person consented. Attach photos as repeated ``files`` parts and the signed slip's photo as
+    ``consent_slip``."""
+
+    source: int = Field(..., description="Nguồn (mã QR, kênh) mà bạn được nhập hộ: id")
+    channel: str = Field(
+        ..., max_length=10, description="Nhận qua: " + ", ".join(c.value for c in STAFF_CHANNELS)
+    )
+    consent_method: str = Field(
+        ...,
+        max_length=20,
+        description=f"{ConsentMethod.SIGNED_SLIP.value} (kèm ảnh phiếu consent_slip) hoặc "
+        f"{ConsentMethod.ORAL.value} (ghi người chứng kiến consent_witness)",
+    )
+    consent_witness: str = Field("", max_length=200)
+
+
+@staff_router.post(
+    "/entries",
+    response={201: TipDetail, 200: TipDetail, 403: Detail, 409: Detail, 422: ErrorsOut},
+    auth=STAFF_AUTH,
+    summary="Nhập hộ thông tin nhận qua phiếu giấy, điện thoại hoặc trực tiếp (multipart/form-data)",
+    description=(
+        "Như màn hình nhập hộ: cùng quy tắc với biểu mẫu công khai và cùng dịch vụ tiếp nhận, người nhập là "
+        "người thực hiện; không giới hạn số lần gửi. Gửi lại cùng Idempotency-Key với cùng nội dung trả về "
+        "thông tin đã lưu (200); cùng khóa với nội dung khác bị từ chối (409)."
+    ),
+)
+def enter_tip(
+    request,
+    payload: Form[EntryIn],
+    files: File[list[UploadedFile]] = None,
+    consent_slip: File[UploadedFile] = None,
+):
+    user = request.user
+    if not access.can_enter_tips(user):
+        raise PermissionDenied("Tài khoản này không nhập thông tin hộ người khác.")
+    key = request.headers.get("Idempotency-Key") or payload.submission_key or uuid.uuid4().hex
+    data = request.POST.copy()
+    data["submission_key"] = key
+    try:
+        _martyr_blocks(data)
+    except ValueError as exc:
+        return Status(422, {"detail": "Thông tin gửi chưa hợp lệ.", "errors": {"martyrs": [str(exc)]}})
+    uploads = MultiValueDict(
+        {"files": request.FILES.getlist("files"), "consent_slip": request.FILES.getlist("consent_slip")}
+    )
+    form = StaffTipForm(data, uploads, user=user)
+    if not form.is_valid():
+        return Status(422, {"detail": "Thông tin gửi chưa hợp lệ.", "errors": form.error_dict()})
+    d = form.cleaned_data
+    payload_hash = services.submission_fingerprint(
+        dict(request.POST.lists()),
+        [(name, f) for name in sorted(request.FILES) for f in request.FILES.getlist(name)],
+    )
+    try:
+        tip, created = services.tip_submit(
+            source=d["source"],
+            submission=form.submission(),
+            files=form.prepared_files,
+            consent_slip=form.prepared_consent_slip,
+            submission_key=d["submission_key"],
+            payload_hash=payload_hash,
+            channel=d["channel"],
+            actor=user,
+        )
+    except services.SubmissionKeyConflict as conflict:
+        return Status(409, {"detail": str(conflict)})
+    except services.WorkflowError as exc:
+        return Status(422, {"detail": str(exc), "errors": {"__all__": [str(exc)]}})
+    return Status(201 if created else 200, _detail(request, selectors.inbox(user).get(pk=tip.pk)))
+
+
 class AgencyOut(Schema):
     id: int
     name: str
@@ -675,6 +751,4 @@ class CountsOut(Schema):
 
 @staff_router.get("/stats", response=CountsOut, auth=STAFF_AUTH, summary="Số liệu trong phạm vi của bạn")
 def stats(request):
-    visible = access.tips_visible_to(request.user)
-    by_kind = selectors.kind_counts(visible)
-    return {"total": visible.count(), "by_status": selectors.status_counts(visible), "by_kind": by_kind}
+    return selectors.tip_counts(access.tips_visible_to(request.user))

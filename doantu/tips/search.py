@@ -17,7 +17,8 @@ Design:
   syllable grammar): every edit (delete, swap, replace, insert) for a word that is not a syllable (``hoagn``,
   ``thj``), only the same-length ones (swap, replace) for one that is (``hao`` for ``hoa``). Computed in Python
   from the query and the two databases' identical ``LIKE``, so both give the same answer. Narrow on purpose: an
-  OR of a dozen spellings for every word of a three-word query was the 26 s search at 1,000,000 tips.
+  OR of a dozen spellings for every word of a three-word query was the 26 s search at 1,000,000 tips; of the
+  spellings that go with the rest of the query, only those of the nearest kind of slip are searched.
 * A receipt code (``C549-BE7A``, ``c549be7a``) is looked up by the unique index first.
 """
 
@@ -141,8 +142,10 @@ def typo_match(qs: QuerySet, words: list[str], *, field: str = "search_text") ->
     """The fallback when no row of ``qs`` has every word: each word that occurs nowhere in ``qs`` is replaced by
     its one-edit spellings that are well-formed syllables *and* occur in ``qs`` together with the words kept as
     typed (each tried with an EXISTS probe, which the trigram index answers at once for a spelling that is not
-    there), nearest on the keyboard first, at most ``MAX_SPELLINGS``. None when there is nothing to correct (every
-    word occurs somewhere) or nothing a correction finds."""
+    there), nearest on the keyboard first, at most ``MAX_SPELLINGS``, and only those of the nearest kind of slip
+    (``_distance``) that finds something: ``thonh`` is ``thong`` or ``thinh`` (a neighbouring key), not also
+    ``thanh`` (a key further away), which would bring in every Thanh as well (bench/inbox_search.py). None when
+    there is nothing to correct (every word occurs somewhere) or nothing a correction finds."""
     known = [w for w in words if qs.filter(**{f"{field}__contains": w}).exists()]
     unknown = [w for w in words if w not in known]
     if not unknown or len(unknown) > MAX_TYPO_WORDS:
@@ -150,10 +153,18 @@ def typo_match(qs: QuerySet, words: list[str], *, field: str = "search_text") ->
     cond = match(known, field=field)
     for w in unknown:
         candidates = sorted((s for s in corrections(w) if s != w), key=lambda s: (_distance(w, s), s))
-        spellings = [s for s in candidates if qs.filter(cond, **{f"{field}__contains": s}).exists()]
+        spellings, nearest = [], None
+        for s in candidates:  # nearest first; only the nearest kind of slip that finds something, a few of it
+            if nearest is not None and _distance(w, s) > nearest:
+                break
+            if qs.filter(cond, **{f"{field}__contains": s}).exists():
+                spellings.append(s)
+                nearest = _distance(w, s)
+                if len(spellings) == MAX_SPELLINGS:
+                    break
         if not spellings:
             return None  # a word no tip has and nothing near it that goes with the rest: nothing can match
-        cond &= word_filter(field, spellings[:MAX_SPELLINGS])
+        cond &= word_filter(field, spellings)
     return cond
 
 

@@ -1,9 +1,13 @@
 """Reads for staff pages and the API. Always start from ``access.tips_visible_to`` so scoping can't be skipped."""
 
 import datetime as dt
+import hashlib
+import uuid
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -101,8 +105,12 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 class CappedPaginator(Paginator):
-    """A paginator that counts at most ``cap`` rows (``capped`` says there are more): the count runs as
-    ``SELECT count(*) FROM (SELECT id … LIMIT cap + 1)``, which stops at the cap."""
+    """A paginator that counts at most ``cap`` rows (``capped`` says there are more) and pages through those.
+
+    One query fetches the ids of the first ``cap + 1`` rows in the list's order (``SELECT id … LIMIT cap + 1``:
+    it stops at the cap); the count is their number and a page is its slice of them, fetched by primary key. So a
+    search runs once per page, not once for the count and again for the page (bench/inbox_search.py). Pages past
+    the cap are not offered: a person narrows the search instead; the XLSX export and the API page further."""
 
     def __init__(self, object_list, per_page, cap: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -110,10 +118,21 @@ class CappedPaginator(Paginator):
         self.capped = False
 
     @cached_property
+    def ids(self) -> list[int]:
+        return list(self.object_list.values_list("pk", flat=True)[: self.cap + 1])
+
+    @cached_property
     def count(self) -> int:
-        n = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        n = len(self.ids)
         self.capped = n > self.cap
         return min(n, self.cap)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self.ids[bottom : min(bottom + self.per_page, self.count)]
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)} if ids else {}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 def filter_choices(user) -> tuple[QuerySet[Source], QuerySet[OrgUnit]]:
@@ -222,6 +241,55 @@ def active_source(code: str) -> Source | None:
 
 def forget_source(code: str) -> None:
     cache.delete(_source_cache_key(code.lower()))
+
+
+# The staff overview's and the API's exact counts (all, per status, per kind) read every tip the viewer may see:
+# seconds at 1,000,000 tips (bench/inbox_search.py). So they are one scan, kept in the cache until any tip or
+# forward is written (``forget_counts``, connected in apps.py; a forward widens an agency's view) and at most this
+# long (seconds): a ceiling for writes that bypass the signals, such as a queryset ``update``.
+COUNTS_CACHE_SECONDS = 300
+_COUNTS_GENERATION = "tips:counts:generation"
+
+
+def tip_counts(visible: QuerySet[Tip]) -> dict:
+    """``{"total", "by_status", "by_kind"}`` of ``visible`` (a tip of several kinds counts under each), exact:
+    one query, then from the cache until a tip or forward changes."""
+    visible = visible.order_by()
+    try:
+        sql, params = visible.query.sql_with_params()
+    except EmptyResultSet:  # ``none()``: a viewer who may see nothing
+        return {
+            "total": 0,
+            "by_status": dict.fromkeys(TipStatus.values, 0),
+            "by_kind": dict.fromkeys(TipKind.values, 0),
+        }
+    generation = cache.get_or_set(_COUNTS_GENERATION, lambda: uuid.uuid4().hex, None)
+    key = "tips:counts:" + hashlib.sha256(f"{generation}|{sql}|{params!r}".encode()).hexdigest()
+    counts = cache.get(key)
+    if counts is None:
+        row = visible.aggregate(
+            total=Count("pk"),
+            **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in TipStatus.values},
+            **{f"kind_{k}": Count("pk", filter=kinds_q(k)) for k in TipKind.values},
+        )
+        counts = {
+            "total": row["total"],
+            "by_status": {s: row[f"status_{s}"] for s in TipStatus.values},
+            "by_kind": {k: row[f"kind_{k}"] for k in TipKind.values},
+        }
+        cache.set(key, counts, COUNTS_CACHE_SECONDS)
+    return counts
+
+
+def forget_counts(**kwargs) -> None:
+    """A tip or forward was written: counts cached before are not used again (now, and once it commits, so a
+    count read meanwhile from the old data is not kept either)."""
+
+    def renew():
+        cache.set(_COUNTS_GENERATION, uuid.uuid4().hex, None)
+
+    renew()
+    transaction.on_commit(renew)
 
 
 def kind_counts(tips: QuerySet[Tip]) -> dict[str, int]:

@@ -571,7 +571,8 @@ def source_slip_document(request, source_id: int, fmt: str):
 @staff_required
 def overview(request):
     visible = access.tips_visible_to(request.user)
-    by_kind = selectors.kind_counts(visible)
+    counts = selectors.tip_counts(visible)
+    by_kind = counts["by_kind"]
     overdue = Forward.objects.filter(
         tip__in=visible, status=ForwardStatus.OPEN, due_date__lt=timezone.localdate()
     ).select_related("tip", "agency")
@@ -579,8 +580,8 @@ def overview(request):
         request,
         "tips/staff/overview.html",
         {
-            "counts": selectors.status_counts(visible),
-            "total": visible.count(),
+            "counts": counts["by_status"],
+            "total": counts["total"],
             "by_kind": [(label, by_kind.get(value, 0)) for value, label in TipKind.choices],
             "overdue": overdue[:20],
             "campaign": _campaign_for(request.user),
