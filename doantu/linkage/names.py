@@ -481,9 +481,13 @@ def parse_name(text: str) -> NameParts:
     abbreviated = bool(_ABBREVIATION.search(raw))
     raw = re.sub(r"[^\w\s]", " ", raw)  # hyphens, dots, apostrophes (H'Hen → H Hen is acceptable)
     raw = re.sub(r"\d+(?![^\W\d_])", " ", raw)  # stray numbers, but keep VNI keystroke digits inside words
-    toks = [repair_keystrokes(t) for t in _repair_spacing(raw)]
+    spaced = _repair_spacing(raw)
+    toks = [repair_keystrokes(t) for t in spaced]
     if toks:
         toks = _split_run_together(toks[0]) + toks[1:]
+    # words whose spaces had to be repaired ("Mai oVăn", "TRANTU") are read in the order written: a moved letter
+    # makes a word look like another one, and word order is only judged on words written as words
+    repaired = spaced != raw.split() or len(toks) != len(spaced)
     if len(toks) >= 3 and _fold_chars(toks[0]) in ADDRESS_WORDS and _fold_chars(toks[1]) in BIRTH_ORDER:
         toks = toks[
             1:
@@ -509,7 +513,10 @@ def parse_name(text: str) -> NameParts:
     spaceless = "".join(folded)  # as written: the spaceless route is for moved spaces, not for word order
     order = reading_order(tuple(folded), tuple(canon), marked)
     if (
-        order != tuple(range(len(folded))) and not abbreviated and not any(_initial(f) for f in folded)
+        order != tuple(range(len(folded)))
+        and not abbreviated
+        and not repaired
+        and not any(_initial(f) for f in folded)
     ):  # written given name first: read it surname first
         folded = [folded[i] for i in order]
         canon = [canon[i] for i in order]

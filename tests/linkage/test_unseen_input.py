@@ -102,3 +102,11 @@ def test_cli_writes_one_search_per_named_person(tmp_path, records):
     assert firsts == {"1": "VO", "2": "HUYNH"}
     q2 = [r for r in rows if r["query"] == "Q2"]
     assert q2[0]["record"] == "KHEANG" and q2[0]["person"] == "1"
+
+
+def test_an_age_at_death_stands_for_the_birth_year():
+    from doantu.linkage.records import prepare
+
+    f = prepare(Record("Q", full_name="Võ Văn Sâm", birth="hy sinh năm 24 tuổi", death_date="22/04/1972"))
+    assert f.birth.year == 1948
+    assert not prepare(Record("Q", birth="24 tuổi")).birth  # no death year: nothing to count from
