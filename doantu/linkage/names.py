@@ -340,8 +340,10 @@ def reading_order(
     first = tuple(range(n))
     if n < 2 or (n == 2 and folded[0] in BIRTH_ORDER):
         return first
-    if n == 2 and folded[1] not in _shares()[0]:
-        return first  # two words: only a published common surname last makes it given-first (constants)
+    if n == 2 and (folded[1] not in _shares()[0] or _yi(correct_surname(folded[0])) in _shares()[0]):
+        # two words: only a published common surname last makes it given-first (constants), and not when the
+        # first word is that kind of surname or one typo from one ("Lyt Ngo": Lý mistyped, as correct_surname reads)
+        return first
     best, best_p = first, -1.0
     for order in _orders(n):
         p = C.ORDER_PRIOR_AS_WRITTEN if order == first else C.ORDER_PRIOR_OTHER

@@ -11,8 +11,9 @@ well (the surname is "Nguyễn", the given name "C"), so the text is split into 
 * ``interleave(results, top)`` → one ranked list for a caller that wants one (the CLI, the benchmarks): each
   person's best first, then each one's second, … so every named person is in the first ranks.
 
-The tips app keeps each named martyr apart already (``TipMartyr``); a tip whose one name field names several
-people goes through ``split_people`` to get a query per person (``registry.services.tip_martyr_candidates``).
+The tips app keeps each named martyr apart already (``TipMartyr``, one form block per martyr); when one block's
+name field names several people, ``split_people(tip_query_record(named))`` gives the query per person (not wired
+into ``registry.services.tip_martyr_candidates`` yet: its result is one candidate list per ``TipMartyr``).
 """
 
 from __future__ import annotations
