@@ -12,7 +12,9 @@ its outputs (``ours_candidates.csv``, ``ours_pairs.csv``, ``splink_candidates.cs
 Scoring is done by shared/tools/score_linkage.py (imported by path, never copied) on the subset of queries of each
 kind (``truth_query_kinds.csv``, written by make_eval_set.py; a set without it has only the "all" row). For queries
 naming several martyrs ("multi"), ``all@10`` is the share whose every named martyr is in the top 10 (the scorer's
-recall@10 counts one of them as enough). Duplicates are scored as a whole; recall per kind of duplicate is added.
+recall@10 counts one of them as enough); when the engine searched each named person on its own (our CLI's
+``person``/``person_rank`` columns), "per person @1/@10" is the share of named martyrs that came first / in the top
+10 of one person's search. Duplicates are scored as a whole; recall per kind of duplicate is added.
 """
 
 from __future__ import annotations
@@ -82,6 +84,20 @@ def subset_scores(scorer, data: Path, cand: Path, kinds: dict[str, str]) -> dict
                 if r["query"] in keep and int(r["rank"]) <= 10:
                     top[r["query"]].add(canon.get(r["record"], r["record"]))
             out[kind]["all_at_10"] = round(sum(want[q] <= top[q] for q in want) / len(want), 4)
+            if cands and "person_rank" in cands[0]:
+                # per named person: found first / in the top 10 of the search made for one person of the text
+                first: dict[str, set] = defaultdict(set)
+                ten: dict[str, set] = defaultdict(set)
+                for r in cands:
+                    if r["query"] in keep and r.get("person_rank"):
+                        rec = canon.get(r["record"], r["record"])
+                        if int(r["person_rank"]) == 1:
+                            first[r["query"]].add(rec)
+                        if int(r["person_rank"]) <= 10:
+                            ten[r["query"]].add(rec)
+                people = sum(len(w) for w in want.values())
+                out[kind]["person_at_1"] = round(sum(len(want[q] & first[q]) for q in want) / people, 4)
+                out[kind]["person_at_10"] = round(sum(len(want[q] & ten[q]) for q in want) / people, 4)
     return out
 
 
@@ -129,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
                 if not f:
                     continue
                 extra = f" (all named in top 10: {fmt(f['all_at_10'])})" if "all_at_10" in f else ""
+                if "person_at_1" in f:
+                    extra += f" (per person @1 {fmt(f['person_at_1'])}, @10 {fmt(f['person_at_10'])})"
                 print(
                     f"| {data.name} | {kind} | {f.get('queries')} | {system} | {fmt(f.get('recall_at_1'))} | "
                     f"{fmt(f.get('recall_at_10'))}{extra} | {fmt(f.get('match_precision'))} | "

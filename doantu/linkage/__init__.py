@@ -5,8 +5,10 @@ martyr twice, with explainable, frequency-aware scores.
 
 Modules, bottom up:
 
+- ``constants``  every constant of name reading, scoring and decisions, each with where its value comes from
 - ``normalize``  folding, accents, old/new tone placement, Telex/VNI keystroke repair
-- ``names``      surname / middle / given, Hoàng/Huỳnh and Vũ/Võ, surname typos, spacing repairs, aliases
+- ``names``      surname / middle / given (in whatever order written), Hoàng/Huỳnh and Vũ/Võ, surname typos, spacing
+                 repairs, aliases
 - ``units``, ``ranks``, ``dates``  unit notations (c/d/e/f, spelled out, KB/hòm thư), ranks, partial dates
 - ``places``     home places through ``gazetteer`` (another module); coarse places of death and burial
 - ``records``    ``Record`` (the fields as text) and ``prepare(record) -> Features``
@@ -15,6 +17,7 @@ Modules, bottom up:
 - ``index``      ``CandidateStore`` protocol, ``DictStore`` reference, ``MemoryIndex`` (CSR, in process)
 - ``table``      columnar storage of prepared records for vectorised scoring
 - ``scoring``    ``Scorer``: Fellegi–Sunter weights per field and level; ``Evidence`` in Vietnamese
+- ``people``     a text naming several people → one query each (``split_people``, ``search_people``)
 - ``engine``     ``MemoryEngine`` (CLI, benchmarks) and ``Engine(store, source, freq)`` (database-backed)
 - ``csvio``, ``__main__``  CSV reading and the command line (``python -m doantu.linkage match|dedupe|explain``)
 

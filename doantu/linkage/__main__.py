@@ -4,7 +4,10 @@
     python -m doantu.linkage dedupe --registry R.csv --out P.csv [--review REVIEW.csv] [--clusters CL.csv]
     python -m doantu.linkage explain --registry R.csv --a ID --b ID
 
-``match`` writes ``query,rank,record,score,decision`` (``--explain`` adds an ``evidence`` column);
+``match`` writes ``query,rank,record,score,decision,person,person_rank`` (``--explain`` adds an ``evidence``
+column); a query whose name names several people ("Nguyễn Văn A, Trần Văn B và Lê C") is searched once per
+person (``people.split_people``), their candidates interleaved: ``person`` is the person's number in the text and
+``person_rank`` the candidate's rank for that person;
 ``dedupe`` writes ``record_a,record_b,score`` for the pairs it decides are the same martyr, and with ``--review``
 every pair worth a look (``record_a,record_b,score,decision,evidence``), best first. Output is written as it is
 produced; ``--out -`` writes to stdout. Timings and peak memory go to stderr.
@@ -22,6 +25,7 @@ from pathlib import Path
 
 from .csvio import read_records
 from .engine import Decisions, MemoryEngine
+from .people import interleave, search_people
 
 
 def _peak_rss_mb() -> float:
@@ -59,10 +63,15 @@ def cmd_match(args) -> int:
     t0 = time.perf_counter()
     n = 0
     with _writer(args.out) as w:
-        w.writerow(["query", "rank", "record", "score", "decision", *(["evidence"] if args.explain else [])])
+        w.writerow(
+            ["query", "rank", "record", "score", "decision", "person", "person_rank"]
+            + (["evidence"] if args.explain else [])
+        )
         for q in read_records(args.queries):
-            for rank, c in enumerate(eng.search(q, top=args.top, explain=args.explain), start=1):
-                row = [q.id, rank, c.record_id, f"{c.score:.3f}", c.decision]
+            # a text naming several people is one search per person, their candidates interleaved
+            found = interleave(search_people(eng, q, top=args.top, explain=args.explain))
+            for rank, (person, person_rank, c) in enumerate(found, start=1):
+                row = [q.id, rank, c.record_id, f"{c.score:.3f}", c.decision, person, person_rank]
                 if args.explain:
                     row.append(_evidence_text(c.evidence))
                 w.writerow(row)

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from .normalize import fold_plain
 
-__all__ = ["PartialDate", "parse_date"]
+__all__ = ["PartialDate", "age_in_years", "birth_from_age", "parse_date"]
 
 NONE, YEAR, MONTH, DAY = 0, 1, 2, 3
 
@@ -93,3 +93,31 @@ def parse_date(text: str) -> PartialDate:
         return _make(int(m.group(3)), int(m.group(2) or 0), int(m.group(1) or 0))
     m = _YEAR.search(f)  # "khoảng 1950", "1950?", "năm 1950"
     return _make(int(m.group(1))) if m else _EMPTY
+
+
+# "hy sinh năm 34 tuổi", "34 tuổi", "tuổi 34", "hưởng dương 34 tuổi": an age (at death) where a birth year belongs.
+_AGE = re.compile(r"(?<!\d)(\d{1,2})\s*tuoi\b|\btuoi\s*(\d{1,2})(?!\d)")
+
+
+@lru_cache(maxsize=10_000)
+def age_in_years(text: str) -> int:
+    """The age a text gives ("hy sinh năm 34 tuổi" → 34), 0 if none. Only for texts with no year in them."""
+    if not text:
+        return 0
+    f = fold_plain(text)
+    if _YEAR.search(f):
+        return 0
+    m = _AGE.search(f)
+    if not m:
+        return 0
+    age = int(m.group(1) or m.group(2))
+    return age if 10 <= age <= 90 else 0
+
+
+def birth_from_age(birth_text: str, death: PartialDate) -> PartialDate:
+    """A birth year from an age at death: the death year minus the age (one year either way, as the birthday
+    may not have come yet that year: the scorer grades a year off as near, not a conflict)."""
+    age = age_in_years(birth_text)
+    if not age or not death:
+        return _EMPTY
+    return _make(death.year - age)

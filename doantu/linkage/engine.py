@@ -36,6 +36,7 @@ from typing import Protocol
 
 import numpy as np
 
+from . import constants as C
 from .frequency import FrequencyModel
 from .index import CandidateStore, MemoryIndex, PairSpec, key_hash, kind_codes, unpack_pairs
 from .keys import DEDUPE_KINDS, query_keys, record_keys
@@ -48,18 +49,18 @@ __all__ = ["Candidate", "Decisions", "DedupeResult", "Engine", "MemoryEngine", "
 
 @dataclass(frozen=True)
 class Decisions:
-    """Thresholds (the only numbers tuned on linkage-dev; see the README section)."""
+    """Thresholds; defaults and where each comes from in :mod:`doantu.linkage.constants`."""
 
-    match_probability: float = 0.9
-    possible_score: float = -8.0
-    dup_match_score: float = 8.0
-    dup_possible_score: float = 0.0
-    dup_ambiguity_margin: float = 4.0
-    max_candidates: int = 400
-    max_postings: int = 5000
-    dedupe_block_max: int = 60  # blocks up to this size are paired exhaustively ...
-    dedupe_window: int = 20  # ... bigger ones by a sliding window of this width over date order
-    group_top: int = 6  # how many leading candidates are checked for being duplicates of each other
+    match_probability: float = C.MATCH_PROBABILITY
+    possible_score: float = C.POSSIBLE_SCORE
+    dup_match_score: float = C.DUP_MATCH_SCORE
+    dup_possible_score: float = C.DUP_POSSIBLE_SCORE
+    dup_ambiguity_margin: float = C.DUP_AMBIGUITY_MARGIN
+    max_candidates: int = C.MAX_CANDIDATES
+    max_postings: int = C.MAX_POSTINGS
+    dedupe_block_max: int = C.DEDUPE_BLOCK_MAX  # blocks up to this size are paired exhaustively ...
+    dedupe_window: int = C.DEDUPE_WINDOW  # ... bigger ones by a sliding window of this width over date order
+    group_top: int = C.GROUP_TOP  # how many leading candidates are checked for being duplicates of each other
 
 
 @dataclass
@@ -97,7 +98,7 @@ def _entity_probabilities(
     n = len(scores)
     ent = np.arange(n)
     if n > 1:
-        lead = int(np.sum(scores[: d.group_top] >= scores[0] - 15.0))
+        lead = int(np.sum(scores[: d.group_top] >= scores[0] - C.GROUP_WITHIN_BITS))
         if lead > 1:
             ii, jj = np.triu_indices(lead, k=1)
             linked = same(ii, jj)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from . import constants as C
 from .records import Features
 
 __all__ = ["DEDUPE_KINDS", "key_kind", "query_keys", "record_keys"]
@@ -42,23 +43,8 @@ __all__ = ["DEDUPE_KINDS", "key_kind", "query_keys", "record_keys"]
 # birth year, death year, province or regiment — or the whole name / alias verbatim.
 DEDUPE_KINDS = ("y", "d", "p", "u", "s", "a", "x", "w", "v")
 
-# Pre-ranking weights of query keys (candidates are ordered by the sum over the keys they share).
-_W = {
-    "n": 1.0,
-    "y": 1.5,
-    "y1": 1.0,
-    "y2": 0.5,
-    "d": 1.5,
-    "d1": 0.7,
-    "p": 1.0,
-    "u": 1.5,
-    "t": 0.6,
-    "s": 3.0,
-    "a": 3.0,
-    "x": 2.0,
-    "w": 1.5,
-    "v": 2.0,
-}
+# Pre-ranking weights of query keys (candidates are ordered by the sum over the keys they share): constants.
+_W = C.KEY_WEIGHTS
 
 
 def key_kind(key: str) -> str:

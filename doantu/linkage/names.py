@@ -12,7 +12,11 @@ A name is ``surname middle… given`` (``Nguyễn Văn Hùng``). What goes wrong
   → flagged ``alias_like`` so the scorer also compares it with the record's alias;
 * one surname written two ways (Hoàng/Huỳnh, Vũ/Võ: Northern/Southern readings of the same Hán character)
   → ``surname_group``, which also absorbs typos of known surnames ("Nguynễ" → Nguyễn, ``correct_surname``);
-* y/i spelled either way in one-vowel syllables (Sỹ/Sĩ, Kỳ/Kì, Lý/Lí) → folded to i in name keys.
+* y/i spelled either way in one-vowel syllables (Sỹ/Sĩ, Kỳ/Kì, Lý/Lí) → folded to i in name keys;
+* the given name written first ("Văn Tâm Huỳnh", "Tam Huynh Van": foreign archives, forms from abroad) → each
+  order of the words is weighed by published surname shares and naming rules (``reading_order``, values in
+  :mod:`constants`) and the name is read surname first, so keys and scores see Huỳnh Văn Tâm either way;
+* "anh Hai Hùng" (a word of address + birth order + given name) → read as the alias-shaped "Hai Hùng".
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from . import constants as C
 from .normalize import _FOLD_TABLE, _SYLLABLE, canon_word, has_marks, nfc, repair_keystrokes
 
 __all__ = [
@@ -32,6 +37,7 @@ __all__ = [
     "correct_surname",
     "is_known_surname",
     "parse_name",
+    "reading_order",
     "surname_group",
 ]
 
@@ -106,6 +112,7 @@ SURNAMES: tuple[str, ...] = tuple(
         "quan",
         "banh",
         "tieu",
+        "to",
         "lang",
         "sam",
         "khuat",
@@ -174,6 +181,11 @@ _SURNAME_GROUPS = {"huynh": "hoang", "vo": "vu"}
 # Birth-order words used in Southern aliases ("Hai Quang", "Út Tùng"). Folded.
 BIRTH_ORDER = frozenset(["ca", "hai", "ba", "tu", "bon", "nam", "sau", "bay", "tam", "chin", "muoi", "ut"])
 
+# Words of address put before the name a man was called by ("anh Hai Hùng", "chú Ba Tâm"). Folded.
+ADDRESS_WORDS = frozenset(["anh", "chu", "bac", "ong", "cau", "em", "chi", "co", "di", "ba", "o"])
+# An abbreviated word: letters followed by a dot ("Ng.", "N.V.", "V.").
+_ABBREVIATION = re.compile(r"[^\W\d_]{1,3}\.")
+
 # Common middle names, folded: used only to split a run-together remainder ("vanthai" → "van" "thai").
 _MIDDLES = frozenset(
     [
@@ -200,6 +212,8 @@ _MIDDLES = frozenset(
         "anh",
     ]
 )
+
+MIDDLES = _MIDDLES
 
 _YI = re.compile(r"^(ngh|ng|nh|ch|gh|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])y$")
 
@@ -235,6 +249,111 @@ def correct_surname(folded: str) -> str:
 
 def is_known_surname(folded: str) -> bool:
     return folded in _SURNAME_SET
+
+
+def _yi_canon(c: str) -> str:
+    """The y→i rule of ``_yi`` on a canon word (tone digit kept): ``ly1`` → ``li1``."""
+    base, tone = (c[:-1], c[-1]) if c[-1:].isdigit() else (c, "")
+    return (base[:-1] + "i" + tone) if _YI.match(_fold_chars(base)) and base.endswith("y") else c
+
+
+@lru_cache(maxsize=1)
+def _shares() -> tuple[dict[str, float], dict[str, str], frozenset[str], frozenset[str]]:
+    """Published surname shares by folded (y/i-normalised) spelling, their canon spellings, the known surnames
+    y/i-normalised, and the folded surnames that are rarely given names."""
+    folded = {_yi(_fold_chars(k)): v for k, v in C.SURNAME_SHARES.items()}
+    canon = {_yi(_fold_chars(k)): _yi_canon(canon_word(k)) for k in C.SURNAME_SHARES}
+    known = frozenset(_yi(s) for s in SURNAMES)
+    rare_given = frozenset(_yi(_fold_chars(k)) for k in C.RARELY_GIVEN)
+    return folded, canon, known, rare_given
+
+
+def _initial(x: str) -> bool:
+    """A word that is only an abbreviation: one letter, or consonants that are no syllable ("Ng", "Tr", "Ph")."""
+    return len(x) == 1 or (len(x) <= 3 and not _valid_syllable(x))
+
+
+def _surname_prior(x: str, c: str, marked: bool) -> float:
+    """How likely the word (folded ``x``, canon ``c``) is as a surname (``constants``: published shares). Written
+    with diacritics, a word spelt otherwise than the surname (Ngọ, Quân) is not that surname (or a typo of it)."""
+    shares, canon, known, _ = _shares()
+    share = shares.get(x)
+    if share is not None:
+        return share if (not marked or canon[x] == c) else share * C.SURNAME_TYPO_RATE
+    if x in known:
+        return C.OTHER_SURNAME_SHARE
+    if len(x) == 1:  # an initial ("N. V. Hùng"): any surname starting with that letter
+        return sum(v for k, v in shares.items() if k[0] == x) or C.OTHER_SURNAME_SHARE
+    fixed = correct_surname(x)
+    if fixed != x:
+        share = shares.get(_yi(fixed), C.OTHER_SURNAME_SHARE)
+        return share * C.SURNAME_TYPO_RATE / C.SURNAME_TYPO_VARIANTS
+    return C.UNKNOWN_SURNAME_SHARE
+
+
+def _middle_prior(x: str) -> float:
+    return C.MIDDLE_COMMON if x in _MIDDLES else C.MIDDLE_OTHER
+
+
+@lru_cache(maxsize=1)
+def _markers() -> dict[str, str]:
+    return {_fold_chars(m): canon_word(m) for m in C.MIDDLE_MARKERS}
+
+
+def _given_prior(x: str, c: str, marked: bool) -> float:
+    marker = _markers().get(x)
+    if marker is not None and (not marked or marker == c):
+        return C.GIVEN_MIDDLE_MARKER
+    if not _valid_syllable(x):
+        return C.GIVEN_NOT_A_SYLLABLE
+    _, canon, _, rare_given = _shares()
+    if x in rare_given and (not marked or canon[x] == c):
+        return C.GIVEN_COMMON_SURNAME
+    return C.GIVEN_DEFAULT
+
+
+def _orders(n: int) -> list[tuple[int, ...]]:
+    """Readings of an n-word name as (surname, middle…, given) positions: as written (surname middle… given),
+    Western (middle… given surname), reversed (given middle… surname), given moved to the front (given surname
+    middle…). For two words the last three are one: given surname."""
+    first = tuple(range(n))
+    western = (n - 1, *range(n - 2), n - 2)
+    reversed_ = (n - 1, *range(1, n - 1), 0)
+    given_front = (1, *range(2, n), 0)
+    return list(dict.fromkeys([first, western, reversed_, given_front]))
+
+
+@lru_cache(maxsize=100_000)
+def reading_order(
+    folded: tuple[str, ...], canon: tuple[str, ...] = (), marked: bool = False
+) -> tuple[int, ...]:
+    """The most likely order (surname, middle…, given) of a name's folded words, as positions in ``folded``.
+
+    Surnames are a closed set with published shares, middle names a small set, and the given name is rarely a
+    surname or Văn/Thị; each reading is weighed by those priors and by how often each order is written
+    (``constants``). "Văn Tâm Huỳnh" → (2, 0, 1): Huỳnh Văn Tâm; "Lê Văn Khôi" stays as written. A two-word
+    name whose first word is a birth-order word is an alias ("Hai Quang") and is never reordered. ``canon``
+    (same length) and ``marked``: the words' canon forms, trusted when the name was typed with diacritics.
+    """
+    n = len(folded)
+    canon = canon or folded
+    first = tuple(range(n))
+    if n < 2 or (n == 2 and folded[0] in BIRTH_ORDER):
+        return first
+    if n == 2 and (folded[1] not in _shares()[0] or _yi(correct_surname(folded[0])) in _shares()[0]):
+        # two words: only a published common surname last makes it given-first (constants), and not when the
+        # first word is that kind of surname or one typo from one ("Lyt Ngo": Lý mistyped, as correct_surname reads)
+        return first
+    best, best_p = first, -1.0
+    for order in _orders(n):
+        p = C.ORDER_PRIOR_AS_WRITTEN if order == first else C.ORDER_PRIOR_OTHER
+        s, g = order[0], order[-1]
+        p *= _surname_prior(folded[s], canon[s], marked) * _given_prior(folded[g], canon[g], marked)
+        for i in order[1:-1]:
+            p *= _middle_prior(folded[i])
+        if p > best_p:
+            best, best_p = order, p
+    return best
 
 
 def _yi(folded: str) -> str:
@@ -361,11 +480,20 @@ def parse_name(text: str) -> NameParts:
     if not text or not text.strip():
         return _EMPTY
     raw = nfc(text)
+    abbreviated = bool(_ABBREVIATION.search(raw))
     raw = re.sub(r"[^\w\s]", " ", raw)  # hyphens, dots, apostrophes (H'Hen → H Hen is acceptable)
     raw = re.sub(r"\d+(?![^\W\d_])", " ", raw)  # stray numbers, but keep VNI keystroke digits inside words
-    toks = [repair_keystrokes(t) for t in _repair_spacing(raw)]
+    spaced = _repair_spacing(raw)
+    toks = [repair_keystrokes(t) for t in spaced]
     if toks:
         toks = _split_run_together(toks[0]) + toks[1:]
+    # words whose spaces had to be repaired ("Mai oVăn", "TRANTU") are read in the order written: a moved letter
+    # makes a word look like another one, and word order is only judged on words written as words
+    repaired = spaced != raw.split() or len(toks) != len(spaced)
+    if len(toks) >= 3 and _fold_chars(toks[0]) in ADDRESS_WORDS and _fold_chars(toks[1]) in BIRTH_ORDER:
+        toks = toks[
+            1:
+        ]  # "anh Hai Hùng": the way he was called (birth order + given name), not a surname "Anh"
     folded: list[str] = []
     canon: list[str] = []
     for t in toks:
@@ -384,6 +512,16 @@ def parse_name(text: str) -> NameParts:
     if not folded:
         return _EMPTY
     marked = has_marks("".join(toks))
+    spaceless = "".join(folded)  # as written: the spaceless route is for moved spaces, not for word order
+    order = reading_order(tuple(folded), tuple(canon), marked)
+    if (
+        order != tuple(range(len(folded)))
+        and not abbreviated
+        and not repaired
+        and not any(_initial(f) for f in folded)
+    ):  # written given name first: read it surname first
+        folded = [folded[i] for i in order]
+        canon = [canon[i] for i in order]
     if len(folded) == 1:
         # one word: a given name (or an alias-less nickname); no surname
         return NameParts(
@@ -400,7 +538,7 @@ def parse_name(text: str) -> NameParts:
         surname_canon=canon[0],
         middle_canon=" ".join(canon[1:-1]),
         given_canon=canon[-1],
-        spaceless="".join(folded),
+        spaceless=spaceless,
         marked=marked,
         alias_like=len(folded) == 2 and sur in BIRTH_ORDER,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from .dates import PartialDate, parse_date
+from .dates import PartialDate, birth_from_age, parse_date
 from .names import NameParts, parse_name
 from .normalize import fold
 from .places import HomePlace, coarse_place, resolve_home
@@ -77,20 +77,22 @@ class Features:
 
 
 def prepare(record: Record) -> Features:
-    """Parse every field of a record. Never raises on malformed text: what cannot be read is treated as missing."""
+    """Parse every field of a record. Never raises on malformed text: what cannot be read is treated as missing.
+    A birth given as an age at death ("hy sinh năm 34 tuổi") becomes the death year minus the age."""
+    death = parse_date(record.death_date)
     return Features(
         id=record.id,
         name=parse_name(record.full_name),
         alias=parse_name(record.alias),
         sex=parse_sex(record.sex),
-        birth=parse_date(record.birth),
+        birth=parse_date(record.birth) or birth_from_age(record.birth, death),
         home=resolve_home(record.home_place),
         home_text=record.home_place.strip(),
         enlistment=parse_date(record.enlistment),
         unit=parse_unit(record.unit),
         rank=parse_rank(record.rank),
         position=fold(record.position),
-        death=parse_date(record.death_date),
+        death=death,
         death_place=coarse_place(record.death_place),
         burial_place=coarse_place(record.burial_place),
     )

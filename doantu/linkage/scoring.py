@@ -25,9 +25,10 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from . import constants as C
 from .frequency import FrequencyModel
+from .gazetteer import province_2025_of_2024, province_name_2024, province_name_2025
 from .names import is_known_surname
-from .places import province_2025_name
 from .ranks import RANK_NAMES
 from .table import FeatureTable, Lexicon
 
@@ -117,79 +118,61 @@ LEVEL_NAMES: dict[str, dict[int, str]] = {
 
 @dataclass(frozen=True)
 class Weights:
-    """m-probabilities (how often a true match shows the level) and fixed weights, in one place.
-
-    Set by judgement of the noise sources (public typing, second sources copying partially), not fitted.
-    """
+    """m-probabilities (how often a true match shows the level) and fixed weights. Defaults and where each value
+    comes from: :mod:`doantu.linkage.constants`."""
 
     # names
-    m_sur_equal: float = 0.93
-    m_sur_fuzzy: float = 0.03
-    m_sur_conflict: float = 0.01
-    m_giv_exact: float = 0.90
-    m_giv_folded: float = 0.93
-    m_giv_accent: float = 0.02
-    m_giv_fuzzy: float = 0.05
-    m_giv_conflict: float = 0.005
-    w_giv_fuzzy2: float = -1.5
-    m_mid_equal: float = 0.90
-    w_mid_partial: float = 0.5
-    m_mid_fuzzy: float = 0.05
-    m_mid_conflict: float = 0.03
-    m_fullname: float = 0.7  # whole name letter-for-letter equal (spaces and diacritics aside)
-    m_alias: float = 0.9
-    alias_max: float = 20.0
+    m_sur_equal: float = C.M_SUR_EQUAL
+    m_sur_fuzzy: float = C.M_SUR_FUZZY
+    m_sur_conflict: float = C.M_SUR_CONFLICT
+    m_giv_exact: float = C.M_GIV_EXACT
+    m_giv_folded: float = C.M_GIV_FOLDED
+    m_giv_accent: float = C.M_GIV_ACCENT
+    m_giv_fuzzy: float = C.M_GIV_FUZZY
+    m_giv_conflict: float = C.M_GIV_CONFLICT
+    w_giv_fuzzy2: float = C.W_GIV_FUZZY2
+    m_mid_equal: float = C.M_MID_EQUAL
+    w_mid_partial: float = C.W_MID_PARTIAL
+    m_mid_fuzzy: float = C.M_MID_FUZZY
+    m_mid_conflict: float = C.M_MID_CONFLICT
+    m_fullname: float = C.M_FULLNAME
+    m_alias: float = C.M_ALIAS
+    alias_max: float = C.ALIAS_MAX
     # dates
-    m_birth_year: float = 0.75
-    m_birth_near: tuple[float, float, float] = (0.15, 0.05, 0.03)
-    m_birth_conflict: float = 0.02
-    m_death_day: float = 0.80
-    m_death_day_near: float = 0.08
-    m_death_month: float = 0.85
-    m_death_month_near: float = 0.06
-    m_death_year: float = 0.85
-    m_death_year_inexact: float = 0.03
-    m_death_year_near: float = 0.05
-    m_death_conflict: float = 0.03
-    # home place: m by level, and how many units of the level a province holds on average
-    m_home: float = 0.85
-    m_home_finer_diff: float = 0.06
-    m_home_2025: float = 0.5
-    m_home_conflict: float = 0.04
-    wards_per_province: float = 150.0
-    wards2025_per_province: float = 40.0
-    districts_per_province: float = 10.0
+    m_birth_year: float = C.M_BIRTH_YEAR
+    m_birth_near: tuple[float, float, float] = C.M_BIRTH_NEAR
+    m_birth_conflict: float = C.M_BIRTH_CONFLICT
+    m_death_day: float = C.M_DEATH_DAY
+    m_death_day_near: float = C.M_DEATH_DAY_NEAR
+    m_death_month: float = C.M_DEATH_MONTH
+    m_death_month_near: float = C.M_DEATH_MONTH_NEAR
+    m_death_year: float = C.M_DEATH_YEAR
+    m_death_year_inexact: float = C.M_DEATH_YEAR_INEXACT
+    m_death_year_near: float = C.M_DEATH_YEAR_NEAR
+    m_death_conflict: float = C.M_DEATH_CONFLICT
+    # home place
+    m_home: float = C.M_HOME
+    m_home_finer_diff: float = C.M_HOME_FINER_DIFF
+    m_home_2025: float = C.M_HOME_2025
+    m_home_conflict: float = C.M_HOME_CONFLICT
+    wards_per_province: float = C.WARDS_PER_PROVINCE
+    wards2025_per_province: float = C.WARDS2025_PER_PROVINCE
+    districts_per_province: float = C.DISTRICTS_PER_PROVINCE
     # unit (finest level agreeing, none conflicting)
-    w_unit: dict[str, float] = field(
-        default_factory=lambda: {
-            "kb": 10.5,
-            "company": 12.5,
-            "battalion": 9.5,
-            "regiment": 7.5,
-            "division": 4.0,
-            "regiment_lower_diff": 2.5,
-            "division_lower_diff": 0.0,
-            "kb_diff": -3.0,
-            "conflict": -4.5,
-        }
-    )
+    w_unit: dict[str, float] = field(default_factory=lambda: dict(C.W_UNIT))
     # coarse and weak fields
-    w_death_place: tuple[float, float, float] = (2.5, 1.0, -2.0)  # equal, via burial, conflict
-    w_burial: tuple[float, float] = (2.0, -1.5)
-    w_enlist: tuple[float, float, float, float] = (4.0, 2.0, 0.0, -2.0)
-    w_rank_max: float = 3.0
-    w_rank_conflict: float = -2.0
-    w_pos_max: float = 2.5
-    w_pos_conflict: float = -0.7
-    w_sex_conflict: float = -5.0
-    # Fellegi–Sunter treats fields as independent; comrades are not: one battle kills many men of one unit on
-    # one day, and units were raised by region. When unit and death date (or home region) agree together, part
-    # of their weight is counted twice — take it back.
-    w_comrades_death: float = -6.0
-    w_comrades_region: float = -2.0
-    # ... and among comrades, home place, birth year, enlistment, places of death and burial and rank agree far
-    # more often than between strangers: only this share of their positive weight is kept.
-    comrades_keep: float = 0.4
+    w_death_place: tuple[float, float, float] = C.W_DEATH_PLACE  # equal, via burial, conflict
+    w_burial: tuple[float, float] = C.W_BURIAL
+    w_enlist: tuple[float, float, float, float] = C.W_ENLIST
+    w_rank_max: float = C.W_RANK_MAX
+    w_rank_conflict: float = C.W_RANK_CONFLICT
+    w_pos_max: float = C.W_POS_MAX
+    w_pos_conflict: float = C.W_POS_CONFLICT
+    w_sex_conflict: float = C.W_SEX_CONFLICT
+    # comrades are not independent evidence (see constants)
+    w_comrades_death: float = C.W_COMRADES_DEATH
+    w_comrades_region: float = C.W_COMRADES_REGION
+    comrades_keep: float = C.COMRADES_KEEP
 
 
 @dataclass(frozen=True, slots=True)
@@ -443,20 +426,31 @@ class Scorer:
                 dtype=bool,
             )
             grp = idx[real]
-            s_lv[grp], s_w[grp] = 2, w_s_eq[grp] - 1.0
+            s_lv[grp], s_w[grp] = 2, w_s_eq[grp] - C.W_SUR_GROUP_PENALTY
             typo = idx[~real]
-            s_lv[typo], s_w[typo] = 3, np.maximum(np.minimum(w_s_cap[typo] - 1.0, 3.0), 0.0)
+            s_lv[typo], s_w[typo] = (
+                3,
+                np.maximum(np.minimum(w_s_cap[typo] - C.W_SUR_GROUP_PENALTY, C.W_SUR_TYPO_CAP), 0.0),
+            )
         rest = np.flatnonzero(s_ok & ~eq & ~same_group & ~s_acc)
         if len(rest):
             d, lens, nbc, _ = _fuzzy(lex.v["sur"], sA[rest], sB[rest], freq, "surname")
             ca, cb = cnt_surg[gA[rest]], cnt_surg[gB[rest]]
-            rare_side = np.minimum(ca, cb) * 20 < np.maximum(ca, cb)  # one spelling is a typo of the other
-            fz = ((d == 1) & ((lens >= 3) | rare_side)) | ((d == 2) & (lens >= 6))
+            rare_side = np.minimum(ca, cb) * C.TYPO_RARITY_RATIO < np.maximum(
+                ca, cb
+            )  # one spelling is a typo of the other
+            fz = ((d == 1) & ((lens >= C.TYPO1_MIN_LEN_SURNAME) | rare_side)) | (
+                (d == 2) & (lens >= C.TYPO2_MIN_LEN)
+            )
             w_fz = np.clip(
-                _log2(W.m_sur_fuzzy / np.maximum(nbc / N, 1e-3)), 0.0, np.maximum(w_s_cap[rest] - 1.0, 0.0)
+                _log2(W.m_sur_fuzzy / np.maximum(nbc / N, C.NEIGHBOUR_FLOOR_SUR)),
+                0.0,
+                np.maximum(w_s_cap[rest] - C.W_SUR_GROUP_PENALTY, 0.0),
             )
             s_lv[rest] = np.where(fz, 3, 4)
-            s_w[rest] = np.where(fz, w_fz, _log2(W.m_sur_conflict / np.maximum(1 - u_s[rest], 0.05)))
+            s_w[rest] = np.where(
+                fz, w_fz, _log2(W.m_sur_conflict / np.maximum(1 - u_s[rest], C.CONFLICT_U_FLOOR))
+            )
 
         # --- given
         g_lv = np.zeros(P, np.int8)
@@ -479,19 +473,23 @@ class Scorer:
         rest = np.flatnonzero(g_ok & ~feq)
         if len(rest):
             d, lens, nbc, _ = _fuzzy(lex.v["giv"], vA[rest], vB[rest], freq, "given")
-            fz1 = (d == 1) & (lens >= 2)
-            fz2 = (d == 2) & (lens >= 6)
+            fz1 = (d == 1) & (lens >= C.TYPO1_MIN_LEN)
+            fz2 = (d == 2) & (lens >= C.TYPO2_MIN_LEN)
             # One letter apart is a typo only if one spelling is much rarer than the other ("Phng" for Phong);
             # two common names a letter apart (Tạo / Tân) are two different names.
             ca, cb = cnt_giv[vA[rest]], cnt_giv[vB[rest]]
-            both_common = np.minimum(ca, cb) * 20 >= np.maximum(ca, cb) + 20
-            w_conf = _log2(W.m_giv_conflict / np.maximum(1 - u_g[rest], 0.05))
+            both_common = np.minimum(ca, cb) * C.TYPO_RARITY_RATIO >= np.maximum(ca, cb) + C.TYPO_MIN_COUNT
+            w_conf = _log2(W.m_giv_conflict / np.maximum(1 - u_g[rest], C.CONFLICT_U_FLOOR))
             w_fz = np.clip(
-                _log2(W.m_giv_fuzzy / np.maximum(nbc / N, 1.0 / N)), 0.0, np.maximum(w_g_cap[rest] - 2.0, 0.0)
+                _log2(W.m_giv_fuzzy / np.maximum(nbc / N, 1.0 / N)),
+                0.0,
+                np.maximum(w_g_cap[rest] - C.GIV_FUZZY_MARGIN, 0.0),
             )
             g_lv[rest] = np.where(fz1 & both_common, 7, np.where(fz1, 4, np.where(fz2, 5, 6)))
             g_w[rest] = np.where(
-                fz1 & both_common, 0.5 * w_conf, np.where(fz1, w_fz, np.where(fz2, W.w_giv_fuzzy2, w_conf))
+                fz1 & both_common,
+                C.OTHER_COMMON_NAME_FACTOR * w_conf,
+                np.where(fz1, w_fz, np.where(fz2, W.w_giv_fuzzy2, w_conf)),
             )
 
         # --- middle
@@ -506,15 +504,17 @@ class Scorer:
         rest = np.flatnonzero(m_ok & ~eq)
         if len(rest):
             d, lens, nbc, part = _fuzzy(lex.v["mid"], mA[rest], mB[rest], freq, "middle", partial=True)
-            fz = ((d == 1) & (lens >= 2)) | ((d == 2) & (lens >= 6))
+            fz = ((d == 1) & (lens >= C.TYPO1_MIN_LEN)) | ((d == 2) & (lens >= C.TYPO2_MIN_LEN))
             w_fz = np.clip(
-                _log2(W.m_mid_fuzzy / np.maximum(nbc / N, 5e-3)), 0.0, np.maximum(w_m_cap[rest] - 1.0, 0.0)
+                _log2(W.m_mid_fuzzy / np.maximum(nbc / N, C.NEIGHBOUR_FLOOR_MID)),
+                0.0,
+                np.maximum(w_m_cap[rest] - C.W_SUR_GROUP_PENALTY, 0.0),
             )
             m_lv[rest] = np.where(part, 2, np.where(fz, 3, 4))
             m_w[rest] = np.where(
                 part,
                 W.w_mid_partial,
-                np.where(fz, w_fz, _log2(W.m_mid_conflict / np.maximum(1 - u_m[rest], 0.05))),
+                np.where(fz, w_fz, _log2(W.m_mid_conflict / np.maximum(1 - u_m[rest], C.CONFLICT_U_FLOOR))),
             )
 
         # --- whole-name routes: spaceless (lost/moved spaces) and alias
@@ -537,14 +537,14 @@ class Scorer:
         )
         if len(cand):
             d, lens, _, _ = _fuzzy(lex.v["sp"], pA[cand], pB[cand], None, "")
-            ok = (d == 1) & (lens >= 7)
+            ok = (d == 1) & (lens >= C.SPACELESS_TYPO_MIN_LEN)
             if ok.any():
                 k = cand[ok]
                 _, _, nbc, _ = _fuzzy(lex.v["giv"], vB[k], vB[k], freq, "given")
                 w_fz = np.clip(
                     _log2(W.m_giv_fuzzy / np.maximum(nbc / N, 1.0 / N)),
                     0.0,
-                    np.maximum(w_g_cap[k] - 2.0, 0.0),
+                    np.maximum(w_g_cap[k] - C.GIV_FUZZY_MARGIN, 0.0),
                 )
                 val = np.where(gB[k] >= 0, w_s_cap[k], 0.0) + np.where(mB[k] >= 0, w_m_cap[k], 0.0) + w_fz
                 upd = val > np.maximum(token_w[k], n_w[k])
@@ -591,12 +591,12 @@ class Scorer:
             a, b = voc[pA[cand]], voc[alB[cand]]
             d = _osa(a, b)
             lens = np.minimum(np.fromiter(map(len, a), int, len(a)), np.fromiter(map(len, b), int, len(b)))
-            for j in np.flatnonzero((d == 1) & (lens >= 6)):
+            for j in np.flatnonzero((d == 1) & (lens >= C.ALIAS_FUZZY_MIN_LEN)):
                 k = cand[j]
                 u = (freq.count("alias", b[j]) + 0.5) / (N + 1)
-                w = max(min(math.log2(W.m_alias / u), W.alias_max) - 4.0, 0.0)
+                w = max(min(math.log2(W.m_alias / u), W.alias_max) - C.ALIAS_FUZZY_PENALTY, 0.0)
                 if not likeA[k]:
-                    w = max(w - 3.0, 0.0)
+                    w = max(w - C.ALIAS_NOT_ALIAS_SHAPED_PENALTY, 0.0)
                 if w > max(token_w[k], n_w[k]):
                     n_lv[k], n_w[k] = 4, w
 
@@ -635,7 +635,7 @@ class Scorer:
             (ok & (dy == 1), 3, _log2(W.m_birth_near[0] / (2 * u))),
             (ok & (dy == 2), 4, _log2(W.m_birth_near[1] / (2 * u))),
             (ok & (dy == 3), 5, _log2(W.m_birth_near[2] / (2 * u))),
-            (ok & (dy > 3), 6, np.full(len(qi), math.log2(W.m_birth_conflict / 0.85))),
+            (ok & (dy > 3), 6, np.full(len(qi), math.log2(W.m_birth_conflict / C.U_BIRTH_CONFLICT))),
         ]
         for c, code, w in conds:
             b_lv[c], b_w[c] = code, w[c]
@@ -656,7 +656,7 @@ class Scorer:
         d_lv = np.zeros(len(qi), np.int8)
         d_w = np.zeros(len(qi), np.float64)
         day_eq = ok & (cp == 3) & (ddiff == 0)
-        day_near = ok & (cp == 3) & ~day_eq & ((ddiff <= 3) | ((dA == dB) & (mdiff == 1)))
+        day_near = ok & (cp == 3) & ~day_eq & ((ddiff <= C.DEATH_DAY_NEAR) | ((dA == dB) & (mdiff == 1)))
         month_eq = ok & (cp == 2) & (mdiff == 0)
         month_near = ok & (cp >= 2) & ~day_eq & ~day_near & (mdiff == 1)
         year_eq = ok & (cp == 1) & (dy == 0)
@@ -665,13 +665,13 @@ class Scorer:
         conflict = ok & ~(day_eq | day_near | month_eq | month_near | year_eq | year_inexact | year_near)
         conds = [
             (day_eq, 1, _log2(W.m_death_day / (u / 365))),
-            (day_near, 2, _log2(W.m_death_day_near / (u * 8 / 365))),
+            (day_near, 2, _log2(W.m_death_day_near / (u * C.DEATH_DAY_NEAR_WINDOW / C.DAYS_PER_YEAR))),
             (month_eq, 3, _log2(W.m_death_month / (u / 12))),
             (month_near, 4, _log2(W.m_death_month_near / (u * 2 / 12))),
             (year_eq, 5, _log2(W.m_death_year / u)),
             (year_inexact, 6, _log2(W.m_death_year_inexact / u)),
             (year_near, 7, _log2(W.m_death_year_near / (2 * u))),
-            (conflict, 8, np.full(len(qi), math.log2(W.m_death_conflict / 0.9))),
+            (conflict, 8, np.full(len(qi), math.log2(W.m_death_conflict / C.U_DEATH_CONFLICT))),
         ]
         for c, code, w in conds:
             d_lv[c], d_w[c] = code, w[c]
@@ -714,8 +714,10 @@ class Scorer:
         cnt = self._counts.get(freq, lex, "p24", "province")
         N = max(freq.total, 1)
         B24 = pl["p24"][b]
-        u_p = np.clip((np.where(B24 >= 0, cnt[B24], 0.0).sum(axis=1) + 0.5) / (N + 1), 1e-4, 1.0)
-        u_p25 = np.minimum(u_p * 1.8, 1.0)
+        u_p = np.clip(
+            (np.where(B24 >= 0, cnt[B24], 0.0).sum(axis=1) + 0.5) / (N + 1), C.U_PROVINCE_FLOOR, 1.0
+        )
+        u_p25 = np.minimum(u_p * C.PROVINCE_2025_SPREAD, 1.0)
         w24c, w24o = sets["w24"]
         w25c, w25o = sets["w25"]
         d24c, d24o = sets["d24"]
@@ -736,11 +738,11 @@ class Scorer:
         put(d24o & ~w24c, 4, _log2(W.m_home / (u_p / W.districts_per_province)))
         put(d24o & w24c, 5, _log2(W.m_home_finer_diff / (u_p / W.districts_per_province)))
         finer_diff = (w24c & ~w24o) | (w25c & ~w25o) | (d24c & ~d24o)
-        put(p24o & ~finer_diff, 6, _log2(0.9 / u_p))
+        put(p24o & ~finer_diff, 6, _log2(C.M_HOME_PROVINCE / u_p))
         put(p24o, 7, _log2(W.m_home_finer_diff / u_p))
         put(p25o & ~finer_diff, 8, _log2(W.m_home_2025 / u_p25))
         # both give communes of different 2024 provinces that merged in 2025: still different places (level 9)
-        put((p24c | p25c), 9, np.full(len(ok), math.log2(W.m_home_conflict / 0.9)))
+        put((p24c | p25c), 9, np.full(len(ok), math.log2(W.m_home_conflict / C.U_HOME_CONFLICT)))
         h_lv[ok], h_w[ok] = lvl, wgt
 
     # -- unit ----------------------------------------------------------------------------------------------------
@@ -786,7 +788,7 @@ class Scorer:
         W = self.w
         lex = qt.lex
         P = len(qi)
-        C = lex.coarse["s"]
+        coarse_slots = lex.coarse["s"]
 
         def coarse(col_a: str, col_b: str):
             a, b = qt[col_a][qi], rt[col_b][ri]
@@ -794,7 +796,7 @@ class Scorer:
             o = np.zeros(P, bool)
             idx = np.flatnonzero(ok)
             if len(idx):
-                o[idx] = _overlap(C[a[idx]], C[b[idx]])
+                o[idx] = _overlap(coarse_slots[a[idx]], coarse_slots[b[idx]])
             return ok, o
 
         ok, eq = coarse("dplace", "dplace")
@@ -821,7 +823,7 @@ class Scorer:
         eqi = np.flatnonzero(r_lv == 1)
         if len(eqi):
             u = np.array([(freq.count("rank", str(x)) + 0.5) / (N + 1) for x in rb[eqi]])
-            r_w[eqi] = np.clip(_log2(0.5 / u), 0.0, W.w_rank_max)
+            r_w[eqi] = np.clip(_log2(C.M_RANK_POS / u), 0.0, W.w_rank_max)
         r_w[r_lv == 3] = W.w_rank_conflict
         lv["rank"], wt["rank"] = r_lv, r_w
 
@@ -834,7 +836,7 @@ class Scorer:
         if len(eqi):
             voc = lex.v["pos"].array()
             u = np.array([(freq.count("position", voc[x]) + 0.5) / (N + 1) for x in pb[eqi]])
-            p_w[eqi] = np.clip(_log2(0.5 / u), 0.0, W.w_pos_max)
+            p_w[eqi] = np.clip(_log2(C.M_RANK_POS / u), 0.0, W.w_pos_max)
         p_w[p_lv == 2] = W.w_pos_conflict
         lv["position"], wt["position"] = p_lv, p_w
 
@@ -925,12 +927,7 @@ def _date_str(y: int, m: int, d: int) -> str:
 
 
 def _province_names(codes: frozenset[str]) -> str:
-    try:
-        from .gazetteer import province_name_2025  # type: ignore[import-not-found]
-
-        return " + ".join(sorted(province_name_2025(c) for c in codes))
-    except Exception:  # fallback resolver: codes are already folded names
-        return " + ".join(sorted(province_2025_name(c).title() for c in codes))
+    return " + ".join(sorted(province_name_2025(c) for c in codes))
 
 
 def _where(pa, pb) -> str:
@@ -942,14 +939,8 @@ def _where(pa, pb) -> str:
         if hist and len(hist) < 90:
             return f" ({hist.rstrip('.')})"
     common24 = (pa.province_2024 & pb.province_2024) or pb.province_2024
-    try:
-        from .gazetteer import province_2025_of_2024, province_name_2024  # type: ignore[import-not-found]
-
-        old = " + ".join(sorted(province_name_2024(c) for c in common24))
-        new = _province_names(frozenset(province_2025_of_2024(c) for c in common24))
-    except Exception:
-        old = " + ".join(sorted(c.title() for c in common24))
-        new = _province_names(frozenset(common24))
+    old = " + ".join(sorted(province_name_2024(c) for c in common24))
+    new = _province_names(frozenset(province_2025_of_2024(c) for c in common24))
     if not old:
         return ""
     return f" ({old})" if old == new else f" ({old} → {new} (2025))"

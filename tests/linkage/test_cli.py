@@ -53,7 +53,7 @@ def test_match_end_to_end(tmp_path):
     out = tmp_path / "out" / "c.csv"
     assert main(["match", "--registry", str(reg), "--queries", str(qs), "--top", "3", "--out", str(out)]) == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(rows[0].keys()) == ["query", "rank", "record", "score", "decision"]
+    assert list(rows[0].keys()) == ["query", "rank", "record", "score", "decision", "person", "person_rank"]
     best = {r["query"]: r for r in rows if r["rank"] == "1"}
     assert best["Q1"]["record"] == "LS1"
     assert best["Q2"]["record"] == "LS2"

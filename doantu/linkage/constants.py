@@ -1,0 +1,224 @@
+"""Every constant of name reading, scoring and decisions, in one place, each with where its value comes from.
+
+Three kinds of source, said next to each value:
+
+* **public** — a published frequency or a published rule (source named);
+* **naming rule** — a rule of Vietnamese naming or of how martyr lists are written (reasoned, not counted);
+* **tuned on linkage-dev** — chosen by looking at the figures on ``shared/data/linkage-dev``. These are the ones
+  that may be fitted to that one file; the independent set (``bench/make_eval_set.py``) is how we check them.
+* **judgement** — set by judgement of how lists and the public make mistakes, before any figure was looked at
+  (the engine's first version says so of its m-probabilities); not counted anywhere.
+
+Field-level weights of the scorer (``scoring.Weights``) and the decision thresholds (``engine.Decisions``) are
+dataclasses whose defaults are taken from here, so a caller can still pass other values.
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------------------------------------------------------
+# Name order: which word of a name is the surname (names.py)
+# ---------------------------------------------------------------------------------------------------------------
+
+# public: surname shares (fraction of the population) from the table in Wikipedia "Vietnamese name" (section
+# "Family name"), citing Lê Trung Hoa, "Họ và tên người Việt Nam" (NXB KHXH, 2005). Hoàng/Huỳnh and Vũ/Võ are one
+# surname written the Northern/Southern way: each spelling gets the pair's share (both are readings of it).
+SURNAME_SHARES: dict[str, float] = {
+    "Nguyễn": 0.384,
+    "Trần": 0.121,
+    "Lê": 0.095,
+    "Phạm": 0.070,
+    "Hoàng": 0.051,
+    "Huỳnh": 0.051,
+    "Phan": 0.045,
+    "Vũ": 0.039,
+    "Võ": 0.039,
+    "Đặng": 0.021,
+    "Bùi": 0.020,
+    "Đỗ": 0.014,
+    "Hồ": 0.013,
+    "Ngô": 0.013,
+    "Dương": 0.010,
+    "Lý": 0.005,
+}
+# public (same table): the 14 listed surnames cover 90.1%; the remaining 9.9% is shared by the other surnames the
+# engine knows (names.SURNAMES, ~110). Evenly spread: ~0.1% each.
+OTHER_SURNAME_SHARE: float = 0.001
+# naming rule: a word that is no known surname, nor one typo from one, is very rarely a surname (the list covers
+# ≈ 99% of people); kept above zero for minority-language surnames the list lacks.
+UNKNOWN_SURNAME_SHARE: float = 1e-5
+# judgement: a surname is mistyped at this rate (lists and public typing) ...
+SURNAME_TYPO_RATE: float = 0.02
+# naming rule (counting): ... into one of this many strings one edit away (insert/delete/substitute/swap over
+# ~25 letters and 4–6 positions), so one particular misspelling has the share × rate / variants.
+SURNAME_TYPO_VARIANTS: float = 100.0
+# naming rule: how likely a word is as a *middle* name. A small set of middle names (văn, thị, đức, hữu, …:
+# names.MIDDLES) carries most men and women of the war generation; any other word is an order of magnitude rarer.
+MIDDLE_COMMON: float = 0.1
+MIDDLE_OTHER: float = 0.01
+# naming rule: how likely a word is as the *given* name (the last one). Văn and Thị mark the middle slot (men's
+# and women's middle names) and are almost never the given name; a common surname is rarely a given name either.
+GIVEN_DEFAULT: float = 0.01
+# naming rule: a given name is a Vietnamese syllable; a word that is none ("Nnôg", "Lyt") in the given slot would be
+# a given name garbled the same way (rate / variants), as unlikely as a misspelt surname.
+GIVEN_NOT_A_SYLLABLE: float = GIVEN_DEFAULT * SURNAME_TYPO_RATE / SURNAME_TYPO_VARIANTS
+GIVEN_MIDDLE_MARKER: float = 0.001
+GIVEN_COMMON_SURNAME: float = 0.001
+MIDDLE_MARKERS: frozenset[str] = frozenset({"Văn", "Thị"})  # not Vân, Thi: those are given names
+# naming rule: of the surnames above, those that are (almost) never given names; Hoàng, Vũ, Dương and Lý are also
+# common given names and get GIVEN_DEFAULT. Written without diacritics a word is compared folded (Ngô/Ngọ alike).
+RARELY_GIVEN: frozenset[str] = frozenset(
+    {"Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"}
+)
+# naming rule: most texts write the surname first (official lists, forms in Vietnamese); given-first comes from
+# foreign archives and forms from abroad. Prior of reading a name as written vs each of the three other orders.
+ORDER_PRIOR_AS_WRITTEN: float = 0.99
+ORDER_PRIOR_OTHER: float = 0.01 / 3
+# naming rule: a two-word name has no middle name to anchor its reading ("Hùng Nguyễn" or "Chu Trường" with a
+# moved space?), so it is read given-first only when its last word is one of the published common surnames above.
+
+# ---------------------------------------------------------------------------------------------------------------
+# Scoring (scoring.py): m-probabilities (how often a true match shows a level) and fixed weights in bits
+# ---------------------------------------------------------------------------------------------------------------
+# Source of this whole block unless said otherwise: set by judgement of how lists and the public make mistakes
+# when the engine was first written, then kept or adjusted while the engine was developed against linkage-dev's
+# figures (the history has no record of which were moved and why): read every one of them as "tuned on
+# linkage-dev". u-probabilities are not constants: they come from the registry's own value counts (frequency.py).
+
+# names
+M_SUR_EQUAL = 0.93  # tuned on linkage-dev
+M_SUR_FUZZY = 0.03  # tuned on linkage-dev
+M_SUR_CONFLICT = 0.01  # tuned on linkage-dev
+M_GIV_EXACT = 0.90  # tuned on linkage-dev
+M_GIV_FOLDED = 0.93  # tuned on linkage-dev
+M_GIV_ACCENT = 0.02  # tuned on linkage-dev
+M_GIV_FUZZY = 0.05  # tuned on linkage-dev
+M_GIV_CONFLICT = 0.005  # tuned on linkage-dev
+W_GIV_FUZZY2 = -1.5  # tuned on linkage-dev: given names two edits apart (long names only)
+M_MID_EQUAL = 0.90  # tuned on linkage-dev
+W_MID_PARTIAL = 0.5  # tuned on linkage-dev: one middle name a subset of the other ("Văn" / "Văn Minh")
+M_MID_FUZZY = 0.05  # tuned on linkage-dev
+M_MID_CONFLICT = 0.03  # tuned on linkage-dev (was 0.06 in the first snapshot)
+M_FULLNAME = 0.7  # tuned on linkage-dev: whole name letter-for-letter equal (spaces and diacritics aside)
+M_ALIAS = 0.9  # tuned on linkage-dev
+ALIAS_MAX = 20.0  # tuned on linkage-dev: cap of an alias agreement's weight (bits)
+W_SUR_GROUP_PENALTY = 1.0  # tuned on linkage-dev: Hoàng/Huỳnh, Vũ/Võ weigh 1 bit less than one spelling
+W_SUR_TYPO_CAP = 3.0  # tuned on linkage-dev: a surname typo absorbed by its group weighs at most 3 bits
+# naming rule: one spelling of a surname is a typo of the other when it is this many times rarer
+TYPO_RARITY_RATIO = 20
+TYPO_MIN_COUNT = 20  # judgement: below this count both spellings are too rare to tell a typo from a name
+# judgement: an edit distance is a typo only on words at least this long (1 edit) / this long (2 edits)
+TYPO1_MIN_LEN_SURNAME = 3
+TYPO2_MIN_LEN = 6
+TYPO1_MIN_LEN = 2
+SPACELESS_TYPO_MIN_LEN = 7  # judgement: whole names one edit apart need 7 letters or more
+GIV_FUZZY_MARGIN = 2.0  # tuned on linkage-dev: a given-name typo weighs 2 bits less than an exact agreement
+OTHER_COMMON_NAME_FACTOR = 0.5  # tuned on linkage-dev: two common given names a letter apart (Tạo / Tân)
+NEIGHBOUR_FLOOR_SUR = 1e-3  # tuned on linkage-dev: floor of a surname's typo-neighbourhood share
+NEIGHBOUR_FLOOR_MID = 5e-3  # tuned on linkage-dev: idem, middle names
+CONFLICT_U_FLOOR = 0.05  # judgement: u of a name conflict is 1 − u(agree), never below 5%
+ALIAS_FUZZY_PENALTY = 4.0  # tuned on linkage-dev: an alias one typo away weighs 4 bits less than equal
+ALIAS_NOT_ALIAS_SHAPED_PENALTY = 3.0  # tuned on linkage-dev: ... and 3 more when the name is not alias-shaped
+ALIAS_FUZZY_MIN_LEN = 6  # judgement
+
+# dates
+M_BIRTH_YEAR = 0.75  # tuned on linkage-dev
+M_BIRTH_NEAR = (0.15, 0.05, 0.03)  # tuned on linkage-dev: years of birth 1, 2, 3 apart (approximate years)
+M_BIRTH_CONFLICT = 0.02  # tuned on linkage-dev
+U_BIRTH_CONFLICT = (
+    0.85  # judgement: two unrelated people's birth years differ by more than 3 years this often
+)
+M_DEATH_DAY = 0.80  # tuned on linkage-dev
+M_DEATH_DAY_NEAR = 0.08  # tuned on linkage-dev
+DEATH_DAY_NEAR = 3  # judgement: dates of death up to 3 days apart are "near" (reports dated a few days late)
+DEATH_DAY_NEAR_WINDOW = 8  # the u of "near": a window of 2×3+1 ≈ 8 days out of 365
+M_DEATH_MONTH = 0.85  # tuned on linkage-dev
+M_DEATH_MONTH_NEAR = 0.06  # tuned on linkage-dev
+M_DEATH_YEAR = 0.85  # tuned on linkage-dev
+M_DEATH_YEAR_INEXACT = 0.03  # tuned on linkage-dev
+M_DEATH_YEAR_NEAR = 0.05  # tuned on linkage-dev
+M_DEATH_CONFLICT = 0.03  # tuned on linkage-dev
+U_DEATH_CONFLICT = 0.9  # judgement
+DAYS_PER_YEAR = 365
+MONTHS_PER_YEAR = 12
+
+# home place: m by level, and how many units of a level a province holds on average
+M_HOME = 0.85  # tuned on linkage-dev
+M_HOME_FINER_DIFF = 0.06  # tuned on linkage-dev
+M_HOME_2025 = 0.5  # tuned on linkage-dev
+M_HOME_PROVINCE = 0.9  # tuned on linkage-dev: province agrees, nothing finer to compare
+M_HOME_CONFLICT = 0.04  # tuned on linkage-dev
+U_HOME_CONFLICT = 0.9  # judgement
+# public (gazetteer counts, rounded): 10,599 communes of 2024 in 63 provinces ≈ 170 → 150; 3,321 of 2025 in 34
+# ≈ 100 → 40 (2025 communes are bigger, fewer per merged province than the count suggests: judgement);
+# 705 districts of 2024 / 63 ≈ 11 → 10
+WARDS_PER_PROVINCE = 150.0
+WARDS2025_PER_PROVINCE = 40.0
+DISTRICTS_PER_PROVINCE = 10.0
+PROVINCE_2025_SPREAD = 1.8  # public: 63 provinces became 34, a 2025 province holds ≈ 1.85 of 2024's
+U_PROVINCE_FLOOR = 1e-4  # judgement: no province is rarer than this share of a registry
+
+# unit (finest level agreeing, none conflicting), bits. tuned on linkage-dev.
+W_UNIT = {
+    "kb": 10.5,
+    "company": 12.5,
+    "battalion": 9.5,
+    "regiment": 7.5,
+    "division": 4.0,
+    "regiment_lower_diff": 2.5,
+    "division_lower_diff": 0.0,
+    "kb_diff": -3.0,
+    "conflict": -4.5,
+}
+
+# coarse and weak fields, bits. tuned on linkage-dev.
+W_DEATH_PLACE = (2.5, 1.0, -2.0)  # equal, via burial, conflict
+W_BURIAL = (2.0, -1.5)  # equal, conflict
+W_ENLIST = (4.0, 2.0, 0.0, -2.0)  # same month, same year, a year apart, conflict
+W_RANK_MAX = 3.0
+W_RANK_CONFLICT = -2.0
+W_POS_MAX = 2.5
+W_POS_CONFLICT = -0.7
+W_SEX_CONFLICT = -5.0
+M_RANK_POS = 0.5  # judgement: a listed rank/position agrees between two listings of one man half the time
+# Fellegi–Sunter treats fields as independent; comrades are not (one battle kills many men of one unit on one day,
+# units were raised by region): part of the weight of unit + death date (or home region) agreeing together is
+# taken back, and among comrades only this share of the other fields' positive weight is kept. tuned on linkage-dev.
+W_COMRADES_DEATH = -6.0
+W_COMRADES_REGION = -2.0
+COMRADES_KEEP = 0.4
+
+# ---------------------------------------------------------------------------------------------------------------
+# Decisions (engine.py)
+# ---------------------------------------------------------------------------------------------------------------
+MATCH_PROBABILITY = 0.9  # judgement: "match" = at least 90% that this is the person, after namesakes
+POSSIBLE_SCORE = -8.0  # tuned on linkage-dev: worth a look
+DUP_MATCH_SCORE = 8.0  # tuned on linkage-dev (chosen among 6–14; checked on a generated set)
+DUP_POSSIBLE_SCORE = 0.0  # judgement: more likely the same than not
+DUP_AMBIGUITY_MARGIN = 4.0  # tuned on linkage-dev
+MAX_CANDIDATES = 400  # speed: candidates scored per query (a 1M registry keeps p50 ≤ 20 ms)
+MAX_POSTINGS = 5000  # speed: postings read per key
+DEDUPE_BLOCK_MAX = 60  # speed: blocks up to this size are paired exhaustively ...
+DEDUPE_WINDOW = 20  # ... bigger ones by a sliding window of this width over date order
+GROUP_TOP = 6  # how many leading candidates are checked for being listings of one person
+GROUP_WITHIN_BITS = 15.0  # 2^-15 of the best's probability mass cannot change a decision
+
+# ---------------------------------------------------------------------------------------------------------------
+# Blocking keys (keys.py): pre-ranking weights of a query's keys (candidates are scored best pre-ranked first).
+# tuned on linkage-dev (only the order in which candidates are scored depends on them, under MAX_CANDIDATES).
+# ---------------------------------------------------------------------------------------------------------------
+KEY_WEIGHTS = {
+    "n": 1.0,
+    "y": 1.5,
+    "y1": 1.0,
+    "y2": 0.5,
+    "d": 1.5,
+    "d1": 0.7,
+    "p": 1.0,
+    "u": 1.5,
+    "t": 0.6,
+    "s": 3.0,
+    "a": 3.0,
+    "x": 2.0,
+    "w": 1.5,
+    "v": 2.0,
+}
