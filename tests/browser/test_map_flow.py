@@ -87,7 +87,9 @@ def test_campaign_staff_see_exact_tips_and_graves(live, browser, screenshots, ma
         assert data["outline"]["approximate"] and len(data["outline"]["points"]) >= 3
         # drawn: a marker per point, the outline labelled as approximate, no tiles requested
         expect(page.locator("#ward-map .grave-marker")).to_have_count(len(data["graves"]["points"]))
-        expect(page.locator("#ward-map path.leaflet-interactive")).to_have_count(len(data["points"]) + 2)
+        # each tip's circle and the ward centre's dot; the outline is drawn dashed and is not clickable
+        expect(page.locator("#ward-map path.leaflet-interactive")).to_have_count(len(data["points"]) + 1)
+        expect(page.locator('#ward-map path[stroke-dasharray="6 6"]')).to_have_count(1)
         expect(page.locator("#ward-map .outline-label")).to_have_text("Ranh giới gần đúng")
         expect(page.get_by_test_id("outline-note")).to_contain_text("gần đúng")
         assert page.locator("#ward-map img.leaflet-tile").count() == 0

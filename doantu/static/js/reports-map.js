@@ -7,7 +7,7 @@
   if (!el || !data || !window.L) return;
   var d = JSON.parse(data.textContent);
   var graves = d.graves || { points: [], cells: [] };
-  var map = L.map(el, { attributionControl: true });
+  var map = L.map(el, { attributionControl: true, zoomSnap: 0.25 });
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" }).addTo(map);
   }
@@ -25,8 +25,13 @@
     });
   }
   if (d.outline) {
-    var outline = L.polygon(d.outline.points, { color: "#555", weight: 2, dashArray: "6 6", fill: false }).addTo(map);
-    outline.bindTooltip("Ranh giới gần đúng", { permanent: true, direction: "top", className: "outline-label" });
+    // the ward's area in white on the plain background; the label on its northern edge, away from the points
+    L.polygon(d.outline.points, {
+      color: "#555", weight: 2, dashArray: "6 6", fillColor: "#fff", fillOpacity: 0.7, interactive: false
+    }).addTo(map);
+    var north = d.outline.points.reduce(function (a, b) { return b[0] > a[0] ? b : a; });
+    L.tooltip({ permanent: true, direction: "top", className: "outline-label" })
+      .setLatLng(north).setContent("Ranh giới gần đúng").addTo(map);
     d.outline.points.forEach(function (p) { bounds.push(p); });
   }
   d.points.forEach(function (p) {
