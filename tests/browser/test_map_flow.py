@@ -56,7 +56,9 @@ def map_data(live):
 def _open_map(page, console, query=""):
     """The map page as the role reaches it (the dashboard's link); returns (HTML received, the page's map JSON)."""
     page.goto("/staff/so-lieu/")
-    with page.expect_response(lambda r: "/staff/so-lieu/ban-do/" in r.url and r.request.method == "GET") as got:
+    with page.expect_response(
+        lambda r: "/staff/so-lieu/ban-do/" in r.url and r.request.method == "GET"
+    ) as got:
         page.get_by_role("link", name="Bản đồ", exact=True).click()
     page.wait_for_url("**/staff/so-lieu/ban-do/**")
     html = got.value.text()

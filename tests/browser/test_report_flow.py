@@ -102,7 +102,10 @@ def test_monthly_report_draft_docx_approve_send_pdf_png_archive(live, browser, s
         page.goto(detail)
         page.get_by_role("button", name="Duyệt báo cáo").click()
         expect(page.get_by_test_id("status")).to_have_text("Đã duyệt")
-        assert page.locator("textarea").count() == 0 and page.get_by_role("button", name="Cấp số và gửi").count() == 0
+        assert (
+            page.locator("textarea").count() == 0
+            and page.get_by_role("button", name="Cấp số và gửi").count() == 0
+        )
         logout(page)
 
         # the campaign staff give it its number and send it: archived, the PDF made once, now
@@ -131,7 +134,9 @@ def test_monthly_report_draft_docx_approve_send_pdf_png_archive(live, browser, s
         assert page.locator("textarea").count() == 0 and page.locator('input[name="number"]').count() == 0
         token = page.locator('input[name="csrfmiddlewaretoken"]').first.get_attribute("value")
         response = page.request.post(
-            detail, form={"csrfmiddlewaretoken": token, "title": "sửa sau khi gửi"}, headers={"Referer": detail}
+            detail,
+            form={"csrfmiddlewaretoken": token, "title": "sửa sau khi gửi"},
+            headers={"Referer": detail},
         )
         assert response.ok and "Chỉ sửa được dự thảo" in response.text()
         page.goto(detail)
