@@ -114,7 +114,7 @@ def test_monthly_report_draft_docx_approve_send_pdf_png_archive(live, browser, s
         assert page.locator("textarea").count() == 0  # approved: the narrative is closed
         page.locator('input[name="number"]').fill(str(NUMBER))
         with page.expect_navigation(timeout=SEND_TIMEOUT_MS):
-            page.get_by_role("button", name="Cấp số và gửi").click()
+            page.get_by_role("button", name="Cấp số và gửi").click(timeout=SEND_TIMEOUT_MS)
         expect(page.get_by_test_id("status")).to_have_text("Đã gửi")
         expect(page.locator("main")).to_contain_text(f"Số {NUMBER}/BC-UBND")
         sent = _docx_text(_download(page, "DOCX"))
