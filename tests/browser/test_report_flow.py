@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -122,7 +123,9 @@ def test_monthly_report_draft_docx_approve_send_pdf_png_archive(live, browser, s
         pdf = _download(page, "PDF")
         assert pdf.startswith(b"%PDF")
         pages = pdf_page_count(pdf)
-        pngs = pdf_to_pngs(pdf)
+        # pdf_to_pngs may drive its own Playwright (no pdftoppm here): not inside this test's running one
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pngs = pool.submit(pdf_to_pngs, pdf).result(timeout=300)
         assert pages >= 1 and len(pngs) == pages
         for number, png in enumerate(pngs, 1):
             ink = _ink(png)
