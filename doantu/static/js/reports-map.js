@@ -29,7 +29,8 @@
     L.polygon(d.outline.points, {
       color: "#555", weight: 2, dashArray: "6 6", fillColor: "#fff", fillOpacity: 0.7, interactive: false
     }).addTo(map);
-    var north = d.outline.points.reduce(function (a, b) { return b[0] > a[0] ? b : a; });
+    var box = L.latLngBounds(d.outline.points);
+    var north = [box.getNorth(), box.getCenter().lng];  // the middle of the northern edge, clear of the zoom buttons
     L.tooltip({ permanent: true, direction: "top", className: "outline-label" })
       .setLatLng(north).setContent("Ranh giới gần đúng").addTo(map);
     d.outline.points.forEach(function (p) { bounds.push(p); });
