@@ -8,8 +8,9 @@ urlpatterns = [
     path("bao-cao/", views.report_list, name="list"),
     path("bao-cao/moi/", views.report_new, name="new"),
     path("bao-cao/<int:pk>/", views.report_detail, name="detail"),
-    path("bao-cao/<int:pk>/<slug:action>/", views.report_action, name="action"),
+    # before the actions: "tai" would otherwise be taken for an action (and a download answered 405)
     path("bao-cao/<int:pk>/tai/", views.report_file, name="file"),
+    path("bao-cao/<int:pk>/<slug:action>/", views.report_action, name="action"),
     path("ban-do/", views.ward_map, name="map"),
     path("tinh/", views.province, name="province"),
     path("tinh/nhap/", views.rollup_import, name="rollup_import"),

@@ -338,7 +338,16 @@ def ward_map(request):
     else:
         period = maps.default_period()
     kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
-    data = maps.map_points(viewer=request.user, ward=ward, period=period, kind=kind, status=status)
+    grave_kind, grave_status = request.GET.get("grave_kind", ""), request.GET.get("grave_status", "")
+    data = maps.map_points(
+        viewer=request.user,
+        ward=ward,
+        period=period,
+        kind=kind,
+        status=status,
+        grave_kind=grave_kind,
+        grave_status=grave_status,
+    )
     return render(
         request,
         "reports/map.html",
@@ -351,6 +360,10 @@ def ward_map(request):
             "status": status,
             "kinds": TipKind.choices,
             "statuses": TipStatus.choices,
+            "grave_kind": grave_kind,
+            "grave_status": grave_status,
+            "grave_kinds": maps.GraveKind.choices,
+            "grave_statuses": maps.GraveStatus.choices,
             "min_cell": maps.MIN_CELL,
         },
     )
