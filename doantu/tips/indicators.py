@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doantu.audit.models import AuditEntry
-from doantu.indicators import Breakdown, Period, Row, indicator, within
+from doantu.indicators import Breakdown, Period, Row, indicator, per_ward, within
 from doantu.org.models import OrgUnit, UnitKind
 
 from .models import IntakeChannel, Source, SourceKind, Tip, TipKind, TipStatus, kinds_q
@@ -54,6 +54,29 @@ def _drill_by(param: str, none_key: str | None = None):
 
 def _counts(qs, field: str) -> dict:
     return {row[field]: row["n"] for row in qs.order_by().values(field).annotate(n=Count("pk"))}
+
+
+# The province view's grouped forms (``per_ward``): the same filters, one GROUP BY ward for every ward at once.
+
+
+@per_ward("tips.received")
+def _received_per_ward(province, period):
+    return _counts(received(province, period), "ward")
+
+
+@per_ward("tips.verified")
+def _verified_per_ward(province, period):
+    return _counts(received(province, period).filter(status=TipStatus.VERIFIED), "ward")
+
+
+@per_ward("tips.awaiting_review")
+def _awaiting_per_ward(province, period):
+    return _counts(received(province, period).filter(status=TipStatus.NEW), "ward")
+
+
+@per_ward("tips.dna_offers")
+def _dna_offers_per_ward(province, period):
+    return _counts(received(province, period).filter(dna_offer=True), "ward")
 
 
 # ------------------------------------------------------------------------------------------------ received
@@ -263,6 +286,15 @@ def tips_verified_in_period(unit, period):
     )
 
 
+@per_ward("tips.verified_in_period")
+def _verified_in_period_per_ward(province, period):
+    verified = {
+        tip_id for tip_id, _at, outcome in _conclusions(province, period) if outcome == TipStatus.VERIFIED
+    }
+    ward_of = dict(Tip.objects.filter(pk__in=verified).values_list("pk", "ward_id"))
+    return Counter(ward_of[pk] for pk in verified if pk in ward_of)
+
+
 @indicator(
     "tips.awaiting_review",
     label="Thông tin tiếp nhận trong kỳ chưa được xem xét",
@@ -366,6 +398,14 @@ def tips_contributors(unit, period):
     return sum(
         contributors for _tips, contributors in _participation(received(unit, period), "ward").values()
     )
+
+
+@per_ward("tips.contributors")
+def _contributors_per_ward(province, period):
+    return {
+        ward: contributors
+        for ward, (_tips, contributors) in _participation(received(province, period), "ward").items()
+    }
 
 
 @indicator(
