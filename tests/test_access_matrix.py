@@ -2159,6 +2159,11 @@ API_BODY = {
     "receipt_code": None,  # filled with province B's tip's code
     "phone_digits": "0000",
     "narrative": "ZQXW",
+    # a ward's signed figures pushed to the province (reports.api): an envelope no key signed (refused, 400)
+    "format": "doantu-figures/1",
+    "payload": {"ward": {"code": "ZQXW"}},
+    "key": "ZQXW",
+    "signature": "ZQXW",
 }
 API_FILLERS[("/api/comms/items/{item_id}", "item_id")] = lambda w: _comms_item_targets(
     w, kinds=("published_b", "item_a")
@@ -2176,6 +2181,7 @@ API_NO_OBJECT = {
     "/api/tips": "the inbox, searched for the foreign markers",
     "/api/stats": "counts within the user's scope",
     "/api/plan/tasks": "the tasks of the plans the user may read",
+    "/api/rollup/submissions": "a ward's signed figures, imported into the user's own province only",
 }
 
 
