@@ -40,7 +40,10 @@ def main() -> None:
         os.environ.update(
             DOANTU_ENV="dev",
             DEBUG="false",
-            DOANTU_DATA_DIR=stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-reports-")),
+            # a kept database keeps its data folder too: the field encryption key of its named tips lives there
+            DOANTU_DATA_DIR=str(keep_dir(args.keep))
+            if args.keep
+            else stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-reports-")),
             DJANGO_SETTINGS_MODULE="doantu.settings",
         )
         os.environ.pop("DATABASE_URL", None)
@@ -154,6 +157,12 @@ def main() -> None:
             print(f"  {label} ({url}): median {med * 1000:.0f} ms, p95 {top * 1000:.0f} ms")
 
 
+def keep_dir(name: str) -> Path:
+    path = Path(tempfile.gettempdir()) / f"doantu-bench-{name}"
+    path.mkdir(exist_ok=True)
+    return path
+
+
 def generate(n: int, wards: list, home) -> None:
     """``n`` tips spread evenly over ``wards`` and over the last 365 days; one in ten gives a name and a phone
     (drawn from 20,000 numbers, so people come back); every tip staff have touched has its first action in the
@@ -239,7 +248,8 @@ def generate(n: int, wards: list, home) -> None:
 
 def generate_sql(n: int, wards: list, home, groups: list) -> None:
     """The same tips and audit entries as ``generate``, made by PostgreSQL itself (a million ORM objects take an
-    hour on a loaded machine). Names and phones come from a pool of 2,000 people encrypted by the field itself.
+    hour on a loaded machine), stored in time order as a live system stores them (rows are appended as tips
+    arrive and as staff act). Names and phones come from a pool of 2,000 people encrypted by the field itself.
     The audit entries are inserted directly, NOT hash-chained: ``verify_audit`` fails on this database, which
     only serves this benchmark."""
     import json
@@ -287,6 +297,7 @@ def generate_sql(n: int, wards: list, home, groups: list) -> None:
                 FROM generate_series(0, %(n)s - 1) AS g
             ) AS s
             LEFT JOIN bench_people AS p ON s.named AND p.i = floor(s.r2 * 2000)::int
+            ORDER BY s.at
             """,
             {
                 "channels": IntakeChannel.values,
@@ -319,15 +330,19 @@ def generate_sql(n: int, wards: list, home, groups: list) -> None:
                 f"""
                 INSERT INTO audit_auditentry (at, actor_label, action, object_type, object_id, context_type,
                     context_id, changes, message, prev_hash, entry_hash)
-                SELECT created_at + ({low} + floor(random() * {high - low})) * interval '1 hour', 'bench',
-                    %s, 'tips.tip', id::text, 'tips.tip', id::text, {changes}, '', 'bench', 'bench'
-                FROM tips_tip WHERE submission_key LIKE 'bench-%%' AND {where}
+                SELECT * FROM (
+                    SELECT created_at + ({low} + floor(random() * {high - low})) * interval '1 hour' AS at,
+                        'bench', %s, 'tips.tip', id::text, 'tips.tip', id::text AS context_id, {changes}, '',
+                        'bench', 'bench'
+                    FROM tips_tip WHERE submission_key LIKE 'bench-%%' AND {where}
+                ) AS e ORDER BY at
                 """,
                 [action],
             )
         cur.execute("SELECT count(*) FROM audit_auditentry WHERE actor_label = 'bench'")
         entries = cur.fetchone()[0]
-        cur.execute("ANALYZE")
+        cur.execute("VACUUM ANALYZE tips_tip")
+        cur.execute("VACUUM ANALYZE audit_auditentry")
     print(
         f"database: postgresql; {n} tips over {len(wards)} wards generated in {t1 - t0:.1f} s, "
         f"{entries} audit entries (not chained) in {time.perf_counter() - t1:.1f} s"

@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter, defaultdict
+from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import CharField, Count, Min
+from django.db.models import CharField, Count, Min, Q
 from django.db.models.functions import Cast, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from doantu.audit.models import AuditEntry
-from doantu.indicators import Breakdown, Period, Row, indicator, per_ward, within
+from doantu.indicators import Breakdown, Period, Row, indicator, per_ward, shared, within
 from doantu.org.models import OrgUnit, UnitKind
 
 from .models import IntakeChannel, Source, SourceKind, Tip, TipKind, TipStatus, kinds_q
@@ -50,6 +51,22 @@ def _drill_by(param: str, none_key: str | None = None):
         return _inbox(unit, period, **{param: key})
 
     return drill
+
+
+def _tallies(unit, period: Period) -> dict[str, int]:
+    """The plain counts of the tips received (in all, by status, channel and kind, offering DNA) in ONE query, read
+    once per ``figures`` call by the indicators that need them."""
+
+    def read():
+        return received(unit, period).aggregate(
+            total=Count("pk"),
+            dna_offer=Count("pk", filter=Q(dna_offer=True)),
+            **{f"status_{v}": Count("pk", filter=Q(status=v)) for v in TipStatus.values},
+            **{f"channel_{v}": Count("pk", filter=Q(channel=v)) for v in IntakeChannel.values},
+            **{f"kind_{v}": Count("pk", filter=kinds_q(v)) for v in TipKind.values},
+        )
+
+    return shared(("tips.tallies", unit.pk, period), read)
 
 
 def _counts(qs, field: str) -> dict:
@@ -92,7 +109,7 @@ def _dna_offers_per_ward(province, period):
 )
 def tips_received(unit, period):
     """Every tip received in the period (all channels, duplicates included)."""
-    return received(unit, period).count()
+    return _tallies(unit, period)["total"]
 
 
 @indicator(
@@ -106,9 +123,8 @@ def tips_received(unit, period):
 def tips_received_by_kind(unit, period):
     """A tip of several kinds (a relative who also sends the death notice) counts under each of them, as the
     inbox's kind filter finds it: the rows add up to more than the tips received, so no total row."""
-    counts = received(unit, period).aggregate(
-        **{k.value: Count("pk", filter=kinds_q(k.value)) for k in TipKind}
-    )
+    tallies = _tallies(unit, period)
+    counts = {k.value: tallies[f"kind_{k.value}"] for k in TipKind}
     return Breakdown(
         "Loại thông tin",
         ["Số tin"],
@@ -158,7 +174,8 @@ def tips_received_by_source(unit, period):
 )
 def tips_received_by_channel(unit, period):
     """How the tip reached the ward: the web form, the API, or entered by staff from paper, phone or in person."""
-    counts = _counts(received(unit, period), "channel")
+    tallies = _tallies(unit, period)
+    counts = {c: tallies[f"channel_{c}"] for c in IntakeChannel.values}
     return Breakdown(
         "Cách gửi", ["Số tin"], [Row(c.value, c.label, [counts.get(c.value, 0)]) for c in IntakeChannel]
     )
@@ -232,7 +249,8 @@ def tips_received_by_week(unit, period):
     drill=_drill_by("status"),
 )
 def tips_by_status(unit, period):
-    counts = _counts(received(unit, period), "status")
+    tallies = _tallies(unit, period)
+    counts = {v: tallies[f"status_{v}"] for v in TipStatus.values}
     return Breakdown(
         "Trạng thái", ["Số tin"], [Row(s.value, s.label, [counts.get(s.value, 0)]) for s in TipStatus]
     )
@@ -251,25 +269,34 @@ def tips_by_status(unit, period):
 )
 def tips_verified(unit, period):
     """Tips received in the period whose conclusion today is "verified"."""
-    return received(unit, period).filter(status=TipStatus.VERIFIED).count()
+    return _tallies(unit, period)[f"status_{TipStatus.VERIFIED}"]
 
 
 def _tip_ids(qs):
     return qs.order_by().annotate(ref=Cast("pk", CharField())).values("ref")
 
 
-def _conclusions(unit, period: Period):
-    """(tip id, when, outcome) of the conclusions recorded in the period on tips of ``unit``."""
-    entries = AuditEntry.objects.filter(
-        context_type=TIP_CONTEXT,
-        object_type=TIP_CONTEXT,
-        action="concluded",
-        context_id__in=_tip_ids(Tip.objects.filter(within(unit))),
-        **period.lookup("at"),
-    ).values_list("context_id", "at", "changes")
-    for tip_id, at, changes in entries:
-        status = (changes or {}).get("status")
-        yield int(tip_id), at, (status[1] if isinstance(status, list) and len(status) == 2 else None)
+def _conclusions(unit, period: Period) -> list[tuple[int, Any, str | None]]:
+    """(tip id, when, outcome) of the conclusions recorded in the period on tips of ``unit`` (read once per
+    ``figures`` call: two indicators use them)."""
+
+    def read():
+        entries = AuditEntry.objects.filter(
+            context_type=TIP_CONTEXT,
+            object_type=TIP_CONTEXT,
+            action="concluded",
+            context_id__in=_tip_ids(Tip.objects.filter(within(unit))),
+            **period.lookup("at"),
+        ).values_list("context_id", "at", "changes")
+        out = []
+        for tip_id, at, changes in entries:
+            status = (changes or {}).get("status")
+            out.append(
+                (int(tip_id), at, status[1] if isinstance(status, list) and len(status) == 2 else None)
+            )
+        return out
+
+    return shared(("tips.conclusions", unit.pk, period), read)
 
 
 @indicator(
@@ -304,7 +331,7 @@ def _verified_in_period_per_ward(province, period):
     drill=lambda unit, period, key: _inbox(unit, period, status=TipStatus.NEW),
 )
 def tips_awaiting_review(unit, period):
-    return received(unit, period).filter(status=TipStatus.NEW).count()
+    return _tallies(unit, period)[f"status_{TipStatus.NEW}"]
 
 
 def _median(values: list[float]) -> float | None:
@@ -472,4 +499,4 @@ def participation_by_organisation(unit, period):
     drill=lambda unit, period, key: _inbox(unit, period, dna_offer="1"),
 )
 def tips_dna_offers(unit, period):
-    return received(unit, period).filter(dna_offer=True).count()
+    return _tallies(unit, period)["dna_offer"]

@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='tip',
-            index=models.Index(fields=['ward', 'created_at'], name='tip_ward_created_idx'),
+            index=models.Index(fields=['ward', 'created_at'], include=['id'], name='tip_ward_created_idx'),
         ),
     ]
