@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
@@ -318,7 +318,11 @@ def _verified_in_period_per_ward(province, period):
     # The period's conclusions first, then their tips' wards: "the tips of every ward of the province" is most of
     # the table, too big a list to match the audit trail against.
     entries = AuditEntry.objects.filter(
-        context_type=TIP_CONTEXT, object_type=TIP_CONTEXT, action="concluded", **period.lookup("at")
+        context_type=TIP_CONTEXT,
+        object_type=TIP_CONTEXT,
+        action="concluded",
+        changes__status__1=TipStatus.VERIFIED,  # the JSON filter narrows; the check below decides
+        **period.lookup("at"),
     ).values_list("context_id", "changes")
     verified = set()
     for tip_id, changes in entries.iterator(chunk_size=5000):
@@ -403,13 +407,18 @@ def _person_key(phone: str, name: str) -> str | None:
 
 def _participation(tips, key_field: str) -> dict:
     """``{key: (tips, contributors)}``: contributors are people told apart by their phone (else their name),
-    decrypted here only to be counted; each anonymous tip counts as one person (an upper bound)."""
-    per_key: dict = defaultdict(lambda: [0, set(), 0])
-    rows = tips.values_list(key_field, "anonymous", "reporter_phone", "reporter_name")
-    for key, anonymous, phone, name in rows.iterator(chunk_size=2000):
-        entry = per_key[key]
-        entry[0] += 1
-        person = None if anonymous else _person_key(phone, name)
+    decrypted here only to be counted; each anonymous tip counts as one person (an upper bound). The tips and the
+    anonymous ones are counted by the database; only the named tips are read (and decrypted) here."""
+    counted = (
+        tips.order_by()
+        .values(key_field)
+        .annotate(n=Count("pk"), anonymous=Count("pk", filter=Q(anonymous=True)))
+    )
+    per_key: dict = {row[key_field]: [row["n"], set(), row["anonymous"]] for row in counted}
+    rows = tips.filter(anonymous=False).values_list(key_field, "reporter_phone", "reporter_name")
+    for key, phone, name in rows.iterator(chunk_size=2000):
+        entry = per_key.setdefault(key, [0, set(), 0])
+        person = _person_key(phone, name)
         if person is None:
             entry[2] += 1
         else:
