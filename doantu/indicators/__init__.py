@@ -58,6 +58,7 @@ from .registry import (  # noqa: F401
     indicator,
     per_ward,
     shared,
+    sharing,
     visible_indicators,
     ward_values,
     within,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Hashable, Iterable
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -247,6 +248,20 @@ def shared(key: Hashable, compute: Callable[[], Any]) -> Any:
     return memo[key]
 
 
+@contextmanager
+def sharing():
+    """A scope for ``shared`` values (``figures`` opens one; the province view opens one around all its
+    indicators). Nested scopes use the outermost one."""
+    if _SHARED.get() is not None:
+        yield
+        return
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def figures(*, viewer, unit, period: Period, names: Iterable[str] | None = None) -> dict[str, Any]:
     """``{name: value}`` of the indicators ``viewer`` may see (all of them, or those in ``names`` — asking for one
     the viewer may not see raises PermissionDenied)."""
@@ -260,11 +275,8 @@ def figures(*, viewer, unit, period: Period, names: Iterable[str] | None = None)
         chosen = [get(n) for n in names]
         for ind in chosen:
             access.check(viewer, unit, ind)
-    token = _SHARED.set({})
-    try:
+    with sharing():
         return {ind.name: ind.fn(unit, period) for ind in chosen}
-    finally:
-        _SHARED.reset(token)
 
 
 def ward_values(name: str, *, viewer, province, wards, period: Period) -> dict[Any, Any]:
@@ -282,13 +294,11 @@ def ward_values(name: str, *, viewer, province, wards, period: Period) -> dict[A
         return {}
     if name in _PER_WARD:
         fn, default = _PER_WARD[name]
-        values = fn(province, period)
+        with sharing():
+            values = fn(province, period)
         return {w.pk: values.get(w.pk, default) for w in wards}
-    token = _SHARED.set({})
-    try:
+    with sharing():
         return {w.pk: ind.fn(w, period) for w in wards}
-    finally:
-        _SHARED.reset(token)
 
 
 def drill_url(name: str, *, viewer, unit, period: Period, key: str | None = None) -> str | None:

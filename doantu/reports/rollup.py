@@ -262,12 +262,13 @@ def province_table(*, viewer, province: OrgUnit, period: Period, rank_by: str = 
     # Wards on this system: every figure for all of them at once (one grouped query per indicator, not one
     # query per ward and indicator); the wards that sent a signed submission are not computed at all.
     local = [w for w in wards if w.pk not in submissions]
-    computed = {
-        ind.name: indicators.ward_values(
-            ind.name, viewer=viewer, province=province, wards=local, period=period
-        )
-        for ind in numeric
-    }
+    with indicators.sharing():  # indicators reading the same grouped counts read them once
+        computed = {
+            ind.name: indicators.ward_values(
+                ind.name, viewer=viewer, province=province, wards=local, period=period
+            )
+            for ind in numeric
+        }
     rows = []
     for ward in wards:
         submission = submissions.get(ward.pk)

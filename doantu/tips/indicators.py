@@ -13,7 +13,7 @@ from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import CharField, Count, Min, Q
+from django.db.models import BigIntegerField, CharField, Count, Min, Q
 from django.db.models.functions import Cast, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -76,24 +76,37 @@ def _counts(qs, field: str) -> dict:
 # The province view's grouped forms (``per_ward``): the same filters, one GROUP BY ward for every ward at once.
 
 
-@per_ward("tips.received")
-def _received_per_ward(province, period):
-    return _counts(received(province, period), "ward")
+def _ward_tallies(province, period) -> dict:
+    """``{ward id: {"total", "verified", "new", "dna_offer"}}`` in one GROUP BY ward, once per shared scope."""
+
+    def read():
+        rows = (
+            received(province, period)
+            .order_by()
+            .values("ward")
+            .annotate(
+                total=Count("pk"),
+                verified=Count("pk", filter=Q(status=TipStatus.VERIFIED)),
+                new=Count("pk", filter=Q(status=TipStatus.NEW)),
+                dna_offer=Count("pk", filter=Q(dna_offer=True)),
+            )
+        )
+        return {row["ward"]: row for row in rows}
+
+    return shared(("tips.ward_tallies", province.pk, period), read)
 
 
-@per_ward("tips.verified")
-def _verified_per_ward(province, period):
-    return _counts(received(province, period).filter(status=TipStatus.VERIFIED), "ward")
+def _tally_per_ward(column: str):
+    def fn(province, period):
+        return {ward: row[column] for ward, row in _ward_tallies(province, period).items()}
+
+    return fn
 
 
-@per_ward("tips.awaiting_review")
-def _awaiting_per_ward(province, period):
-    return _counts(received(province, period).filter(status=TipStatus.NEW), "ward")
-
-
-@per_ward("tips.dna_offers")
-def _dna_offers_per_ward(province, period):
-    return _counts(received(province, period).filter(dna_offer=True), "ward")
+per_ward("tips.received")(_tally_per_ward("total"))
+per_ward("tips.verified")(_tally_per_ward("verified"))
+per_ward("tips.awaiting_review")(_tally_per_ward("new"))
+per_ward("tips.dna_offers")(_tally_per_ward("dna_offer"))
 
 
 # ------------------------------------------------------------------------------------------------ received
@@ -315,22 +328,21 @@ def tips_verified_in_period(unit, period):
 
 @per_ward("tips.verified_in_period")
 def _verified_in_period_per_ward(province, period):
-    # The period's conclusions first, then their tips' wards: "the tips of every ward of the province" is most of
-    # the table, too big a list to match the audit trail against.
-    entries = AuditEntry.objects.filter(
-        context_type=TIP_CONTEXT,
-        object_type=TIP_CONTEXT,
-        action="concluded",
-        changes__status__1=TipStatus.VERIFIED,  # the JSON filter narrows; the check below decides
-        **period.lookup("at"),
-    ).values_list("context_id", "changes")
-    verified = set()
-    for tip_id, changes in entries.iterator(chunk_size=5000):
-        status = (changes or {}).get("status")
-        if isinstance(status, list) and len(status) == 2 and status[1] == TipStatus.VERIFIED:
-            verified.add(int(tip_id))
-    ward_of = dict(Tip.objects.filter(within(province), pk__in=sorted(verified)).values_list("pk", "ward_id"))
-    return Counter(ward_of.values())
+    # The period's "verified" conclusions first, then their tips' wards, joined in the database: "the tips of
+    # every ward of the province" is most of the table, too big a list to match the audit trail against. A
+    # conclusion's change of status is the pair [from, to] (doantu.audit), so its item 1 is the outcome.
+    verified = (
+        AuditEntry.objects.filter(
+            context_type=TIP_CONTEXT,
+            object_type=TIP_CONTEXT,
+            action="concluded",
+            changes__status__1=TipStatus.VERIFIED,
+            **period.lookup("at"),
+        )
+        .annotate(tip_id=Cast("context_id", BigIntegerField()))
+        .values("tip_id")
+    )
+    return _counts(Tip.objects.filter(within(province), pk__in=verified), "ward")
 
 
 @indicator(
