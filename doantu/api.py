@@ -14,6 +14,8 @@ from doantu.dna.api import router as dna_router
 from doantu.honours.api import router as honours_router
 from doantu.plan.api import router as plan_router
 from doantu.plan.services import PlanError
+from doantu.reports.api import router as reports_router
+from doantu.reports.services import ReportError
 from doantu.tips.api import public_router, staff_router
 from doantu.tips.services import WorkflowError
 from doantu.watch.api import router as watch_router
@@ -44,6 +46,7 @@ api.add_router("/", honours_router)
 api.add_router("/", comms_router)
 api.add_router("/", plan_router)
 api.add_router("/dna", dna_router)
+api.add_router("/", reports_router)
 
 
 @api.exception_handler(PermissionDenied)
@@ -61,6 +64,11 @@ def _plan_refused(request, exc):
     return api.create_response(
         request, {"detail": INVALID_REQUEST, "errors": {"__all__": exc.problems}}, status=422
     )
+
+
+@api.exception_handler(ReportError)
+def _report_refused(request, exc):
+    return api.create_response(request, {"detail": str(exc), "errors": {}}, status=400)
 
 
 @api.exception_handler(Http404)

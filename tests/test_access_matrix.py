@@ -2159,6 +2159,11 @@ API_BODY = {
     "receipt_code": None,  # filled with province B's tip's code
     "phone_digits": "0000",
     "narrative": "ZQXW",
+    # a ward's signed figures pushed to the province (reports.api): an envelope no key signed (refused, 400)
+    "format": "doantu-figures/1",
+    "payload": {"ward": {"code": "ZQXW"}},
+    "key": "ZQXW",
+    "signature": "ZQXW",
 }
 API_FILLERS[("/api/comms/items/{item_id}", "item_id")] = lambda w: _comms_item_targets(
     w, kinds=("published_b", "item_a")
@@ -2177,6 +2182,7 @@ API_NO_OBJECT = {
     "/api/stats": "counts within the user's scope",
     "/api/entries": "staff entry of a tip under province B's source, for B's group (not the user's to enter)",
     "/api/plan/tasks": "the tasks of the plans the user may read",
+    "/api/rollup/submissions": "a ward's signed figures, imported into the user's own province only",
 }
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, Max
 
-from doantu.indicators import Breakdown, Row, indicator, within
+from doantu.indicators import Breakdown, Row, indicator, per_ward, within
 
 from .models import ContentItem, ContentKind, ContentStatus, Reach, Target, TargetPeriod
 
@@ -26,6 +26,15 @@ def published(unit, period):
 )
 def comms_published(unit, period):
     return published(unit, period).count()
+
+
+def _per_ward(qs) -> dict:
+    return dict(qs.order_by().values("ward").annotate(n=Count("id")).values_list("ward", "n"))
+
+
+@per_ward("comms.published")
+def _published_per_ward(province, period):
+    return _per_ward(published(province, period))
 
 
 @indicator(
@@ -49,12 +58,31 @@ def comms_own_production(unit, period):
     return published(unit, period).filter(production="own").count()
 
 
+@per_ward("comms.own_production")
+def _own_production_per_ward(province, period):
+    return _per_ward(published(province, period).filter(production="own"))
+
+
 @indicator("comms.views", label="Lượt xem, tiếp cận (số đo mới nhất của mỗi sản phẩm đăng trong kỳ)", unit="lượt",
            section="comms", order=40)  # fmt: skip
 def comms_views(unit, period):
     items = published(unit, period)
     latest = Reach.objects.filter(item__in=items).values("item", "channel", "origin").annotate(v=Max("views"))
     return sum(row["v"] or 0 for row in latest)
+
+
+@per_ward("comms.views")
+def _views_per_ward(province, period):
+    items = published(province, period)
+    latest = (
+        Reach.objects.filter(item__in=items)
+        .values("item__ward", "item", "channel", "origin")
+        .annotate(v=Max("views"))
+    )
+    out: dict = {}
+    for row in latest:
+        out[row["item__ward"]] = out.get(row["item__ward"], 0) + (row["v"] or 0)
+    return out
 
 
 def _periods_in(target: Target, period) -> int:

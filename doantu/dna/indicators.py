@@ -9,9 +9,10 @@ province's figure is the sum over its wards.
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.urls import reverse
 
-from doantu.indicators import Breakdown, Row, indicator
+from doantu.indicators import Breakdown, Row, indicator, per_ward, shared
 from doantu.org.models import OrgUnit, UnitKind
 
 from .coverage import ward_figures
@@ -29,8 +30,13 @@ def _page(unit, period, key=None) -> str | None:
     return reverse("dna:overview") if unit.kind == UnitKind.WARD else None
 
 
+def _figures(ward):
+    """``ward_figures`` once per ``figures`` call (three indicators read it)."""
+    return shared(("dna.ward_figures", ward.pk), lambda: ward_figures(ward))
+
+
 def _totals(unit):
-    out = [ward_figures(w)[0] for w in _wards(unit)]
+    out = [_figures(w)[0] for w in _wards(unit)]
     martyrs = sum(f.martyrs for f in out)
     by = {c: sum(f.by_coverage[c] for f in out) for c in Coverage.ORDER}
     return martyrs, by
@@ -88,12 +94,25 @@ def donors_by_step(unit, period) -> Breakdown:
 )
 def samples_collected(unit, period):
     """Samples collected in the period (by collection date), not withdrawn since."""
+    return _samples(_wards(unit), period).count()
+
+
+def _samples(wards, period):
     return Donor.objects.filter(
-        owner__in=_wards(unit),
+        owner__in=wards,
         step__in=SAMPLED_STEPS,
         collected_at__gte=period.start,
         collected_at__lte=period.end,
-    ).count()
+    )
+
+
+def _per_owner(qs) -> dict:
+    return dict(qs.order_by().values("owner").annotate(n=Count("pk")).values_list("owner", "n"))
+
+
+@per_ward("dna.samples_collected")
+def _samples_per_ward(province, period):
+    return _per_owner(_samples(_wards(province), period))
 
 
 @indicator(
@@ -105,9 +124,18 @@ def samples_collected(unit, period):
     drill=_page,
 )
 def rounds_held(unit, period):
+    return _rounds(_wards(unit), period).count()
+
+
+def _rounds(wards, period):
     return CollectionRound.objects.filter(
-        owner__in=_wards(unit), status=RoundStatus.HELD, date__gte=period.start, date__lte=period.end
-    ).count()
+        owner__in=wards, status=RoundStatus.HELD, date__gte=period.start, date__lte=period.end
+    )
+
+
+@per_ward("dna.rounds_held")
+def _rounds_per_ward(province, period):
+    return _per_owner(_rounds(_wards(province), period))
 
 
 @indicator(
@@ -123,7 +151,7 @@ def coverage_by_group(unit, period) -> Breakdown:
     """Per residential group (where the maternal relatives live): martyrs, covered, donors, samples, rounds held."""
     if unit.kind != UnitKind.WARD:
         return Breakdown("Tổ dân phố", [])
-    _total, groups = ward_figures(unit)
+    _total, groups = _figures(unit)
     return Breakdown(
         "Tổ dân phố",
         ["Liệt sĩ", "Đã bao phủ", "Người cho mẫu", "Đã lấy mẫu", "Đợt đã tổ chức"],

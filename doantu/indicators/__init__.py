@@ -36,6 +36,9 @@ Reading figures::
     indicators.all_indicators(); indicators.get("tips.received")          # the registry (label, unit, section...)
     indicators.SYSTEM                                         # the viewer for shell commands and signed imports
 
+Speed: ``@per_ward(name)`` adds a grouped form of an indicator for the province view (``ward_values``: every ward
+in one query); ``shared(key, fn)`` lets several indicators of one ``figures`` call share a costly value.
+
 ``within(unit, field="ward")`` is the Q filter "belongs to this ward / to a ward of this province".
 """
 
@@ -53,6 +56,10 @@ from .registry import (  # noqa: F401
     figures,
     get,
     indicator,
+    per_ward,
+    shared,
+    sharing,
     visible_indicators,
+    ward_values,
     within,
 )

@@ -4,7 +4,9 @@ See the package docstring for the interface."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +108,7 @@ class Indicator:
 
 
 _REGISTRY: dict[str, Indicator] = {}
+_PER_WARD: dict[str, tuple[Callable[[Any, Period], dict], Any]] = {}
 _discovered = False
 
 
@@ -144,6 +147,19 @@ def indicator(
             description=description or (fn.__doc__ or "").strip(),
             province=province,
         )
+        return fn
+
+    return register
+
+
+def per_ward(name: str, *, default: Any = 0):
+    """Register ``fn(province, period) -> {ward id: value}``: indicator ``name`` for every ward of a province in
+    one grouped query, as DHIS2 reads its analytics per organisation unit, instead of one call per ward (the
+    province view). Each value must equal the indicator's own function for that ward (tests/reports/
+    test_rollup_scale.py checks every registered one); wards missing from the dict get ``default``."""
+
+    def register(fn):
+        _PER_WARD[name] = (fn, default)
         return fn
 
     return register
@@ -217,6 +233,35 @@ def compute(name: str, *, viewer, unit, period: Period):
     return ind.fn(unit, period)
 
 
+_SHARED: ContextVar[dict | None] = ContextVar("indicators_shared", default=None)
+
+
+def shared(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """A value several indicators of one call read (a unit's DNA coverage, the plan's check-ins owed): computed
+    once per ``figures`` call and thrown away at its end; outside one, computed every time. Nothing outlives the
+    call, so nothing needs invalidating."""
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+@contextmanager
+def sharing():
+    """A scope for ``shared`` values (``figures`` opens one; the province view opens one around all its
+    indicators). Nested scopes use the outermost one."""
+    if _SHARED.get() is not None:
+        yield
+        return
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def figures(*, viewer, unit, period: Period, names: Iterable[str] | None = None) -> dict[str, Any]:
     """``{name: value}`` of the indicators ``viewer`` may see (all of them, or those in ``names`` — asking for one
     the viewer may not see raises PermissionDenied)."""
@@ -230,7 +275,30 @@ def figures(*, viewer, unit, period: Period, names: Iterable[str] | None = None)
         chosen = [get(n) for n in names]
         for ind in chosen:
             access.check(viewer, unit, ind)
-    return {ind.name: ind.fn(unit, period) for ind in chosen}
+    with sharing():
+        return {ind.name: ind.fn(unit, period) for ind in chosen}
+
+
+def ward_values(name: str, *, viewer, province, wards, period: Period) -> dict[Any, Any]:
+    """``{ward id: value}`` of indicator ``name`` for ``wards`` (of ``province``): one grouped query where the
+    indicator has a ``per_ward`` function, else its function ward by ward. PermissionDenied if ``viewer`` may
+    not see the figure for the province or for one of the wards."""
+    from . import access
+
+    ind = get(name)
+    access.check(viewer, province, ind)
+    for ward in wards:
+        if not ward.path.startswith(province.path + "/"):
+            raise PermissionDenied("Phường không thuộc tỉnh này.")
+    if not wards:
+        return {}
+    if name in _PER_WARD:
+        fn, default = _PER_WARD[name]
+        with sharing():
+            values = fn(province, period)
+        return {w.pk: values.get(w.pk, default) for w in wards}
+    with sharing():
+        return {w.pk: ind.fn(w, period) for w in wards}
 
 
 def drill_url(name: str, *, viewer, unit, period: Period, key: str | None = None) -> str | None:

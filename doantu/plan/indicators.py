@@ -5,24 +5,49 @@ is read as of today, so "met" counts a report sent late too."""
 
 from __future__ import annotations
 
+from collections import Counter
+
+from django.db.models import Count
 from django.urls import reverse
 
-from doantu.indicators import Breakdown, Row, indicator, within
+from doantu.indicators import Breakdown, Row, indicator, per_ward, shared, within
 from doantu.org.models import UnitKind
 
 from . import selectors
 from .models import Plan, Task, Update
 
 
+def _owed_by_ward(unit, period) -> list[tuple[int, selectors.Owed]]:
+    """(ward id, check-in owed) falling due in the period, once per ``figures`` call (four indicators read it)."""
+
+    def compute():
+        tasks = list(Task.objects.filter(within(unit, "plan__ward")).select_related("plan"))
+        ward_of = {t.pk: t.plan.ward_id for t in tasks}
+        today = selectors.current_date()
+        return [
+            (ward_of[o.check_in.task_id], o)
+            for p in selectors._progress(tasks, today)
+            for o in p.owed
+            if period.start <= o.check_in.due <= period.end
+        ]
+
+    return shared(("plan.owed", unit.pk, period), compute)
+
+
 def _owed(unit, period) -> list[selectors.Owed]:
-    tasks = list(Task.objects.filter(within(unit, "plan__ward")).select_related("plan"))
-    today = selectors.current_date()
-    return [
-        o
-        for p in selectors._progress(tasks, today)
-        for o in p.owed
-        if period.start <= o.check_in.due <= period.end
-    ]
+    return [o for _ward, o in _owed_by_ward(unit, period)]
+
+
+def _owed_per_ward(state: str | None):
+    def per_ward_fn(province, period):
+        return Counter(w for w, o in _owed_by_ward(province, period) if state is None or o.state == state)
+
+    return per_ward_fn
+
+
+per_ward("plan.check_ins_due")(_owed_per_ward(None))
+per_ward("plan.check_ins_met")(_owed_per_ward(selectors.State.MET))
+per_ward("plan.check_ins_overdue")(_owed_per_ward(selectors.State.OVERDUE))
 
 
 def _overview(unit, period, key) -> str | None:
@@ -101,4 +126,14 @@ def by_agency(unit, period):
 )
 def updates_sent(unit, period):
     """Progress updates posted in the period by the lead and coordinating agencies."""
-    return Update.objects.filter(within(unit, "task__plan__ward"), **period.lookup("created_at")).count()
+    return _updates(unit, period).count()
+
+
+def _updates(unit, period):
+    return Update.objects.filter(within(unit, "task__plan__ward"), **period.lookup("created_at"))
+
+
+@per_ward("plan.updates_sent")
+def _updates_per_ward(province, period):
+    rows = _updates(province, period).order_by().values("task__plan__ward").annotate(n=Count("pk"))
+    return {r["task__plan__ward"]: r["n"] for r in rows}

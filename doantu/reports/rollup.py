@@ -259,6 +259,16 @@ def province_table(*, viewer, province: OrgUnit, period: Period, rank_by: str = 
             ward__in=wards, status=ReportStatus.SENT, period_start=period.start, period_end=period.end
         ).values_list("ward_id", flat=True)
     )
+    # Wards on this system: every figure for all of them at once (one grouped query per indicator, not one
+    # query per ward and indicator); the wards that sent a signed submission are not computed at all.
+    local = [w for w in wards if w.pk not in submissions]
+    with indicators.sharing():  # indicators reading the same grouped counts read them once
+        computed = {
+            ind.name: indicators.ward_values(
+                ind.name, viewer=viewer, province=province, wards=local, period=period
+            )
+            for ind in numeric
+        }
     rows = []
     for ward in wards:
         submission = submissions.get(ward.pk)
@@ -266,10 +276,7 @@ def province_table(*, viewer, province: OrgUnit, period: Period, rank_by: str = 
             values = {ind.name: submission.payload["figures"].get(ind.name) for ind in numeric}
             origin = "signed"
         else:
-            values = {
-                ind.name: indicators.compute(ind.name, viewer=viewer, unit=ward, period=period)
-                for ind in numeric
-            }
+            values = {ind.name: computed[ind.name][ward.pk] for ind in numeric}
             origin = "local"
         rows.append(
             {
@@ -293,7 +300,8 @@ def province_table(*, viewer, province: OrgUnit, period: Period, rank_by: str = 
     }
 
 
-# The figures that add up across wards (medians do not, so they are not summed in the roll-up).
+# The figures that add up across wards: counts of things that belong to one ward each (medians, shares and
+# tables do not add up, so they are not summed in the roll-up). Each has a grouped ``per_ward`` form.
 NUMERIC_ROLLUP = (
     "tips.received",
     "tips.verified",
@@ -301,4 +309,14 @@ NUMERIC_ROLLUP = (
     "tips.contributors",
     "tips.dna_offers",
     "tips.awaiting_review",
+    "comms.published",
+    "comms.own_production",
+    "comms.views",
+    "dna.samples_collected",
+    "dna.rounds_held",
+    "plan.check_ins_due",
+    "plan.check_ins_met",
+    "plan.check_ins_overdue",
+    "plan.updates_sent",
+    "watch.open_items",
 )

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections import Counter, defaultdict
+from collections import Counter
+from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import CharField, Count, Min
+from django.db.models import BigIntegerField, CharField, Count, Min, Q
 from django.db.models.functions import Cast, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from doantu.audit.models import AuditEntry
-from doantu.indicators import Breakdown, Period, Row, indicator, within
+from doantu.indicators import Breakdown, Period, Row, indicator, per_ward, shared, within
 from doantu.org.models import OrgUnit, UnitKind
 
 from .models import IntakeChannel, Source, SourceKind, Tip, TipKind, TipStatus, kinds_q
@@ -52,8 +53,60 @@ def _drill_by(param: str, none_key: str | None = None):
     return drill
 
 
+def _tallies(unit, period: Period) -> dict[str, int]:
+    """The plain counts of the tips received (in all, by status, channel and kind, offering DNA) in ONE query, read
+    once per ``figures`` call by the indicators that need them."""
+
+    def read():
+        return received(unit, period).aggregate(
+            total=Count("pk"),
+            dna_offer=Count("pk", filter=Q(dna_offer=True)),
+            **{f"status_{v}": Count("pk", filter=Q(status=v)) for v in TipStatus.values},
+            **{f"channel_{v}": Count("pk", filter=Q(channel=v)) for v in IntakeChannel.values},
+            **{f"kind_{v}": Count("pk", filter=kinds_q(v)) for v in TipKind.values},
+        )
+
+    return shared(("tips.tallies", unit.pk, period), read)
+
+
 def _counts(qs, field: str) -> dict:
     return {row[field]: row["n"] for row in qs.order_by().values(field).annotate(n=Count("pk"))}
+
+
+# The province view's grouped forms (``per_ward``): the same filters, one GROUP BY ward for every ward at once.
+
+
+def _ward_tallies(province, period) -> dict:
+    """``{ward id: {"total", "verified", "new", "dna_offer"}}`` in one GROUP BY ward, once per shared scope."""
+
+    def read():
+        rows = (
+            received(province, period)
+            .order_by()
+            .values("ward")
+            .annotate(
+                total=Count("pk"),
+                verified=Count("pk", filter=Q(status=TipStatus.VERIFIED)),
+                new=Count("pk", filter=Q(status=TipStatus.NEW)),
+                dna_offer=Count("pk", filter=Q(dna_offer=True)),
+            )
+        )
+        return {row["ward"]: row for row in rows}
+
+    return shared(("tips.ward_tallies", province.pk, period), read)
+
+
+def _tally_per_ward(column: str):
+    def fn(province, period):
+        return {ward: row[column] for ward, row in _ward_tallies(province, period).items()}
+
+    return fn
+
+
+per_ward("tips.received")(_tally_per_ward("total"))
+per_ward("tips.verified")(_tally_per_ward("verified"))
+per_ward("tips.awaiting_review")(_tally_per_ward("new"))
+per_ward("tips.dna_offers")(_tally_per_ward("dna_offer"))
 
 
 # ------------------------------------------------------------------------------------------------ received
@@ -69,7 +122,7 @@ def _counts(qs, field: str) -> dict:
 )
 def tips_received(unit, period):
     """Every tip received in the period (all channels, duplicates included)."""
-    return received(unit, period).count()
+    return _tallies(unit, period)["total"]
 
 
 @indicator(
@@ -83,9 +136,8 @@ def tips_received(unit, period):
 def tips_received_by_kind(unit, period):
     """A tip of several kinds (a relative who also sends the death notice) counts under each of them, as the
     inbox's kind filter finds it: the rows add up to more than the tips received, so no total row."""
-    counts = received(unit, period).aggregate(
-        **{k.value: Count("pk", filter=kinds_q(k.value)) for k in TipKind}
-    )
+    tallies = _tallies(unit, period)
+    counts = {k.value: tallies[f"kind_{k.value}"] for k in TipKind}
     return Breakdown(
         "Loại thông tin",
         ["Số tin"],
@@ -135,7 +187,8 @@ def tips_received_by_source(unit, period):
 )
 def tips_received_by_channel(unit, period):
     """How the tip reached the ward: the web form, the API, or entered by staff from paper, phone or in person."""
-    counts = _counts(received(unit, period), "channel")
+    tallies = _tallies(unit, period)
+    counts = {c: tallies[f"channel_{c}"] for c in IntakeChannel.values}
     return Breakdown(
         "Cách gửi", ["Số tin"], [Row(c.value, c.label, [counts.get(c.value, 0)]) for c in IntakeChannel]
     )
@@ -209,7 +262,8 @@ def tips_received_by_week(unit, period):
     drill=_drill_by("status"),
 )
 def tips_by_status(unit, period):
-    counts = _counts(received(unit, period), "status")
+    tallies = _tallies(unit, period)
+    counts = {v: tallies[f"status_{v}"] for v in TipStatus.values}
     return Breakdown(
         "Trạng thái", ["Số tin"], [Row(s.value, s.label, [counts.get(s.value, 0)]) for s in TipStatus]
     )
@@ -228,25 +282,34 @@ def tips_by_status(unit, period):
 )
 def tips_verified(unit, period):
     """Tips received in the period whose conclusion today is "verified"."""
-    return received(unit, period).filter(status=TipStatus.VERIFIED).count()
+    return _tallies(unit, period)[f"status_{TipStatus.VERIFIED}"]
 
 
 def _tip_ids(qs):
     return qs.order_by().annotate(ref=Cast("pk", CharField())).values("ref")
 
 
-def _conclusions(unit, period: Period):
-    """(tip id, when, outcome) of the conclusions recorded in the period on tips of ``unit``."""
-    entries = AuditEntry.objects.filter(
-        context_type=TIP_CONTEXT,
-        object_type=TIP_CONTEXT,
-        action="concluded",
-        context_id__in=_tip_ids(Tip.objects.filter(within(unit))),
-        **period.lookup("at"),
-    ).values_list("context_id", "at", "changes")
-    for tip_id, at, changes in entries:
-        status = (changes or {}).get("status")
-        yield int(tip_id), at, (status[1] if isinstance(status, list) and len(status) == 2 else None)
+def _conclusions(unit, period: Period) -> list[tuple[int, Any, str | None]]:
+    """(tip id, when, outcome) of the conclusions recorded in the period on tips of ``unit`` (read once per
+    ``figures`` call: two indicators use them)."""
+
+    def read():
+        entries = AuditEntry.objects.filter(
+            context_type=TIP_CONTEXT,
+            object_type=TIP_CONTEXT,
+            action="concluded",
+            context_id__in=_tip_ids(Tip.objects.filter(within(unit))),
+            **period.lookup("at"),
+        ).values_list("context_id", "at", "changes")
+        out = []
+        for tip_id, at, changes in entries:
+            status = (changes or {}).get("status")
+            out.append(
+                (int(tip_id), at, status[1] if isinstance(status, list) and len(status) == 2 else None)
+            )
+        return out
+
+    return shared(("tips.conclusions", unit.pk, period), read)
 
 
 @indicator(
@@ -263,6 +326,25 @@ def tips_verified_in_period(unit, period):
     )
 
 
+@per_ward("tips.verified_in_period")
+def _verified_in_period_per_ward(province, period):
+    # The period's "verified" conclusions first, then their tips' wards, joined in the database: "the tips of
+    # every ward of the province" is most of the table, too big a list to match the audit trail against. A
+    # conclusion's change of status is the pair [from, to] (doantu.audit), so its item 1 is the outcome.
+    verified = (
+        AuditEntry.objects.filter(
+            context_type=TIP_CONTEXT,
+            object_type=TIP_CONTEXT,
+            action="concluded",
+            changes__status__1=TipStatus.VERIFIED,
+            **period.lookup("at"),
+        )
+        .annotate(tip_id=Cast("context_id", BigIntegerField()))
+        .values("tip_id")
+    )
+    return _counts(Tip.objects.filter(within(province), pk__in=verified), "ward")
+
+
 @indicator(
     "tips.awaiting_review",
     label="Thông tin tiếp nhận trong kỳ chưa được xem xét",
@@ -272,7 +354,7 @@ def tips_verified_in_period(unit, period):
     drill=lambda unit, period, key: _inbox(unit, period, status=TipStatus.NEW),
 )
 def tips_awaiting_review(unit, period):
-    return received(unit, period).filter(status=TipStatus.NEW).count()
+    return _tallies(unit, period)[f"status_{TipStatus.NEW}"]
 
 
 def _median(values: list[float]) -> float | None:
@@ -337,13 +419,18 @@ def _person_key(phone: str, name: str) -> str | None:
 
 def _participation(tips, key_field: str) -> dict:
     """``{key: (tips, contributors)}``: contributors are people told apart by their phone (else their name),
-    decrypted here only to be counted; each anonymous tip counts as one person (an upper bound)."""
-    per_key: dict = defaultdict(lambda: [0, set(), 0])
-    rows = tips.values_list(key_field, "anonymous", "reporter_phone", "reporter_name")
-    for key, anonymous, phone, name in rows.iterator(chunk_size=2000):
-        entry = per_key[key]
-        entry[0] += 1
-        person = None if anonymous else _person_key(phone, name)
+    decrypted here only to be counted; each anonymous tip counts as one person (an upper bound). The tips and the
+    anonymous ones are counted by the database; only the named tips are read (and decrypted) here."""
+    counted = (
+        tips.order_by()
+        .values(key_field)
+        .annotate(n=Count("pk"), anonymous=Count("pk", filter=Q(anonymous=True)))
+    )
+    per_key: dict = {row[key_field]: [row["n"], set(), row["anonymous"]] for row in counted}
+    rows = tips.filter(anonymous=False).values_list(key_field, "reporter_phone", "reporter_name")
+    for key, phone, name in rows.iterator(chunk_size=2000):
+        entry = per_key.setdefault(key, [0, set(), 0])
+        person = _person_key(phone, name)
         if person is None:
             entry[2] += 1
         else:
@@ -366,6 +453,14 @@ def tips_contributors(unit, period):
     return sum(
         contributors for _tips, contributors in _participation(received(unit, period), "ward").values()
     )
+
+
+@per_ward("tips.contributors")
+def _contributors_per_ward(province, period):
+    return {
+        ward: contributors
+        for ward, (_tips, contributors) in _participation(received(province, period), "ward").items()
+    }
 
 
 @indicator(
@@ -432,4 +527,4 @@ def participation_by_organisation(unit, period):
     drill=lambda unit, period, key: _inbox(unit, period, dna_offer="1"),
 )
 def tips_dna_offers(unit, period):
-    return received(unit, period).filter(dna_offer=True).count()
+    return _tallies(unit, period)["dna_offer"]

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import statistics
 
-from django.db.models import Min, Q
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from doantu.indicators import Breakdown, Period, Row, indicator, within
+from doantu.indicators import Breakdown, Period, Row, indicator, per_ward, within
 from doantu.org.models import UnitKind
 
 from .models import Action, ActionKind, ActionStatus, Entry, EntryStatus
@@ -48,6 +48,12 @@ def open_at_end(unit, period: Period):
 )
 def open_items(unit, period: Period) -> int:
     return open_at_end(unit, period).count()
+
+
+@per_ward("watch.open_items")
+def _open_items_per_ward(province, period: Period) -> dict:
+    rows = open_at_end(province, period).order_by().values("ward").annotate(n=Count("pk"))
+    return {r["ward"]: r["n"] for r in rows}
 
 
 def rebuttal_days(unit, period: Period) -> list[int]:
