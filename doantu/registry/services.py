@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -566,15 +566,19 @@ def _insert_new(batch: ImportBatch, spec, rows: list, actor, reason: str) -> Non
 def _insert_rows(model, fields, rows: list[dict], fixed: dict) -> None:
     """INSERT one row of ``model`` per dict of values by attribute name (``fixed``: values the same for every
     row; a field in neither gets its default)."""
-    q = connection.ops.quote_name
+    db = connections[connection.alias]  # the connection itself, not the proxy (looked up per value otherwise)
+    q = db.ops.quote_name
+    # Text is sent as it is; so are whole numbers and empty values of integer fields and foreign keys (what
+    # their get_db_prep_save returns for them). Any other value goes through its field.
     plain = (models.CharField, models.TextField)
+    numeric = (models.IntegerField, models.BigIntegerField, models.SmallIntegerField, models.ForeignKey)
 
     def prep(f, value):
-        return value if isinstance(f, plain) else f.get_db_prep_save(value, connection)
+        return value if isinstance(f, plain) else f.get_db_prep_save(value, db)
 
     constants = {f.attname: prep(f, fixed[f.attname]) for f in fields if f.attname in fixed}
     per_row = [
-        (i, f.attname, f.get_default(), None if isinstance(f, plain) else f)
+        (i, f.attname, f.get_default(), None if isinstance(f, plain) else f, isinstance(f, numeric))
         for i, f in enumerate(fields)
         if f.attname not in fixed
     ]
@@ -582,9 +586,12 @@ def _insert_rows(model, fields, rows: list[dict], fixed: dict) -> None:
     tuples = []
     for values in rows:
         out = list(template)
-        for i, name, default, field in per_row:
+        for i, name, default, field, is_numeric in per_row:
             value = values.get(name, default)
-            out[i] = value if field is None else field.get_db_prep_save(value, connection)
+            if field is None or (is_numeric and (value is None or type(value) is int)):
+                out[i] = value
+            else:
+                out[i] = field.get_db_prep_save(value, db)
         tuples.append(tuple(out))
     names = ", ".join(q(f.column) for f in fields)
     with connection.cursor() as cursor:
