@@ -324,6 +324,7 @@ def index_new(kind: str, records: Iterable[tuple[int, Features]]) -> None:
             delta[_TOTAL] += 1
     if kind == GRAVE:
         transaction.on_commit(lambda: cache.delete(_GRAVE_COUNT_KEY))
+    rows.sort(key=lambda row: row[2])  # in the lookup index's order: its pages are written one after another
     _insert_keys(rows)
     _apply_counts(delta)
 
