@@ -8,9 +8,10 @@
 
 The CSV is a synthetic registry (bench/make_registry.py --size 1000000 --out var/bench/import-1m/). Runs the
 same services as the web import and `import_registry` (import_upload, import_run dry run then apply), in a
-fresh database: a temporary SQLite file, or with --database-url a database bench_import_<pid> created and
-dropped afterwards. Prints per step: wall time, rows a second, CPU seconds, peak resident memory of this
-process, how many times the progress (processed_rows) was saved, and the largest gap between two saves.
+fresh database: a temporary SQLite file, or with --database-url a database (--db-name, imports_bench) created
+and dropped afterwards. Prints per step: wall time, rows a second, CPU seconds, peak resident memory of this
+process, how many times the progress (processed_rows) was saved, the largest gap between two saves, and the
+machine's load average (the benchmark machine is shared).
 Then rewrites the file with --changed of the rows altered (a unit changed) and imports it again (dry run +
 apply), and checks that only those rows were updated.
 """
@@ -68,6 +69,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--profile", type=Path, default=None)
     parser.add_argument("--skip-reimport", action="store_true")
+    parser.add_argument("--db-name", default="imports_bench", help="PostgreSQL database to create and drop")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-import-"))
@@ -75,7 +77,7 @@ def main() -> None:
     if admin_url:
         import psycopg
 
-        name = f"bench_import_{os.getpid()}"
+        name = args.db_name
         with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}")
         db_url = admin_url.rsplit("/", 1)[0] + "/" + name
@@ -141,7 +143,8 @@ def main() -> None:
             gaps = [b - a for a, b in zip([t0, *saves], [*saves, time.time()], strict=True)]
             print(
                 f"{label:<28} {wall:8.1f} s  {rows / wall:8,.0f} rows/s  CPU {cpu() - c0:7.1f} s  "
-                f"peak RSS {peak_rss_mb():6.0f} MB  progress saves {len(saves):5d}, longest gap {max(gaps):5.1f} s",
+                f"peak RSS {peak_rss_mb():6.0f} MB  progress saves {len(saves):5d}, longest gap {max(gaps):5.1f} s  "
+                f"load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
             return result, wall
@@ -169,6 +172,16 @@ def main() -> None:
 
         print("first import", flush=True)
         _done, total_first = run_import(first, args.profile)
+        from doantu.registry.models import FrequencyCount, MatchKey
+
+        total = (
+            FrequencyCount.objects.filter(kind="_total", value="_").values_list("count", flat=True).first()
+        )
+        print(
+            f"  linkage index: {MatchKey.objects.filter(kind='m').count():,} keys, "
+            f"{Martyr.objects.count():,} records, frequency total {total}",
+            flush=True,
+        )
         if not args.skip_reimport:
             second = work / "registry-changed.csv"
             n_changed = prepare_file(first, second, None, args.changed)

@@ -26,7 +26,7 @@ from doantu.linkage.engine import Candidate, Engine
 from doantu.linkage.frequency import FrequencyModel, frequency_items
 from doantu.linkage.gazetteer import resolve
 from doantu.linkage.keys import record_keys
-from doantu.linkage.records import Record, prepare
+from doantu.linkage.records import Features, Record, prepare
 
 from .models import FrequencyCount, Grave, Martyr, MatchKey
 
@@ -51,6 +51,40 @@ def martyr_record(m: Martyr) -> Record:
         death_date=m.death_date,
         death_place=m.death_place,
         burial_place=m.burial_place,
+    )
+
+
+_MARTYR_RECORD_FIELDS = (
+    "full_name",
+    "alias",
+    "sex",
+    "birth",
+    "home_place",
+    "enlistment",
+    "unit",
+    "rank",
+    "position",
+    "death_date",
+    "death_place",
+    "burial_place",
+)
+
+
+def martyr_record_of(values: dict) -> Record:
+    """``martyr_record`` of a record not built yet: its field values (missing ones are empty, as stored)."""
+    return Record("", *(values.get(k) or "" for k in _MARTYR_RECORD_FIELDS))
+
+
+def grave_record_of(values: dict) -> Record:
+    """``grave_record`` of a grave not built yet."""
+    get = values.get
+    return Record(
+        "",
+        full_name=get("headstone_name") or "",
+        home_place=get("home_place_hint") or "",
+        unit=get("unit_hint") or "",
+        death_date=get("death_year_hint") or "",
+        burial_place=get("cemetery") or "",
     )
 
 
@@ -189,8 +223,24 @@ def forget_frequency_cache() -> None:
 
 
 def _apply_counts(delta: Counter) -> None:
-    """Add ``delta`` ((kind, value) -> ±n) to the table: existing rows updated in one statement, new rows inserted."""
-    delta = Counter({k: v for k, v in delta.items() if v})
+    """Add ``delta`` ((kind, value) -> ±n) to the table. Additions are one upsert statement (INSERT … ON CONFLICT
+    DO UPDATE, in SQLite and PostgreSQL alike): no look-up first. Removals (records changed or merged) update the
+    rows that exist."""
+    delta = Counter({(k, v[:150]): n for (k, v), n in delta.items() if n})
+    if not delta:
+        return
+    q = connection.ops.quote_name
+    table = q(FrequencyCount._meta.db_table)
+    added = [(k, v, n) for (k, v), n in delta.items() if n > 0]
+    if added:
+        sql = (
+            f"INSERT INTO {table} ({q('kind')}, {q('value')}, {q('count')}) VALUES (%s, %s, %s) "
+            f"ON CONFLICT ({q('kind')}, {q('value')}) DO UPDATE SET {q('count')} = {table}.{q('count')} + excluded.{q('count')}"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, added)
+    delta = Counter({k: n for k, n in delta.items() if n < 0})
+    transaction.on_commit(_bump_version)
     if not delta:
         return
     existing = set()
@@ -210,15 +260,6 @@ def _apply_counts(delta: Counter) -> None:
         sql = f"UPDATE {table} SET {q('count')} = {q('count')} + %s WHERE {q('kind')} = %s AND {q('value')} = %s"
         with connection.cursor() as cursor:
             cursor.executemany(sql, [(delta[(k, v)], k, v) for k, v in existing])
-    FrequencyCount.objects.bulk_create(
-        [
-            FrequencyCount(kind=k, value=v[:150], count=n)
-            for (k, v), n in delta.items()
-            if (k, v) not in existing and n > 0
-        ],
-        ignore_conflicts=False,
-    )
-    transaction.on_commit(_bump_version)
 
 
 def _items(record: Record) -> list[tuple[str, str]]:
@@ -229,13 +270,19 @@ def _items(record: Record) -> list[tuple[str, str]]:
 
 
 def _insert_keys(rows: list[tuple[str, int, str]]) -> None:
-    """Insert (kind, record_id, key) rows. Plain executemany: an import writes about a dozen keys per record,
-    and building a model instance for each costs more than the insert itself."""
+    """Insert (kind, record_id, key) rows: COPY on PostgreSQL, plain executemany elsewhere. An import writes
+    about a dozen keys per record, and building a model instance for each costs more than the insert itself."""
     if not rows:
         return
     q = connection.ops.quote_name
-    sql = f"INSERT INTO {q(MatchKey._meta.db_table)} ({q('kind')}, {q('record_id')}, {q('key')}) VALUES (%s, %s, %s)"
+    columns = f"{q('kind')}, {q('record_id')}, {q('key')}"
+    sql = f"INSERT INTO {q(MatchKey._meta.db_table)} ({columns}) VALUES (%s, %s, %s)"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {q(MatchKey._meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
         for i in range(0, len(rows), 10000):
             cursor.executemany(sql, rows[i : i + 10000])
 
@@ -260,6 +307,24 @@ def index_martyrs(new: Iterable[Martyr], old: Iterable[Record] = ()) -> None:
         for item in frequency_items(f):
             delta[item] += 1
         delta[_TOTAL] += 1
+    _insert_keys(rows)
+    _apply_counts(delta)
+
+
+def index_new(kind: str, records: Iterable[tuple[int, Features]]) -> None:
+    """Keys and counts of records just inserted (``(id, prepare(record))``, prepared while their rows were read):
+    nothing to remove first, since a new id has no keys."""
+    rows = []
+    delta: Counter = Counter()
+    for pk, f in records:
+        rows.extend((kind, pk, k[:150]) for k in dict.fromkeys(record_keys(f)))
+        if kind == MARTYR:
+            for item in frequency_items(f):
+                delta[item] += 1
+            delta[_TOTAL] += 1
+    if kind == GRAVE:
+        transaction.on_commit(lambda: cache.delete(_GRAVE_COUNT_KEY))
+    rows.sort(key=lambda row: row[2])  # in the lookup index's order: its pages are written one after another
     _insert_keys(rows)
     _apply_counts(delta)
 

@@ -96,8 +96,12 @@ class Martyr(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the last import wrote into this record: a digest of that row's columns (names and values). A re-import
+    # compares one digest instead of every column; any other save clears it (see ``save``), so a record changed
+    # since its import is compared column by column again.
+    import_hash = models.CharField(max_length=32, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "import_hash"])
 
     class Meta:
         ordering = ["full_name", "id"]
@@ -113,6 +117,13 @@ class Martyr(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.import_hash = ""  # imports write records without save(); anything else may have changed them
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "import_hash" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "import_hash"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("registry:martyr", args=[self.pk])
@@ -165,8 +176,12 @@ class Grave(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the last import wrote into this record: a digest of that row's columns (names and values). A re-import
+    # compares one digest instead of every column; any other save clears it (see ``save``), so a record changed
+    # since its import is compared column by column again.
+    import_hash = models.CharField(max_length=32, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "import_hash"])
 
     EDITABLE_FIELDS = (
         "cemetery",
@@ -204,6 +219,13 @@ class Grave(models.Model):
         return f"{self.cemetery} {self.position}".strip() + (
             f" — {self.headstone_name}" if self.headstone_name else ""
         )
+
+    def save(self, *args, **kwargs):
+        self.import_hash = ""  # imports write records without save(); anything else may have changed them
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "import_hash" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "import_hash"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("registry:grave", args=[self.pk])

@@ -7,12 +7,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from doantu.audit import labels
 from doantu.audit.services import audit_record, diff
+from doantu.linkage.records import prepare
 from doantu.tips import access as tip_access
 from doantu.tips.models import Tip, TipKind, TipMartyr
 from doantu.tips.uploads import UploadError, prepare_upload
@@ -24,13 +25,27 @@ from .imports import (
     KINDS,
     SYSTEM_ID_LABEL,
     ImportFileError,
+    ParsedRow,
+    content_hash,
     detect_encoding,
     headers_look_garbled,
     is_spreadsheet,
     martyr_values,
     read_table,
 )
-from .matching import grave_record, index_graves, index_martyrs, martyr_record, search_graves, search_martyrs
+from .matching import (
+    GRAVE,
+    MARTYR,
+    grave_record,
+    grave_record_of,
+    index_graves,
+    index_martyrs,
+    index_new,
+    martyr_record,
+    martyr_record_of,
+    search_graves,
+    search_martyrs,
+)
 from .models import (
     Document,
     DuplicatePair,
@@ -296,26 +311,9 @@ def import_run(*, batch_id: int, apply: bool, actor_id: int | None = None) -> Im
     batch.errors = []
     batch.total_rows = _count_rows(batch)
     batch.save()
-    seen: set[str] = set()
-    chunk = []
     try:
-        for row in _iter_rows(batch):
-            key = f"#{row.system_id}" if row.system_id else row.values["external_id"]
-            if key in seen:
-                what = f"Số hiệu {key}" if row.system_id else f"Mã “{key}”"
-                row.errors.append(("Mã", f"{what} lặp lại trong tệp"))
-            seen.add(key)
-            if row.errors:
-                _report(batch, row)
-            else:
-                chunk.append(row)
-            batch.processed_rows += 1
-            if len(chunk) >= CHUNK:
-                _import_chunk(batch, chunk, actor, apply)
-                chunk = []
-            elif batch.processed_rows % CHUNK == 0:
-                batch.save(update_fields=["processed_rows", "error_count", "errors"])
-        _import_chunk(batch, chunk, actor, apply)
+        with _page_cache():
+            _run_chunks(batch, actor, apply)
     except ImportFileError as exc:
         batch.status = ImportStatus.FAILED
         batch.message = str(exc)
@@ -339,6 +337,51 @@ def import_run(*, batch_id: int, apply: bool, actor_id: int | None = None) -> Im
     return batch
 
 
+def _run_chunks(batch: ImportBatch, actor, apply: bool) -> None:
+    seen: set[str] = set()
+    chunk: list[ParsedRow] = []
+    for row in _iter_rows(batch):
+        key = f"#{row.system_id}" if row.system_id else row.values["external_id"]
+        if key in seen:
+            what = f"Số hiệu {key}" if row.system_id else f"Mã “{key}”"
+            row.errors.append(("Mã", f"{what} lặp lại trong tệp"))
+        seen.add(key)
+        if row.errors:
+            _report(batch, row)
+        else:
+            chunk.append(row)
+        batch.processed_rows += 1
+        if len(chunk) >= CHUNK:
+            _import_chunk(batch, chunk, actor, apply)
+            chunk = []
+        elif batch.processed_rows % CHUNK == 0:
+            batch.save(update_fields=["processed_rows", "error_count", "errors"])
+    _import_chunk(batch, chunk, actor, apply)
+
+
+# SQLite's page cache for the connection running an import, in KiB. SQLite's default is 2 MiB, while a large
+# import inserts into indexes (the linkage keys above all) of hundreds of MB in random order; 256 MiB holds most
+# of their pages and stays well inside the 2 GB an import may use (issue 14). A cache only: durability is as
+# configured in settings (WAL, synchronous=NORMAL), not changed here.
+SQLITE_IMPORT_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def _page_cache():
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 def _report(batch: ImportBatch, row) -> None:
     batch.error_count += 1
     for column, message in row.errors:
@@ -350,30 +393,32 @@ def _import_chunk(batch: ImportBatch, rows, actor, apply: bool) -> None:
     """Create or update one chunk of checked rows. A row is the record it names by its system number (rows of
     our own exports), else the record with its id in this list, else a new record of this list.
 
-    Existing records are compared as plain values (no model instance per row): on a re-import most rows are
-    unchanged, and only the changed ones are loaded as objects, updated, versioned and re-indexed. The dry run
-    builds no objects at all."""
+    A record keeps a digest of the row it was last imported from (``import_hash``, cleared by any other save):
+    a row with the same digest is unchanged, known from two stored columns. Only the other rows are compared
+    column by column as plain values, and only the changed ones are loaded as objects, updated, versioned and
+    re-indexed. The dry run builds no objects at all."""
     spec = KINDS[batch.kind]
     model = spec.model
     columns = ["pk", *(f.attname for f in model._meta.concrete_fields if f.attname != "id")]
     with transaction.atomic():
-        existing = {
-            r["external_id"]: r
-            for r in model.objects.filter(
-                source_list=batch.source_list,
-                external_id__in=[r.values["external_id"] for r in rows if not r.system_id],
-            ).values(*columns)
+        ids = [r.values["external_id"] for r in rows if not r.system_id]
+        by_id = {
+            external_id: (pk, digest)
+            for external_id, pk, digest in model.objects.filter(
+                source_list=batch.source_list, external_id__in=ids
+            )
+            .order_by()
+            .values_list("external_id", "pk", "import_hash")
         }
         numbered = model.objects.filter(owner=batch.owner, pk__in=[r.system_id for r in rows if r.system_id])
         if model is Martyr:
             numbered = numbered.filter(merged_into=None)
-        by_number = {r["pk"]: r for r in numbered.values(*columns)}
-        creates, changed = [], {}
-        changed_fields: set[str] = set()
+        current = {r["pk"]: r for r in numbered.values(*columns)}
+        creates: list[ParsedRow] = []
+        compare: list[tuple[ParsedRow, int, str]] = []  # (row, its record, the row's digest)
         for row in rows:
             if row.system_id:
-                current = by_number.get(row.system_id)
-                if current is None:
+                if row.system_id not in current:
                     row.errors.append(
                         (
                             SYSTEM_ID_LABEL,
@@ -382,92 +427,126 @@ def _import_chunk(batch: ImportBatch, rows, actor, apply: bool) -> None:
                     )
                     _report(batch, row)
                     continue
-            else:
-                current = existing.get(row.values["external_id"])
-            if current is None:
-                if apply:
-                    creates.append(
-                        model(owner=batch.owner, source_list=batch.source_list, **spec.values(row.values))
-                    )
-                else:
-                    creates.append(None)
+                compare.append((row, row.system_id, ""))  # its own id may differ: compared column by column
                 continue
-            if not row.system_id and all(current.get(k) == v for k, v in row.values.items()):
+            found = by_id.get(row.values["external_id"])
+            if found is None:
+                creates.append(row)
+                continue
+            digest = content_hash(row.values)
+            if digest == found[1]:
+                batch.unchanged += 1  # the very row last imported into a record not changed since
+                continue
+            compare.append((row, found[0], digest))
+        wanted = [pk for _row, pk, _digest in compare if pk not in current]
+        if wanted:
+            current.update((r["pk"], r) for r in model.objects.filter(pk__in=wanted).values(*columns))
+        changed: dict[int, tuple[dict, str]] = {}
+        changed_fields: set[str] = set()
+        rehash: list[tuple[str, int]] = []
+        for row, pk, digest in compare:
+            stored = current[pk]
+            if not row.system_id and all(stored.get(k) == v for k, v in row.values.items()):
                 # every column as stored: unchanged, without working out the derived fields (they follow
-                # their source columns) — most rows of a re-import stop here
+                # their source columns); the record learns the row's digest for next time
                 batch.unchanged += 1
+                rehash.append((digest, pk))
                 continue
             values = spec.values(row.values)
             if row.system_id:
                 values.pop("external_id", None)  # the record keeps its own id in its own list
-            changes = {k: v for k, v in values.items() if current[k] != v}
+            changes = {k: v for k, v in values.items() if stored[k] != v}
             if not changes:
                 batch.unchanged += 1
                 continue
-            changed[current["pk"]] = changes
+            changed[pk] = (changes, digest)
             changed_fields.update(changes)
-        updates, olds = [], []
-        if apply and changed:
-            now = timezone.now()
-            for pk, obj in model.objects.in_bulk(list(changed)).items():
-                if model is Martyr:
-                    olds.append(martyr_record(obj))  # its old values leave the frequency counts
-                for k, v in changed[pk].items():
-                    setattr(obj, k, v)
-                obj.updated_at = now  # bulk_update skips auto_now
-                updates.append(obj)
-        else:
-            updates = list(changed)
         batch.created += len(creates)
-        batch.updated += len(updates)
+        batch.updated += len(changed)
         if apply:
             if creates:
-                creates = _insert_with_history(batch, creates, actor, f"Nhập {batch.original_name}")
-            if updates:
-                bulk_update_with_history(
-                    updates,
-                    model,
-                    sorted(changed_fields | {"updated_at"}),
-                    batch_size=500,
-                    default_user=actor,
-                    default_change_reason=f"Nhập lại {batch.original_name}",
-                )
-            if model is Martyr:
-                index_martyrs(creates + updates, old=olds)
-            else:
-                index_graves(creates + updates)
+                _insert_new(batch, spec, creates, actor, f"Nhập {batch.original_name}")
+            if rehash:  # bookkeeping only: no value, version or index changes
+                q = connection.ops.quote_name
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        f"UPDATE {q(model._meta.db_table)} SET {q('import_hash')} = %s WHERE {q('id')} = %s",
+                        rehash,
+                    )
+            if changed:
+                _update_changed(batch, model, changed, changed_fields, actor)
         batch.save(
             update_fields=["processed_rows", "created", "updated", "unchanged", "error_count", "errors"]
         )
 
 
-def _insert_with_history(batch: ImportBatch, objs: list, actor, reason: str) -> list:
-    """Insert new records of one list and their first version ("+"): executemany INSERTs, COPY on PostgreSQL.
+def _update_changed(batch: ImportBatch, model, changed: dict, changed_fields: set[str], actor) -> None:
+    """Apply the changes of a chunk's changed rows (``pk -> (changes, digest)``) with their versions and index."""
+    now = timezone.now()
+    updates, olds = [], []
+    for pk, obj in model.objects.in_bulk(list(changed)).items():
+        if model is Martyr:
+            olds.append(martyr_record(obj))  # its old values leave the frequency counts
+        changes, digest = changed[pk]
+        for k, v in changes.items():
+            setattr(obj, k, v)
+        obj.updated_at = now  # bulk_update skips auto_now
+        obj.import_hash = digest
+        updates.append(obj)
+    bulk_update_with_history(
+        updates,
+        model,
+        sorted(changed_fields | {"updated_at", "import_hash"}),
+        batch_size=500,
+        default_user=actor,
+        default_change_reason=f"Nhập lại {batch.original_name}",
+    )
+    if model is Martyr:
+        index_martyrs(updates, old=olds)
+    else:
+        index_graves(updates)
+
+
+_RECORD_OF = {MARTYR: martyr_record_of, GRAVE: grave_record_of}
+
+
+def _insert_new(batch: ImportBatch, spec, rows: list, actor, reason: str) -> None:
+    """Insert new records of one list, their first version ("+") and their linkage keys and counts, without a
+    model instance per row: executemany INSERTs, COPY on PostgreSQL.
 
     Django's bulk_create (and django-simple-history's, which calls it twice) compiles every value of every row
     through the ORM, which was most of an import's time. The values here are already plain: text, numbers,
     ids, one timestamp; each non-text field still goes through its own ``get_db_prep_save`` so dates, decimals
-    and booleans are adapted exactly as the ORM would. The new ids are read back by (list, id in the list),
-    which is unique. Returns the saved records (with their ids)."""
-    model = type(objs[0])
+    and booleans are adapted exactly as the ORM would. Each row's linkage features are worked out in the same
+    pass that builds its values. The new ids are read back by (list, id in the list), which is unique."""
+    model = spec.model
     history = model.history.model
     now = timezone.now()
-    plain = (models.CharField, models.TextField)
+    record_of = _RECORD_OF[spec.index_kind]
+    records: list[dict] = []
+    features = []
+    for row in rows:
+        values = spec.values(row.values)
+        values["import_hash"] = content_hash(row.values)
+        records.append(values)
+        features.append(prepare(record_of(values)))
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    for obj in objs:
-        obj.created_at = obj.created_at or now
-        obj.updated_at = now  # what auto_now would set
-    _insert_rows(model, fields, objs, plain)
+    fixed = {
+        "owner_id": batch.owner_id,
+        "source_list_id": batch.source_list_id,
+        "created_at": now,
+        "updated_at": now,
+    }
+    _insert_rows(model, fields, records, fixed)
     ids = dict(
-        model.objects.filter(source_list=batch.source_list, external_id__in=[o.external_id for o in objs])
+        model.objects.filter(
+            source_list=batch.source_list, external_id__in=[r["external_id"] for r in records]
+        )
         .order_by()
         .values_list("external_id", "pk")
     )
-    for obj in objs:
-        obj.pk = ids[obj.external_id]
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    created = objs
+    for values in records:
+        values["id"] = ids[values["external_id"]]
     special = {
         "history_date": now,
         "history_type": "+",
@@ -475,48 +554,55 @@ def _insert_with_history(batch: ImportBatch, objs: list, actor, reason: str) -> 
         "history_change_reason": reason,
     }
     history_fields = [f for f in history._meta.concrete_fields if f.attname != "history_id"]
-    unknown = [
-        f.attname for f in history_fields if f.attname not in special and not hasattr(created[0], f.attname)
+    known = {"id", *fixed, *(f.attname for f in fields)}
+    if all(f.attname in special or f.attname in known for f in history_fields):
+        _insert_rows(history, history_fields, records, {**fixed, **special})
+    else:  # a history field this fast path does not know how to fill: let the library do it
+        objs = model.objects.filter(pk__in=[r["id"] for r in records])
+        model.history.bulk_history_create(list(objs), default_user=actor, default_change_reason=reason)
+    index_new(spec.index_kind, [(r["id"], f) for r, f in zip(records, features, strict=True)])
+
+
+def _insert_rows(model, fields, rows: list[dict], fixed: dict) -> None:
+    """INSERT one row of ``model`` per dict of values by attribute name (``fixed``: values the same for every
+    row; a field in neither gets its default)."""
+    db = connections[connection.alias]  # the connection itself, not the proxy (looked up per value otherwise)
+    q = db.ops.quote_name
+    # Text is sent as it is; so are whole numbers and empty values of integer fields and foreign keys (what
+    # their get_db_prep_save returns for them). Any other value goes through its field.
+    plain = (models.CharField, models.TextField)
+    numeric = (models.IntegerField, models.BigIntegerField, models.SmallIntegerField, models.ForeignKey)
+
+    def prep(f, value):
+        return value if isinstance(f, plain) else f.get_db_prep_save(value, db)
+
+    constants = {f.attname: prep(f, fixed[f.attname]) for f in fields if f.attname in fixed}
+    per_row = [
+        (i, f.attname, f.get_default(), None if isinstance(f, plain) else f, isinstance(f, numeric))
+        for i, f in enumerate(fields)
+        if f.attname not in fixed
     ]
-    if unknown:  # a history field this fast path does not know how to fill: let the library do it
-        model.history.bulk_history_create(created, default_user=actor, default_change_reason=reason)
-        return created
-
-    _insert_rows(history, history_fields, created, plain, special)
-    return created
-
-
-def _insert_rows(model, fields, objs, plain, fixed: dict | None = None) -> None:
-    """INSERT ``objs``' values of ``fields`` (``fixed``: values the same for every row, by attribute name)."""
-    q = connection.ops.quote_name
-    fixed = fixed or {}
-    columns = ", ".join(q(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {q(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
-    constants = {
-        f.attname: fixed[f.attname]
-        if isinstance(f, plain)
-        else f.get_db_prep_save(fixed[f.attname], connection)
-        for f in fields
-        if f.attname in fixed
-    }
-    prepared = [(f.attname, None if isinstance(f, plain) else f) for f in fields if f.attname not in fixed]
-    rows = []
-    for o in objs:
-        values = dict(constants)
-        for name, field in prepared:
-            value = getattr(o, name)
-            values[name] = value if field is None else field.get_db_prep_save(value, connection)
-        rows.append(tuple(values[f.attname] for f in fields))
+    template = [constants.get(f.attname) for f in fields]
+    tuples = []
+    for values in rows:
+        out = list(template)
+        for i, name, default, field, is_numeric in per_row:
+            value = values.get(name, default)
+            if field is None or (is_numeric and (value is None or type(value) is int)):
+                out[i] = value
+            else:
+                out[i] = field.get_db_prep_save(value, db)
+        tuples.append(tuple(out))
+    names = ", ".join(q(f.column) for f in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # COPY: one stream instead of a statement per row
-            names = ", ".join(q(f.column) for f in fields)
             with cursor.cursor.copy(f"COPY {q(model._meta.db_table)} ({names}) FROM STDIN") as copy:
-                for row in rows:
+                for row in tuples:
                     copy.write_row(row)
             return
-        for i in range(0, len(rows), 1000):
-            cursor.executemany(sql, rows[i : i + 1000])
+        placeholders = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {q(model._meta.db_table)} ({names}) VALUES ({placeholders})"
+        cursor.executemany(sql, tuples)
 
 
 # ------------------------------------------------------------------------------------------ tip links
