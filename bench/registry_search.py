@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import csv
 import io
 import itertools
 import os
@@ -59,13 +58,17 @@ def setup(server: str, db: str) -> None:
     from django.conf import settings
 
     settings.DEBUG = False  # as in production: no query log
-    settings.STAFF_2FA = "off"  # the bench user has no authenticator; the check itself costs one query or none
+    settings.STAFF_2FA = (
+        "off"  # the bench user has no authenticator; the check itself costs one query or none
+    )
 
 
 def admin(server: str):
     import psycopg
 
-    return psycopg.connect(f"{server.rstrip('/')}/postgres".replace("postgres://", "postgresql://"), autocommit=True)
+    return psycopg.connect(
+        f"{server.rstrip('/')}/postgres".replace("postgres://", "postgresql://"), autocommit=True
+    )
 
 
 # ------------------------------------------------------------------------------------------ build
@@ -95,7 +98,9 @@ def build(args) -> None:
     with admin(args.server) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (args.db,)).fetchone()
         if exists:
-            sys.exit(f"database {args.db} exists: drop it first (bench/registry_search.py drop --db {args.db})")
+            sys.exit(
+                f"database {args.db} exists: drop it first (bench/registry_search.py drop --db {args.db})"
+            )
         conn.execute(f'CREATE DATABASE "{args.db}"')
     setup(args.server, args.db)
     import multiprocessing
@@ -107,7 +112,7 @@ def build(args) -> None:
     from doantu.linkage.csvio import read_records
     from doantu.org.seed import load_seed
     from doantu.registry.matching import _TOTAL
-    from doantu.registry.models import FrequencyCount, MatchKey, Martyr
+    from doantu.registry.models import FrequencyCount, Martyr, MatchKey
 
     t0 = time.time()
     call_command("migrate", verbosity=0)
@@ -119,7 +124,9 @@ def build(args) -> None:
 
     q = connection.ops.quote_name
     mk = q(MatchKey._meta.db_table)
-    with connection.cursor() as c:  # the lookup indexes are made once the rows are in (same names and columns)
+    with (
+        connection.cursor() as c
+    ):  # the lookup indexes are made once the rows are in (same names and columns)
         c.execute("DROP INDEX matchkey_lookup_idx")
         c.execute("DROP INDEX matchkey_record_idx")
 
@@ -189,7 +196,9 @@ def build(args) -> None:
                 print(f"  {n:,} records, {time.time() - t:.0f} s", flush=True)
     freq[_TOTAL] = n
     with connection.cursor() as c:
-        with c.cursor.copy(f"COPY {q(FrequencyCount._meta.db_table)} (kind, value, count) FROM STDIN") as copy:
+        with c.cursor.copy(
+            f"COPY {q(FrequencyCount._meta.db_table)} (kind, value, count) FROM STDIN"
+        ) as copy:
             for (kind, value), count in freq.items():
                 copy.write_row((kind, value[:150], count))
         c.execute(f"SELECT setval(pg_get_serial_sequence('{Martyr._meta.db_table}', 'id'), %s)", [n])
@@ -199,7 +208,10 @@ def build(args) -> None:
         c.execute("ANALYZE")
         c.execute(f"SELECT count(*) FROM {mk}")
         keys = c.fetchone()[0]
-    print(f"built: {n:,} martyrs, {keys:,} keys, {len(freq):,} counted values, {time.time() - t0:.0f} s", flush=True)
+    print(
+        f"built: {n:,} martyrs, {keys:,} keys, {len(freq):,} counted values, {time.time() - t0:.0f} s",
+        flush=True,
+    )
     make_tips(args)
 
 
@@ -211,7 +223,11 @@ def bench_user():
         ward = OrgUnit.objects.get(kind=UnitKind.WARD, code="01840")
         unit = OrgUnit.objects.get(parent=ward, code="vhxh")
         user = User.objects.create_user(
-            username="bench-regsearch", password="x" * 20, full_name="Cán bộ bench", unit=unit, role=Role.CAMPAIGN
+            username="bench-regsearch",
+            password="x" * 20,
+            full_name="Cán bộ bench",
+            unit=unit,
+            role=Role.CAMPAIGN,
         )
     return user
 
@@ -222,7 +238,9 @@ def make_tips(args) -> list[int]:
     from doantu.tips.models import Source, Tip
     from doantu.tips.services import Submission, tip_submit
 
-    existing = list(Tip.objects.filter(account__contains=TIP_MARK).order_by("pk").values_list("pk", flat=True))
+    existing = list(
+        Tip.objects.filter(account__contains=TIP_MARK).order_by("pk").values_list("pk", flat=True)
+    )
     if existing:
         return existing
     source = Source.objects.get(code="dx")
@@ -279,8 +297,11 @@ def measure(args) -> None:
 
     setup_test_environment()  # the test client's host name is allowed; nothing else changes for the views
     print(f"command: uv run python bench/registry_search.py {' '.join(sys.argv[1:])}")
-    print(f"database {args.db}: {Martyr.objects.count():,} martyrs; load average {os.getloadavg()[0]:.1f} "
-          "(2 cores shared with other work)", flush=True)
+    print(
+        f"database {args.db}: {Martyr.objects.count():,} martyrs; load average {os.getloadavg()[0]:.1f} "
+        "(2 cores shared with other work)",
+        flush=True,
+    )
     user = bench_user()
     tips = make_tips(args)
     client = Client()
@@ -300,7 +321,10 @@ def measure(args) -> None:
 
     kinds = {
         "search page": ([search_url(r) for r in queries], {}),
-        "tip candidates": ([f"/staff/registry/tips/{pk}/candidates/" for pk in tips], {"HTTP_HX_REQUEST": "true"}),
+        "tip candidates": (
+            [f"/staff/registry/tips/{pk}/candidates/" for pk in tips],
+            {"HTTP_HX_REQUEST": "true"},
+        ),
     }
     profile = cProfile.Profile() if args.profile else None
     summary = []
@@ -309,23 +333,24 @@ def measure(args) -> None:
             continue
         warm = urls[: args.warmup]
         timed = list(itertools.islice(itertools.cycle(urls[args.warmup :] or urls), args.n))
-        t = time.perf_counter()
         first = None
         for url in warm:
             t1 = time.perf_counter()
             resp = client.get(url, **headers)
             first = first if first is not None else time.perf_counter() - t1
             assert resp.status_code == 200, (url, resp.status_code)
-        times, cpus, statements = [], [], []
-        for k, url in enumerate(timed):
-            if k < args.count_queries:
-                with CaptureQueriesContext(connection) as ctx:
-                    resp = client.get(url, **headers)
-                statements.append(len(ctx.captured_queries))
-                if k == 0 and args.show_sql:
-                    for qd in ctx.captured_queries:
-                        print(f"    {qd['time']}s {qd['sql'][:300]}")
-            else:
+        statements = []
+        for k, url in enumerate(timed[: args.count_queries]):  # untimed: the SQL of a few requests
+            with CaptureQueriesContext(connection) as ctx:
+                resp = client.get(url, **headers)
+            assert resp.status_code == 200, (url, resp.status_code)
+            statements.append(len(ctx.captured_queries))
+            if k == 0 and args.show_sql:
+                for qd in ctx.captured_queries:
+                    print(f"    {qd['time']}s {qd['sql'][:300]}")
+        for rnd in range(1, args.passes + 1):
+            times, cpus = [], []
+            for url in timed:
                 if profile:
                     profile.enable()
                 t1, c1 = time.perf_counter(), time.process_time()
@@ -334,17 +359,17 @@ def measure(args) -> None:
                 cpus.append(time.process_time() - c1)
                 if profile:
                     profile.disable()
-            assert resp.status_code == 200, (url, resp.status_code)
-        ms = [x * 1000 for x in times]
-        cpu = [x * 1000 for x in cpus]
-        line = (
-            f"{label:<15} n={len(ms)}  p50 {pct(ms, 50):6.1f} ms  p95 {pct(ms, 95):6.1f} ms  max {max(ms):6.1f} ms"
-            f"  (goal p95 ≤ 100 ms); CPU of this process p50 {pct(cpu, 50):.1f} ms  p95 {pct(cpu, 95):.1f} ms;"
-            f"  SQL statements/request {min(statements)}-{max(statements)}"
-            f"  [first request {first * 1000 if first else 0:.0f} ms; load {os.getloadavg()[0]:.1f}]"
-        )
-        print(line, flush=True)
-        summary.append(line)
+                assert resp.status_code == 200, (url, resp.status_code)
+            ms = [x * 1000 for x in times]
+            cpu = [x * 1000 for x in cpus]
+            line = (
+                f"{label:<15} pass {rnd} n={len(ms)}  p50 {pct(ms, 50):6.1f} ms  p95 {pct(ms, 95):6.1f} ms  "
+                f"max {max(ms):6.1f} ms  (goal p95 ≤ 100 ms); CPU of this process p50 {pct(cpu, 50):.1f} ms  "
+                f"p95 {pct(cpu, 95):.1f} ms;  SQL statements/request {min(statements)}-{max(statements)}"
+                f"  [first request {first * 1000 if first else 0:.0f} ms; load {os.getloadavg()[0]:.1f}]"
+            )
+            print(line, flush=True)
+            summary.append(line)
     if profile:
         profile.dump_stats(args.profile)
         s = io.StringIO()
@@ -365,9 +390,17 @@ def main() -> None:
     ap.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     ap.add_argument("--data", type=Path, default=REPO / "var/bench/rs-1m")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--tips", type=int, default=120, help="tips to make (build), naming 1, 2, 3 martyrs in turn")
+    ap.add_argument(
+        "--tips", type=int, default=120, help="tips to make (build), naming 1, 2, 3 martyrs in turn"
+    )
     ap.add_argument("--n", type=int, default=200, help="timed requests of each kind")
     ap.add_argument("--warmup", type=int, default=20)
+    ap.add_argument(
+        "--passes",
+        type=int,
+        default=2,
+        help="times the same requests are timed: pass 1 meets records new to the process, pass 2 again",
+    )
     ap.add_argument("--count-queries", type=int, default=5, help="requests (untimed) whose SQL is counted")
     ap.add_argument("--show-sql", action="store_true")
     ap.add_argument("--profile", type=Path)
