@@ -144,11 +144,14 @@ class DbStore:
         keys = list(weights)
         marks = ", ".join(["%s"] * len(keys))
         case = " ".join(f"WHEN {key} = %s THEN %s" for _ in keys)
+        # The keys small enough are found first, on their own (PostgreSQL: an ARRAY(...) sub-plan, run once):
+        # as a join the planner cannot know how few survive the HAVING and scans the whole table (5 s at a
+        # million records instead of 0.1 s).
+        allowed = f"SELECT {key} FROM {table} WHERE {kind} = %s AND {key} IN ({marks}) GROUP BY {key} HAVING COUNT(*) <= %s"
+        wanted = f"= ANY(ARRAY({allowed}))" if connection.vendor == "postgresql" else f"IN ({allowed})"
         sql = (
             f"SELECT {rid}, SUM(CASE {case} ELSE 0.0 END) AS pre FROM {table} "
-            f"WHERE {kind} = %s AND {key} IN ("
-            f"SELECT {key} FROM {table} WHERE {kind} = %s AND {key} IN ({marks}) "
-            f"GROUP BY {key} HAVING COUNT(*) <= %s) "
+            f"WHERE {kind} = %s AND {key} {wanted} "
             f"GROUP BY {rid} ORDER BY pre DESC, {rid} LIMIT %s"
         )
         params = [x for k in keys for x in (k, weights[k])] + [
