@@ -615,7 +615,7 @@ def _prepare_values(values: tuple[str, ...]) -> Features:
 def _prepared(record: Record) -> Features:
     """``prepare`` with a per-process memory of the records seen lately, keyed by every field (id included),
     so an edited record is prepared afresh: the same candidates come back page after page (a tip's page, then
-    its link decision; a search refined). 20,000 records is a few hundred searches' worth, ~25 MB. Callers
+    its link decision; a search refined). 20,000 records is 50 searches' worth (an estimate: ~1 KB each). Callers
     must not change the ``Features`` returned (they are shared), which no part of the engine does."""
     return _prepare_values(tuple(getattr(record, name) for name in RECORD_FIELDS))
 

@@ -582,13 +582,13 @@ def martyr_search(*, actor, query, top: int = 20):
     return search_martyrs(query, top=top, within=access.scope(actor, Martyr.objects))
 
 
-TOTAL_TTL = 600  # seconds; a registry change gives a new key at once, this only bounds a forgotten one
+TOTAL_TTL = 600  # seconds; a registry change gives a new key within FREQ_CHECK seconds, this bounds the rest
 
 
 def martyr_total(*, actor) -> int:
-    """How many martyrs' records (not merged away) ``actor`` may read. Counting a million rows takes a
-    sequential scan (~100 ms), so the figure is cached per scope and per registry version: any change to the
-    registry (``registry_version``) gives a new key."""
+    """How many martyrs' records (not merged away) ``actor`` may read. Counting is a scan of every record (at
+    a million, the largest SQL statement of the search page), so the figure is cached per scope and per registry
+    version: any change to the registry (``registry_version``) gives a new key."""
     _require(access.can_view_registry(actor))
     key = f"registry:total:{registry_version()}:{access.scope_key(actor)}"
     return cache.get_or_set(
