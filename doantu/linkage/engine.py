@@ -40,7 +40,7 @@ from . import constants as C
 from .frequency import FrequencyModel
 from .index import CandidateStore, MemoryIndex, PairSpec, key_hash, kind_codes, unpack_pairs
 from .keys import DEDUPE_KINDS, query_keys, record_keys
-from .records import Features, Record, prepare
+from .records import RECORD_FIELDS, Features, Record, prepare
 from .scoring import Evidence, Scorer
 from .table import FeatureTable
 
@@ -608,6 +608,19 @@ def _dedupe_decisions(
 # -- the generic engine over external state ------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=20_000)
+def _prepare_values(values: tuple[str, ...]) -> Features:
+    return prepare(Record(*values))
+
+
+def _prepared(record: Record) -> Features:
+    """``prepare`` with a per-process memory of the records seen lately, keyed by every field (id included),
+    so an edited record is prepared afresh: the same candidates come back page after page (a tip's page, then
+    its link decision; a search refined). 20,000 records is 50 searches' worth (an estimate: ~1 KB each). Callers
+    must not change the ``Features`` returned (they are shared), which no part of the engine does."""
+    return _prepare_values(tuple(getattr(record, name) for name in RECORD_FIELDS))
+
+
 class Engine(_Base):
     """Search/dedupe over a ``CandidateStore`` + ``RecordSource`` + ``FrequencyModel`` kept elsewhere."""
 
@@ -640,7 +653,7 @@ class Engine(_Base):
         self, ids: Sequence[str], query: Features | None
     ) -> tuple[FeatureTable, FeatureTable, list[str]]:
         rt = FeatureTable()
-        got = [prepare(r) for r in self.source.fetch(list(ids))]
+        got = [_prepared(r) for r in self.source.fetch(list(ids))]
         for f in got:
             rt.append(f)
         qt = FeatureTable(rt.lex)
@@ -653,13 +666,17 @@ class Engine(_Base):
     ) -> list[Candidate]:
         f = prepare(query)
         qk = query_keys(f, self._neighbours)
-        post = self.store.lookup([k for k, _ in qk], self.decisions.max_postings)
-        weight = dict(qk)
-        pre: dict[str, float] = {}
-        for k, ids in post.items():
-            for i in ids:
-                pre[i] = pre.get(i, 0.0) + weight.get(k, 0.0)
-        best = sorted(pre, key=lambda i: -pre[i])[: self.decisions.max_candidates]
+        ranked = getattr(self.store, "ranked", None)  # a store that can pre-rank itself (in SQL) does
+        if ranked is not None:
+            best = ranked(qk, self.decisions.max_postings, self.decisions.max_candidates)
+        else:
+            post = self.store.lookup([k for k, _ in qk], self.decisions.max_postings)
+            weight = dict(qk)
+            pre: dict[str, float] = {}
+            for k, ids in post.items():
+                for i in ids:
+                    pre[i] = pre.get(i, 0.0) + weight.get(k, 0.0)
+            best = sorted(pre, key=lambda i: -pre[i])[: self.decisions.max_candidates]
         if not best:
             return []
         qt, rt, ids = self._table(best, f)

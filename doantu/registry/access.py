@@ -71,6 +71,17 @@ def scope(user, qs: QuerySet) -> QuerySet:
     return _under(qs, province)
 
 
+def scope_key(user) -> str:
+    """Names the set of records ``scope`` gives ``user`` (the same for everyone with that scope), for caching
+    figures computed over it."""
+    if not can_view_registry(user):
+        return "none"
+    if user.is_admin:
+        return "all"
+    province = province_of(user)
+    return f"unit-{province.pk}" if province is not None else "none"
+
+
 def _under(qs: QuerySet, unit: OrgUnit) -> QuerySet:
     return qs.filter(Q(owner=unit) | Q(owner__path__startswith=unit.path + "/"))
 

@@ -6,6 +6,7 @@ import tempfile
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection, connections, models, transaction
 from django.utils import timezone
@@ -43,6 +44,7 @@ from .matching import (
     index_new,
     martyr_record,
     martyr_record_of,
+    registry_version,
     search_graves,
     search_martyrs,
 )
@@ -657,6 +659,22 @@ def martyr_search(*, actor, query, top: int = 20):
     """Martyrs' records like ``query`` (a linkage Record) among those ``actor`` may read, best first."""
     _require(access.can_view_registry(actor))
     return search_martyrs(query, top=top, within=access.scope(actor, Martyr.objects))
+
+
+TOTAL_TTL = 600  # seconds; a registry change gives a new key within FREQ_CHECK seconds, this bounds the rest
+
+
+def martyr_total(*, actor) -> int:
+    """How many martyrs' records (not merged away) ``actor`` may read. Counting is a scan of every record (at
+    a million, the largest SQL statement of the search page), so the figure is cached per scope and per registry
+    version: any change to the registry (``registry_version``) gives a new key."""
+    _require(access.can_view_registry(actor))
+    key = f"registry:total:{registry_version()}:{access.scope_key(actor)}"
+    return cache.get_or_set(
+        key,
+        lambda: access.scope(actor, Martyr.objects).filter(merged_into=None).count(),
+        timeout=TOTAL_TTL,
+    )
 
 
 def grave_martyr_candidates(*, actor, grave: Grave, top: int = 5):

@@ -99,7 +99,7 @@ def search(request):
         if d["home_place"]:
             r = resolve(d["home_place"])
             place = r.explain() if r.level != "none" else "Chưa nhận ra địa danh này."
-    total = access.scope(request.user, Martyr.objects).filter(merged_into=None).count()
+    total = services.martyr_total(actor=request.user)
     return render(
         request,
         "registry/search.html",

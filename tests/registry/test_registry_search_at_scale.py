@@ -1,0 +1,133 @@
+"""Issue 13, "inside the running system": what was changed to make the search page and a tip's candidates fast
+at a million records keeps their behaviour — the narrow fetch gives the engine the same records, the
+pre-ranking in SQL picks the same candidates as the postings summed in Python, the page's record count is
+cached but follows the registry — and a tip naming several martyrs shows candidates for each of them."""
+
+import pytest
+
+from doantu.linkage.engine import Decisions
+from doantu.linkage.keys import query_keys
+from doantu.linkage.records import Record, prepare
+from doantu.registry import access, matching, services
+from doantu.registry.models import Grave, Martyr
+from tests.conftest import make_tip
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = [
+    {"full_name": "Nguyễn Văn Hùng", "birth": "1949", "home_place": "Xã Huyền Tụng, Bạch Thông, Bắc Kạn"},
+    {
+        "full_name": "Nguyễn Văn Hùng",
+        "birth": "1950",
+        "home_place": "Ngân Sơn, Bắc Kạn",
+        "unit": "c3 d1 e141",
+    },
+    {"full_name": "Nguyễn Văn Hưng", "birth": "1949", "death_date": "12/08/1972", "death_place": "Quảng Trị"},
+    {"full_name": "Lục Văn Khiêm", "birth": "1950", "home_place": "Xã Vân Tùng, Ngân Sơn, Bắc Kạn"},
+    {"full_name": "Triệu Văn Pỏn", "birth": "1952", "home_place": "Xã Nam Mẫu, Ba Bể, Bắc Kạn"},
+    {"full_name": "Hoàng Thị Lan", "alias": "Hai Lan", "sex": "Nữ", "birth": "1953", "rank": "B2"},
+]
+
+
+@pytest.fixture
+def registry(users):
+    return [services.martyr_create(actor=users["campaign"], values=v) for v in PEOPLE]
+
+
+def test_the_engine_reads_the_same_records_as_from_whole_rows(registry):
+    ids = [str(m.pk) for m in registry]
+    fetched = {r.id: r for r in matching.MartyrSource().fetch(ids)}
+    assert fetched == {str(m.pk): matching.martyr_record(m) for m in Martyr.objects.filter(pk__in=ids)}
+
+
+def test_graves_too(users):
+    grave = services.grave_create(
+        actor=users["campaign"],
+        values={
+            "headstone_name": "Liệt sĩ Nguyễn Văn Hùng",
+            "home_place_hint": "Bắc Kạn",
+            "cemetery": "NTLS Dốc Bà Đắc",
+        },
+    )
+    assert matching.GraveSource().fetch([str(grave.pk)]) == [
+        matching.grave_record(Grave.objects.get(pk=grave.pk))
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        Record("q1", full_name="Nguyễn Văn Hùng", birth="1949"),
+        Record("q2", full_name="nguyen van hung", home_place="Bắc Kạn"),
+        Record("q3", full_name="Lục Khiêm"),
+        Record("q4", full_name="Hai Lan", birth="1953"),
+    ],
+)
+def test_candidates_pre_ranked_in_sql_are_those_summed_in_python(registry, query):
+    store = matching.DbStore(matching.MARTYR)
+    engine = matching.martyr_engine()
+    qk = query_keys(prepare(query), engine._neighbours)
+    d = Decisions()
+    post = store.lookup([k for k, _ in qk], d.max_postings)
+    weight = dict(qk)
+    pre: dict[str, float] = {}
+    for k, ids in post.items():
+        for i in ids:
+            pre[i] = pre.get(i, 0.0) + weight.get(k, 0.0)
+    in_python = sorted(pre, key=lambda i: (-pre[i], int(i)))
+    assert in_python  # the query finds something, or the comparison says nothing
+    assert store.ranked(qk, d.max_postings, d.max_candidates) == in_python
+    assert store.ranked(qk, d.max_postings, 2) == in_python[:2]
+    assert store.ranked(qk, 0, 10) == []  # every key over the limit: nothing, as lookup gives nothing
+
+
+def test_a_key_over_the_posting_limit_is_left_out(registry):
+    store = matching.DbStore(matching.MARTYR)
+    key = "n:nguyen|hung"  # the two Nguyễn Văn Hùng and Nguyễn Văn Hưng (folded) share it
+    assert len(store.lookup([key], 5)[key]) == 3
+    assert len(store.ranked([(key, 3.0)], 3, 10)) == 3
+    assert store.ranked([(key, 3.0)], 2, 10) == []
+
+
+def test_the_search_finds_the_same_with_the_changes(users, registry):
+    found = services.martyr_search(actor=users["campaign"], query=Record("q", full_name="Lục Văn Khiêm"))
+    assert found[0].record_id == str(registry[3].pk) and found[0].evidence
+
+
+def test_the_record_count_is_cached_per_scope_and_follows_the_registry(client, users, registry, monkeypatch):
+    version = {"v": "one"}
+    monkeypatch.setattr(services, "registry_version", lambda: version["v"])
+    campaign, other = users["campaign"], users["other_campaign"]
+    assert services.martyr_total(actor=campaign) == len(PEOPLE)
+    assert services.martyr_total(actor=users["admin"]) == len(PEOPLE)
+    services.martyr_create(actor=campaign, values={"full_name": "Lê Văn Tám", "birth": "1950"})
+    assert services.martyr_total(actor=campaign) == len(PEOPLE)  # same version: the cached figure
+    version["v"] = "two"  # what an import, an edit or a merge does when it commits
+    assert services.martyr_total(actor=campaign) == len(PEOPLE) + 1
+    client.force_login(campaign)
+    assert f"{len(PEOPLE) + 1} hồ sơ" in client.get("/staff/registry/").content.decode()
+    with pytest.raises(services.PermissionDenied):
+        services.martyr_total(actor=users["channel"])
+    # the figure is kept per scope: everyone's own province, or all for an administrator
+    assert access.scope_key(campaign) == access.scope_key(other) != access.scope_key(users["admin"])
+
+
+def test_a_tip_naming_three_martyrs_shows_candidates_for_each(client, source, users, registry):
+    tip = make_tip(
+        source,
+        kinds=["witness"],
+        account="Tôi chôn cất ba đồng đội: anh Khiêm, anh Pỏn và chị Lan.",
+        martyrs=[
+            {"name": "Lục Văn Khiêm", "birth_year": "1950"},
+            {"name": "Triệu Văn Pỏn", "home_place": "Ba Bể"},
+            {"name": "Hoàng Thị Lan", "birth_year": "1953"},
+        ],
+    )
+    client.force_login(users["campaign"])
+    page = client.get(f"/staff/tips/{tip.pk}/").content.decode()
+    assert f"/staff/registry/tips/{tip.pk}/candidates/" in page  # the tip page loads the panel
+    panel = client.get(f"/staff/registry/tips/{tip.pk}/candidates/", HTTP_HX_REQUEST="true").content.decode()
+    blocks = {n: panel.split(f'id="candidates-{n}"')[1].split('id="candidates-')[0] for n in (1, 2, 3)}
+    assert "Lục Văn Khiêm" in blocks[1] and "Triệu Văn Pỏn" not in blocks[1]
+    assert "Triệu Văn Pỏn" in blocks[2] and "Lục Văn Khiêm" not in blocks[2]
+    assert "Hoàng Thị Lan" in blocks[3] and "Triệu Văn Pỏn" not in blocks[3]
