@@ -131,7 +131,7 @@ def page_for(source) -> PosterPage:
 
 
 # A plain sans-serif reads from across a street; Word has Arial, LibreOffice draws it with the metric-compatible
-# Liberation Sans (fonts-liberation, installed by ./run) with every Vietnamese glyph.
+# Liberation Sans (fonts-liberation2, installed by ./run) with every Vietnamese glyph.
 FONT = "Arial"
 
 

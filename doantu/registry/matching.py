@@ -71,25 +71,9 @@ def martyr_record(m: Martyr) -> Record:
     )
 
 
-_MARTYR_RECORD_FIELDS = (
-    "full_name",
-    "alias",
-    "sex",
-    "birth",
-    "home_place",
-    "enlistment",
-    "unit",
-    "rank",
-    "position",
-    "death_date",
-    "death_place",
-    "burial_place",
-)
-
-
 def martyr_record_of(values: dict) -> Record:
     """``martyr_record`` of a record not built yet: its field values (missing ones are empty, as stored)."""
-    return Record("", *(values.get(k) or "" for k in _MARTYR_RECORD_FIELDS))
+    return Record("", *(values.get(k) or "" for k in _MARTYR_FIELDS))
 
 
 def grave_record_of(values: dict) -> Record:

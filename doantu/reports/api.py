@@ -6,7 +6,7 @@ saved; only the province (and administrators) may import."""
 
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from doantu.api_errors import Detail, ErrorsOut
 from doantu.tips.api import STAFF_AUTH
@@ -17,10 +17,12 @@ router = Router(tags=["Cấp tỉnh: số liệu phường gửi lên"])
 
 
 class EnvelopeIn(Schema):
-    format: str
+    # Bounds with room to spare: the format is a short name with its version, the key an Ed25519 public key and the
+    # signature an Ed25519 signature, each base64 (44 and 88 characters).
+    format: str = Field(max_length=60)
     payload: dict[str, Any]
-    key: str
-    signature: str
+    key: str = Field(max_length=200)
+    signature: str = Field(max_length=400)
 
 
 class SubmissionOut(Schema):

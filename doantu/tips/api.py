@@ -702,22 +702,8 @@ def enter_tip(
     form = StaffTipForm(data, uploads, user=user)
     if not form.is_valid():
         return Status(422, {"detail": "Thông tin gửi chưa hợp lệ.", "errors": form.error_dict()})
-    d = form.cleaned_data
-    payload_hash = services.submission_fingerprint(
-        dict(request.POST.lists()),
-        [(name, f) for name in sorted(request.FILES) for f in request.FILES.getlist(name)],
-    )
     try:
-        tip, created = services.tip_submit(
-            source=d["source"],
-            submission=form.submission(),
-            files=form.prepared_files,
-            consent_slip=form.prepared_consent_slip,
-            submission_key=d["submission_key"],
-            payload_hash=payload_hash,
-            channel=d["channel"],
-            actor=user,
-        )
+        tip, created = form.enter(request, user)
     except services.SubmissionKeyConflict as conflict:
         return Status(409, {"detail": str(conflict)})
     except services.WorkflowError as exc:

@@ -580,6 +580,28 @@ class StaffTipForm(TipForm):
     # The public form's first-person wording, read out to (or read by) the person before they consent.
     CONSENT_WORDING = ("consent_processing", "consent_contact", "consent_dna")
 
+    def enter(self, request, actor):
+        """Saves the valid form as a tip entered by ``actor`` (the screen and the API both come here): returns
+        ``(tip, created)``; a repeated submission key gives the saved tip. Raises ``SubmissionKeyConflict`` (the key
+        with other content) and ``WorkflowError``."""
+        from . import services
+
+        d = self.cleaned_data
+        payload_hash = services.submission_fingerprint(
+            dict(request.POST.lists()),
+            [(name, f) for name in sorted(request.FILES) for f in request.FILES.getlist(name)],
+        )
+        return services.tip_submit(
+            source=d["source"],
+            submission=self.submission(),
+            files=self.prepared_files,
+            consent_slip=self.prepared_consent_slip,
+            submission_key=d["submission_key"],
+            payload_hash=payload_hash,
+            channel=d["channel"],
+            actor=actor,
+        )
+
     def __init__(self, *args, user, **kwargs):
         from . import access
 

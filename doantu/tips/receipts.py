@@ -23,7 +23,7 @@ from .models import Tip
 
 log = logging.getLogger(__name__)
 
-# Fonts with Vietnamese glyphs (Debian: fonts-dejavu-core, fonts-liberation). Without one the image is written
+# Fonts with Vietnamese glyphs (Debian: fonts-dejavu-core, fonts-liberation2). Without one the image is written
 # without diacritics rather than with empty boxes.
 FONT_PATHS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",

@@ -142,22 +142,8 @@ def tip_entry(request):
             form.is_valid()
             form.quiet_except_files()
         elif form.is_valid():
-            d = form.cleaned_data
-            payload_hash = services.submission_fingerprint(
-                dict(request.POST.lists()),
-                [(name, f) for name in sorted(request.FILES) for f in request.FILES.getlist(name)],
-            )
             try:
-                tip, _created = services.tip_submit(
-                    source=d["source"],
-                    submission=form.submission(),
-                    files=form.prepared_files,
-                    consent_slip=form.prepared_consent_slip,
-                    submission_key=d["submission_key"],
-                    payload_hash=payload_hash,
-                    channel=d["channel"],
-                    actor=user,
-                )
+                tip, _created = form.enter(request, user)
             except services.WorkflowError as exc:
                 form.add_error(None, str(exc))
             else:

@@ -109,6 +109,15 @@ def new_page(browser, live, size=PHONE, **extra):
     return context, context.new_page()
 
 
+def read_notifications(live, username: str) -> None:
+    """The live server is shared by every flow: what earlier flows sent ``username`` is marked read, so a flow's
+    bell counts only its own."""
+    live.run_python(
+        "from django.utils import timezone; from doantu.notify.models import Notification; "
+        f"Notification.objects.filter(recipient__username={username!r}, read_at=None).update(read_at=timezone.now())"
+    )
+
+
 def login(page, live, username):
     page.goto("/login/")
     page.fill("#id_username", username)
