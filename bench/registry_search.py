@@ -114,7 +114,7 @@ def build(args) -> None:
 
     from doantu.linkage.csvio import read_records
     from doantu.org.seed import load_seed
-    from doantu.registry.matching import _TOTAL
+    from doantu.registry.matching import _TOTAL, MARTYR_FIELDS
     from doantu.registry.models import FrequencyCount, Martyr, MatchKey
 
     t0 = time.time()
@@ -136,20 +136,7 @@ def build(args) -> None:
     fields = [f for f in Martyr._meta.concrete_fields]
     now = timezone.now()
     derived = {"birth_year", "death_year", "home_resolved", "home_province_2025"}
-    from_record = {
-        "full_name",
-        "alias",
-        "sex",
-        "birth",
-        "home_place",
-        "enlistment",
-        "unit",
-        "rank",
-        "position",
-        "death_date",
-        "death_place",
-        "burial_place",
-    }
+    from_record = set(MARTYR_FIELDS)  # the engine's columns, one list (registry.matching)
 
     def martyr_row(pk, r, birth_year, death_year, resolved, province):
         out = []

@@ -37,7 +37,7 @@ _TOTAL = ("_total", "_")  # the record count is kept as one more counter
 
 
 # The martyr's columns the engine reads: exactly the Record's fields, in its order (``martyr_record``).
-_MARTYR_FIELDS = (
+MARTYR_FIELDS = (
     "full_name",
     "alias",
     "sex",
@@ -73,7 +73,7 @@ def martyr_record(m: Martyr) -> Record:
 
 def martyr_record_of(values: dict) -> Record:
     """``martyr_record`` of a record not built yet: its field values (missing ones are empty, as stored)."""
-    return Record("", *(values.get(k) or "" for k in _MARTYR_FIELDS))
+    return Record("", *(values.get(k) or "" for k in MARTYR_FIELDS))
 
 
 def grave_record_of(values: dict) -> Record:
@@ -214,7 +214,7 @@ class MartyrSource:
         """Only the columns the engine reads (a whole row is ~30 columns and a model instance each; a search
         fetches up to ``Decisions.max_candidates`` records)."""
         rows = self.within.filter(pk__in=[int(i) for i in ids], merged_into=None).values_list(
-            "pk", *_MARTYR_FIELDS
+            "pk", *MARTYR_FIELDS
         )
         return [Record(str(pk), *values) for pk, *values in rows]
 
