@@ -2177,6 +2177,7 @@ API_NO_OBJECT = {
     "/api/comms/channels": "the channels of the user's own ward",
     "/api/comms/items": "the calendar of the user's own ward",
     "/api/comms/targets": "the targets of the user's own ward",
+    "/api/comms/ranking": "which piece brought information, in the user's own ward",
     "/api/public/status": "status look-up with a foreign receipt code and wrong digits",
     "/api/tips": "the inbox, searched for the foreign markers",
     "/api/stats": "counts within the user's scope",

@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 
 from doantu.tips.api import STAFF_AUTH
 
-from . import access, selectors
+from . import access, brought, selectors
 from .models import ContentStatus
 
 comms_router = Router(tags=["Cán bộ: truyền thông"])
@@ -55,11 +55,31 @@ class FiguresOut(Schema):
     broadcasts: int
 
 
+class BroughtOut(Schema):
+    """What an item's own QR code brought in (tips.visits): the figures of its page and of the ranking."""
+
+    short_url: str = Field(..., description="Đường dẫn ngắn in dưới mã QR riêng của sản phẩm")
+    visits: int = Field(..., description="Lượt mở biểu mẫu qua mã QR riêng")
+    tips: int = Field(..., description="Thông tin nhận được")
+    verified: int = Field(..., description="Thông tin đã xác minh")
+    dna_offers: int | None = Field(
+        ..., description="Thân nhân đăng ký cho mẫu ADN (null: tài khoản này không được biết)"
+    )
+
+
 class ItemDetailOut(ItemOut):
     summary: str
     place: str
     attendance: int | None
     reach: FiguresOut
+    brought: BroughtOut | None = Field(..., description="null: sản phẩm chưa có mã QR riêng")
+
+
+class RankedItemOut(Schema):
+    id: int
+    title: str
+    channels: list[str]
+    brought: BroughtOut
 
 
 class TargetOut(Schema):
@@ -159,7 +179,9 @@ def list_items(request, filters: Query[CalendarQuery]):
 def get_item(request, item_id: int):
     user = _viewer(request)
     item = get_object_or_404(
-        access.items_visible_to(user).select_related("owner_unit", "owner").prefetch_related("channels"),
+        access.items_visible_to(user)
+        .select_related("owner_unit", "owner", "source")
+        .prefetch_related("channels"),
         pk=item_id,
     )
     return {
@@ -168,7 +190,49 @@ def get_item(request, item_id: int):
         "place": item.place,
         "attendance": item.attendance,
         "reach": selectors.item_reach_totals(user, item),
+        "brought": _brought_out(item.source, brought.item_figures(user, item)),
     }
+
+
+def _brought_out(source, figures) -> dict | None:
+    if source is None or figures is None:
+        return None
+    from .posters import short_address, source_url
+
+    return {
+        "short_url": short_address(source_url(source)),
+        "visits": figures.visits,
+        "tips": figures.tips,
+        "verified": figures.verified,
+        "dna_offers": figures.dna_offers,
+    }
+
+
+@comms_router.get(
+    "/comms/ranking",
+    response=list[RankedItemOut],
+    auth=STAFF_AUTH,
+    summary="Sản phẩm nào mang lại thông tin (xếp hạng theo mã QR riêng)",
+)
+def item_ranking(request, ward: int | None = None):
+    user = _viewer(request)
+    wards = access.wards_visible_to(user)
+    own = access.ward_of(user)
+    if ward:
+        chosen = wards.filter(pk=ward).first()
+    else:
+        chosen = (own and wards.filter(pk=own.pk).first()) or wards.order_by("path").first()
+    if chosen is None:
+        raise HttpError(404, "Không có phường này.")
+    return [
+        {
+            "id": row.item.pk,
+            "title": row.item.title,
+            "channels": row.channels,
+            "brought": _brought_out(row.source, row.figures),
+        }
+        for row in brought.item_ranking(user, ward=chosen, limit=None)
+    ]
 
 
 @comms_router.get("/comms/targets", response=list[TargetOut], auth=STAFF_AUTH, summary="Chỉ tiêu kỳ này")

@@ -107,7 +107,7 @@ class ReachForm(forms.Form):
 
 class FileForm(forms.Form):
     kind = forms.ChoiceField(label="Loại tệp", choices=FileKind.choices)
-    file = forms.FileField(label="Tệp (ảnh, video, ghi âm, PDF)")
+    file = forms.FileField(label="Tệp (kịch bản Word .docx hoặc .txt, ảnh, video, ghi âm, PDF)")
 
 
 class ImportForm(forms.Form):

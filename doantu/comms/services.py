@@ -3,6 +3,7 @@ runs in one transaction, and writes the audit trail (``doantu.audit``). Keyword-
 Bad input raises ``CommsError`` with a Vietnamese message; nothing is half-saved."""
 
 import datetime as dt
+import io
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -232,7 +233,7 @@ def _evidence_file(upload, what: str):
         raise CommsError(str(exc)) from exc
     if prepared.kind != "image":
         raise CommsError(f"{what} phải là ảnh (JPEG, PNG, WebP).")
-    prepared.content.name = f"minh-chung.{prepared.extension}"
+    prepared.content.name = f"minh-chung.{prepared.extension.lstrip('.')}"
     return prepared.content
 
 
@@ -301,25 +302,97 @@ def item_withdraw(*, actor, item: ContentItem, reason: str) -> ContentItem:
     )
 
 
+# A script or article is written in Word or as plain text; the tips' upload checks take images, video, audio
+# and PDF only. Limits: a broadcast script is a few pages (the ward's DOCX template is ~40 KB); 10 MB leaves room
+# for pictures in it, and 50 MB unpacked / 2,000 parts bounds a zip bomb while passing any real Word file.
+SCRIPT_MAX_BYTES = 10 * 1024 * 1024
+SCRIPT_MAX_UNPACKED = 50 * 1024 * 1024
+SCRIPT_MAX_PARTS = 2000
+TEXT_MAX_BYTES = 1024 * 1024
+
+
+def _script_upload(upload):
+    """(display name, extension, content) of a Word (.docx) or plain-text script, or None if it is neither.
+    Raises CommsError for a file that claims to be one and is not (or carries macros)."""
+    import zipfile
+
+    from django.core.files.base import ContentFile as DjangoFile
+
+    name = (getattr(upload, "name", "") or "tep").rsplit("/", 1)[-1][:200]
+    lower = name.lower()
+    if lower.endswith((".doc", ".docm", ".dotm")):
+        raise CommsError(
+            f"Tệp “{name}” là tệp Word cũ hoặc có macro; hãy lưu lại dưới dạng “Word Document (.docx)”."
+        )
+    if lower.endswith(".docx"):
+        if upload.size > SCRIPT_MAX_BYTES:
+            raise CommsError(f"Tệp “{name}” vượt quá {SCRIPT_MAX_BYTES // (1024 * 1024)} MB.")
+        upload.seek(0)
+        data = upload.read()
+        upload.seek(0)
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                infos = z.infolist()
+                names = {i.filename for i in infos}
+                types = (
+                    z.read("[Content_Types].xml").decode("utf-8", "replace")
+                    if "[Content_Types].xml" in names
+                    else ""
+                )
+        except (zipfile.BadZipFile, KeyError, OSError) as exc:
+            raise CommsError(f"Tệp “{name}” không phải tệp Word (.docx) đọc được.") from exc
+        if "word/document.xml" not in names or "wordprocessingml" not in types:
+            raise CommsError(f"Tệp “{name}” không phải tệp Word (.docx) đọc được.")
+        if any(n.lower().endswith("vbaproject.bin") for n in names) or "macroEnabled" in types:
+            raise CommsError(
+                f"Tệp “{name}” có macro (mã tự chạy) nên không được nhận; hãy lưu dạng .docx thường."
+            )
+        if len(infos) > SCRIPT_MAX_PARTS or sum(i.file_size for i in infos) > SCRIPT_MAX_UNPACKED:
+            raise CommsError(f"Tệp “{name}” khi giải nén quá lớn nên không được nhận.")
+        return name, "docx", DjangoFile(data)
+    if lower.endswith(".txt"):
+        if upload.size > TEXT_MAX_BYTES:
+            raise CommsError(f"Tệp văn bản “{name}” vượt quá 1 MB.")
+        upload.seek(0)
+        data = upload.read()
+        upload.seek(0)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CommsError(
+                f"Tệp “{name}” không phải văn bản UTF-8; hãy lưu lại với bảng mã UTF-8."
+            ) from exc
+        if "\x00" in text:
+            raise CommsError(f"Tệp “{name}” không phải văn bản thuần.")
+        return name, "txt", DjangoFile(text.encode("utf-8"))
+    return None
+
+
 @transaction.atomic
 def item_add_file(*, actor, item: ContentItem, upload, kind: str = FileKind.OTHER) -> ContentFile:
+    """A file of the item: a script (Word .docx or plain text), or an image, video, recording or PDF checked
+    and cleaned like a tip's attachment (EXIF and metadata removed)."""
     item = _locked(item)
     access.require(
         access.can_edit(actor, item) or access.can_publish(actor, item), "Bạn không thêm tệp được."
     )
     from doantu.tips.uploads import UploadError, prepare_upload
 
-    try:
-        prepared = prepare_upload(upload)
-    except UploadError as exc:
-        raise CommsError(str(exc)) from exc
-    kind = {"image": FileKind.IMAGE, "video": FileKind.VIDEO, "audio": FileKind.AUDIO}.get(
-        prepared.kind, kind
-    )
-    record = ContentFile(
-        item=item, kind=kind, name=prepared.original_name[:255], size=prepared.size, uploaded_by=actor
-    )
-    record.file.save(f"tep.{prepared.extension}", prepared.content, save=False)
+    script = _script_upload(upload)
+    if script is not None:
+        name, extension, content = script
+        record = ContentFile(item=item, kind=FileKind.SCRIPT, name=name, size=content.size, uploaded_by=actor)
+    else:
+        try:
+            prepared = prepare_upload(upload)
+        except UploadError as exc:
+            raise CommsError(f"{exc} Kịch bản, bài viết: tệp Word (.docx) hoặc văn bản (.txt).") from exc
+        kind = {"image": FileKind.IMAGE, "video": FileKind.VIDEO, "audio": FileKind.AUDIO}.get(
+            prepared.kind, kind
+        )
+        name, extension, content = prepared.original_name[:255], prepared.extension, prepared.content
+        record = ContentFile(item=item, kind=kind, name=name, size=prepared.size, uploaded_by=actor)
+    record.file.save(f"tep.{extension.lstrip('.')}", content, save=False)
     record.save()
     audit_record(actor=actor, action="content_file_added", obj=record, context=item, message=record.name)
     return record
