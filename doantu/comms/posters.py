@@ -23,8 +23,10 @@ from django.urls import reverse
 # The call to action, in plain words, from the plan's section IV.3 ("Kêu gọi cung cấp thông tin, manh mối, kỷ
 # vật, bản đồ vẽ tay, lời kể nhân chứng, hình ảnh, video, định vị GPS và mẫu sinh phẩm ADN") and the campaign's
 # motto as the ward's public pages show it (doantu/templates/web/base_public.html).
-HEADLINE = "Chung tay đưa các anh về với đất\u00a0mẹ"  # no break inside "đất mẹ"
-QUESTION = "Bạn biết về một liệt sĩ, một ngôi mộ liệt sĩ, hay gia đình của liệt\u00a0sĩ?"
+# No-break spaces keep the closing words together: a wrapped line breaks before "về với đất mẹ" and before "hay gia
+# đình của liệt sĩ?", never leaving "đất mẹ" or "liệt sĩ?" alone on the last line (seen on the rendered A4 and A3).
+HEADLINE = "Chung tay đưa các anh về\u00a0với\u00a0đất\u00a0mẹ"
+QUESTION = "Bạn biết về một liệt sĩ, một ngôi mộ liệt sĩ, hay\u00a0gia\u00a0đình\u00a0của\u00a0liệt\u00a0sĩ?"
 ASK = (
     "Xin hãy cho chúng tôi biết: một manh mối, một kỷ vật, lá thư, tấm bản đồ vẽ tay, lời kể của nhân chứng, "
     "hình ảnh, video hay vị trí trên điện thoại. Thân nhân liệt sĩ có thể đăng ký cho mẫu ADN để tìm lại "
@@ -123,7 +125,11 @@ def page_for(source) -> PosterPage:
         url=source_url(source),
         source_name=f"{source.name} · /t/{source.code}",
         ward_name=ward.name,
-        contact="Hoặc đến UBND " + ward.name + (" — " + " · ".join(bits) if bits else ""),
+        # "UBND phường Đức Xuân": the unit's kind in lower case inside a sentence (the header prints it in capitals)
+        contact="Hoặc đến UBND "
+        + ward.name[:1].lower()
+        + ward.name[1:]
+        + (" — " + " · ".join(bits) if bits else ""),
     )
 
 
@@ -231,9 +237,7 @@ def _poster_page(doc, page: PosterPage, layout: Layout) -> None:
     )
     _para(doc, SCAN, size=s, after=s * 0.6)
     _para(doc, page.contact, size=round(s * 0.85))
-    _para(
-        doc, "Mã nguồn: " + page.source_name, size=layout.small_pt, color=(0x55, 0x55, 0x55), before=s * 0.6
-    )
+    _para(doc, "Mã QR: " + page.source_name, size=layout.small_pt, color=(0x55, 0x55, 0x55), before=s * 0.6)
 
 
 def _banner_page(doc, page: PosterPage, layout: Layout) -> None:
@@ -262,7 +266,7 @@ def _banner_page(doc, page: PosterPage, layout: Layout) -> None:
     _para(left, SCAN, size=s, after=s * 0.2)
     width = layout.width_mm - 2 * layout.margin_mm - layout.qr_mm - 4
     _para(left, page.address, size=_fit(page.address, layout.address_pt, width), bold=True, after=s * 0.2)
-    _para(left, "Mã nguồn: " + page.source_name, size=layout.small_pt, color=(0x55, 0x55, 0x55))
+    _para(left, "Mã QR: " + page.source_name, size=layout.small_pt, color=(0x55, 0x55, 0x55))
     left._tc.remove(left.paragraphs[0]._p)  # the cell's own empty first paragraph
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     right.paragraphs[0].add_run().add_picture(

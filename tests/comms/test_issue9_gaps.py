@@ -386,3 +386,29 @@ def test_api_is_in_the_openapi_schema():
         assert "get" in schema["paths"][path], path
     detail = schema["components"]["schemas"]["ItemDetailOut"]
     assert "brought" in detail["properties"]
+
+
+# ------------------------------------------------------------------ posters as a person reads them
+
+
+@pytest.mark.parametrize("size", ["a4", "a3"])
+def test_poster_lines_keep_the_motto_and_question_whole(ward, size):
+    """Seen on the rendered posters: the motto wrapped as "… về với / đất mẹ" and the question as "… của /
+    liệt sĩ?". The lines as LibreOffice laid them out now end on whole phrases, and the ward reads in lower case
+    inside the sentence ("UBND phường Đức Xuân")."""
+    from pypdf import PdfReader
+
+    from doantu.comms import posters
+    from doantu.tips.models import Source
+    from tests.comms.test_posters_pdf import require_pdf
+
+    require_pdf()
+    pdf = posters.posters_pdf([posters.page_for(Source.objects.get(code="dx-fb"))], size=size)
+    lines = [
+        " ".join(line.split()) for line in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()
+    ]
+    assert "đất mẹ" not in lines and "liệt sĩ?" not in lines, lines
+    assert any(line.endswith("về với đất mẹ") for line in lines), lines
+    assert any(line.startswith("hay gia đình của liệt sĩ?") for line in lines), lines
+    assert any(line.startswith("Hoặc đến UBND phường Đức Xuân") for line in lines), lines
+    assert any(line.startswith("Mã QR: Trang Facebook của phường") for line in lines), lines
