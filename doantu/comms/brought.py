@@ -9,6 +9,7 @@ checks the sources rule and audits the new source) and audits the item's change 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -171,7 +172,8 @@ def channel_ranking(user, *, ward) -> list[Ranked]:
 def source_ranking(user, *, ward) -> list[Ranked]:
     """Every QR source of the ward (banners, groups, schools, items' own codes), best first."""
     access.require(access.can_view_ward(user, ward))
-    sources = list(Source.objects.filter(ward=ward).order_by("kind", "name"))
+    # ties keep the order people count in: "Tổ dân phố 2" before "Tổ dân phố 10"
+    sources = sorted(Source.objects.filter(ward=ward), key=lambda s: (s.kind, _in_reading_order(s.name)))
     figures = source_figures([s.pk for s in sources], with_dna=_with_dna(user))
     items = {
         i.source_id: i
@@ -180,6 +182,11 @@ def source_ranking(user, *, ward) -> list[Ranked]:
     rows = [Ranked(label=s.name, figures=figures[s.pk], source=s, item=items.get(s.pk)) for s in sources]
     rows.sort(key=lambda r: r.score, reverse=True)
     return rows
+
+
+def _in_reading_order(name: str) -> tuple:
+    """A sort key reading the numbers in a name as numbers ("Tổ dân phố 10" after "Tổ dân phố 9")."""
+    return tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", name))
 
 
 def items_to_tag(user, *, ward, limit: int = 50) -> list[ContentItem]:

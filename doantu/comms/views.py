@@ -168,6 +168,8 @@ def calendar(request):
         "week_q": urlencode({**keep, "view": "week", "date": day.isoformat()}),
         "can_create": access.can_create(user),
         "count": len(items),
+        # the filter box opens only when a filter is set (not for ?view=week or ?date=…)
+        "filtering": any(request.GET.get(k) for k in ("channel", "unit", "status")),
     }
     return render(request, "comms/calendar.html", context)
 

@@ -412,3 +412,76 @@ def test_poster_lines_keep_the_motto_and_question_whole(ward, size):
     assert any(line.startswith("hay gia đình của liệt sĩ?") for line in lines), lines
     assert any(line.startswith("Hoặc đến UBND phường Đức Xuân") for line in lines), lines
     assert any(line.startswith("Mã QR: Trang Facebook của phường") for line in lines), lines
+
+
+# ------------------------------------------------------------------ the weekly loudspeaker script
+
+
+def test_weekly_script_reads_all_three_figures_and_keeps_staff_edits(ward, units, users, source):
+    from docx import Document
+
+    from doantu.tips.models import Tip, TipStatus
+
+    first = make_tip(source, kind="relative", relationship="sibling", dna_offer=True, consent_dna=True)
+    make_tip(source)
+    make_tip(source)
+    Tip.objects.filter(pk=first.pk).update(status=TipStatus.VERIFIED)
+    client = login(users["channel"])
+    client.post(reverse("comms:script_new"))
+    item = ContentItem.objects.get(kind="broadcast_script")
+    for line in (
+        "Số thông tin Nhân dân đã cung cấp: 3;",
+        "Số thông tin đã được xác minh: 1;",
+        "Số thân nhân liệt sĩ đăng ký cho mẫu sinh phẩm ADN: 1.",
+        "kêu gọi bà con Nhân dân",  # the call for information (plan IV.3)
+    ):
+        assert line in item.summary, line
+
+    def docx_text() -> str:
+        data = client.get(reverse("comms:item_script_docx", args=[item.pk])).content
+        return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+
+    assert "DỰ THẢO" in docx_text()
+    # staff edit it before it goes for approval; both downloads carry the edit
+    edited = item.summary.replace(
+        "Xin trân trọng cảm ơn!", "Tối thứ Bảy phát lại lúc 19 giờ. Xin trân trọng cảm ơn!"
+    )
+    r = client.post(
+        reverse("comms:item_edit", args=[item.pk]),
+        {
+            "title": item.title,
+            "kind": item.kind,
+            "topic": item.topic,
+            "planned_date": item.planned_date.isoformat(),
+            "channels": [c.pk for c in item.channels.all()],
+            "owner_unit": item.owner_unit_id,
+            "owner": item.owner_id,
+            "production": item.production,
+            "summary": edited,
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:1000]
+    txt = client.get(reverse("comms:item_script_txt", args=[item.pk])).content.decode()
+    assert "Tối thứ Bảy phát lại lúc 19 giờ." in txt and "Tối thứ Bảy phát lại lúc 19 giờ." in docx_text()
+    services.item_submit(actor=users["channel"], item=item)
+    services.item_approve(actor=users["campaign"], item=item)
+    assert "DỰ THẢO" not in docx_text()
+    assert AuditEntry.objects.filter(action="content_item_updated", object_id=str(item.pk)).exists()
+
+
+def test_source_ranking_ties_in_reading_order(ward, users):
+    """Seen on the ranking page: "Tổ dân phố 10" listed between 1 and 2 when nothing has come in yet."""
+    rows = [r.label for r in brought.source_ranking(users["campaign"], ward=ward)]
+    groups = [label for label in rows if label.startswith("Tổ dân phố ")]
+    assert groups == [f"Tổ dân phố {n}" for n in range(1, 11)], groups
+
+
+def test_filter_box_opens_only_when_filtering(ward, users):
+    """Seen on the week view: the filter box stood open for ?view=week, with no filter set."""
+    client = login(users["campaign"])
+    url = reverse("comms:calendar")
+    for query in ({}, {"view": "week"}, {"date": "2026-12-01"}):
+        assert '<details class="filterbox">' in client.get(url, query).content.decode(), query
+    fb = Channel.objects.get(ward=ward, code="facebook")
+    for query in ({"channel": fb.pk}, {"view": "week", "status": "draft"}):
+        assert '<details class="filterbox" open>' in client.get(url, query).content.decode(), query
