@@ -485,3 +485,77 @@ def test_filter_box_opens_only_when_filtering(ward, users):
     fb = Channel.objects.get(ward=ward, code="facebook")
     for query in ({"channel": fb.pk}, {"view": "week", "status": "draft"}):
         assert '<details class="filterbox" open>' in client.get(url, query).content.decode(), query
+
+
+def test_a_ward_set_weekly_target_counts_and_warns_from_its_weekday(ward, units, users):
+    """ "The same for any target a ward sets (e.g. broadcasts a week)": counted per week, warned from its day."""
+    Target.objects.filter(ward=ward).update(active=False)  # only the weekly one speaks here
+    weekly = services.target_save(
+        actor=users["campaign"],
+        target=Target(
+            ward=ward,
+            code="loa-tuan",
+            name="Bài phát thanh mỗi tuần",
+            period="week",
+            minimum=2,
+            kinds=["broadcast_script"],
+            channel_kinds=["loudspeaker"],
+            owner_unit=units["ttdvth"],
+            warn_from_day=4,  # Thursday
+        ),
+    )
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    publish(
+        users,
+        make(users["channel"], ward, units, title="Bài loa", kind="broadcast_script", channels=("loa",)),
+        url="https://ducxuan.vn/loa/1",
+    )
+    progress = selectors.target_progress(weekly, today=today)
+    assert (progress.period_start, progress.period_end, progress.done) == (
+        monday,
+        monday + dt.timedelta(days=6),
+        1,
+    )
+    assert services.targets_warn(today=monday + dt.timedelta(days=2)) == 0  # Wednesday
+    assert services.targets_warn(today=monday + dt.timedelta(days=3)) == 1  # Thursday
+    text = Notification.objects.get(recipient=users["channel"]).text
+    assert "Bài phát thanh mỗi tuần" in text and "1/2" in text
+
+
+def test_pages_show_no_english_or_python_values(ward, units, users):
+    item = make(users["channel"], ward, units, title="Zqx tin chưa có người phụ trách", kind="news")
+    client = login(users["campaign"])
+    pages = [
+        reverse("comms:overview"),
+        reverse("comms:calendar"),
+        reverse("comms:calendar") + "?view=week",
+        reverse("comms:item", args=[item.pk]),
+        reverse("comms:item_edit", args=[item.pk]),
+        reverse("comms:peaks"),
+        reverse("comms:targets"),
+        reverse("comms:feeds"),
+        reverse("comms:reach_import"),
+        reverse("comms:script_new"),
+        "/staff/comms/thu-ve/",
+        "/staff/comms/ap-phich/",
+        "/chien-dich/01840/",
+    ]
+    import re
+
+    for url in pages:
+        body = client.get(url).content.decode()
+        text = re.sub(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", " ", body, flags=re.S)
+        for word in (
+            "None",
+            "True",
+            "False",
+            "Submit",
+            "Save",
+            "Cancel",
+            "Download",
+            "January",
+            "Monday",
+            "Filter",
+        ):
+            assert not re.search(rf"\b{word}\b", text), (url, word)
