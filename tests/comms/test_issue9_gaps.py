@@ -559,3 +559,31 @@ def test_pages_show_no_english_or_python_values(ward, units, users):
             "Filter",
         ):
             assert not re.search(rf"\b{word}\b", text), (url, word)
+
+
+def test_unit_ics_feed_carries_the_units_items_and_a_deactivated_owner_gets_nothing(ward, units, users):
+    from icalendar import Calendar
+
+    from doantu.comms.models import CalendarFeed
+
+    ours = make(
+        users["school"],
+        ward,
+        units,
+        title="Zqx ngoại khóa của trường",
+        kind="activity",
+        channels=("truong-hoc",),
+        owner_unit=units["thcs-duc-xuan"],
+        place="Sân trường",
+    )
+    make(users["channel"], ward, units, title="Zqx phóng sự của TT DVTH")
+    client = login(users["school"])
+    client.post(reverse("comms:feeds"), {"scope": "unit"})
+    feed = CalendarFeed.objects.get(user=users["school"], unit=units["thcs-duc-xuan"])
+    url = reverse("comms_public:ics", args=[feed.token])
+    events = Calendar.from_ical(Client().get(url).content).walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == [f"[Bản nháp] {ours.title}"]
+    # the link is the key only while its owner may see the work
+    users["school"].is_active = False
+    users["school"].save(update_fields=["is_active"])
+    assert Client().get(url).status_code == 404
