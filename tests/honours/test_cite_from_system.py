@@ -46,6 +46,9 @@ def test_a_contribution_is_cited_with_one_button_and_a_tip_only_with_agreement(c
     assert cited.status_code == 302
     achievement = Achievement.objects.get(nomination=nomination)
     assert achievement.source == "plan" and "II.3" in achievement.summary
+    # the plan is named by its date, not by its title a sentence long (the seed's number is still blank)
+    assert "kế hoạch ngày 02/07/2026 của UBND Phường Đức Xuân" in achievement.summary
+    assert "500 ngày đêm" not in achievement.summary
 
     refused = client.post(url, {"ach-source": "tips", "ach-ref": f"tips.tip:{tip.pk}"})
     assert refused.status_code == 400 and "đã đồng ý được nêu" in refused.content.decode()
@@ -60,3 +63,26 @@ def test_a_contribution_is_cited_with_one_button_and_a_tip_only_with_agreement(c
     )
     assert agreed.status_code == 302
     assert Achievement.objects.get(nomination=nomination, source="tips").agreement.startswith("Đồng ý qua")
+
+    # the list for the decision closes with its count, without "(tất cả các đợt)" when no review was chosen
+    import datetime as dt
+
+    from docx import Document
+
+    from doantu.honours import export
+
+    services.nomination_propose(nomination=nomination, actor=users["campaign"])
+    services.nomination_decide(
+        nomination=nomination,
+        actor=users["leadership"],
+        decision="ward_praise",
+        number="125/QĐ-UBND",
+        date=dt.date.today(),
+    )
+    import io
+
+    doc = Document(io.BytesIO(export.to_docx(actor=users["leadership"], purpose="decision")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Danh sách gồm 1 tập thể và 0 cá nhân." in text and "tất cả các đợt" not in text
+    cells = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "kế hoạch ngày 02/07/2026" in cells and "Đồng ý qua" not in cells
