@@ -38,10 +38,27 @@ RESOLVERS: dict[str, Callable] = {}
 LISTERS: dict[str, Callable] = {}
 
 
-def register(app_label: str, resolver: Callable, lister: Callable | None = None) -> None:
+# app label -> shown(pk: str, ward) -> ContentLink | None: the item as the public campaign page shows it (public
+# knowledge: for a reader of the entry whom the owning app does not let see the item itself, e.g. the police)
+PUBLIC: dict[str, Callable] = {}
+
+
+def register(
+    app_label: str, resolver: Callable, lister: Callable | None = None, public: Callable | None = None
+) -> None:
     RESOLVERS[app_label] = resolver
     if lister is not None:
         LISTERS[app_label] = lister
+    if public is not None:
+        PUBLIC[app_label] = public
+
+
+def on_public_page(ref: str, *, ward) -> ContentLink | None:
+    """The item if the public campaign page shows it among the rebuttals, else None (no access rules: the page is
+    public)."""
+    app_label, pk = parse(ref)
+    shown = PUBLIC.get(app_label)
+    return shown(pk, ward) if shown else None
 
 
 def candidates(*, actor, ward) -> list[ContentLink]:
@@ -116,8 +133,16 @@ def _comms_candidates(actor, ward) -> list[ContentLink]:
     return [_content_link(item) for item in items]
 
 
+def _comms_public(pk: str, ward) -> ContentLink | None:
+    from doantu.comms import public
+    from doantu.comms.models import Topic
+
+    item = public.public_items(ward).filter(pk=int(pk), topic=Topic.REBUTTAL).first()
+    return _content_link(item) if item is not None else None
+
+
 def _register_comms() -> None:
     from django.apps import apps
 
     if apps.is_installed("doantu.comms"):
-        register("comms", _comms_item, _comms_candidates)
+        register("comms", _comms_item, _comms_candidates, _comms_public)

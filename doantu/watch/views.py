@@ -109,6 +109,7 @@ def _context(request, entry, **overrides) -> dict:
             (s, label) for s, label in StepForm.base_fields["status"].choices if s in action.next_statuses()
         ]
         action.content = selectors.content_link(action, user)
+        action.public = selectors.on_public_page(action, user) if action.kind == "rebuttal" else None
         if action.advance and action.kind == "rebuttal":
             known = {ref for ref, _label in choices}
             current = [(action.content_ref, action.content_ref)] if action.content_ref not in known else []

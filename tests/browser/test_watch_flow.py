@@ -157,6 +157,13 @@ def test_false_post_from_capture_to_rebuttal_and_police_answer(browser, live, sc
     item.get_by_role("button", name="Mở", exact=True).click()
     expect(page.locator("#entry-claim")).to_have_text(CLAIM)
     assert horizontal_overflow(page) == 0
+    # on a phone the evidence's "Mở" link is in view, and the police read that the rebuttal is public
+    opener = page.locator(".open-capture").first.bounding_box()
+    assert opener["x"] + opener["width"] <= 390, opener
+    public_line = page.locator(".forward", has_text="Phản bác, đính chính").locator(
+        "[data-testid=public-page]"
+    )
+    expect(public_line).to_contain_text("Đang hiện trên trang chiến dịch")
     referral = page.locator(".forward", has_text="Chuyển Công an phường")
     referral.locator("summary", has_text="Cập nhật xử lý (Công an)").click()
     referral.get_by_label("Chuyển sang").select_option(label="Đã tiếp nhận")

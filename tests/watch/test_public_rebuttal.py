@@ -93,6 +93,12 @@ def test_rebuttal_chosen_from_the_wards_items_reaches_the_campaign_page(client, 
     assert TITLE in campaign_page and "https://facebook.com/ducxuan/posts/11" in campaign_page
     shown = client.get(entry.get_absolute_url()).content.decode()
     assert "Đang hiện trên" in shown and 'href="/chien-dich/01840/"' in shown
+    # the police read the entry but not the ward's communication work: they still learn what the public can read
+    client.logout()
+    assert client.login(username=users["police"].username, password=PASSWORD)
+    shown = client.get(entry.get_absolute_url()).content.decode()
+    assert "Đang hiện trên" in shown and f"Tin bài: {TITLE}" in shown
+    assert reverse("comms:item", args=[item.pk]) not in shown
 
 
 def test_a_rebuttal_published_only_at_an_address_says_it_is_not_on_the_page(client, users):
