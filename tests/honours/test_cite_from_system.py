@@ -47,7 +47,7 @@ def test_a_contribution_is_cited_with_one_button_and_a_tip_only_with_agreement(c
     achievement = Achievement.objects.get(nomination=nomination)
     assert achievement.source == "plan" and "II.3" in achievement.summary
     # the plan is named by its date, not by its title a sentence long (the seed's number is still blank)
-    assert "kế hoạch ngày 02/07/2026 của UBND Phường Đức Xuân" in achievement.summary
+    assert "kế hoạch ngày 02/07/2026 của UBND phường Đức Xuân" in achievement.summary
     assert "500 ngày đêm" not in achievement.summary
 
     refused = client.post(url, {"ach-source": "tips", "ach-ref": f"tips.tip:{tip.pk}"})
