@@ -157,8 +157,12 @@ class TasksDone:
 
     def _contribution(self, update) -> Contribution:
         task = update.task
-        # A plan loaded without a number (the seed's "/KH-UBND", to be filled in) is named by its title.
-        plan = f"kế hoạch số {task.plan.number}" if task.plan.number[:1].isdigit() else task.plan.title
+        # A plan loaded without a number (the seed's "/KH-UBND", to be filled in) is named by its date: its title
+        # is a sentence long and would fill the achievement's cell of the list.
+        number = f"số {task.plan.number} " if task.plan.number[:1].isdigit() else ""
+        # "phường Đức Xuân" inside a sentence
+        ward = task.plan.ward.name[:1].lower() + task.plan.ward.name[1:]
+        plan = f"kế hoạch {number}ngày {task.plan.issued:%d/%m/%Y} của UBND {ward}"
         return Contribution(
             ref=f"plan.update:{update.pk}",
             summary=f"{update.unit.name} báo cáo hoàn thành nhiệm vụ {task.code} «{task.title}» ({plan})",

@@ -95,7 +95,7 @@ def rows(*, actor, purpose: str, review: str | None) -> tuple[list[Row], dict]:
             number=number, date=date, ward=ward.name[:1].lower() + ward.name[1:] if ward else "phường"
         ),
         "ward": ward,
-        "review": dict(Review.choices).get(review, "Tất cả các đợt") if review else "Tất cả các đợt",
+        "review": dict(Review.choices).get(review, "") if review else "",
     }
     return out, meta
 
@@ -193,9 +193,11 @@ def to_docx(*, actor, purpose: str, review: str | None = None) -> bytes:
             award = r.award + (f"\n{r.decision}" if r.decision else "")
             body.append([n, who, "\n".join(f"- {a}" for a in r.achievements), award])
         doc.table(headers, body, widths_cm=widths)
+    # "(tổng kết chiến dịch năm 2027)" when the list is of one review; a list of every review says nothing more.
+    review = f" ({meta['review'][:1].lower()}{meta['review'][1:]})" if meta["review"] else ""
     doc.paragraph(
         f"Danh sách gồm {counted[NomineeKind.COLLECTIVE]} tập thể và {counted[NomineeKind.INDIVIDUAL]} cá nhân"
-        f" ({meta['review'].lower()}).",
+        f"{review}.",
         italic=True,
     )
     out = doc.to_docx()

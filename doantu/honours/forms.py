@@ -52,7 +52,7 @@ class AchievementForm(forms.Form):
         label="Mã đóng góp",
         required=False,
         max_length=60,
-        help_text="Chọn trong danh sách đóng góp bên dưới, hoặc để trống nếu tự ghi.",
+        help_text="Để trống khi tự ghi; đóng góp có trong hệ thống: mục “Dẫn thành tích từ hệ thống”.",
     )
     summary = forms.CharField(
         label="Nội dung (tự ghi)", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=6000

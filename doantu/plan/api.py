@@ -78,8 +78,11 @@ class UpdateOut(Schema):
 
 
 class LinkIn(Schema):
-    kind: str = Field(max_length=30, description="loại liên kết, ví dụ “tip”")
-    ref: str = Field(max_length=100, description="mã của mục được liên kết (thông tin: mã biên nhận)")
+    kind: str = Field(max_length=30, description="loại liên kết: tip, comms_item, peak, dna_round")
+    ref: str = Field(
+        max_length=100,
+        description="mã của mục được liên kết (thông tin: mã biên nhận; các loại khác: số của mục)",
+    )
 
 
 class UpdateIn(Schema):

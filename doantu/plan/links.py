@@ -3,9 +3,10 @@ app resolves and checks, for each viewer, by its own rules.
 
 A kind is an object with ``label`` (Vietnamese), ``hint`` (what to type as the reference), ``check(user, ref)``
 (the normalised reference if ``user`` may link it, else ``LinkError`` with a Vietnamese message) and
-``resolve(user, ref)`` (a ``Resolved`` for a viewer who may see it, else None). Tips are linked now; the
-communication items, events and DNA rounds of the ``comms`` and ``dna`` apps plug in the same way: add their
-kind to ``KINDS`` here (this app sits above them) once they offer a selector that answers those questions.
+``resolve(user, ref)`` (a ``Resolved`` for a viewer who may see it, else None). Linked: tips (``tips``),
+communication items and activities held (``comms``), the campaign's peaks, the events of the plan's timing
+(``comms``), and DNA collection rounds (``dna``), each through its own app's access rules (this app sits above
+them).
 """
 
 from dataclasses import dataclass
@@ -57,7 +58,106 @@ class TipLinks:
         )
 
 
-KINDS: dict[str, object] = {"tip": TipLinks()}
+def _number(ref: str, what: str) -> int:
+    ref = (ref or "").strip().lstrip("#")
+    if not ref.isdigit() or len(ref) > 12:
+        raise LinkError(f"“{ref}”: hãy ghi số của {what} (chỉ gồm chữ số).")
+    return int(ref)
+
+
+class _ByNumber:
+    """Something another app owns, referred to by its number (shown in its page's address), seen through that
+    app's access rules (``visible(user)``: a queryset of what the user may see)."""
+
+    label = ""
+    hint = ""
+    what = ""
+
+    def visible(self, user):  # pragma: no cover - each kind gives its own
+        raise NotImplementedError
+
+    def shown(self, obj) -> Resolved:  # pragma: no cover
+        raise NotImplementedError
+
+    def _find(self, user, ref: str):
+        try:
+            pk = _number(ref, self.what)
+        except LinkError:
+            return None
+        return self.visible(user).filter(pk=pk).first()
+
+    def check(self, user, ref: str) -> str:
+        pk = _number(ref, self.what)
+        if self.visible(user).filter(pk=pk).first() is None:
+            raise LinkError(f"Không tìm thấy {self.what} số {pk} trong phạm vi bạn được xem.")
+        return str(pk)
+
+    def resolve(self, user, ref: str) -> Resolved | None:
+        obj = self._find(user, ref)
+        return self.shown(obj) if obj is not None else None
+
+
+class ContentItemLinks(_ByNumber):
+    """A communication item or an activity held (``comms``), by its number."""
+
+    label = "Sản phẩm truyền thông, hoạt động"
+    hint = "số của tin bài / hoạt động (trên địa chỉ trang của nó: …/staff/comms/san-pham/12/ → 12)"
+    what = "tin bài / hoạt động"
+
+    def visible(self, user):
+        from doantu.comms import access
+
+        return access.items_visible_to(user)
+
+    def shown(self, item) -> Resolved:
+        return Resolved(
+            f"{item.title} ({item.get_status_display().lower()})", reverse("comms:item", args=[item.pk])
+        )
+
+
+class PeakLinks(_ByNumber):
+    """One of the campaign's peaks (27/7, 22/12…) and its communication work (``comms``)."""
+
+    label = "Đợt cao điểm"
+    hint = "số của đợt cao điểm (trên địa chỉ trang của nó: …/staff/comms/cao-diem/3/ → 3)"
+    what = "đợt cao điểm"
+
+    def visible(self, user):
+        from doantu.comms import access
+
+        return access.peaks_visible_to(user).select_related("peak_date")
+
+    def shown(self, peak) -> Resolved:
+        return Resolved(
+            f"{peak.peak_date.name} ({peak.date:%d/%m/%Y})", reverse("comms:peak", args=[peak.pk])
+        )
+
+
+class DnaRoundLinks(_ByNumber):
+    """A DNA collection round with the ward police (``dna``)."""
+
+    label = "Đợt lấy mẫu ADN"
+    hint = "số của đợt lấy mẫu (trên địa chỉ trang của nó: …/staff/dna/rounds/4/ → 4)"
+    what = "đợt lấy mẫu ADN"
+
+    def visible(self, user):
+        from doantu.dna import access
+
+        return access.rounds(user)
+
+    def shown(self, collection_round) -> Resolved:
+        return Resolved(
+            f"{collection_round.name} ({collection_round.date:%d/%m/%Y})",
+            reverse("dna:round", args=[collection_round.pk]),
+        )
+
+
+KINDS: dict[str, object] = {
+    "tip": TipLinks(),
+    "comms_item": ContentItemLinks(),
+    "peak": PeakLinks(),
+    "dna_round": DnaRoundLinks(),
+}
 
 
 def kind_choices() -> list[tuple[str, str]]:

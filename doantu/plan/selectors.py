@@ -66,7 +66,7 @@ class TaskProgress:
     owed: list[Owed]
     latest: dict[int, Update]  # unit id -> that agency's latest update
     state: str = State.OPEN
-    next_due: dt.date | None = None
+    next_due: dt.date | None = None  # the next unmet check-in from today on, else the oldest missed one
 
     @property
     def state_label(self) -> str:
@@ -147,8 +147,11 @@ def _progress(tasks: list[Task], today: dt.date) -> list[TaskProgress]:
             latest[u.pk].status in WORRYING for u in leads if u.pk in latest
         ):
             p.state = State.AT_RISK
+        # The next date something is owed (today or later); when nothing is ahead, the oldest one missed. What is
+        # already late is counted apart (``overdue``): "next" must not point months back at a missed report.
         pending = [o.check_in.due for o in owed if o.state != State.MET]
-        p.next_due = min(pending) if pending else None
+        ahead = [d for d in pending if d >= today]
+        p.next_due = min(ahead) if ahead else (min(pending) if pending else None)
         out.append(p)
     return out
 

@@ -100,10 +100,12 @@ class ActionForm(forms.Form):
         error_messages=_err(max_length="Quá dài (tối đa 6.000 ký tự)."),
     )
     content_ref = forms.CharField(
-        label="Tin bài truyền thông (mã)",
+        label="Tin bài phản bác (mục IV.5)",
         required=False,
         max_length=60,
-        help_text="Với bài phản bác: mã tin bài, dạng comms.contentitem:12 (khi có phân hệ tin bài).",
+        widget=forms.Select,
+        help_text="Với bài phản bác: tin bài chủ đề IV.5 của phường (Truyền thông). Khi tin bài đã đăng và được "
+        "đánh dấu hiện công khai, bài phản bác hiện trên trang chiến dịch.",
     )
     published_url = forms.URLField(
         label="Đường dẫn bài đăng",
@@ -124,9 +126,10 @@ class ActionForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, groups=None, **kwargs):
+    def __init__(self, *args, groups=None, content_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["groups"].queryset = groups
+        self.fields["content_ref"].widget.choices = [("", "— Chưa gắn tin bài —"), *content_choices]
 
 
 class StepForm(forms.Form):
@@ -134,7 +137,7 @@ class StepForm(forms.Form):
     note = forms.CharField(
         label="Ghi chú / trả lời", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=6000
     )
-    content_ref = forms.CharField(label="Tin bài truyền thông (mã)", required=False, max_length=60)
+    content_ref = forms.CharField(label="Tin bài phản bác (mục IV.5)", required=False, max_length=60)
     published_url = forms.URLField(
         label="Đường dẫn bài đăng",
         required=False,
@@ -149,3 +152,16 @@ class ReasonForm(forms.Form):
     note = forms.CharField(
         label="Nội dung", widget=forms.Textarea(attrs={"rows": 2}), max_length=6000, error_messages=_err()
     )
+
+
+def content_choices(links) -> list[tuple[str, str]]:
+    """Options for choosing a rebuttal's communication item: its title and where it stands."""
+
+    def state(link) -> str:
+        if link.on_public_page:
+            return "đã đăng, hiện trên trang chiến dịch"
+        if link.published:
+            return "đã đăng, chưa hiện công khai"
+        return "chưa đăng"
+
+    return [(link.ref, f"{link.title} ({state(link)})") for link in links]

@@ -22,15 +22,48 @@ class ContentLink:
     url: str = ""
     public_url: str = ""
     published: bool = False
-    public: bool = False  # shown on the public campaign page once published
+    public: bool = False  # marked by the staff to show on the public campaign page
+    rebuttal: bool = False  # an item of the plan's topic IV.5 (the campaign page's "rebuttals" section)
+
+    @property
+    def on_public_page(self) -> bool:
+        """Whether the public campaign page (``/chien-dich/``) shows it among its rebuttals: published, marked
+        public and of topic IV.5 (``comms.public.page_context``)."""
+        return self.published and self.public and self.rebuttal
 
 
 # app label -> resolver(pk: str, actor, ward) -> ContentLink | None
 RESOLVERS: dict[str, Callable] = {}
+# app label -> lister(actor, ward) -> list[ContentLink]: the items a rebuttal may be linked to, to choose from
+LISTERS: dict[str, Callable] = {}
 
 
-def register(app_label: str, resolver: Callable) -> None:
+# app label -> shown(pk: str, ward) -> ContentLink | None: the item as the public campaign page shows it (public
+# knowledge: for a reader of the entry whom the owning app does not let see the item itself, e.g. the police)
+PUBLIC: dict[str, Callable] = {}
+
+
+def register(
+    app_label: str, resolver: Callable, lister: Callable | None = None, public: Callable | None = None
+) -> None:
     RESOLVERS[app_label] = resolver
+    if lister is not None:
+        LISTERS[app_label] = lister
+    if public is not None:
+        PUBLIC[app_label] = public
+
+
+def on_public_page(ref: str, *, ward) -> ContentLink | None:
+    """The item if the public campaign page shows it among the rebuttals, else None (no access rules: the page is
+    public)."""
+    app_label, pk = parse(ref)
+    shown = PUBLIC.get(app_label)
+    return shown(pk, ward) if shown else None
+
+
+def candidates(*, actor, ward) -> list[ContentLink]:
+    """The communication items ``actor`` may link a rebuttal of ``ward`` to (each app's own rules)."""
+    return [link for lister in LISTERS.values() for link in lister(actor, ward)]
 
 
 def parse(ref: str) -> tuple[str, str]:
@@ -59,15 +92,11 @@ def check_content(ref: str, *, actor, ward) -> ContentLink:
     return found
 
 
-def _comms_item(pk: str, actor, ward) -> ContentLink | None:
+def _content_link(item) -> ContentLink:
     from django.urls import reverse
 
-    from doantu.comms import access as comms_access
-    from doantu.comms.models import ContentStatus
+    from doantu.comms.models import ContentStatus, Topic
 
-    item = comms_access.items_visible_to(actor).filter(pk=int(pk), ward=ward).first()
-    if item is None:
-        return None
     return ContentLink(
         ref=f"comms.contentitem:{item.pk}",
         title=item.title,
@@ -75,11 +104,45 @@ def _comms_item(pk: str, actor, ward) -> ContentLink | None:
         public_url=item.evidence_url,
         published=item.status == ContentStatus.PUBLISHED,
         public=item.public,
+        rebuttal=item.topic == Topic.REBUTTAL,
     )
+
+
+def _comms_item(pk: str, actor, ward) -> ContentLink | None:
+    from doantu.comms import access as comms_access
+
+    item = comms_access.items_visible_to(actor).filter(pk=int(pk), ward=ward).first()
+    return _content_link(item) if item is not None else None
+
+
+# How many items of topic IV.5 the rebuttal forms offer (the newest; a ward writes a few a month).
+CANDIDATES_SHOWN = 50
+
+
+def _comms_candidates(actor, ward) -> list[ContentLink]:
+    """The ward's items of topic IV.5 that are not withdrawn, newest first, as the actor may see them."""
+    from doantu.comms import access as comms_access
+    from doantu.comms.models import ContentStatus, Topic
+
+    items = (
+        comms_access.items_visible_to(actor)
+        .filter(ward=ward, topic=Topic.REBUTTAL)
+        .exclude(status=ContentStatus.WITHDRAWN)
+        .order_by("-planned_date", "-pk")[:CANDIDATES_SHOWN]
+    )
+    return [_content_link(item) for item in items]
+
+
+def _comms_public(pk: str, ward) -> ContentLink | None:
+    from doantu.comms import public
+    from doantu.comms.models import Topic
+
+    item = public.public_items(ward).filter(pk=int(pk), topic=Topic.REBUTTAL).first()
+    return _content_link(item) if item is not None else None
 
 
 def _register_comms() -> None:
     from django.apps import apps
 
     if apps.is_installed("doantu.comms"):
-        register("comms", _comms_item)
+        register("comms", _comms_item, _comms_candidates, _comms_public)

@@ -44,6 +44,17 @@ def content_link(action: Action, user) -> links.ContentLink | None:
         return None
 
 
+def on_public_page(action: Action, user) -> links.ContentLink | None:
+    """The rebuttal's item as the public campaign page shows it, or None: what anyone may know, shown to every
+    reader of the entry (also those who may not open the item in the communications app)."""
+    if not action.content_ref or not access.can_view(user, action.entry):
+        return None
+    try:
+        return links.on_public_page(action.content_ref, ward=action.entry.ward)
+    except Exception:  # noqa: BLE001 - a reference the owning app no longer resolves is not on the page
+        return None
+
+
 def timeline(entry: Entry, user) -> list[dict]:
     """The entry's audit trail in words (everyone who sees the entry reads all of it: the watch has no finer
     need-to-know than the entry itself)."""

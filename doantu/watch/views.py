@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from doantu.tips.views_staff import staff_required
 
-from . import access, indicators, selectors, services
-from .forms import ActionForm, CaptureForm, EditForm, EntryForm, ReasonForm, StepForm
+from . import access, indicators, links, selectors, services
+from .forms import ActionForm, CaptureForm, EditForm, EntryForm, ReasonForm, StepForm, content_choices
 from .models import Action, Capture, EntryStatus
 
 
@@ -94,9 +94,14 @@ def entry_new(request):
     return render(request, "watch/new.html", {"form": form}, status=status)
 
 
+def _content_choices(request, entry) -> list[tuple[str, str]]:
+    return content_choices(links.candidates(actor=request.user, ward=entry.ward))
+
+
 def _context(request, entry, **overrides) -> dict:
     user = request.user
     can_manage = access.can_manage(user, entry)
+    choices = _content_choices(request, entry) if can_manage else []
     actions = list(entry.actions.prefetch_related("steps__by", "groups").select_related("created_by"))
     for action in actions:
         action.advance = access.can_advance(user, action) and bool(action.next_statuses())
@@ -104,6 +109,11 @@ def _context(request, entry, **overrides) -> dict:
             (s, label) for s, label in StepForm.base_fields["status"].choices if s in action.next_statuses()
         ]
         action.content = selectors.content_link(action, user)
+        action.public = selectors.on_public_page(action, user) if action.kind == "rebuttal" else None
+        if action.advance and action.kind == "rebuttal":
+            known = {ref for ref, _label in choices}
+            current = [(action.content_ref, action.content_ref)] if action.content_ref not in known else []
+            action.content_choices = [("", "— Chưa gắn tin bài —"), *current, *choices]
     context = {
         "entry": entry,
         "captures": entry.captures.select_related("uploaded_by"),
@@ -115,7 +125,9 @@ def _context(request, entry, **overrides) -> dict:
     }
     if can_manage:
         context["edit_form"] = EditForm(initial={k: getattr(entry, k) for k in services.EDITABLE})
-        context["action_form"] = ActionForm(groups=services.residential_groups(entry))
+        context["action_form"] = ActionForm(
+            groups=services.residential_groups(entry), content_choices=choices
+        )
         context["close_form"] = ReasonForm(prefix="close")
         context["reopen_form"] = ReasonForm(prefix="reopen")
     if context["can_capture"]:
@@ -160,7 +172,11 @@ def _capture(request, entry):
 
 
 def _act(request, entry):
-    form = ActionForm(request.POST, groups=services.residential_groups(entry))
+    form = ActionForm(
+        request.POST,
+        groups=services.residential_groups(entry),
+        content_choices=_content_choices(request, entry),
+    )
     return form, lambda d: services.action_create(
         entry=entry,
         actor=request.user,

@@ -1,5 +1,6 @@
-"""A commendation, in a real browser: the culture officer nominates a residential group and a veteran with their
-achievements and sends them up; the ward's vice-chairman decides (a certificate of merit, with the decision's number
+"""A commendation, in a real browser: the culture officer nominates a residential group, a veteran and the service
+centre with their achievements (the service centre's drawn from the system: a plan task it reported done) and sends
+them up; the ward's vice-chairman decides (a certificate of merit, with the decision's number
 and date) on a phone; the list is downloaded as DOCX in the official layout, rendered to PNG to be looked at."""
 
 from __future__ import annotations
@@ -28,7 +29,21 @@ if not User.objects.filter(username={LEADER!r}).exists():
 """
 
 
-def nominate(page, *, kind, category, name, position, summary, unit=None):
+# The service centre reports the banners of the peaks (plan II.4) done, through the plan's own service.
+TASK_DONE = """
+from doantu.org.models import OrgUnit, Role, UnitKind, User
+from doantu.plan import services
+from doantu.plan.models import Plan
+ward = OrgUnit.objects.get(kind=UnitKind.WARD, code="01840")
+centre = OrgUnit.objects.get(parent=ward, code="ttdvth")
+user = User.objects.filter(username="ttdvth-honours").first() or User.objects.create_user(
+    username="ttdvth-honours", password="x-unused-4817", full_name="Trung tâm DVTH", unit=centre, role=Role.CHANNEL)
+task = Plan.objects.get(ward=ward).tasks.get(section="II", number=4)
+services.update_post(actor=user, task=task, status="done", narrative="Đã treo 12 băng-rôn, 4 pa-nô có mã QR.")
+"""
+
+
+def nominate(page, *, kind, category, name, position, summary, unit=None, cite=None):
     page.goto("/staff/honours/new/")
     form = page.locator("#nomination-form")
     form.get_by_label("Tập thể / cá nhân").select_option(label=kind)
@@ -49,6 +64,11 @@ def nominate(page, *, kind, category, name, position, summary, unit=None):
     )
     add.get_by_role("button", name="Thêm", exact=True).click()
     expect(page.locator("#achievements li").first).to_contain_text("Vận động 12 hộ")
+    if cite:  # an achievement the system offers, cited with its own button
+        page.locator("#from-system summary").click()
+        offered = page.locator("#from-system .candidates li", has_text=cite)
+        offered.get_by_role("button", name="Dẫn vào hồ sơ").click()
+        expect(page.locator("#achievements")).to_contain_text(cite)
     page.locator("#propose").click()
     expect(page.locator("#nomination-status")).to_have_text("Đã trình lãnh đạo")
 
@@ -57,6 +77,7 @@ def test_commendation_from_nomination_to_docx(browser, live, screenshots, tmp_pa
     from doantu.documents.pdf import docx_to_pdf, pdf_to_pngs
 
     live.run_python(MAKE_LEADER.format(password=live.password))
+    live.run_python(TASK_DONE)
     context, page = new_page(browser, live, size=LAPTOP)
     console = Console(page)
     login(page, live, "vhxh-browser")
@@ -77,6 +98,15 @@ def test_commendation_from_nomination_to_docx(browser, live, screenshots, tmp_pa
         position="Hội viên Hội Cựu chiến binh phường, tổ dân phố 5",
         summary="Cung cấp sơ đồ vẽ tay vị trí 3 ngôi mộ liệt sĩ tại đồi Khuổi Lặng; cùng đoàn khảo sát thực địa.",
     )
+    nominate(
+        page,
+        kind="Tập thể",
+        category="Cơ quan, tổ chức, đoàn thể",
+        name="Trung tâm Dịch vụ tổng hợp phường",
+        position="Phường Đức Xuân",
+        summary="Thực hiện tuyên truyền trực quan, đăng tải mã QR tiếp nhận thông tin tại các địa điểm công cộng.",
+        cite="hoàn thành nhiệm vụ II.4",
+    )
     page.screenshot(path=screenshots / "honours-nomination-laptop.png", full_page=True)
     console.check("nominating")
     logout(page)
@@ -87,7 +117,7 @@ def test_commendation_from_nomination_to_docx(browser, live, screenshots, tmp_pa
     console = Console(page)
     login(page, live, LEADER)
     page.get_by_role("link", name="Khen thưởng").click()
-    for name in ("Tổ dân phố 3", "Ông Hoàng Văn Sơn"):
+    for name in ("Tổ dân phố 3", "Ông Hoàng Văn Sơn", "Trung tâm Dịch vụ tổng hợp phường"):
         page.goto("/staff/honours/")
         page.get_by_role("link", name=name, exact=True).click()
         decide = page.locator("#decide")
@@ -123,10 +153,11 @@ def test_commendation_from_nomination_to_docx(browser, live, screenshots, tmp_pa
         "125/QĐ-UBND",
         "Tổ dân phố 3",
         "Ông Hoàng Văn Sơn",
+        "báo cáo hoàn thành nhiệm vụ II.4",
         "Nơi nhận:",
     ):
         assert expected in text
-    pngs = pdf_to_pngs(docx_to_pdf(path.read_bytes()), dpi=80)
+    pngs = pdf_to_pngs(docx_to_pdf(path.read_bytes()), dpi=110)
     assert pngs
     for i, png in enumerate(pngs, start=1):
         (screenshots / f"honours-list-docx-page{i}.png").write_bytes(png)

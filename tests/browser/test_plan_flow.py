@@ -72,8 +72,16 @@ def test_an_agency_reports_and_the_culture_office_sees_it(browser, live, screens
         assert int(page.locator("[data-testid=overdue-count]").inner_text()) > 0
         # what the culture office owes: the first five on the overview, all of them on "this week"
         expect(page.locator("[data-testid=owed]")).to_contain_text("Quá hạn")
+        # each phase's rate is written, not only drawn
+        expect(page.locator("[data-testid=phase-percent]").first).to_have_text("0%")
         if name == "phone":
             assert horizontal_overflow(page) == 0
+            # on a phone each agency is a card: its duties and figures use the width, not a fifth of it
+            cell = page.locator("[data-testid=agencies] tr[data-unit='vhxh'] td").nth(2)
+            label = cell.evaluate("e => getComputedStyle(e, '::before').content")
+            assert "Đã báo cáo / số kỳ" in label, label
+            width = page.evaluate("visualViewport.width")
+            assert cell.bounding_box()["width"] > 0.7 * width, (cell.bounding_box(), width)
         page.screenshot(path=screenshots / f"plan-overview-{name}.png", full_page=True)
         if name == "laptop":
             page.locator("[data-testid=owed]").get_by_role("link", name="Xem cả").click()
