@@ -409,7 +409,8 @@ class OfficialDocument:
         doc.add_paragraph()
 
     def _closing(self, doc) -> None:
-        doc.add_paragraph()
+        self._keep_last_lines_with_closing(doc)
+        doc.add_paragraph().paragraph_format.keep_with_next = True
         left_cm = 7.0
         right_cm = self.body_width_cm - left_cm
         table = doc.add_table(rows=1, cols=2)
@@ -441,6 +442,23 @@ class OfficialDocument:
         p = right.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         styled_run(p, self.signer_name, size=BODY_PT, bold=True)
+
+    @staticmethod
+    def _keep_last_lines_with_closing(doc) -> None:
+        """Recipients and signature never stand alone on the last page: the body's last paragraph (or, after a table,
+        the table's last row) goes with them (keep with next, honoured by Word and LibreOffice)."""
+        body = doc.element.body
+        blocks = [el for el in body.iterchildren() if el.tag.rsplit("}", 1)[-1] in ("p", "tbl")]
+        for element in reversed(blocks):
+            if element.tag.endswith("}tbl"):
+                for cell in doc.tables[-1].rows[-1].cells:
+                    for paragraph in cell.paragraphs:
+                        paragraph.paragraph_format.keep_with_next = True
+                return
+            paragraph = next(p for p in doc.paragraphs if p._p is element)
+            paragraph.paragraph_format.keep_with_next = True
+            if paragraph.text.strip():
+                return
 
     def build(self):
         """The python-docx ``Document`` (for a caller that needs to add something the API does not offer)."""

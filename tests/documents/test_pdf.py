@@ -78,3 +78,50 @@ def test_missing_libreoffice_is_a_clear_vietnamese_refusal(monkeypatch, tmp_path
 def test_a_conversion_that_takes_too_long_is_stopped(need_soffice):
     with pytest.raises(pdf.DocumentsUnavailable, match="quá lâu"):
         pdf.docx_to_pdf(docx(), timeout=0.01)
+
+
+def test_recipients_and_signature_never_stand_alone_on_the_last_page(need_soffice):
+    """A body that just fills page 1 (21 short paragraphs: 20 to 25 put the closing alone on page 2 before the fix,
+    with Liberation Serif 2) carries its last paragraph over with the recipients and the signature."""
+    doc = OfficialDocument(
+        issuer_parent="",
+        issuer="ỦY BAN NHÂN DÂN\nPHƯỜNG ĐỨC XUÂN",
+        kind="Báo cáo",
+        number=12,
+        symbol="BC-UBND",
+        place="Đức Xuân",
+        date=date(2026, 11, 30),
+        title="Kết quả",
+        recipients=["Như trên", "Lưu: VT"],
+        signer_authority="TM. ỦY BAN NHÂN DÂN",
+        signer_title="CHỦ TỊCH",
+        signer_name="Nguyễn Văn An",
+    )
+    for i in range(21):
+        doc.paragraph(f"Đoạn {i + 1}: phường đã tiếp nhận thông tin về liệt sĩ.")
+    reader = PdfReader(io.BytesIO(pdf.docx_to_pdf(doc.to_docx())))
+    last = reader.pages[-1].extract_text()
+    assert "Nơi nhận" in last
+    assert "Đoạn 21" in last
+
+
+def test_a_closing_table_row_keeps_with_the_signature():
+    from docx import Document
+
+    doc = OfficialDocument(
+        issuer_parent="",
+        issuer="UBND",
+        kind="Báo cáo",
+        number=None,
+        symbol="BC-UBND",
+        place="Đức Xuân",
+        date=None,
+        title="Bảng",
+        recipients=["Lưu: VT"],
+        signer_name="A",
+    )
+    doc.paragraph("Số liệu như sau.")
+    doc.table(["TT", "Nội dung"], [[1, "Tin nhận"], [2, "Tin xác minh"]])
+    built = Document(io.BytesIO(doc.to_docx()))
+    data = [t for t in built.tables if "Tin xác minh" in "".join(c.text for c in t._cells)][0]
+    assert all(p.paragraph_format.keep_with_next for c in data.rows[-1].cells for p in c.paragraphs)
