@@ -18,9 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doantu.indicators import Breakdown, Period, Row, indicator, per_ward, within
-from doantu.org.models import UnitKind
+from doantu.org.models import Role, UnitKind
 
+from .access import READERS
 from .models import Action, ActionKind, ActionStatus, Entry, EntryStatus
+
+# "Restricted to the culture office, the police, the Party building board and leadership ... Figures: ..." (issue 10):
+# the watch's readers see its counts, and the province, which receives the ward's figures upward (counts only).
+FIGURE_ROLES = frozenset(READERS | {Role.PROVINCE})
 
 REFERRAL_STATUSES = (ActionStatus.SENT, ActionStatus.RECEIVED, ActionStatus.HANDLING, ActionStatus.RESOLVED)
 
@@ -42,6 +47,7 @@ def open_at_end(unit, period: Period):
     label="Tin sai sự thật đang xử lý",
     unit="tin",
     section="watch",
+    roles=FIGURE_ROLES,
     order=10,
     drill=_list,
     description="Tin đã phát hiện đến cuối kỳ mà chưa kết thúc xử lý.",
@@ -77,6 +83,7 @@ def rebuttal_days(unit, period: Period) -> list[int]:
     label="Thời gian từ khi tin xuất hiện đến khi phản bác (trung vị)",
     unit="ngày",
     section="watch",
+    roles=FIGURE_ROLES,
     order=20,
     drill=_list,
 )
@@ -90,6 +97,7 @@ def time_to_rebuttal(unit, period: Period) -> float | None:
     label="Tin chuyển Công an phường xử lý",
     unit="tin",
     section="watch",
+    roles=FIGURE_ROLES,
     order=30,
     drill=_list,
 )
