@@ -403,7 +403,14 @@ class MemoryEngine(_Base):
             rows = np.concatenate(parts)
             rows = rows[np.sort(np.unique(rows, return_index=True)[1])]  # each row once, first place kept
         return self._rank(
-            qt, self.table, rows, lambda r: self.table.ids[r], top, explain, exclude=exclude, readings=readings
+            qt,
+            self.table,
+            rows,
+            lambda r: self.table.ids[r],
+            top,
+            explain,
+            exclude=exclude,
+            readings=readings,
         )
 
     # -- deduplication -------------------------------------------------------------------------------------------

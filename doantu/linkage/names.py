@@ -356,9 +356,7 @@ def _two_words_as_written(folded: tuple[str, ...]) -> bool:
     published common surname, or its first word is one or one typo from one ("Lyt Ngo": Lý mistyped, as
     correct_surname reads). Two words have no middle name to anchor a reading (``constants``)."""
     shares = _shares()[0]
-    return (
-        folded[0] in BIRTH_ORDER or folded[1] not in shares or _yi(correct_surname(folded[0])) in shares
-    )
+    return folded[0] in BIRTH_ORDER or folded[1] not in shares or _yi(correct_surname(folded[0])) in shares
 
 
 @lru_cache(maxsize=100_000)

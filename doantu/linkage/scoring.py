@@ -527,6 +527,15 @@ class Scorer:
         if len(sp_eq):
             voc = lex.v["sp"].array()
             u_sp = np.array([(freq.count("fullname", x) + 0.5) / (N + 1) for x in voc[pA[sp_eq]]])
+            # ... but never as rarer than its parts make it: a registry is a sample of the people who fell, and a
+            # name it lists once ("Nguyễn Đông") is carried outside it about as often as a Nguyễn × a Đông
+            # (× the middle name) are; namesakes who are not in the registry are the false matches to fear.
+            # Only the registry side's parts, where it has them (one side may be garbled).
+            k = sp_eq[(gB[sp_eq] >= 0) & (vB[sp_eq] >= 0)]
+            if len(k):
+                u_parts = u_s[k] * u_g[k] * np.where(mB[k] >= 0, u_m[k], 1.0)
+                pos = np.searchsorted(sp_eq, k)
+                u_sp[pos] = np.maximum(u_sp[pos], u_parts)
             val = _log2(W.m_fullname / u_sp)
             upd = val > token_w[sp_eq]
             n_lv[sp_eq[upd]], n_w[sp_eq[upd]] = 1, val[upd]

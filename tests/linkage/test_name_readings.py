@@ -54,3 +54,23 @@ def test_the_reading_penalty_is_explained():
     assert best.record_id == "r0"
     order = [e for e in best.evidence if e.level == "order"]
     assert order and order[0].weight < 0 and "Mai Văn Tân" in order[0].text_vi
+
+
+def test_a_name_listed_once_weighs_no_more_than_its_parts():
+    """A namesake outside the registry carries "Nguyễn Đông" as often as a Nguyễn × a Đông are: the registry's
+    single listing of the whole name must not make it weigh more than the parts (a false match on an absent
+    namesake whose birth year happened to agree)."""
+    surnames = ["Nguyễn", "Nguyễn", "Trần", "Lê", "Phạm"]  # Nguyễn 40%, as in the published shares
+    middles = ["Văn", "Hữu", "Đình", "Thế", "Quang", "Xuân", "Đức"]
+    givens = ["Đông", "Hùng", "Tâm", "Lợi", "Bình", "Sơn", "Hải", "Minh", "Thắng", "Tuấn"] * 5  # Đông 10%
+    givens = [g if i < 10 else f"{g}{'abcdefghijklmnopqrstuvwxyz'[i % 26]}" for i, g in enumerate(givens)]
+    others = [
+        Record(id=f"o{i}", full_name=f"{surnames[i % 5]} {middles[i % 7]} {givens[i % 50]}", birth="1930")
+        for i in range(2000)
+    ]
+    engine = MemoryEngine.from_records([Record(id="r", full_name="Nguyễn Đông", birth="1925"), *others])
+    (best, *_) = engine.search(Record(id="q", full_name="Nguyễn Đông", birth="1925"), top=3)
+    assert best.record_id == "r"
+    by_field = {e.field: e for e in best.evidence}
+    assert "name" not in by_field  # not the whole-name route: surname and given name, each by its share
+    assert by_field["surname"].weight > 0 and by_field["given"].weight > 0
