@@ -590,7 +590,8 @@ def tip_link(request, pk: int):
         named = get_object_or_404(tip.martyrs.all(), pk=int(posted))
     score, reasons = None, []
     for c in _explained(find(tip=tip, actor=request.user, named=named), request.user, model):
-        if c[kind].pk == record.pk:
+        # a block naming several people may find one record for two of them: the best reading is kept
+        if c[kind].pk == record.pk and (score is None or c["score"] > score):
             score, reasons = c["score"], c["reasons"]
     try:
         services.tip_link_decide(

@@ -149,3 +149,16 @@ def test_candidates_stay_within_the_viewers_scope(client, users, comrades, witne
     assert client.get(f"/api/tips/{witness_tip.pk}/candidates").status_code in (403, 404)
     client.force_login(users["channel"])
     assert client.get(f"/api/tips/{witness_tip.pk}/candidates").status_code in (403, 404)
+
+
+def test_a_record_two_people_of_a_block_may_be_is_linked_with_its_best_score(client, users, comrades, source):
+    tip = make_tip(source, kind="witness", martyr_name="Hoàng Đình Lục và Hoàng Đình Lực", **SHARED)
+    people = services.tip_person_candidates(tip=tip, actor=users["campaign"])
+    scores = [c.score for _, found in people for c in found if c.record_id == str(comrades[1].pk)]
+    assert len(scores) == 2 and scores[0] > scores[1]  # the exact name scores higher than the typo
+    client.force_login(users["campaign"])
+    client.post(
+        reverse("registry:tip_link", args=[tip.pk]),
+        {"martyr": comrades[1].pk, "named": tip.martyrs.get().pk, "decision": "confirmed"},
+    )
+    assert TipLink.objects.get(tip=tip).score == pytest.approx(max(scores), abs=0.01)
