@@ -14,6 +14,7 @@ from doantu.dna.api import router as dna_router
 from doantu.honours.api import router as honours_router
 from doantu.plan.api import router as plan_router
 from doantu.plan.services import PlanError
+from doantu.registry.api import router as registry_router
 from doantu.reports.api import router as reports_router
 from doantu.reports.services import ReportError
 from doantu.tips.api import public_router, staff_router
@@ -47,6 +48,7 @@ api.add_router("/", comms_router)
 api.add_router("/", plan_router)
 api.add_router("/dna", dna_router)
 api.add_router("/", reports_router)
+api.add_router("/", registry_router)
 
 
 @api.exception_handler(PermissionDenied)

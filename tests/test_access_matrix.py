@@ -2105,6 +2105,7 @@ for _path in (
     "/api/tips/{tip_id}/reopen",
     "/api/tips/{tip_id}/notes",
     "/api/tips/{tip_id}/agencies",
+    "/api/tips/{tip_id}/candidates",
 ):
     API_FILLERS[(_path, "tip_id")] = _api_tip_targets
 

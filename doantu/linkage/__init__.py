@@ -7,8 +7,8 @@ Modules, bottom up:
 
 - ``constants``  every constant of name reading, scoring and decisions, each with where its value comes from
 - ``normalize``  folding, accents, old/new tone placement, Telex/VNI keystroke repair
-- ``names``      surname / middle / given (in whatever order written), Hoàng/Huỳnh and Vũ/Võ, surname typos, spacing
-                 repairs, aliases
+- ``names``      surname / middle / given (in whatever order written; ``other_readings`` when the order is in
+                 doubt), Hoàng/Huỳnh and Vũ/Võ, surname typos, spacing repairs, aliases
 - ``units``, ``ranks``, ``dates``  unit notations (c/d/e/f, spelled out, KB/hòm thư), ranks, partial dates
 - ``places``     home places through ``gazetteer`` (another module); coarse places of death and burial
 - ``records``    ``Record`` (the fields as text) and ``prepare(record) -> Features``
@@ -16,7 +16,9 @@ Modules, bottom up:
 - ``keys``       ``record_keys`` / ``query_keys``: blocking keys, stable strings
 - ``index``      ``CandidateStore`` protocol, ``DictStore`` reference, ``MemoryIndex`` (CSR, in process)
 - ``table``      columnar storage of prepared records for vectorised scoring
-- ``scoring``    ``Scorer``: Fellegi–Sunter weights per field and level; ``Evidence`` in Vietnamese
+- ``scoring``    ``Scorer``: Fellegi–Sunter weights per field and level, from ``scoring_base`` (levels, weights,
+                 ``Evidence``), ``score_names`` (names), ``score_fields`` (the other fields) and ``explain``
+                 (``Evidence`` in Vietnamese)
 - ``people``     a text naming several people → one query each (``split_people``, ``search_people``)
 - ``engine``     ``MemoryEngine`` (CLI, benchmarks) and ``Engine(store, source, freq)`` (database-backed)
 - ``csvio``, ``__main__``  CSV reading and the command line (``python -m doantu.linkage match|dedupe|explain``)

@@ -64,6 +64,10 @@ GIVEN_NOT_A_SYLLABLE: float = GIVEN_DEFAULT * SURNAME_TYPO_RATE / SURNAME_TYPO_V
 GIVEN_MIDDLE_MARKER: float = 0.001
 GIVEN_COMMON_SURNAME: float = 0.001
 MIDDLE_MARKERS: frozenset[str] = frozenset({"Văn", "Thị"})  # not Vân, Thi: those are given names
+# naming rule: Văn is also a surname (Văn Tiến Dũng), but one of the rarest, while as a middle name it is carried by
+# a large part of the men of the war generation: read as a surname it gets a tenth of an average other surname's
+# share (the factor is judgement), so "Văn Đức Bùi" is Bùi Văn Đức rather than a Mr Văn called Bùi.
+MIDDLE_MARKER_SURNAME_SHARE: float = OTHER_SURNAME_SHARE / 10
 # naming rule: of the surnames above, those that are (almost) never given names; Hoàng, Vũ, Dương and Lý are also
 # common given names and get GIVEN_DEFAULT. Written without diacritics a word is compared folded (Ngô/Ngọ alike).
 RARELY_GIVEN: frozenset[str] = frozenset(
@@ -73,6 +77,12 @@ RARELY_GIVEN: frozenset[str] = frozenset(
 # foreign archives and forms from abroad. Prior of reading a name as written vs each of the three other orders.
 ORDER_PRIOR_AS_WRITTEN: float = 0.99
 ORDER_PRIOR_OTHER: float = 0.01 / 3
+# judgement: a name whose order is in doubt ("Định Thế Nguyễn": is Thế or Định the given name?) is searched under
+# each reading at most this many bits less likely than the chosen one (a 1 : 1000 prior), the candidate's score
+# under a reading lowered by those bits (its prior odds against the chosen reading: see names.other_readings) ...
+READING_MAX_BITS: float = 10.0
+# ... and under at most this many readings in all (speed: each is one more candidate look-up and scoring)
+READING_MAX: int = 3
 # naming rule: a two-word name has no middle name to anchor its reading ("Hùng Nguyễn" or "Chu Trường" with a
 # moved space?), so it is read given-first only when its last word is one of the published common surnames above.
 

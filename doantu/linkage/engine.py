@@ -30,7 +30,7 @@ import math
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Protocol
 
@@ -40,6 +40,7 @@ from . import constants as C
 from .frequency import FrequencyModel
 from .index import CandidateStore, MemoryIndex, PairSpec, key_hash, kind_codes, unpack_pairs
 from .keys import DEDUPE_KINDS, query_keys, record_keys
+from .names import AS_WRITTEN, other_readings
 from .records import RECORD_FIELDS, Features, Record, prepare
 from .scoring import Evidence, Scorer
 from .table import FeatureTable
@@ -131,6 +132,38 @@ def _decide(
     return out
 
 
+@dataclass(frozen=True)
+class Reading:
+    """Another reading of the query's name (``names.other_readings``): the query with its name rewritten in that
+    order, and how many bits less likely the reading is than the one the query is read by."""
+
+    features: Features
+    name: str
+    bits: float
+
+    def evidence(self) -> Evidence:
+        shown = self.name.removeprefix(AS_WRITTEN)
+        return Evidence(
+            "name",
+            "order",
+            -self.bits,
+            f"Họ tên đọc theo thứ tự khác: {shown} (ít khả năng hơn cách đọc đầu, trừ {self.bits:.1f})",
+        )
+
+
+def other_readings_of(query: Record, f: Features) -> list[Reading]:
+    """The query's name under its other plausible readings, each one that parses differently from ``f`` and
+    from the others (``constants.READING_MAX_BITS``, ``READING_MAX``)."""
+    out: list[Reading] = []
+    seen = {f.name.tokens}
+    for name, bits in other_readings(query.full_name):
+        g = prepare(replace(query, full_name=name))
+        if g.name.tokens not in seen:
+            seen.add(g.name.tokens)
+            out.append(Reading(g, name, bits))
+    return out
+
+
 class _Base:
     scorer: Scorer
     decisions: Decisions
@@ -149,16 +182,32 @@ class _Base:
         top: int,
         explain: bool,
         exclude: str | None = None,
+        readings: Sequence[Reading] = (),
     ) -> list[Candidate]:
+        """Score ``rows`` of ``rt`` against the query (row 0 of ``qt``; with ``readings``, rows 1… of ``qt`` are
+        the name's other readings: each record keeps its best score over the readings, a reading's score lowered
+        by its bits), group listings of one person, decide, explain."""
         if not len(rows):
             return []
-        cmp = self.scorer.compare(qt, np.zeros(len(rows), np.int64), rt, rows, self.freq)
-        order = np.argsort(-cmp.total, kind="stable")
+        n, nq = len(rows), 1 + len(readings)
+        cmp = self.scorer.compare(
+            qt, np.repeat(np.arange(nq, dtype=np.int64), n), rt, np.tile(rows, nq), self.freq
+        )
+        total = cmp.total
+        if nq > 1:
+            penalty = np.repeat(np.array([0.0, *(r.bits for r in readings)]), n)
+            total = (total - penalty).reshape(nq, n)
+            pair = total.argmax(axis=0) * n + np.arange(n)  # the pair (reading, row) each row is scored by
+            total = total.reshape(-1)[pair]
+        else:
+            pair = np.arange(n)
+        order = np.argsort(-total, kind="stable")
         if exclude is not None:
             order = np.array([k for k in order if ids(int(rows[k])) != exclude], dtype=np.int64)
         keep = order[: max(top, self.decisions.group_top)]
-        scores = cmp.total[keep]
+        scores = total[keep]
         lead = rows[keep]
+        keep = pair[keep]  # from here on, indices of pairs in ``cmp``
 
         def same(i: np.ndarray, j: np.ndarray) -> np.ndarray:
             c = self.scorer.compare(rt, lead[i], rt, lead[j], self.freq)
@@ -170,8 +219,11 @@ class _Base:
         for pos in range(min(top, len(keep))):
             k = int(keep[pos])
             ev = self.scorer.explain(cmp, k, qt, rt, self.freq) if explain else []
+            reading = int(cmp.qi[k])
+            if explain and reading:
+                ev.append(readings[reading - 1].evidence())
             out.append(
-                Candidate(ids(int(rows[k])), round(float(scores[pos]), 3), dec[pos], float(prob[pos]), ev)
+                Candidate(ids(int(lead[pos])), round(float(scores[pos]), 3), dec[pos], float(prob[pos]), ev)
             )
         return out
 
@@ -339,10 +391,27 @@ class MemoryEngine(_Base):
     ) -> list[Candidate]:
         """Top candidates for a query. ``exclude``: a record id to leave out (the query's own registry row)."""
         f = prepare(query)
-        qt = FeatureTable(self.table.lex, capacity=1)
+        readings = other_readings_of(query, f)
+        qt = FeatureTable(self.table.lex, capacity=1 + len(readings))
         qt.append(f)
         rows = self.candidates(f)
-        return self._rank(qt, self.table, rows, lambda r: self.table.ids[r], top, explain, exclude=exclude)
+        if readings:
+            parts = [rows]
+            for r in readings:
+                qt.append(r.features)
+                parts.append(self.candidates(r.features))
+            rows = np.concatenate(parts)
+            rows = rows[np.sort(np.unique(rows, return_index=True)[1])]  # each row once, first place kept
+        return self._rank(
+            qt,
+            self.table,
+            rows,
+            lambda r: self.table.ids[r],
+            top,
+            explain,
+            exclude=exclude,
+            readings=readings,
+        )
 
     # -- deduplication -------------------------------------------------------------------------------------------
 
@@ -650,7 +719,7 @@ class Engine(_Base):
         self.freq.remove(prepare(record))
 
     def _table(
-        self, ids: Sequence[str], query: Features | None
+        self, ids: Sequence[str], query: Features | None, more: Sequence[Features] = ()
     ) -> tuple[FeatureTable, FeatureTable, list[str]]:
         rt = FeatureTable()
         got = [_prepared(r) for r in self.source.fetch(list(ids))]
@@ -659,29 +728,38 @@ class Engine(_Base):
         qt = FeatureTable(rt.lex)
         if query is not None:
             qt.append(query)
+        for f in more:
+            qt.append(f)
         return qt, rt, [f.id for f in got]
+
+    def _pre_ranked(self, f: Features) -> list[str]:
+        """The ids worth scoring for a query's features, best pre-ranked first (at most ``max_candidates``)."""
+        qk = query_keys(f, self._neighbours)
+        ranked = getattr(self.store, "ranked", None)  # a store that can pre-rank itself (in SQL) does
+        if ranked is not None:
+            return list(ranked(qk, self.decisions.max_postings, self.decisions.max_candidates))
+        post = self.store.lookup([k for k, _ in qk], self.decisions.max_postings)
+        weight = dict(qk)
+        pre: dict[str, float] = {}
+        for k, ids in post.items():
+            for i in ids:
+                pre[i] = pre.get(i, 0.0) + weight.get(k, 0.0)
+        return sorted(pre, key=lambda i: -pre[i])[: self.decisions.max_candidates]
 
     def search(
         self, query: Record, top: int = 10, explain: bool = True, exclude: str | None = None
     ) -> list[Candidate]:
         f = prepare(query)
-        qk = query_keys(f, self._neighbours)
-        ranked = getattr(self.store, "ranked", None)  # a store that can pre-rank itself (in SQL) does
-        if ranked is not None:
-            best = ranked(qk, self.decisions.max_postings, self.decisions.max_candidates)
-        else:
-            post = self.store.lookup([k for k, _ in qk], self.decisions.max_postings)
-            weight = dict(qk)
-            pre: dict[str, float] = {}
-            for k, ids in post.items():
-                for i in ids:
-                    pre[i] = pre.get(i, 0.0) + weight.get(k, 0.0)
-            best = sorted(pre, key=lambda i: -pre[i])[: self.decisions.max_candidates]
+        readings = other_readings_of(query, f)
+        best = self._pre_ranked(f)
+        for r in readings:
+            best.extend(self._pre_ranked(r.features))
+        best = list(dict.fromkeys(best))  # each id once, first place kept
         if not best:
             return []
-        qt, rt, ids = self._table(best, f)
+        qt, rt, ids = self._table(best, f, [r.features for r in readings])
         rows = np.arange(len(ids), dtype=np.int64)
-        return self._rank(qt, rt, rows, lambda r: ids[r], top, explain, exclude=exclude)
+        return self._rank(qt, rt, rows, lambda r: ids[r], top, explain, exclude=exclude, readings=readings)
 
     def dedupe(self, max_block: int = 2000) -> DedupeResult:
         """Deduplicate everything in the store: blocks of each dedupe kind (up to ``max_block`` ids, one

@@ -21,6 +21,7 @@ A name is ``surname middle… given`` (``Nguyễn Văn Hùng``). What goes wrong
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -281,6 +282,9 @@ def _surname_prior(x: str, c: str, marked: bool) -> float:
     if share is not None:
         return share if (not marked or canon[x] == c) else share * C.SURNAME_TYPO_RATE
     if x in known:
+        marker = _markers().get(x)
+        if marker is not None and (not marked or marker == c):
+            return C.MIDDLE_MARKER_SURNAME_SHARE
         return C.OTHER_SURNAME_SHARE
     if len(x) == 1:  # an initial ("N. V. Hùng"): any surname starting with that letter
         return sum(v for k, v in shares.items() if k[0] == x) or C.OTHER_SURNAME_SHARE
@@ -338,22 +342,41 @@ def reading_order(
     n = len(folded)
     canon = canon or folded
     first = tuple(range(n))
-    if n < 2 or (n == 2 and folded[0] in BIRTH_ORDER):
-        return first
-    if n == 2 and (folded[1] not in _shares()[0] or _yi(correct_surname(folded[0])) in _shares()[0]):
-        # two words: only a published common surname last makes it given-first (constants), and not when the
-        # first word is that kind of surname or one typo from one ("Lyt Ngo": Lý mistyped, as correct_surname reads)
+    if n < 2 or (n == 2 and _two_words_as_written(folded)):
         return first
     best, best_p = first, -1.0
+    for order, p in reading_scores(folded, canon, marked):
+        if p > best_p:
+            best, best_p = order, p
+    return best
+
+
+def _two_words_as_written(folded: tuple[str, ...]) -> bool:
+    """A two-word name read as written whatever the priors: an alias ("Hai Quang"); or its last word is no
+    published common surname, or its first word is one or one typo from one ("Lyt Ngo": Lý mistyped, as
+    correct_surname reads). Two words have no middle name to anchor a reading (``constants``)."""
+    shares = _shares()[0]
+    return folded[0] in BIRTH_ORDER or folded[1] not in shares or _yi(correct_surname(folded[0])) in shares
+
+
+@lru_cache(maxsize=100_000)
+def reading_scores(
+    folded: tuple[str, ...], canon: tuple[str, ...] = (), marked: bool = False
+) -> tuple[tuple[tuple[int, ...], float], ...]:
+    """Each reading of ``_orders`` with its weight: how often that order is written × the priors of the words
+    in their slots (surname, middle…, given). Not normalised."""
+    n = len(folded)
+    canon = canon or folded
+    first = tuple(range(n))
+    out = []
     for order in _orders(n):
         p = C.ORDER_PRIOR_AS_WRITTEN if order == first else C.ORDER_PRIOR_OTHER
         s, g = order[0], order[-1]
         p *= _surname_prior(folded[s], canon[s], marked) * _given_prior(folded[g], canon[g], marked)
         for i in order[1:-1]:
             p *= _middle_prior(folded[i])
-        if p > best_p:
-            best, best_p = order, p
-    return best
+        out.append((order, p))
+    return tuple(out)
 
 
 def _yi(folded: str) -> str:
@@ -474,11 +497,27 @@ class NameParts:
 _EMPTY = NameParts((), (), "", "", "", "", "", "", "", "", False, False)
 
 
-@lru_cache(maxsize=300_000)
-def parse_name(text: str) -> NameParts:
-    """Parse a full name as written anywhere (registry, public form, alias column)."""
+# A name beginning with this (invisible) character is read in the order written: ``other_readings`` gives each
+# reading as the words rewritten surname first behind it, so that exactly that reading is searched.
+AS_WRITTEN = "\u2060"
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A name's words as written: the tokens (repaired), folded and canon forms, whether typed with diacritics,
+    and whether their order may be judged (not abbreviated, no initials, no spaces repaired)."""
+
+    toks: tuple[str, ...]
+    folded: tuple[str, ...]
+    canon: tuple[str, ...]
+    marked: bool
+    orderable: bool
+
+
+@lru_cache(maxsize=100_000)
+def _words(text: str) -> _Words | None:
     if not text or not text.strip():
-        return _EMPTY
+        return None
     raw = nfc(text)
     abbreviated = bool(_ABBREVIATION.search(raw))
     raw = re.sub(r"[^\w\s]", " ", raw)  # hyphens, dots, apostrophes (H'Hen → H Hen is acceptable)
@@ -494,6 +533,7 @@ def parse_name(text: str) -> NameParts:
         toks = toks[
             1:
         ]  # "anh Hai Hùng": the way he was called (birth order + given name), not a surname "Anh"
+    kept: list[str] = []
     folded: list[str] = []
     canon: list[str] = []
     for t in toks:
@@ -507,19 +547,50 @@ def parse_name(text: str) -> NameParts:
         if f2 != f:  # keep canon consistent with the y→i rule: sỹ → sĩ
             base, tone = (c[:-1], c[-1]) if c[-1:].isdigit() else (c, "")
             c = base[:-1] + "i" + tone if base.endswith("y") else c
+        kept.append(t)
         folded.append(f2)
         canon.append(c)
     if not folded:
+        return None
+    orderable = not abbreviated and not repaired and not any(_initial(f) for f in folded)
+    return _Words(tuple(kept), tuple(folded), tuple(canon), has_marks("".join(toks)), orderable)
+
+
+@lru_cache(maxsize=100_000)
+def other_readings(text: str) -> tuple[tuple[str, float], ...]:
+    """Other plausible readings of a name than the one ``parse_name`` takes: ``(the name's words rewritten
+    surname first, how many bits less likely that reading is)``, most likely first, only those within
+    ``constants.READING_MAX_BITS`` and at most ``READING_MAX - 1``. "Định Thế Nguyễn" is Nguyễn Thế Định or
+    Nguyễn Định Thế: the priors barely tell which of Thế and Định is the given name, so both are searched."""
+    w = _words(text)
+    if w is None or not w.orderable or len(w.folded) < 2:
+        return ()
+    if len(w.folded) == 2 and _two_words_as_written(w.folded):
+        return ()  # an alias ("Hai Quang"), or read as written by the two-word rule of ``reading_order``
+    chosen = reading_order(w.folded, w.canon, w.marked)
+    scores = reading_scores(w.folded, w.canon, w.marked)
+    p_chosen = dict(scores)[chosen]
+    out = []
+    for order, p in sorted(scores, key=lambda op: -op[1]):
+        if order == chosen or p <= 0 or p > p_chosen:
+            continue
+        bits = math.log2(p_chosen / p)
+        if bits <= C.READING_MAX_BITS:
+            out.append((AS_WRITTEN + " ".join(w.toks[i] for i in order), round(bits, 3)))
+    return tuple(out[: C.READING_MAX - 1])
+
+
+@lru_cache(maxsize=300_000)
+def parse_name(text: str) -> NameParts:
+    """Parse a full name as written anywhere (registry, public form, alias column)."""
+    w = _words(text)
+    if w is None:
         return _EMPTY
-    marked = has_marks("".join(toks))
+    folded, canon, marked = list(w.folded), list(w.canon), w.marked
     spaceless = "".join(folded)  # as written: the spaceless route is for moved spaces, not for word order
     order = reading_order(tuple(folded), tuple(canon), marked)
-    if (
-        order != tuple(range(len(folded)))
-        and not abbreviated
-        and not repaired
-        and not any(_initial(f) for f in folded)
-    ):  # written given name first: read it surname first
+    if order != tuple(range(len(folded))) and w.orderable and not text.startswith(AS_WRITTEN):
+        # written given name first: read it surname first
         folded = [folded[i] for i in order]
         canon = [canon[i] for i in order]
     if len(folded) == 1:

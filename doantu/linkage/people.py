@@ -12,8 +12,9 @@ well (the surname is "Nguyễn", the given name "C"), so the text is split into 
   person's best first, then each one's second, … so every named person is in the first ranks.
 
 The tips app keeps each named martyr apart already (``TipMartyr``, one form block per martyr); when one block's
-name field names several people, ``split_people(tip_query_record(named))`` gives the query per person (not wired
-into ``registry.services.tip_martyr_candidates`` yet: its result is one candidate list per ``TipMartyr``).
+name field names several people, ``registry.services.tip_person_candidates`` searches each of them on its own
+(``split_people(tip_query_record(named))``), and the tip's candidates page and ``GET /api/tips/{id}/candidates``
+show one block per person.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .normalize import nfc
+from .names import _yi, is_known_surname
+from .normalize import fold, nfc
 from .records import Record
 
 __all__ = ["interleave", "search_people", "split_names", "split_people"]
@@ -36,14 +38,39 @@ _SEPARATORS = re.compile(r"\s*(?:[,;/&+\n]|\s-\s|\b(?:và|va|VA|cùng|với)\b)\
 MAX_PEOPLE = 5
 
 
+# naming rule: what lists and witnesses write before a name ("liệt sĩ Nguyễn Văn A", "đ/c Trần B"), with or
+# without diacritics; a title, not part of the name.
+_TITLES = re.compile(r"^(?:li[ệe]t\s+s[ĩỹiy]|ls|đồng\s+chí|dong\s+chi)\b\.?\s*", re.IGNORECASE)
+_COMRADE = re.compile(r"\b[đd]\s*/\s*c\b\.?", re.IGNORECASE)  # "đ/c": the slash is no separator here
+
+
+# naming rule: words of a sentence about a person that no name contains ("hy sinh ở Cam Lộ", "quê Phú Thọ"), folded
+_NOT_A_NAME_WORDS = frozenset({"ở", "tại", "quê"})  # as written: folded they are name words (Tài, Quế)
+_NOT_A_NAME = re.compile(r"\b(?:hy sinh|que quan|don vi|nam sinh|nhap ngu)\b")
+
+
+def _strip_title(piece: str) -> str:
+    match = _TITLES.match(piece)
+    return piece[match.end() :].strip() if match and match.end() < len(piece) else piece
+
+
+def _is_full_name(piece: str) -> bool:
+    """Two words or more, one of them a known surname (surnames are a closed set, ``names.SURNAMES``): "Trần
+    Văn B" or "Văn Tâm Huỳnh" is a person, "liệt sĩ" or "hy sinh ở Cam Lộ" is not."""
+    words = fold(piece).replace(".", " ").split()
+    if _NOT_A_NAME.search(" ".join(words)) or _NOT_A_NAME_WORDS & set(nfc(piece).lower().split()):
+        return False
+    return len(words) >= 2 and any(is_known_surname(w) or is_known_surname(_yi(w)) for w in words)
+
+
 def split_names(text: str) -> list[str]:
     """The names a text gives, in order. A text is split only when at least two of its pieces look like full
-    names (two words or more); otherwise it is one name ("Nguyễn Văn A - liệt sĩ" stays one)."""
+    names (two words or more, one a known surname); otherwise it is one name ("Nguyễn Văn A - liệt sĩ" stays
+    one). A title before a name ("liệt sĩ", "đồng chí") is dropped from that person's name."""
     if not text or not text.strip():
         return []
-    pieces = [p.strip(" .()") for p in _SEPARATORS.split(nfc(text))]
-    pieces = [p for p in pieces if any(ch.isalpha() for ch in p)]
-    full = [p for p in pieces if len(p.split()) >= 2]
+    pieces = [_strip_title(p.strip(" .()")) for p in _SEPARATORS.split(_COMRADE.sub("đồng chí", nfc(text)))]
+    full = [p for p in pieces if _is_full_name(p)]
     if len(full) < 2:
         return [text.strip()]
     return full[:MAX_PEOPLE]

@@ -1,6 +1,7 @@
 """Every write to the registry: imports, edits, merges, tip links. Each keeps the linkage index current in the
 same transaction and writes the audit trail; martyrs and graves also keep their version history."""
 
+import dataclasses
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -14,7 +15,8 @@ from simple_history.utils import bulk_update_with_history
 
 from doantu.audit import labels
 from doantu.audit.services import audit_record, diff
-from doantu.linkage.records import prepare
+from doantu.linkage.people import interleave, split_people
+from doantu.linkage.records import Record, prepare
 from doantu.tips import access as tip_access
 from doantu.tips.models import Tip, TipKind, TipMartyr
 from doantu.tips.uploads import UploadError, prepare_upload
@@ -612,8 +614,6 @@ def _insert_rows(model, fields, rows: list[dict], fixed: dict) -> None:
 
 def tip_query_record(named: TipMartyr):
     """The linkage engine's query for one martyr a tip names (``TipMartyr``)."""
-    from doantu.linkage.records import Record
-
     return Record(
         id=f"tip-{named.tip_id}-{named.pk}",
         full_name=named.name,
@@ -636,23 +636,103 @@ def _named(tip: Tip, named: TipMartyr | None) -> list[TipMartyr]:
     return list(tip.martyrs.all())
 
 
+@dataclasses.dataclass(frozen=True)
+class TipPerson:
+    """One person a tip names: a martyr block of the tip (``named``) names one person, or several in its name
+    field ("Nguyễn Văn A, Trần Văn B và Lê Văn C": comrades a witness saw fall together). Each is searched on
+    its own, with the block's other details (unit, places, date of death) shared (``linkage.people``)."""
+
+    named: TipMartyr
+    number: int  # 1.. within the block
+    count: int  # how many people the block names
+    query: Record  # the linkage Record searched for this person
+
+    @property
+    def name(self) -> str:
+        return self.query.full_name if self.count > 1 else self.named.display_name
+
+
+def tip_people(tip: Tip, named: TipMartyr | None = None) -> list[TipPerson]:
+    """The people the tip names (or only ``named`` names), block by block, each block's people in the order
+    written. Reads nothing beyond the tip's own blocks: callers check access."""
+    out = []
+    for m in _named(tip, named):
+        query = tip_query_record(m)
+        people = split_people(query) if m.name else [query]
+        out.extend(TipPerson(m, i, len(people), q) for i, q in enumerate(people, start=1))
+    return out
+
+
 def tip_candidates(*, tip: Tip, actor, top: int = 8, named: TipMartyr | None = None):
     """Registry records a martyr the tip names (``named``; by default each of them, one list after the other)
-    may be, best first, with the engine's reasons. Use ``tip_martyr_candidates`` to keep them apart."""
+    may be, best first, with the engine's reasons. Use ``tip_person_candidates`` to keep them apart."""
     return [
-        c for _, found in tip_martyr_candidates(tip=tip, actor=actor, top=top, named=named) for c in found
+        c for _, found in tip_person_candidates(tip=tip, actor=actor, top=top, named=named) for c in found
     ]
 
 
-def tip_martyr_candidates(*, tip: Tip, actor, top: int = 8, named: TipMartyr | None = None):
-    """For each martyr the tip names (or only ``named``): ``(named martyr, candidates)``, each matched against
-    the registry on its own (a witness who buried two comrades names two people, not one with two names)."""
+def tip_person_candidates(*, tip: Tip, actor, top: int = 8, named: TipMartyr | None = None):
+    """``(TipPerson, candidates)`` for each person the tip names (or only ``named`` names), each matched
+    against the registry on its own, among the records ``actor`` may read (a witness who buried two comrades
+    names two people, not one with two names; so does one block naming two)."""
     _require(access.can_view_registry(actor) and tip_access.can_view_tip(actor, tip))
     within = access.scope(actor, Martyr.objects)
     return [
-        (m, search_martyrs(tip_query_record(m), top=top, within=within) if m.has_name else [])
-        for m in _named(tip, named)
+        (p, search_martyrs(p.query, top=top, within=within) if p.named.has_name else [])
+        for p in tip_people(tip, named)
     ]
+
+
+def _per_block(pairs) -> list:
+    """``(TipPerson, found)`` pairs → ``(named, found)`` per block: a block naming several people gets one list,
+    each person's best first, then each one's second, … (``linkage.people.interleave``), each record once."""
+    blocks: dict[int, tuple[TipMartyr, list]] = {}
+    for person, found in pairs:
+        blocks.setdefault(person.named.pk, (person.named, []))[1].append((person.query, found))
+    out = []
+    for named, results in blocks.values():
+        if len(results) == 1:
+            out.append((named, results[0][1]))
+        else:
+            out.append((named, [c for _, _, c in interleave(results)]))
+    return out
+
+
+def tip_martyr_candidates(*, tip: Tip, actor, top: int = 8, named: TipMartyr | None = None):
+    """For each martyr block the tip has (or only ``named``): ``(named martyr, candidates)``; a block naming
+    several people gets their candidates in one list, each person's best first (``tip_person_candidates`` keeps
+    the people apart)."""
+    return _per_block(tip_person_candidates(tip=tip, actor=actor, top=top, named=named))
+
+
+def explained(candidates, user, model=Martyr) -> list[dict]:
+    """Candidates (martyrs, or graves with ``model=Grave``) the user may see, with their records (under the
+    key "martyr" or "grave") and reasons split into what agrees and what differs."""
+    key = "grave" if model is Grave else "martyr"
+    ids = [int(c.record_id) for c in candidates]
+    records = {r.pk: r for r in access.scope(user, model.objects).filter(pk__in=ids)}
+    rows = []
+    for c in candidates:
+        record = records.get(int(c.record_id))
+        if record is None:
+            continue
+        agree = [e.text_vi for e in c.evidence if e.weight > 0]
+        differ = [e.text_vi for e in c.evidence if e.weight < 0]
+        rows.append(
+            {
+                key: record,
+                "score": c.score,
+                "decision": c.decision,
+                "probability": c.probability,
+                "agree": agree,
+                "differ": differ,
+                "reasons": [
+                    {"field": e.field, "level": e.level, "weight": round(e.weight, 2), "text": e.text_vi}
+                    for e in c.evidence
+                ],
+            }
+        )
+    return rows
 
 
 def martyr_search(*, actor, query, top: int = 20):
@@ -689,20 +769,25 @@ def tip_grave_candidates(*, tip: Tip, actor, top: int = 5, named: TipMartyr | No
     """Graves a martyr the tip names (``named``; by default any of them) may lie in (a headstone name, a home
     place or unit on the headstone), best first; only those the engine finds plausible (a nameless grave with a
     matching province alone is not shown)."""
-    return [c for _, found in tip_martyr_graves(tip=tip, actor=actor, top=top, named=named) for c in found]
+    return [c for _, found in tip_person_graves(tip=tip, actor=actor, top=top, named=named) for c in found]
 
 
-def tip_martyr_graves(*, tip: Tip, actor, top: int = 5, named: TipMartyr | None = None):
-    """``(named martyr, grave candidates)`` for each martyr the tip names (or only ``named``)."""
+def tip_person_graves(*, tip: Tip, actor, top: int = 5, named: TipMartyr | None = None):
+    """``(TipPerson, grave candidates)`` for each person the tip names (or only ``named`` names)."""
     _require(access.can_view_registry(actor) and tip_access.can_view_tip(actor, tip))
     within = access.scope(actor, Grave.objects)
     out = []
-    for m in _named(tip, named):
-        found = []
+    for p in tip_people(tip, named):
+        m, found = p.named, []
         if m.name or m.alias or m.home_place or m.unit:
-            found = [c for c in search_graves(tip_query_record(m), top=top, within=within) if c.decision]
-        out.append((m, found))
+            found = [c for c in search_graves(p.query, top=top, within=within) if c.decision]
+        out.append((p, found))
     return out
+
+
+def tip_martyr_graves(*, tip: Tip, actor, top: int = 5, named: TipMartyr | None = None):
+    """``(named martyr, grave candidates)`` for each martyr block the tip has (or only ``named``)."""
+    return _per_block(tip_person_graves(tip=tip, actor=actor, top=top, named=named))
 
 
 def tip_link_decide(

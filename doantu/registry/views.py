@@ -49,34 +49,8 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _explained(candidates, user, model=Martyr) -> list[dict]:
-    """Candidates (martyrs, or graves with ``model=Grave``) the user may see, with their records (under the
-    key "martyr" or "grave") and reasons split into what agrees and what differs."""
-    key = "grave" if model is Grave else "martyr"
-    ids = [int(c.record_id) for c in candidates]
-    records = {r.pk: r for r in access.scope(user, model.objects).filter(pk__in=ids)}
-    rows = []
-    for c in candidates:
-        record = records.get(int(c.record_id))
-        if record is None:
-            continue
-        agree = [e.text_vi for e in c.evidence if e.weight > 0]
-        differ = [e.text_vi for e in c.evidence if e.weight < 0]
-        rows.append(
-            {
-                key: record,
-                "score": c.score,
-                "decision": c.decision,
-                "probability": c.probability,
-                "agree": agree,
-                "differ": differ,
-                "reasons": [
-                    {"field": e.field, "level": e.level, "weight": round(e.weight, 2), "text": e.text_vi}
-                    for e in c.evidence
-                ],
-            }
-        )
-    return rows
+# Candidates the user may see, with their records and reasons (also used by the API).
+_explained = services.explained
 
 
 @staff_required
@@ -551,14 +525,19 @@ def tip_candidates(request, pk: int):
     decided = {
         (("martyr", link.martyr_id) if link.martyr_id else ("grave", link.grave_id)): link for link in links
     }
-    graves_by_named = dict(services.tip_martyr_graves(tip=tip, actor=request.user))
-    # One block per martyr the tip names, each matched against the registry on its own.
+    graves_of = {
+        (p.named.pk, p.number): found for p, found in services.tip_person_graves(tip=tip, actor=request.user)
+    }
+    # One block per person the tip names, each matched against the registry on its own: a martyr block of the
+    # form, or each of the people one block's name field names ("A, B và C" from a witness's account).
     named_blocks = []
-    for named, found in services.tip_martyr_candidates(tip=tip, actor=request.user):
+    for person, found in services.tip_person_candidates(tip=tip, actor=request.user):
         block = {
-            "named": named,
+            "named": person.named,
+            "person": person,
+            "anchor": str(person.named.position) + (f"-{person.number}" if person.count > 1 else ""),
             "candidates": _explained(found, request.user),
-            "graves": _explained(graves_by_named.get(named, []), request.user, Grave),
+            "graves": _explained(graves_of.get((person.named.pk, person.number), []), request.user, Grave),
         }
         for kind in ("martyr", "grave"):
             for row in block["candidates" if kind == "martyr" else "graves"]:
@@ -611,7 +590,8 @@ def tip_link(request, pk: int):
         named = get_object_or_404(tip.martyrs.all(), pk=int(posted))
     score, reasons = None, []
     for c in _explained(find(tip=tip, actor=request.user, named=named), request.user, model):
-        if c[kind].pk == record.pk:
+        # a block naming several people may find one record for two of them: the best reading is kept
+        if c[kind].pk == record.pk and (score is None or c["score"] > score):
             score, reasons = c["score"], c["reasons"]
     try:
         services.tip_link_decide(
