@@ -154,6 +154,18 @@ def can_reveal(user, donor: Donor) -> bool:
     return False
 
 
+def relative_reveal_rule(user, person) -> bool | None:
+    """For the registry's own reveal of a relative (``registry.access.PERSON_REVEAL_RULES``): a relative who is a
+    DNA donor is revealed only under ``can_reveal`` (before any consent: the ward's campaign staff only); anyone
+    else is left to the registry's rules."""
+    from doantu.registry.models import Relative
+
+    if not isinstance(person, Relative):
+        return None
+    donor = Donor.objects.filter(relative=person).first()
+    return None if donor is None else can_reveal(user, donor)
+
+
 def visible_fields(user, donor: Donor, *, revealed: bool = False) -> frozenset[str]:
     """What ``user`` may read of ``donor``: the pipeline fields if they see the donor, plus the identity fields
     when ``revealed`` (an audited reveal made by ``services.donor_reveal``) and allowed."""

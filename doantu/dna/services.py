@@ -618,6 +618,10 @@ def donor_withdraw(*, actor, donor: Donor, note: str = "") -> Withdrawal:
         before = donor.step
         donor.step, donor.withdrawn_at = Step.WITHDRAWN, timezone.now()
         donor.consent_witness = ""
+        if donor.consent_form:
+            # the signed form carries the name and signature: gone with the rest of the identity
+            donor.consent_form.delete(save=False)
+            actions.append("Đã xóa phiếu đồng ý đã ký.")
         donor.save()
         record = Withdrawal.objects.create(
             donor=donor,
@@ -739,10 +743,12 @@ def _pedigree_from(martyr: Martyr, relatives, identities: dict[int, dict]) -> Pe
         best.extra["best"] = True
     for p in people:
         donor = p.extra.get("donor")
-        name = identities.get(donor.pk, {}).get("name") if donor else ""
+        identity = identities.get(donor.pk, {}) if donor else {}
         p.label = pedigree.kind_words(p).capitalize()
-        if name:
-            p.extra["name"] = name
+        if identity.get("name"):
+            p.extra["name"] = identity["name"]
+        # how to reach them (after the audited reveal only)
+        p.extra["phone"], p.extra["residence"] = identity.get("phone", ""), identity.get("residence", "")
     flags = {p.key: pedigree.higher_priority_living(p, people) for p in people if p.offered and p.askable}
     flags = {k: v for k, v in flags.items() if v}
     for p in people:
