@@ -354,3 +354,52 @@ def test_withdrawal_erases_the_signed_consent_form(client, world, users, units, 
 
     assert not os.path.exists(path)
     assert json.loads(d.withdrawal.sealed_identity)["name"] == "Zqxkyten"
+
+
+def test_round_list_carries_exactly_the_police_fields(world):
+    """One list of what the police need (``access.ROUND_FIELDS``): the rows and both exports' columns."""
+    from doantu.dna import exports
+
+    rows = services.round_list(actor=world["users"]["police"], collection_round=world["round"])
+    assert rows and set(rows[0]) - {"stt"} == set(access.ROUND_FIELDS)
+    assert [key for key, _label, _w in exports.COLUMNS] == list(access.ROUND_FIELDS)
+
+
+def test_every_step_is_audited_with_its_date(users, units, world):
+    """Each step's entry on the trail carries the step's date, the same as the donor's own date field."""
+    campaign = users["campaign"]
+    d = services.donor_add(
+        actor=campaign,
+        martyr=world["martyr"],
+        values={"full_name": "Zqxbuoc", "relationship": "mother", "alive": True},
+        group=units["tdp-01"],
+        offered=True,
+    )
+    services.donor_contacted(actor=campaign, donor=d)
+    services.consent_record(
+        actor=campaign, donor=d, informed=True, recipients=["police"], method="oral", witness="X"
+    )
+    r = services.round_create(actor=campaign, name="Đợt 2", date=dt.date(2026, 12, 9), place="UBND")
+    e = services.round_schedule(actor=campaign, collection_round=r, donor=d)
+    services.round_record(actor=users["police"], entry=e, outcome=Attendance.REFUSED)
+    services.donor_withdraw(actor=campaign, donor=d)
+    d.refresh_from_db()
+    entries = AuditEntry.objects.filter(object_type="dna.donor", object_id=str(d.pk)).order_by("pk")
+    seen = {}
+    for entry in entries:
+        if "step" in entry.changes:
+            step = entry.changes["step"][1]
+            assert "date" in entry.changes, step
+            seen[step] = entry.changes["date"][1]
+    expected = {
+        "offered": d.offered_at,
+        "contacted": d.contacted_at,
+        "consented": d.consented_at,
+        "scheduled": d.scheduled_at,
+        "refused": d.refused_at,
+    }
+    from django.utils import timezone
+
+    expected["withdrawn"] = timezone.localtime(d.withdrawn_at).date()
+    assert seen == {k: v.isoformat() for k, v in expected.items()}
+    assert d.refused_at == r.date

@@ -45,7 +45,21 @@ PIPELINE_FIELDS = (
     "result",
 )
 # What the police need for a round (issue 11: "only the fields the police need").
-ROUND_FIELDS = ("name", "birth", "sex", "id_number", "phone", "residential_group", "sample")
+# Who to call and identify (name, birth, sex, identity number, phone, group), which martyr the sample is for and
+# the donor's tie to him (the gene bank files a reference sample against a martyr and a relationship), and what
+# the police record at the round. Never the address, the consent's witness or anything of the pipeline's history.
+ROUND_FIELDS = (
+    "name",
+    "birth",
+    "sex",
+    "id_number",
+    "phone",
+    "residential_group",
+    "martyr",
+    "relationship",
+    "outcome",
+    "sample",
+)
 
 REFUSED = "Bạn không có quyền thực hiện thao tác này."
 OUT_OF_SCOPE = "Người này không thuộc phạm vi quản lý của bạn."

@@ -630,7 +630,13 @@ def donor_withdraw(*, actor, donor: Donor, note: str = "") -> Withdrawal:
             recorded_by=actor,
         )
         registry.relative_erase_identity(actor=actor, relative=relative, reason="Rút lại đồng ý cho mẫu ADN")
-        _audit(actor, "donor_withdrawn", donor, {"step": [before, Step.WITHDRAWN]}, " ".join(actions) or note)
+        _audit(
+            actor,
+            "donor_withdrawn",
+            donor,
+            {"step": [before, Step.WITHDRAWN], "date": [None, timezone.localtime(donor.withdrawn_at).date()]},
+            " ".join(actions) or note,
+        )
         told = [
             u
             for u in User.objects.filter(
