@@ -403,3 +403,28 @@ def test_every_step_is_audited_with_its_date(users, units, world):
     expected["withdrawn"] = timezone.localtime(d.withdrawn_at).date()
     assert seen == {k: v.isoformat() for k, v in expected.items()}
     assert d.refused_at == r.date
+
+
+def test_overview_shows_donors_in_each_step_per_residential_group(client, world, units):
+    """Issue 11, coverage: "for the ward and per residential group: the share covered, donors in each step, rounds
+    held" — each group's row on the DNA overview, one cell per step of ``Step``."""
+    import re
+
+    from doantu.dna.models import Step
+
+    client.force_login(world["users"]["campaign"])
+    text = client.get("/staff/dna/").content.decode()
+    table = text[text.index('id="steps-by-group"') :]
+    table = table[: table.index("</table>")]
+
+    def cells(code):
+        row = re.search(rf'<tr data-group="{code}">(.*?)</tr>', table).group(1)
+        return [int(n) for n in re.findall(r"<td>(\d+)</td>", row)]
+
+    expected = {s: 0 for s in Step.values}
+    expected["result"] = 1
+    assert cells("tdp-04") == list(expected.values())
+    expected = {s: 0 for s in Step.values}
+    expected["known"] = 1
+    assert cells("tdp-05") == list(expected.values())
+    assert 'data-group="tdp-01"' not in table  # no donors there
