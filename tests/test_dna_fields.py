@@ -16,6 +16,7 @@ the police only.
 import datetime as dt
 import io
 import json
+import os
 
 import openpyxl
 import pytest
@@ -121,7 +122,12 @@ MARK = {
     "phone": "0955123456",
     "consent_witness": "ZQXLAMCHUNG",
 }
-KNOWN_MARK = {"name": "Zqxchuahoi", "id_number": "ZQXCCCD0002", "residence": "ZQXNOIO2", "phone": "0955654321"}
+KNOWN_MARK = {
+    "name": "Zqxchuahoi",
+    "id_number": "ZQXCCCD0002",
+    "residence": "ZQXNOIO2",
+    "phone": "0955654321",
+}
 
 
 @pytest.fixture
@@ -240,7 +246,6 @@ def test_every_donor_field_for_every_role(client, world, role):
     pipeline, reveal, export = ROLES[role]
     user, donor, known, martyr = world["users"][role], world["donor"], world["known"], world["martyr"]
     client.force_login(user)
-    relative = donor.relative
 
     # ---- what is shown without asking: the pipeline fields to those who see the pipeline, no identity ever
     page = client.get(f"/staff/dna/donors/{donor.pk}/")
@@ -265,8 +270,12 @@ def test_every_donor_field_for_every_role(client, world, role):
         client.get(f"/staff/dna/donors/{known.pk}/"),
         client.get(f"/api/dna/donors/{known.pk}"),
     ]
+    # the donor's own pipeline values to nobody else (not the martyr's name, the grave: registry records; nor the
+    # group's name, a unit every coverage table lists)
+    own = [v for (m, n), (kind, v) in SPEC.items() if kind == PIPELINE and v.startswith("ZQX")]
+    own = [v for v in own if v not in ("ZQXMARTYR", "ZQXCEMETERY", "ZQXGROUP")]
     for response in unasked:
-        for value in [*MARK.values(), *KNOWN_MARK.values()]:
+        for value in [*MARK.values(), *KNOWN_MARK.values(), *(() if pipeline else own)]:
             assert value not in _text(response), (response.request["PATH_INFO"], value)
     assert not (donor.consent_form and donor.consent_form.name)  # oral consent here: no form to leak
 
@@ -311,11 +320,10 @@ def test_every_donor_field_for_every_role(client, world, role):
             for key in ("residence", "consent_witness"):
                 assert MARK[key] not in text, (fmt, key)
             assert KNOWN_MARK["name"] not in text
-    assert relative.pk  # (the relative is the donor's)
 
 
 def test_the_pedigree_shows_how_to_reach_each_donor_after_the_reveal(client, world):
-    """"who is alive, where they live, and how to reach them": after the audited reveal, the phone and address."""
+    """Issue 11: "who is alive, where they live, and how to reach them": after the audited reveal, the phone and address."""
     client.force_login(world["users"]["campaign"])
     text = client.post(f"/staff/dna/martyrs/{world['martyr'].pk}/reveal/").content.decode()
     for value in (MARK["phone"], MARK["residence"], KNOWN_MARK["phone"], KNOWN_MARK["residence"]):
@@ -345,13 +353,10 @@ def test_withdrawal_erases_the_signed_consent_form(client, world, users, units, 
         form_upload=upload("phieu.png", png_bytes()),
     )
     path = d.consent_form.path
-    with open(path, "rb"):
-        pass
+    assert os.path.exists(path)
     services.donor_withdraw(actor=users["campaign"], donor=d)
     d.refresh_from_db()
     assert not d.consent_form
-    import os
-
     assert not os.path.exists(path)
     assert json.loads(d.withdrawal.sealed_identity)["name"] == "Zqxkyten"
 
