@@ -20,6 +20,7 @@ import os
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from doantu.audit.models import AuditEntry
@@ -433,3 +434,64 @@ def test_overview_shows_donors_in_each_step_per_residential_group(client, world,
     expected["known"] = 1
     assert cells("tdp-05") == list(expected.values())
     assert 'data-group="tdp-01"' not in table  # no donors there
+
+
+def _tip_donor(users, units, source, martyr, phone):
+    from .conftest import make_tip
+
+    tip = make_tip(
+        source,
+        kind="relative",
+        relationship="sisters_child",
+        dna_offer=True,
+        consent_dna=True,
+        reporter_name="Zqxtuchoi",
+        reporter_phone=phone,
+        residential_group=units["tdp-03"],
+        privacy="ward",
+    )
+    registry.tip_link_decide(tip=tip, actor=users["campaign"], decision="confirmed", martyr=martyr)
+    return tip, services.donor_from_tip(actor=users["campaign"], tip=tip, martyr=martyr)
+
+
+def test_withdrawal_on_the_public_page_withdraws_the_donor_at_once(users, units, source, world, settings):
+    """The person withdraws on the status page of the tip they offered the sample on: the donor made from it is
+    withdrawn too (identity erased, collection cancelled, staff told, the person confirmed) — not left at its
+    step with their name and phone."""
+    from doantu.dna.models import RoundEntry, Step, Withdrawal
+    from doantu.notify import channels
+    from doantu.notify.models import Notification
+    from doantu.tips import services as tips
+
+    settings.NOTIFY_SMS_BACKEND = "doantu.notify.channels.MemorySms"
+    channels.sms_outbox.clear()
+    tip, donor = _tip_donor(users, units, source, world["martyr"], "0987111222")
+    services.consent_record(
+        actor=users["campaign"], donor=donor, informed=True, recipients=["police"], method="oral", witness="X"
+    )
+    entry = services.round_schedule(actor=users["campaign"], collection_round=world["round"], donor=donor)
+    tips.tip_withdraw_consent(receipt_code=tip.receipt_code, phone_digits="1222")
+    donor.refresh_from_db()
+    assert donor.step == Step.WITHDRAWN and donor.withdrawn_at
+    assert donor.relative.full_name == "" and donor.relative.phone == ""
+    assert RoundEntry.objects.get(pk=entry.pk).outcome == "cancelled"
+    record = Withdrawal.objects.get(donor=donor)
+    assert record.recorded_by is None and json.loads(record.sealed_identity)["name"] == "Zqxtuchoi"
+    assert channels.sms_outbox[-1][0] == "0987111222"
+    assert Notification.objects.filter(recipient=users["police"], text__contains="rút lại").exists()
+    with pytest.raises(PermissionDenied):
+        services.donor_reveal(actor=users["campaign"], donor=donor)
+    channels.sms_outbox.clear()
+
+
+def test_withdrawal_told_to_staff_erases_the_person_on_their_tip_too(client, users, units, source, world):
+    """A donor who came from a tip withdraws through the ward's staff: their name and phone go from the tip as
+    well (the same person, the same consent), so no page shows who they were."""
+    tip, donor = _tip_donor(users, units, source, world["martyr"], "0987333444")
+    services.donor_withdraw(actor=users["campaign"], donor=donor)
+    tip.refresh_from_db()
+    assert (tip.reporter_name, tip.reporter_phone) == ("", "")
+    assert tip.consent_withdrawn_at and not tip.consent_dna
+    client.force_login(users["campaign"])
+    text = client.get(f"/staff/tips/{tip.pk}/").content.decode()
+    assert "Zqxtuchoi" not in text and "0987333444" not in text
