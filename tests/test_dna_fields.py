@@ -495,3 +495,43 @@ def test_withdrawal_told_to_staff_erases_the_person_on_their_tip_too(client, use
     client.force_login(users["campaign"])
     text = client.get(f"/staff/tips/{tip.pk}/").content.decode()
     assert "Zqxtuchoi" not in text and "0987333444" not in text
+
+
+def test_staff_entry_from_the_pedigree_page(client, users, units, world):
+    """Issue 11: relatives "from staff entry" — the form on the pedigree page; bad input, a clear message and
+    nothing saved; the police (who do not record relatives) are refused."""
+    martyr = world["martyr"]
+    url = f"/staff/dna/martyrs/{martyr.pk}/donors/"
+    before = Donor.objects.count()
+    client.force_login(users["campaign"])
+    bad = client.post(url, {"full_name": "Zqxnhapsai", "relationship": "", "alive": "yes"})
+    assert bad.status_code == 200 and "Quan hệ với liệt sĩ" in bad.content.decode()
+    assert Donor.objects.count() == before and not Relative.objects.filter(birth="ZQXNHAP").exists()
+    done = client.post(
+        url,
+        {
+            "full_name": "Zqxnhapdung",
+            "relationship": "maternal_grandmother",
+            "alive": "yes",
+            "sex": "Nữ",
+            "birth": "ZQXNHAP",
+            "residential_group": units["tdp-02"].pk,
+            "phone": "0912 000 999",
+            "offered": "on",
+        },
+    )
+    assert done.status_code == 302
+    donor = Donor.objects.get(relative__birth="ZQXNHAP")
+    assert done["Location"] == f"/staff/dna/donors/{donor.pk}/"
+    assert donor.step == "offered" and donor.residential_group == units["tdp-02"]
+    assert donor.relative.full_name == "Zqxnhapdung" and donor.relative.alive is True
+    # stored encrypted: the column does not hold the name
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT full_name FROM registry_relative WHERE id = %s", [donor.relative_id])
+        assert "Zqxnhapdung" not in str(cursor.fetchone()[0])
+    # she is in the pedigree's tree, in her place (priority 2, alive)
+    assert "ưu tiên 2 · còn sống" in client.get(f"/staff/dna/martyrs/{martyr.pk}/").content.decode()
+    client.force_login(users["police"])
+    assert client.post(url, {"full_name": "X", "relationship": "mother"}).status_code == 403
