@@ -1351,6 +1351,7 @@ FILLERS.update(
         ("dna:donor_new", "pk"): _martyr_targets,
         ("dna:donor", "pk"): _donor_targets,
         ("dna:donor_identity", "pk"): _donor_targets,
+        ("dna:donor_consent_form", "pk"): _donor_targets,
         ("dna:donor_action", "pk"): _donor_targets,
         ("dna:tip_offer", "pk"): _tip_targets,
         ("dna:round", "pk"): _round_only,

@@ -535,3 +535,40 @@ def test_staff_entry_from_the_pedigree_page(client, users, units, world):
     assert "ưu tiên 2 · còn sống" in client.get(f"/staff/dna/martyrs/{martyr.pk}/").content.decode()
     client.force_login(users["police"])
     assert client.post(url, {"full_name": "X", "relationship": "mother"}).status_code == 403
+
+
+def test_the_signed_consent_form_opens_only_under_the_identity_rule(client, users, units, world):
+    """The signed form bears the name and signature: opened only by those who may know who the donor is, each
+    opening audited; gone after a withdrawal."""
+    from .conftest import png_bytes, upload
+
+    d = services.donor_add(
+        actor=users["campaign"],
+        martyr=world["martyr"],
+        values={"full_name": "Zqxphieu", "relationship": "mother", "alive": True},
+        group=units["tdp-01"],
+    )
+    services.consent_record(
+        actor=users["campaign"],
+        donor=d,
+        informed=True,
+        recipients=["police"],
+        method="signed_form",
+        form_upload=upload("phieu.png", png_bytes()),
+    )
+    url = f"/staff/dna/donors/{d.pk}/consent-form/"
+    for role in ROLES:
+        client.force_login(world["users"][role])
+        before = _reads()
+        response = client.get(url)
+        pipeline, reveal, _export = ROLES[role]
+        assert response.status_code == (200 if reveal else 403 if pipeline else 404), role
+        if reveal:
+            assert b"".join(response.streaming_content)[:4] == b"\x89PNG"
+            assert response["Cache-Control"] == "private, no-store"
+        assert _reads() == before + (1 if reveal else 0), role
+    client.force_login(users["campaign"])
+    shown = client.post(f"/staff/dna/donors/{d.pk}/identity/").content.decode()
+    assert url in shown
+    services.donor_withdraw(actor=users["campaign"], donor=d)
+    assert client.get(url).status_code == 403

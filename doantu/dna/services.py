@@ -714,6 +714,21 @@ def donor_reveal(*, actor, donor: Donor) -> dict[str, str]:
     }
 
 
+def consent_form_open(*, actor, donor: Donor):
+    """The signed consent form (it bears the person's name and signature): under the identity rule, each opening
+    audited like a reveal. Returns an open file, or None when there is none (an oral consent, a withdrawal)."""
+    access.require(access.can_reveal(actor, donor))
+    if not donor.consent_form:
+        return None
+    try:
+        handle = donor.consent_form.open("rb")
+    except FileNotFoundError:  # the row outlived its file (a restore without media)
+        return None
+    with transaction.atomic():
+        _audit(actor, "donor_viewed", donor, message="Mở phiếu đồng ý đã ký")
+    return handle
+
+
 def _person(donor: Donor | None, relative: Relative | None = None) -> pedigree.Person:
     relative = relative or donor.relative
     askable = donor is None or donor.step not in (Step.WITHDRAWN, Step.REFUSED)
