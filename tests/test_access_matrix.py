@@ -667,6 +667,10 @@ def build_world(media) -> World:
         dna.consent_record(
             actor=actor, donor=d, informed=True, recipients=["police"], method="oral", witness=f"{marker}WIT"
         )
+        # a scan of the signed form too (the consent-form URL needs one to reach; the witness marker stays)
+        from django.core.files.base import ContentFile
+
+        d.consent_form.save("dong-y.png", ContentFile(png_bytes()), save=True)
         r = dna.round_create(actor=actor, name="Đợt", date=due, place=place)
         entry = dna.round_schedule(actor=actor, collection_round=r, donor=d)
         return d, r, entry
