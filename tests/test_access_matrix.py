@@ -670,7 +670,9 @@ def build_world(media) -> World:
         # a scan of the signed form too (the consent-form URL needs one to reach; the witness marker stays)
         from django.core.files.base import ContentFile
 
-        d.consent_form.save("dong-y.png", ContentFile(png_bytes()), save=True)
+        d.refresh_from_db()
+        d.consent_form.save("dong-y.png", ContentFile(png_bytes()), save=False)
+        d.save(update_fields=["consent_form"])
         r = dna.round_create(actor=actor, name="Đợt", date=due, place=place)
         entry = dna.round_schedule(actor=actor, collection_round=r, donor=d)
         return d, r, entry
