@@ -667,6 +667,12 @@ def build_world(media) -> World:
         dna.consent_record(
             actor=actor, donor=d, informed=True, recipients=["police"], method="oral", witness=f"{marker}WIT"
         )
+        # a scan of the signed form too (the consent-form URL needs one to reach; the witness marker stays)
+        from django.core.files.base import ContentFile
+
+        d.refresh_from_db()
+        d.consent_form.save("dong-y.png", ContentFile(png_bytes()), save=False)
+        d.save(update_fields=["consent_form"])
         r = dna.round_create(actor=actor, name="Đợt", date=due, place=place)
         entry = dna.round_schedule(actor=actor, collection_round=r, donor=d)
         return d, r, entry
@@ -1351,6 +1357,7 @@ FILLERS.update(
         ("dna:donor_new", "pk"): _martyr_targets,
         ("dna:donor", "pk"): _donor_targets,
         ("dna:donor_identity", "pk"): _donor_targets,
+        ("dna:donor_consent_form", "pk"): _donor_targets,
         ("dna:donor_action", "pk"): _donor_targets,
         ("dna:tip_offer", "pk"): _tip_targets,
         ("dna:round", "pk"): _round_only,

@@ -45,7 +45,21 @@ PIPELINE_FIELDS = (
     "result",
 )
 # What the police need for a round (issue 11: "only the fields the police need").
-ROUND_FIELDS = ("name", "birth", "sex", "id_number", "phone", "residential_group", "sample")
+# Who to call and identify (name, birth, sex, identity number, phone, group), which martyr the sample is for and
+# the donor's tie to him (the gene bank files a reference sample against a martyr and a relationship), and what
+# the police record at the round. Never the address, the consent's witness or anything of the pipeline's history.
+ROUND_FIELDS = (
+    "name",
+    "birth",
+    "sex",
+    "id_number",
+    "phone",
+    "residential_group",
+    "martyr",
+    "relationship",
+    "outcome",
+    "sample",
+)
 
 REFUSED = "Bạn không có quyền thực hiện thao tác này."
 OUT_OF_SCOPE = "Người này không thuộc phạm vi quản lý của bạn."
@@ -152,6 +166,18 @@ def can_reveal(user, donor: Donor) -> bool:
     if is_home_affairs(user):
         return Recipient.HOME_AFFAIRS in named
     return False
+
+
+def relative_reveal_rule(user, person) -> bool | None:
+    """For the registry's own reveal of a relative (``registry.access.PERSON_REVEAL_RULES``): a relative who is a
+    DNA donor is revealed only under ``can_reveal`` (before any consent: the ward's campaign staff only); anyone
+    else is left to the registry's rules."""
+    from doantu.registry.models import Relative
+
+    if not isinstance(person, Relative):
+        return None
+    donor = Donor.objects.filter(relative=person).first()
+    return None if donor is None else can_reveal(user, donor)
 
 
 def visible_fields(user, donor: Donor, *, revealed: bool = False) -> frozenset[str]:

@@ -73,7 +73,7 @@ def round_docx(collection_round, rows: list[dict]) -> bytes:
             "Số CCCD",
             "Điện thoại",
             "Tổ dân phố",
-            "Thân nhân của liệt sĩ",
+            "Thân nhân của liệt sĩ, quan hệ",
             "Kết quả, số mẫu",
         ],
         [
@@ -83,12 +83,13 @@ def round_docx(collection_round, rows: list[dict]) -> bytes:
                 row["id_number"],
                 row["phone"],
                 row["residential_group"].replace("Tổ dân phố ", "TDP "),
-                f"{row['martyr']} ({row['relationship'].lower()})",
+                f"{row['martyr']}\n{row['relationship'].lower()}",
                 " ".join(x for x in (row["outcome"], row["sample"]) if x),
             ]
             for row in rows
         ],
-        widths_cm=[1.0, 2.7, 1.3, 3.1, 2.6, 1.4, 2.8, 1.6],
+        # a 12-digit identity number and a 10-digit phone on one line each (rendered and looked at)
+        widths_cm=[1.0, 2.5, 1.3, 3.0, 2.5, 1.6, 2.8, 1.8],
         numbered=True,
     )
     doc.paragraph(f"Tổng số: {len(rows)} người. {PRIVACY_NOTE}", italic=True, indent=False)

@@ -190,7 +190,10 @@ class Withdrawal(models.Model):
     sealed_identity = EncryptedTextField(blank=True)
     actions = models.JSONField(default=list)
     confirmation = models.CharField(max_length=200, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: the person withdrew themselves, on the public status page of the tip they offered the sample on
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-withdrawn_at"]

@@ -171,7 +171,8 @@ def coverage(people: list[Person]) -> str:
 
 # ------------------------------------------------------------------------------------------ the drawing
 
-BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 190, 70, 16, 34, 10
+# a box holds the kind, the name (after a reveal) and three lines: priority and alive, the step, where they live
+BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 190, 84, 16, 30, 10
 
 
 @dataclass
@@ -190,6 +191,9 @@ class Tree:
     height: int
     nodes: list[Node]
     edges: list[tuple[int, int, int, int]]
+    box_w: int = BOX_W
+    box_h: int = BOX_H
+    text_w: int = BOX_W - 16
 
 
 def tree(people: list[Person], martyr_name: str) -> Tree:

@@ -99,6 +99,7 @@ def _audit(actor, action: str, donor: Donor, changes: dict | None = None, messag
         context=donor.relative.martyr,
         changes=changes or {},
         message=message,
+        label="" if actor is not None else PUBLIC_WITHDRAWAL,
     )
 
 
@@ -594,66 +595,105 @@ def donor_withdraw(*, actor, donor: Donor, note: str = "") -> Withdrawal:
     the laboratory (the police and the culture office are told), and the person gets a confirmation."""
     access.require_donor(actor, donor, manage=True)
     with transaction.atomic():
-        donor = _locked(donor)
-        if donor.step == Step.WITHDRAWN:
-            raise DnaError("Người này đã rút lại sự đồng ý.")
-        relative = donor.relative
-        identity = {
-            "name": relative.full_name,
-            "phone": relative.phone,
-            "id_number": relative.id_number,
-            "residence": relative.residence,
-        }
-        actions = []
-        cancelled = RoundEntry.objects.filter(donor=donor, outcome="").update(
-            outcome=Attendance.CANCELLED, recorded_at=timezone.now()
+        return _withdraw(actor, donor, note)
+
+
+PUBLIC_WITHDRAWAL = "Người cho mẫu (tự rút qua trang tra cứu)"
+
+
+def on_tip_consent_withdrawn(sender, tip, **kwargs) -> None:
+    """The person withdrew their consent on the public status page of the tip they offered the sample on
+    (``tips.signals.consent_withdrawn``, in that transaction): the donor made from that tip is withdrawn too, at
+    once, in the same way."""
+    for donor in Donor.objects.filter(relative__from_tip=tip).exclude(step=Step.WITHDRAWN):
+        _withdraw(None, donor, "Người cho mẫu tự rút lại sự đồng ý qua trang tra cứu.")
+
+
+def _withdraw(actor, donor: Donor, note: str) -> Withdrawal:
+    """The withdrawal itself, in the caller's transaction; ``actor`` None: the person did it themselves."""
+    donor = _locked(donor)
+    if donor.step == Step.WITHDRAWN:
+        raise DnaError("Người này đã rút lại sự đồng ý.")
+    relative = donor.relative
+    identity = {
+        "name": relative.full_name,
+        "phone": relative.phone,
+        "id_number": relative.id_number,
+        "residence": relative.residence,
+    }
+    actions = []
+    cancelled = RoundEntry.objects.filter(donor=donor, outcome="").update(
+        outcome=Attendance.CANCELLED, recorded_at=timezone.now()
+    )
+    if cancelled:
+        actions.append("Đã hủy lịch lấy mẫu.")
+    if donor.sampled:
+        donor.destroy_requested_at = timezone.now()
+        actions.append(
+            f"Đã đề nghị {donor.laboratory or donor.collecting_unit or 'nơi giữ mẫu'} hủy mẫu số {donor.sample_number}."
         )
-        if cancelled:
-            actions.append("Đã hủy lịch lấy mẫu.")
-        if donor.sampled:
-            donor.destroy_requested_at = timezone.now()
-            actions.append(
-                f"Đã đề nghị {donor.laboratory or donor.collecting_unit or 'nơi giữ mẫu'} hủy mẫu số {donor.sample_number}."
-            )
-        before = donor.step
-        donor.step, donor.withdrawn_at = Step.WITHDRAWN, timezone.now()
-        donor.consent_witness = ""
-        donor.save()
-        record = Withdrawal.objects.create(
-            donor=donor,
-            sealed_identity=json.dumps(identity, ensure_ascii=False),
-            actions=actions,
-            recorded_by=actor,
-        )
-        registry.relative_erase_identity(actor=actor, relative=relative, reason="Rút lại đồng ý cho mẫu ADN")
-        _audit(actor, "donor_withdrawn", donor, {"step": [before, Step.WITHDRAWN]}, " ".join(actions) or note)
-        told = [
-            u
-            for u in User.objects.filter(
-                is_active=True, unit__parent=donor.owner, role__in=[Role.CAMPAIGN, Role.POLICE]
-            )
-        ]
-        notify_message(
-            users=told,
-            text=f"Một thân nhân của liệt sĩ {relative.martyr.full_name} đã rút lại đồng ý cho mẫu ADN. "
-            + (" ".join(actions) or "Không còn lịch lấy mẫu."),
+    before = donor.step
+    donor.step, donor.withdrawn_at = Step.WITHDRAWN, timezone.now()
+    donor.consent_witness = ""
+    if donor.consent_form:
+        # the signed form carries the name and signature: gone with the rest of the identity
+        donor.consent_form.delete(save=False)
+        actions.append("Đã xóa phiếu đồng ý đã ký.")
+    donor.save()
+    if relative.from_tip_id and actor is not None:
+        # the same person, on the tip they offered the sample on: erased there too
+        from doantu.tips import services as tip_services
+
+        tip_services.tip_erase_reporter(
             actor=actor,
+            tip=relative.from_tip,
+            reason="Người gửi rút lại đồng ý cho mẫu ADN (báo cán bộ phường): họ tên, số điện thoại, địa chỉ "
+            "đã được xóa.",
         )
-        ward = donor.owner
-        outcome = _tell_person(
-            donor,
-            identity["phone"],
-            f"UBND {ward.name}: đã ghi nhận ông/bà rút lại đồng ý cho mẫu ADN; thông tin cá nhân đã được xóa"
-            + ("; mẫu đã lấy được đề nghị hủy." if donor.destroy_requested_at else "."),
-            "Đã nhắn tin xác nhận việc rút lại đồng ý.",
+        actions.append("Đã xóa họ tên, điện thoại trên thông tin người này đã gửi.")
+    record = Withdrawal.objects.create(
+        donor=donor,
+        sealed_identity=json.dumps(identity, ensure_ascii=False),
+        actions=actions,
+        recorded_by=actor,
+    )
+    registry.relative_erase_identity(
+        actor=actor, relative=relative, reason="Rút lại đồng ý cho mẫu ADN", label=PUBLIC_WITHDRAWAL
+    )
+    _audit(
+        actor,
+        "donor_withdrawn",
+        donor,
+        {"step": [before, Step.WITHDRAWN], "date": [None, timezone.localtime(donor.withdrawn_at).date()]},
+        " ".join(actions) or note,
+    )
+    told = [
+        u
+        for u in User.objects.filter(
+            is_active=True, unit__parent=donor.owner, role__in=[Role.CAMPAIGN, Role.POLICE]
         )
-        record.confirmation = {
-            "sent": "Đã nhắn tin xác nhận",
-            "not-sent": "Chưa nhắn được: gọi điện/gửi thư",
-            "failed": "Nhắn tin lỗi: gọi điện/gửi thư",
-        }[outcome]
-        record.save(update_fields=["confirmation"])
-        return record
+    ]
+    notify_message(
+        users=told,
+        text=f"Một thân nhân của liệt sĩ {relative.martyr.full_name} đã rút lại đồng ý cho mẫu ADN. "
+        + (" ".join(actions) or "Không còn lịch lấy mẫu."),
+        actor=actor,
+    )
+    ward = donor.owner
+    outcome = _tell_person(
+        donor,
+        identity["phone"],
+        f"UBND {ward.name}: đã ghi nhận ông/bà rút lại đồng ý cho mẫu ADN; thông tin cá nhân đã được xóa"
+        + ("; mẫu đã lấy được đề nghị hủy." if donor.destroy_requested_at else "."),
+        "Đã nhắn tin xác nhận việc rút lại đồng ý.",
+    )
+    record.confirmation = {
+        "sent": "Đã nhắn tin xác nhận",
+        "not-sent": "Chưa nhắn được: gọi điện/gửi thư",
+        "failed": "Nhắn tin lỗi: gọi điện/gửi thư",
+    }[outcome]
+    record.save(update_fields=["confirmation"])
+    return record
 
 
 # ------------------------------------------------------------------------------------------ reading
@@ -672,6 +712,21 @@ def donor_reveal(*, actor, donor: Donor) -> dict[str, str]:
         "residence": r.residence,
         "consent_witness": donor.consent_witness,
     }
+
+
+def consent_form_open(*, actor, donor: Donor):
+    """The signed consent form (it bears the person's name and signature): under the identity rule, each opening
+    audited like a reveal. Returns an open file, or None when there is none (an oral consent, a withdrawal)."""
+    access.require(access.can_reveal(actor, donor))
+    if not donor.consent_form:
+        return None
+    try:
+        handle = donor.consent_form.open("rb")
+    except FileNotFoundError:  # the row outlived its file (a restore without media)
+        return None
+    with transaction.atomic():
+        _audit(actor, "donor_viewed", donor, message="Mở phiếu đồng ý đã ký")
+    return handle
 
 
 def _person(donor: Donor | None, relative: Relative | None = None) -> pedigree.Person:
@@ -739,10 +794,12 @@ def _pedigree_from(martyr: Martyr, relatives, identities: dict[int, dict]) -> Pe
         best.extra["best"] = True
     for p in people:
         donor = p.extra.get("donor")
-        name = identities.get(donor.pk, {}).get("name") if donor else ""
+        identity = identities.get(donor.pk, {}) if donor else {}
         p.label = pedigree.kind_words(p).capitalize()
-        if name:
-            p.extra["name"] = name
+        if identity.get("name"):
+            p.extra["name"] = identity["name"]
+        # how to reach them (after the audited reveal only)
+        p.extra["phone"], p.extra["residence"] = identity.get("phone", ""), identity.get("residence", "")
     flags = {p.key: pedigree.higher_priority_living(p, people) for p in people if p.offered and p.askable}
     flags = {k: v for k, v in flags.items() if v}
     for p in people:

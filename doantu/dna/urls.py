@@ -10,6 +10,7 @@ urlpatterns = [
     path("martyrs/<int:pk>/donors/", views.donor_new, name="donor_new"),
     path("donors/<int:pk>/", views.donor, name="donor"),
     path("donors/<int:pk>/identity/", views.donor_identity, name="donor_identity"),
+    path("donors/<int:pk>/consent-form/", views.donor_consent_form, name="donor_consent_form"),
     path("donors/<int:pk>/<slug:action>/", views.donor_action, name="donor_action"),
     path("tips/<int:pk>/offer/", views.tip_offer, name="tip_offer"),
     path("import/", views.relatives_import, name="import"),

@@ -3,7 +3,7 @@ decision about who sees or does what is in ``dna.access``, called inside the ser
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -157,6 +157,19 @@ def donor_identity(request, pk: int):
     d = _donor(request, pk)
     identity = services.donor_reveal(actor=request.user, donor=d)
     return _donor_page(request, d, identity=identity)
+
+
+@staff_required
+@require_safe
+def donor_consent_form(request, pk: int):
+    """The signed consent form, for those who may know who the donor is; each opening audited."""
+    handle = services.consent_form_open(actor=request.user, donor=_donor(request, pk))
+    if handle is None:
+        raise Http404("Không có phiếu đồng ý đã ký.")
+    response = FileResponse(handle, as_attachment=False)
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 DONOR_ACTIONS = ("contacted", "consent", "schedule", "sent", "result", "withdraw")

@@ -184,11 +184,28 @@ def can_view_person(user, person) -> bool:
     return people_scope(user, type(person).objects).filter(pk=person.pk).exists()
 
 
+# Rules of the apps above the registry about whose identity a person's own consent governs (the DNA pipeline:
+# a donor's identity goes only where ``dna.access`` says). Each rule answers True/False for the people it
+# governs and None for the others; registered from the owning app's ``ready()`` (the registry imports nothing
+# above it).
+PERSON_REVEAL_RULES: list = []
+
+
+def register_person_reveal_rule(rule) -> None:
+    if rule not in PERSON_REVEAL_RULES:
+        PERSON_REVEAL_RULES.append(rule)
+
+
 def can_reveal_person(user, person) -> bool:
     """See who a relative or witness is (name, phone, identity number, address), on request and audited. A
-    relative who consented to give DNA: only the consent's recipients."""
+    relative who consented to give DNA: only the consent's recipients; a relative in the DNA pipeline: the
+    pipeline's rule (``PERSON_REVEAL_RULES``)."""
     if not can_view_person(user, person):
         return False
+    for rule in PERSON_REVEAL_RULES:
+        decided = rule(user, person)
+        if decided is not None:
+            return decided
     if getattr(person, "dna_consent", False):
         return is_dna_consent_recipient(user)
     return True

@@ -1241,17 +1241,24 @@ def relative_set_dna(*, actor, relative: Relative, consent: bool, sampled_at=Non
         return relative
 
 
-def relative_erase_identity(*, actor, relative: Relative, reason: str) -> Relative:
+def relative_erase_identity(*, actor, relative: Relative, reason: str, label: str = "") -> Relative:
     """Erase a relative's name, identity number, residence and phone (a withdrawn DNA consent: Law 91/2025). The
-    record stays (its relationship, that it existed), so the family is not asked again by mistake."""
-    _require(access.can_view_person(actor, relative))
+    record stays (its relationship, that it existed), so the family is not asked again by mistake. ``actor``
+    None: the person withdrew themselves (``label`` says how), nobody's access to check."""
+    if actor is not None:
+        _require(access.can_view_person(actor, relative))
     with transaction.atomic():
         relative = Relative.objects.select_for_update().get(pk=relative.pk)
         relative.full_name, relative.id_number, relative.residence, relative.phone = "", "", "", ""
         relative.dna_consent = False
         relative.save(update_fields=["full_name", "id_number", "residence", "phone", "dna_consent"])
         audit_record(
-            actor=actor, action="relative_erased", obj=relative, context=relative.martyr, message=reason
+            actor=actor,
+            action="relative_erased",
+            obj=relative,
+            context=relative.martyr,
+            message=reason,
+            label=label if actor is None else "",
         )
         return relative
 

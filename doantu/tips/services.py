@@ -795,6 +795,44 @@ def tip_withdraw_consent(*, receipt_code: str, phone_digits: str) -> Tip:
             message="Người gửi rút lại sự đồng ý qua trang tra cứu: họ tên, số điện thoại, địa chỉ đã được xóa; "
             "không liên hệ lại người gửi.",
         )
+        from .signals import consent_withdrawn
+
+        consent_withdrawn.send(sender=Tip, tip=tip)
+        return tip
+
+
+def tip_erase_reporter(*, actor, tip: Tip, reason: str) -> Tip:
+    """Erase the reporter's name, phone and address, and their contact and DNA consents, as a public withdrawal
+    does, for a withdrawal the person made elsewhere (told to the ward's staff: a DNA donor who came from this
+    tip). The caller has checked who may record it; here: the tip must be one ``actor`` may see."""
+    if not access.tips_visible_to(actor).filter(pk=tip.pk).exists():
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+    with transaction.atomic():
+        tip = _locked(tip)
+        if tip.identity_withdrawn:
+            return tip
+        now = timezone.now()
+        tip.reporter_name = tip.reporter_phone = tip.reporter_address = ""
+        tip.consent_contact = tip.consent_dna = False
+        tip.consent_withdrawn_at = now
+        tip.save(
+            update_fields=[
+                "reporter_name",
+                "reporter_phone",
+                "reporter_address",
+                "consent_contact",
+                "consent_dna",
+                "consent_withdrawn_at",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="consent_withdrawn",
+            obj=tip,
+            changes={"consent_withdrawn_at": [None, now.isoformat()]},
+            message=reason,
+        )
         return tip
 
 
