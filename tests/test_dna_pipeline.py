@@ -8,6 +8,7 @@ import json
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from doantu.audit.models import AuditEntry
 from doantu.dna import coverage, services
@@ -107,7 +108,7 @@ def test_tip_offer_becomes_offered_donor_with_the_tips_consent(users, units, sou
     # when campaign staff record the offer
     donor = services.donor_from_tip(actor=users["campaign"], tip=tip, martyr=martyr)
     # then it is an offer with the tip's date, its group, and the recipients of the tip's DNA consent
-    assert donor.step == Step.OFFERED and donor.offered_at == tip.created_at.date()
+    assert donor.step == Step.OFFERED and donor.offered_at == timezone.localdate(tip.created_at)
     assert donor.residential_group == units["tdp-03"]
     assert set(donor.consent_recipients) == {Recipient.POLICE, Recipient.HOME_AFFAIRS}
     assert donor.relative.full_name == "Lý Thị Mai"
