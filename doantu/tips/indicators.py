@@ -7,7 +7,6 @@ ward's time zone, so the list behind a figure (the inbox filtered by the same da
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import Counter
 from typing import Any
@@ -409,33 +408,22 @@ def tips_days_to_verification(unit, period):
 # ------------------------------------------------------------------------------------------------ participation
 
 
-def _person_key(phone: str, name: str) -> str | None:
-    digits = re.sub(r"\D", "", phone or "")
-    if len(digits) >= 9:
-        return "p" + digits[-9:]  # 0912…/+84912…: the same subscriber
-    folded = " ".join((name or "").lower().split())
-    return "n" + folded if folded else None
-
-
 def _participation(tips, key_field: str) -> dict:
-    """``{key: (tips, contributors)}``: contributors are people told apart by their phone (else their name),
-    decrypted here only to be counted; each anonymous tip counts as one person (an upper bound). The tips and the
-    anonymous ones are counted by the database; only the named tips are read (and decrypted) here."""
+    """``{key: (tips, contributors)}`` in one grouped query: contributors are the distinct contact hashes of the
+    named tips (``Tip.contact_key``: the person's phone, else their name, keyed; see ``tips.contacts``), plus one
+    person per tip without a key (anonymous, no name nor phone, or consent withdrawn: an upper bound). Nothing is
+    decrypted."""
+    keyed = Q(anonymous=False) & ~Q(contact_key="")
     counted = (
         tips.order_by()
         .values(key_field)
-        .annotate(n=Count("pk"), anonymous=Count("pk", filter=Q(anonymous=True)))
+        .annotate(
+            n=Count("pk"),
+            people=Count("contact_key", distinct=True, filter=keyed),
+            unkeyed=Count("pk", filter=~keyed),
+        )
     )
-    per_key: dict = {row[key_field]: [row["n"], set(), row["anonymous"]] for row in counted}
-    rows = tips.filter(anonymous=False).values_list(key_field, "reporter_phone", "reporter_name")
-    for key, phone, name in rows.iterator(chunk_size=2000):
-        entry = per_key.setdefault(key, [0, set(), 0])
-        person = _person_key(phone, name)
-        if person is None:
-            entry[2] += 1
-        else:
-            entry[1].add(person)
-    return {k: (v[0], len(v[1]) + v[2]) for k, v in per_key.items()}
+    return {row[key_field]: (row["n"], row["people"] + row["unkeyed"]) for row in counted}
 
 
 PARTICIPATION_COLUMNS = ["Số tin", "Số người cung cấp"]
