@@ -4,13 +4,16 @@ See the package docstring for the interface."""
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Hashable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 
 from .periods import Period
@@ -230,7 +233,8 @@ def compute(name: str, *, viewer, unit, period: Period):
 
     ind = get(name)
     access.check(viewer, unit, ind)
-    return ind.fn(unit, period)
+    with sharing():
+        return _values([ind], unit, period)[name]
 
 
 _SHARED: ContextVar[dict | None] = ContextVar("indicators_shared", default=None)
@@ -262,6 +266,54 @@ def sharing():
         _SHARED.reset(token)
 
 
+# Figures are kept in the cache per indicator, unit and period until anything they count is written, and at most
+# this long (seconds): a ceiling for writes that send no signal (a queryset ``update``, ``bulk_create``, the
+# QR visit counters) and for figures that move with the clock (check-ins overdue). "Anything they count": every
+# model of an app that registers indicators, and of ``org`` (units), connected in ``apps.py`` to ``forget``;
+# services that write in bulk call ``forget`` themselves. The same pattern as the inbox's counts
+# (``tips.selectors.tip_counts``): a generation in the cache, renewed on each write, is part of every key.
+FIGURES_CACHE_SECONDS = 300
+_GENERATION = "indicators:generation"
+
+
+def _generation() -> str:
+    return cache.get_or_set(_GENERATION, lambda: uuid.uuid4().hex, None)
+
+
+def forget(**kwargs) -> None:
+    """Something the figures count was written: figures cached before are not used again (now, and once the
+    transaction commits, so a figure read meanwhile from the old data is not kept either). A signal receiver."""
+
+    def renew():
+        cache.set(_GENERATION, uuid.uuid4().hex, None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def _cache_key(generation: str, scope: str, name: str, unit_pk, period: Period) -> str:
+    return f"indicators:{generation}:{scope}:{name}:{unit_pk}:{period.kind}:{period.start}:{period.end}"
+
+
+def _values(chosen: list[Indicator], unit, period: Period) -> dict[str, Any]:
+    """``{name: value}`` of ``chosen`` for ``unit`` and ``period``: from the cache (one read for all of them),
+    the missing ones computed and stored. The generation is read first, so a value computed while a write
+    lands is stored under the old generation and never read."""
+    generation = _generation()
+    keys = {ind.name: _cache_key(generation, "unit", ind.name, unit.pk, period) for ind in chosen}
+    hits = cache.get_many(list(keys.values()))
+    out, missing = {}, {}
+    for ind in chosen:
+        key = keys[ind.name]
+        if key in hits:
+            out[ind.name] = hits[key]
+        else:
+            out[ind.name] = missing[key] = ind.fn(unit, period)
+    if missing:
+        cache.set_many(missing, FIGURES_CACHE_SECONDS)
+    return out
+
+
 def figures(*, viewer, unit, period: Period, names: Iterable[str] | None = None) -> dict[str, Any]:
     """``{name: value}`` of the indicators ``viewer`` may see (all of them, or those in ``names`` — asking for one
     the viewer may not see raises PermissionDenied)."""
@@ -276,7 +328,7 @@ def figures(*, viewer, unit, period: Period, names: Iterable[str] | None = None)
         for ind in chosen:
             access.check(viewer, unit, ind)
     with sharing():
-        return {ind.name: ind.fn(unit, period) for ind in chosen}
+        return _values(chosen, unit, period)
 
 
 def ward_values(name: str, *, viewer, province, wards, period: Period) -> dict[Any, Any]:
@@ -294,11 +346,15 @@ def ward_values(name: str, *, viewer, province, wards, period: Period) -> dict[A
         return {}
     if name in _PER_WARD:
         fn, default = _PER_WARD[name]
-        with sharing():
-            values = fn(province, period)
+        key = _cache_key(_generation(), "per-ward", name, province.pk, period)
+        values = cache.get(key)
+        if values is None:
+            with sharing():
+                values = fn(province, period)
+            cache.set(key, values, FIGURES_CACHE_SECONDS)
         return {w.pk: values.get(w.pk, default) for w in wards}
     with sharing():
-        return {w.pk: ind.fn(w, period) for w in wards}
+        return {w.pk: _values([ind], w, period)[name] for w in wards}
 
 
 def drill_url(name: str, *, viewer, unit, period: Period, key: str | None = None) -> str | None:
