@@ -66,8 +66,8 @@ def main() -> None:
     for ind in indicators.all_indicators():
         wall, cpu = best(lambda ind=ind: ind.fn(ward, period))
         rows.append((wall, cpu, "ward", ind.name))
+    wards = list(OrgUnit.objects.filter(kind=UnitKind.WARD, path__startswith=province.path + "/"))
     for name in registry._PER_WARD:
-        wards = list(OrgUnit.objects.filter(kind=UnitKind.WARD, path__startswith=province.path + "/"))
         wall, cpu = best(
             lambda name=name: indicators.ward_values(
                 name, viewer=SYSTEM, province=province, wards=wards, period=period

@@ -30,8 +30,27 @@ NO_SOURCE = "none"
 NO_GROUP = "none"
 
 
+def tips_of(unit):
+    """The tips of ``unit``: its own (a ward) or those of its wards (a province), by the list of the province's
+    ward ids (read once per shared scope) rather than ``within``'s join on the unit path, whose prefix match
+    PostgreSQL estimates at one row: it then nests a loop over the wards around the rest of the plan (10 s for
+    the verified-in-period count of 100 wards at 1,000,000 tips; 60 ms with the list). A tip's ward is always
+    a ward (its source's), so both select the same tips."""
+    if unit.kind == UnitKind.WARD:
+        return Tip.objects.filter(ward=unit)
+    ids = shared(
+        ("tips.ward_ids", unit.pk),
+        lambda: list(
+            OrgUnit.objects.filter(kind=UnitKind.WARD, path__startswith=unit.path + "/").values_list(
+                "pk", flat=True
+            )
+        ),
+    )
+    return Tip.objects.filter(ward__in=ids)
+
+
 def received(unit, period: Period):
-    return Tip.objects.filter(within(unit), **period.lookup("created_at"))
+    return tips_of(unit).filter(**period.lookup("created_at"))
 
 
 def _inbox(unit, period: Period, **filters) -> str | None:
@@ -297,7 +316,7 @@ def _conclusions(unit, period: Period) -> list[tuple[int, Any, str | None]]:
             context_type=TIP_CONTEXT,
             object_type=TIP_CONTEXT,
             action="concluded",
-            context_id__in=_tip_ids(Tip.objects.filter(within(unit))),
+            context_id__in=_tip_ids(tips_of(unit)),
             **period.lookup("at"),
         ).values_list("context_id", "at", "changes")
         out = []
@@ -341,7 +360,7 @@ def _verified_in_period_per_ward(province, period):
         .annotate(tip_id=Cast("context_id", BigIntegerField()))
         .values("tip_id")
     )
-    return _counts(Tip.objects.filter(within(province), pk__in=verified), "ward")
+    return _counts(tips_of(province).filter(pk__in=verified), "ward")
 
 
 @indicator(
