@@ -63,5 +63,6 @@ from .registry import (  # noqa: F401
     sharing,
     visible_indicators,
     ward_values,
+    ward_values_many,
     within,
 )

@@ -291,27 +291,26 @@ def forget(**kwargs) -> None:
     transaction.on_commit(renew)
 
 
-def _cache_key(generation: str, scope: str, name: str, unit_pk, period: Period) -> str:
-    return f"indicators:{generation}:{scope}:{name}:{unit_pk}:{period.kind}:{period.start}:{period.end}"
+def _cache_key(generation: str, scope: str, unit_pk, period: Period) -> str:
+    return f"indicators:{generation}:{scope}:{unit_pk}:{period.kind}:{period.start}:{period.end}"
+
+
+def _cached(scope: str, unit_pk, period: Period, names: list[str], compute: Callable[[str], Any]) -> dict:
+    """``{name: compute(name)}`` for ``names``, kept in ONE cache entry per scope, unit and period (one read, and
+    one write when something was missing: a database cache commits each write). The generation is read first,
+    so values computed while a write lands are stored under the old generation and never read."""
+    key = _cache_key(_generation(), scope, unit_pk, period)
+    stored = cache.get(key) or {}
+    missing = [name for name in names if name not in stored]
+    if missing:
+        stored = {**stored, **{name: compute(name) for name in missing}}
+        cache.set(key, stored, FIGURES_CACHE_SECONDS)
+    return {name: stored[name] for name in names}
 
 
 def _values(chosen: list[Indicator], unit, period: Period) -> dict[str, Any]:
-    """``{name: value}`` of ``chosen`` for ``unit`` and ``period``: from the cache (one read for all of them),
-    the missing ones computed and stored. The generation is read first, so a value computed while a write
-    lands is stored under the old generation and never read."""
-    generation = _generation()
-    keys = {ind.name: _cache_key(generation, "unit", ind.name, unit.pk, period) for ind in chosen}
-    hits = cache.get_many(list(keys.values()))
-    out, missing = {}, {}
-    for ind in chosen:
-        key = keys[ind.name]
-        if key in hits:
-            out[ind.name] = hits[key]
-        else:
-            out[ind.name] = missing[key] = ind.fn(unit, period)
-    if missing:
-        cache.set_many(missing, FIGURES_CACHE_SECONDS)
-    return out
+    by_name = {ind.name: ind for ind in chosen}
+    return _cached("unit", unit.pk, period, list(by_name), lambda name: by_name[name].fn(unit, period))
 
 
 def figures(*, viewer, unit, period: Period, names: Iterable[str] | None = None) -> dict[str, Any]:
@@ -335,26 +334,37 @@ def ward_values(name: str, *, viewer, province, wards, period: Period) -> dict[A
     """``{ward id: value}`` of indicator ``name`` for ``wards`` (of ``province``): one grouped query where the
     indicator has a ``per_ward`` function, else its function ward by ward. PermissionDenied if ``viewer`` may
     not see the figure for the province or for one of the wards."""
+    return ward_values_many([name], viewer=viewer, province=province, wards=wards, period=period)[name]
+
+
+def ward_values_many(names: Iterable[str], *, viewer, province, wards, period: Period) -> dict[str, dict]:
+    """``{name: {ward id: value}}``: ``ward_values`` of several indicators, the grouped ones kept in one cache
+    entry for the province and period (the province view reads them all at once)."""
     from . import access
 
-    ind = get(name)
-    access.check(viewer, province, ind)
+    chosen = [get(name) for name in names]
+    for ind in chosen:
+        access.check(viewer, province, ind)
     for ward in wards:
         if not ward.path.startswith(province.path + "/"):
             raise PermissionDenied("Phường không thuộc tỉnh này.")
     if not wards:
-        return {}
-    if name in _PER_WARD:
-        fn, default = _PER_WARD[name]
-        key = _cache_key(_generation(), "per-ward", name, province.pk, period)
-        values = cache.get(key)
-        if values is None:
-            with sharing():
-                values = fn(province, period)
-            cache.set(key, values, FIGURES_CACHE_SECONDS)
-        return {w.pk: values.get(w.pk, default) for w in wards}
+        return {ind.name: {} for ind in chosen}
+    out = {}
+    grouped = [ind.name for ind in chosen if ind.name in _PER_WARD]
     with sharing():
-        return {w.pk: _values([ind], w, period)[name] for w in wards}
+        values = _cached(
+            "per-ward", province.pk, period, grouped, lambda n: _PER_WARD[n][0](province, period)
+        )
+        for name in grouped:
+            default = _PER_WARD[name][1]
+            out[name] = {w.pk: values[name].get(w.pk, default) for w in wards}
+        others = [ind for ind in chosen if ind.name not in _PER_WARD]
+        if others:
+            per_ward = {w.pk: _values(others, w, period) for w in wards}
+            for ind in others:
+                out[ind.name] = {pk: v[ind.name] for pk, v in per_ward.items()}
+    return {ind.name: out[ind.name] for ind in chosen}
 
 
 def drill_url(name: str, *, viewer, unit, period: Period, key: str | None = None) -> str | None:

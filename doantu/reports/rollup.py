@@ -262,13 +262,10 @@ def province_table(*, viewer, province: OrgUnit, period: Period, rank_by: str = 
     # Wards on this system: every figure for all of them at once (one grouped query per indicator, not one
     # query per ward and indicator); the wards that sent a signed submission are not computed at all.
     local = [w for w in wards if w.pk not in submissions]
-    with indicators.sharing():  # indicators reading the same grouped counts read them once
-        computed = {
-            ind.name: indicators.ward_values(
-                ind.name, viewer=viewer, province=province, wards=local, period=period
-            )
-            for ind in numeric
-        }
+    # Indicators reading the same grouped counts read them once; all of them are cached together.
+    computed = indicators.ward_values_many(
+        [ind.name for ind in numeric], viewer=viewer, province=province, wards=local, period=period
+    )
     rows = []
     for ward in wards:
         submission = submissions.get(ward.pk)
