@@ -120,6 +120,16 @@ for _position, _key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
             "44 characters ending in '='); the key itself is not shown here"
         ) from None
 
+# The keyed hash (HMAC-SHA256) of each named tip's normalised contact (tips.contacts), stored so that the
+# figures count distinct contributors in SQL without decrypting anyone's phone. Not a Fernet key and not stored in
+# the database, so the column alone tells nobody who a contributor is (a phone number has too few possibilities
+# to be safe behind an unkeyed hash). Defaults to SECRET_KEY: before you ever change SECRET_KEY, set
+# CONTACT_HASH_KEY to the current one; after changing CONTACT_HASH_KEY itself, run
+# ``python manage.py rehash_contacts`` (until then, people who come back count twice).
+CONTACT_HASH_KEY = env("CONTACT_HASH_KEY") or SECRET_KEY
+if PRODUCTION and _weak_secret_key(CONTACT_HASH_KEY):
+    raise ImproperlyConfigured("CONTACT_HASH_KEY must be as strong as a SECRET_KEY (50+ random characters)")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1067,6 +1067,7 @@ NO_OBJECT = {
     "reports:new": "a new draft, in the user's own ward only",
     "reports:map": "tips of the user's own ward on a map: exact for its campaign staff, coarse cells for others",
     "reports:province": "the wards of the user's own province side by side",
+    "reports:province_report": "the user's own province's report, its wards summed (figures only, no person)",
     "reports:rollup_import": "import of a ward's signed figures (POSTed without a valid envelope)",
     "reports:rollup_export": "the user's own ward's signed figures",
     "reports:ward_key": "registers a ward's public key (POSTed without a key: refused)",

@@ -71,6 +71,9 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["context_type", "context_id", "at"], name="audit_context_idx"),
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            # The figures read the actions of a period ("concluded" in November: doantu.tips.indicators), a
+            # fifth of the period's entries; by ``at`` alone every entry of the period is read and filtered.
+            models.Index(fields=["action", "at"], name="audit_action_at_idx"),
         ]
 
     def __str__(self) -> str:

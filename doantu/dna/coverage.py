@@ -5,7 +5,7 @@ held. One computation, read by the DNA page and by ``dna.indicators``."""
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from doantu.org.models import OrgUnit, UnitKind
 from doantu.registry.models import Martyr, MartyrStatus, Relative
@@ -89,16 +89,41 @@ def ward_figures(ward: OrgUnit, *, since=None, until=None) -> tuple[Figures, lis
     if until:
         rounds = rounds.filter(date__lte=until)
     total.rounds_held = rounds.count()
-    groups = []
-    for group in OrgUnit.objects.filter(parent=ward, kind=UnitKind.RESIDENTIAL_GROUP, active=True).order_by(
-        "sort_order"
-    ):
-        in_group = donors.filter(residential_group=group)
-        ids = set(
-            in_group.filter(relative__martyr_id__in=martyr_ids).values_list("relative__martyr_id", flat=True)
+    # Per residential group in three grouped queries (not three per group: the dashboard reads this at every
+    # cold view, and each round trip waits for a core on a loaded server).
+    group_units = list(
+        OrgUnit.objects.filter(parent=ward, kind=UnitKind.RESIDENTIAL_GROUP, active=True).order_by(
+            "sort_order"
         )
+    )
+    in_groups = donors.filter(residential_group__in=group_units)
+    martyrs_in: dict[int, set] = {}
+    for group_id, martyr_id in (
+        in_groups.filter(relative__martyr_id__in=martyr_ids)
+        .values_list("residential_group", "relative__martyr_id")
+        .distinct()
+    ):
+        martyrs_in.setdefault(group_id, set()).add(martyr_id)
+    steps: dict[int, Counter] = {}
+    for group_id, step, n in (
+        in_groups.order_by()
+        .values("residential_group", "step")
+        .annotate(n=Count("pk"))
+        .values_list("residential_group", "step", "n")
+    ):
+        steps.setdefault(group_id, Counter())[step] = n
+    held = dict(
+        rounds.filter(entries__donor__residential_group__in=group_units)
+        .order_by()
+        .values("entries__donor__residential_group")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("entries__donor__residential_group", "n")
+    )
+    groups = []
+    for group in group_units:
+        ids = martyrs_in.get(group.pk, set())
         f = Figures(group, martyrs=len(ids), by_coverage=Counter(per_martyr[m] for m in ids))
-        f.donors_by_step = Counter(in_group.values_list("step", flat=True))
-        f.rounds_held = rounds.filter(entries__donor__residential_group=group).distinct().count()
+        f.donors_by_step = steps.get(group.pk, Counter())
+        f.rounds_held = held.get(group.pk, 0)
         groups.append(f)
     return total, groups

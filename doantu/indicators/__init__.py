@@ -44,6 +44,7 @@ in one query); ``shared(key, fn)`` lets several indicators of one ``figures`` ca
 
 from .periods import Period, PeriodError, parse_period, phase_period  # noqa: F401
 from .registry import (  # noqa: F401
+    FIGURES_CACHE_SECONDS,
     SECTIONS,
     SYSTEM,
     Breakdown,
@@ -54,6 +55,7 @@ from .registry import (  # noqa: F401
     compute,
     drill_url,
     figures,
+    forget,
     get,
     indicator,
     per_ward,
@@ -61,5 +63,6 @@ from .registry import (  # noqa: F401
     sharing,
     visible_indicators,
     ward_values,
+    ward_values_many,
     within,
 )

@@ -8,6 +8,19 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self):
         # Every installed app's ``indicators.py`` registers its figures (like admin.py for the admin site).
-        from .registry import autodiscover
+        from django.db.models.signals import post_delete, post_save
+        from django.utils.module_loading import module_has_submodule
+
+        from .registry import autodiscover, forget
 
         autodiscover()
+        # The cached figures (registry.FIGURES_CACHE_SECONDS) follow every write to a model of an app that
+        # counts something (it has an ``indicators`` module) and to the units (org).
+        from django.apps import apps
+
+        for config in apps.get_app_configs():
+            if config.label == "org" or module_has_submodule(config.module, "indicators"):
+                for model in config.get_models():
+                    uid = f"indicators-forget-{model._meta.label_lower}"
+                    post_save.connect(forget, sender=model, dispatch_uid=uid)
+                    post_delete.connect(forget, sender=model, dispatch_uid=uid + "-deleted")

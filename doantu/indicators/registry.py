@@ -4,13 +4,16 @@ See the package docstring for the interface."""
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Hashable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 
 from .periods import Period
@@ -230,7 +233,8 @@ def compute(name: str, *, viewer, unit, period: Period):
 
     ind = get(name)
     access.check(viewer, unit, ind)
-    return ind.fn(unit, period)
+    with sharing():
+        return _values([ind], unit, period)[name]
 
 
 _SHARED: ContextVar[dict | None] = ContextVar("indicators_shared", default=None)
@@ -262,6 +266,53 @@ def sharing():
         _SHARED.reset(token)
 
 
+# Figures are kept in the cache per indicator, unit and period until anything they count is written, and at most
+# this long (seconds): a ceiling for writes that send no signal (a queryset ``update``, ``bulk_create``, the
+# QR visit counters) and for figures that move with the clock (check-ins overdue). "Anything they count": every
+# model of an app that registers indicators, and of ``org`` (units), connected in ``apps.py`` to ``forget``;
+# services that write in bulk call ``forget`` themselves. The same pattern as the inbox's counts
+# (``tips.selectors.tip_counts``): a generation in the cache, renewed on each write, is part of every key.
+FIGURES_CACHE_SECONDS = 300
+_GENERATION = "indicators:generation"
+
+
+def _generation() -> str:
+    return cache.get_or_set(_GENERATION, lambda: uuid.uuid4().hex, None)
+
+
+def forget(**kwargs) -> None:
+    """Something the figures count was written: figures cached before are not used again (now, and once the
+    transaction commits, so a figure read meanwhile from the old data is not kept either). A signal receiver."""
+
+    def renew():
+        cache.set(_GENERATION, uuid.uuid4().hex, None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def _cache_key(generation: str, scope: str, unit_pk, period: Period) -> str:
+    return f"indicators:{generation}:{scope}:{unit_pk}:{period.kind}:{period.start}:{period.end}"
+
+
+def _cached(scope: str, unit_pk, period: Period, names: list[str], compute: Callable[[str], Any]) -> dict:
+    """``{name: compute(name)}`` for ``names``, kept in ONE cache entry per scope, unit and period (one read, and
+    one write when something was missing: a database cache commits each write). The generation is read first,
+    so values computed while a write lands are stored under the old generation and never read."""
+    key = _cache_key(_generation(), scope, unit_pk, period)
+    stored = cache.get(key) or {}
+    missing = [name for name in names if name not in stored]
+    if missing:
+        stored = {**stored, **{name: compute(name) for name in missing}}
+        cache.set(key, stored, FIGURES_CACHE_SECONDS)
+    return {name: stored[name] for name in names}
+
+
+def _values(chosen: list[Indicator], unit, period: Period) -> dict[str, Any]:
+    by_name = {ind.name: ind for ind in chosen}
+    return _cached("unit", unit.pk, period, list(by_name), lambda name: by_name[name].fn(unit, period))
+
+
 def figures(*, viewer, unit, period: Period, names: Iterable[str] | None = None) -> dict[str, Any]:
     """``{name: value}`` of the indicators ``viewer`` may see (all of them, or those in ``names`` — asking for one
     the viewer may not see raises PermissionDenied)."""
@@ -276,29 +327,44 @@ def figures(*, viewer, unit, period: Period, names: Iterable[str] | None = None)
         for ind in chosen:
             access.check(viewer, unit, ind)
     with sharing():
-        return {ind.name: ind.fn(unit, period) for ind in chosen}
+        return _values(chosen, unit, period)
 
 
 def ward_values(name: str, *, viewer, province, wards, period: Period) -> dict[Any, Any]:
     """``{ward id: value}`` of indicator ``name`` for ``wards`` (of ``province``): one grouped query where the
     indicator has a ``per_ward`` function, else its function ward by ward. PermissionDenied if ``viewer`` may
     not see the figure for the province or for one of the wards."""
+    return ward_values_many([name], viewer=viewer, province=province, wards=wards, period=period)[name]
+
+
+def ward_values_many(names: Iterable[str], *, viewer, province, wards, period: Period) -> dict[str, dict]:
+    """``{name: {ward id: value}}``: ``ward_values`` of several indicators, the grouped ones kept in one cache
+    entry for the province and period (the province view reads them all at once)."""
     from . import access
 
-    ind = get(name)
-    access.check(viewer, province, ind)
+    chosen = [get(name) for name in names]
+    for ind in chosen:
+        access.check(viewer, province, ind)
     for ward in wards:
         if not ward.path.startswith(province.path + "/"):
             raise PermissionDenied("Phường không thuộc tỉnh này.")
     if not wards:
-        return {}
-    if name in _PER_WARD:
-        fn, default = _PER_WARD[name]
-        with sharing():
-            values = fn(province, period)
-        return {w.pk: values.get(w.pk, default) for w in wards}
+        return {ind.name: {} for ind in chosen}
+    out = {}
+    grouped = [ind.name for ind in chosen if ind.name in _PER_WARD]
     with sharing():
-        return {w.pk: ind.fn(w, period) for w in wards}
+        values = _cached(
+            "per-ward", province.pk, period, grouped, lambda n: _PER_WARD[n][0](province, period)
+        )
+        for name in grouped:
+            default = _PER_WARD[name][1]
+            out[name] = {w.pk: values[name].get(w.pk, default) for w in wards}
+        others = [ind for ind in chosen if ind.name not in _PER_WARD]
+        if others:
+            per_ward = {w.pk: _values(others, w, period) for w in wards}
+            for ind in others:
+                out[ind.name] = {pk: v[ind.name] for pk, v in per_ward.items()}
+    return {ind.name: out[ind.name] for ind in chosen}
 
 
 def drill_url(name: str, *, viewer, unit, period: Period, key: str | None = None) -> str | None:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from doantu import indicators
 from doantu.audit import labels
 from doantu.audit.services import audit_record
 from doantu.campaign.models import Campaign
@@ -268,6 +269,7 @@ def plan_import(*, actor, ward: OrgUnit, file, name: str = "") -> ImportResult:
             },
             message=f"{plan.source_name}: {len(kept)} nhiệm vụ, {n_check_ins} kỳ báo cáo, {len(spec.duties)} nhiệm vụ của cơ quan.",
         )
+        indicators.forget()  # the bulk writes above send no signal: the cached figures go now
     return ImportResult(plan, len(kept), n_check_ins, len(spec.duties))
 
 

@@ -262,13 +262,10 @@ def province_table(*, viewer, province: OrgUnit, period: Period, rank_by: str = 
     # Wards on this system: every figure for all of them at once (one grouped query per indicator, not one
     # query per ward and indicator); the wards that sent a signed submission are not computed at all.
     local = [w for w in wards if w.pk not in submissions]
-    with indicators.sharing():  # indicators reading the same grouped counts read them once
-        computed = {
-            ind.name: indicators.ward_values(
-                ind.name, viewer=viewer, province=province, wards=local, period=period
-            )
-            for ind in numeric
-        }
+    # Indicators reading the same grouped counts read them once; all of them are cached together.
+    computed = indicators.ward_values_many(
+        [ind.name for ind in numeric], viewer=viewer, province=province, wards=local, period=period
+    )
     rows = []
     for ward in wards:
         submission = submissions.get(ward.pk)
@@ -320,3 +317,140 @@ NUMERIC_ROLLUP = (
     "plan.updates_sent",
     "watch.open_items",
 )
+
+
+# ------------------------------------------------------------------------------------ the province's own report
+
+# The addressees of a province's report on the campaign: the National Steering Committee 515 that launched it, the
+# Ministry of Home Affairs that holds martyr policy since 2025 (../shared/docs/domain.md), the province's own
+# leadership and department, and the communes/wards that carry the plan out (plan 238/KH-UBND).
+PROVINCE_RECIPIENTS = [
+    "Ban Chỉ đạo Quốc gia 515 (b/c)",
+    "Bộ Nội vụ (Cục Người có công) (b/c)",
+    "Thường trực Tỉnh ủy (b/c)",
+    "Chủ tịch, các Phó Chủ tịch UBND tỉnh",
+    "Sở Nội vụ",
+    "UBND các xã, phường",
+    "Lưu: VT",
+]
+# The columns of the body's ward table (portrait A4 holds four numbers); every rolled-up figure is in the annex.
+PROVINCE_BODY_COLUMNS = {
+    "tips.received": "Tin tiếp nhận",
+    "tips.verified_in_period": "Xác minh trong kỳ",
+    "tips.contributors": "Người cung cấp",
+    "dna.samples_collected": "Mẫu ADN đã lấy",
+}
+
+
+def province_report(*, viewer, province: OrgUnit, period: Period):
+    """The province's own report for ``period``: its wards' figures summed (``province_table``: the signed
+    submissions where the province holds them, the figures computed here for the others), in the Nghị định
+    30/2020 layout (``documents.OfficialDocument``), unnumbered and marked as a draft for the province's office
+    to number and sign. Returns ``(document, table)``."""
+    from doantu.documents.official import OfficialDocument
+
+    from .services import NARRATIVE, ROMAN, format_number
+
+    table = province_table(viewer=viewer, province=province, period=period)
+    name = province.name[0].lower() + province.name[1:]
+    doc = OfficialDocument(
+        issuer_parent="",
+        issuer=f"ỦY BAN NHÂN DÂN\n{province.name.upper()}",
+        kind="Báo cáo",
+        number=None,
+        symbol="BC-UBND",
+        place=province.short_name or province.name,
+        date=timezone.localdate(),
+        title=(
+            "Tổng hợp kết quả thực hiện công tác truyền thông Chiến dịch tìm kiếm, quy tập và xác định danh "
+            f"tính hài cốt liệt sĩ của các xã, phường {period.phrase}"
+        ),
+        recipients=PROVINCE_RECIPIENTS,
+        signer_authority="TM. ỦY BAN NHÂN DÂN",
+        signer_title="CHỦ TỊCH",
+        draft_label="DỰ THẢO",
+    )
+    doc.heading(f"{ROMAN[0]}. KẾT QUẢ THỰC HIỆN")
+    doc.heading("1. Tình hình báo cáo của các xã, phường", 2)
+    missing = [r["ward"].name for r in table["rows"] if not r["reported"]]
+    text = (
+        f"Trong {period.phrase}, {table['complete']}/{table['wards']} xã, phường đã gửi báo cáo hoặc số liệu "
+        f"đã ký về UBND {name}."
+    )
+    if missing:
+        shown = ", ".join(missing[:10]) + (
+            f" và {len(missing) - 10} đơn vị khác" if len(missing) > 10 else ""
+        )
+        text += f" Chưa gửi: {shown}; số liệu của các đơn vị này lấy trên hệ thống."
+    doc.paragraph(text)
+    doc.heading("2. Số liệu tổng hợp toàn tỉnh", 2)
+    doc.bullets(
+        [
+            f"{ind.label}: {format_number(total, ind.unit)}."
+            for ind, total in zip(table["indicators"], table["totals"], strict=True)
+        ]
+    )
+    doc.paragraph(
+        "Số liệu toàn tỉnh là tổng số liệu của các xã, phường; một người cung cấp thông tin cho nhiều phường "
+        "được tính ở mỗi phường.",
+        italic=True,
+    )
+    position = {ind.name: i for i, ind in enumerate(table["indicators"])}
+    columns = [name for name in PROVINCE_BODY_COLUMNS if name in position]
+    if columns:
+        doc.heading("3. Số liệu theo xã, phường", 2)
+        labels = {ind.name: ind.label for ind in table["indicators"]}
+        rows = [
+            [
+                r["ward"].name,
+                *(r["values"][position[c]] for c in columns),
+                "Đã gửi" if r["reported"] else "Chưa",
+            ]
+            for r in table["rows"]
+        ]
+        rows.append(["Toàn tỉnh", *(table["totals"][position[c]] for c in columns), ""])
+        value_cm, status_cm = 2.4, 1.8
+        doc.table(
+            ["Xã, phường", *(PROVINCE_BODY_COLUMNS[c] for c in columns), "Báo cáo"],
+            rows,
+            widths_cm=[1.2, doc.body_width_cm - 1.2 - value_cm * len(columns) - status_cm]
+            + [value_cm] * len(columns)
+            + [status_cm],
+            caption=f"Bảng 1. Số liệu theo xã, phường (xếp theo {labels[columns[0]].lower()})",
+            numbered=True,
+            total_row=True,
+        )
+    for n, (_key, label, _help) in enumerate(NARRATIVE[1:], start=1):
+        doc.heading(f"{ROMAN[n]}. {label.upper()}")
+        doc.paragraph("(Văn phòng UBND tỉnh tổng hợp từ báo cáo của các xã, phường.)", italic=True)
+    doc.paragraph(
+        f"Trên đây là báo cáo tổng hợp của UBND {name} {period.phrase}. Số liệu từng xã, phường tại phụ lục kèm "
+        "theo (tệp XLSX)./."
+    )
+    return doc, table
+
+
+def province_report_xlsx(*, viewer, province: OrgUnit, period: Period) -> bytes:
+    """The annex: every rolled-up figure of every ward, ranked, with the province's totals."""
+    from doantu.documents.xlsx import Sheet, workbook
+
+    table = province_table(viewer=viewer, province=province, period=period)
+    headers = [
+        "Hạng",
+        "Xã, phường",
+        *(ind.label for ind in table["indicators"]),
+        "Đã báo cáo",
+        "Nguồn số liệu",
+    ]
+    rows = [
+        [
+            r["rank"],
+            r["ward"].name,
+            *r["values"],
+            "Đã gửi" if r["reported"] else "Chưa",
+            "Bản phường ký gửi" if r["origin"] == "signed" else "Trên hệ thống",
+        ]
+        for r in table["rows"]
+    ]
+    rows.append(["", "Toàn tỉnh", *table["totals"], f"{table['complete']}/{table['wards']}", ""])
+    return workbook([Sheet("Các xã, phường", headers, rows, note=f"{province.name} — {period.label}")])

@@ -13,6 +13,7 @@ urlpatterns = [
     path("bao-cao/<int:pk>/<slug:action>/", views.report_action, name="action"),
     path("ban-do/", views.ward_map, name="map"),
     path("tinh/", views.province, name="province"),
+    path("tinh/bao-cao/", views.province_report, name="province_report"),
     path("tinh/nhap/", views.rollup_import, name="rollup_import"),
     path("tinh/khoa/", views.ward_key, name="ward_key"),
     path("xuat-so-lieu/", views.rollup_export, name="rollup_export"),

@@ -258,6 +258,36 @@ def province(request):
 
 
 @staff_required
+@require_safe
+def province_report(request):
+    """The province's own report of a period (its wards summed): DOCX, its XLSX annex, or a PDF of the DOCX."""
+    from doantu.documents.pdf import docx_to_pdf
+
+    province_unit = access.province_of(request.user)
+    access.require(access.can_see_rollup(request.user, province_unit), "Chỉ cấp tỉnh lập được báo cáo này.")
+    period, error = _period(request)
+    fmt = request.GET.get("f", "docx")
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    if error:
+        messages.error(request, error)
+        return redirect("reports:province")
+    try:
+        if fmt == "xlsx":
+            content = rollup.province_report_xlsx(viewer=request.user, province=province_unit, period=period)
+        else:
+            doc, _table = rollup.province_report(viewer=request.user, province=province_unit, period=period)
+            content = doc.to_docx() if fmt == "docx" else docx_to_pdf(doc.to_docx())
+    except DocumentsUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("reports:province") + f"?period={period.key}")
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    name = f"bao-cao-tong-hop-{province_unit.code}-{period.key.replace(':', '_').replace('..', '_')}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@staff_required
 @require_POST
 def rollup_import(request):
     upload = request.FILES.get("file")

@@ -7,7 +7,6 @@ ward's time zone, so the list behind a figure (the inbox filtered by the same da
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import Counter
 from typing import Any
@@ -31,8 +30,27 @@ NO_SOURCE = "none"
 NO_GROUP = "none"
 
 
+def tips_of(unit):
+    """The tips of ``unit``: its own (a ward) or those of its wards (a province), by the list of the province's
+    ward ids (read once per shared scope) rather than ``within``'s join on the unit path, whose prefix match
+    PostgreSQL estimates at one row: it then nests a loop over the wards around the rest of the plan (10 s for
+    the verified-in-period count of 100 wards at 1,000,000 tips; 60 ms with the list). A tip's ward is always
+    a ward (its source's), so both select the same tips."""
+    if unit.kind == UnitKind.WARD:
+        return Tip.objects.filter(ward=unit)
+    ids = shared(
+        ("tips.ward_ids", unit.pk),
+        lambda: list(
+            OrgUnit.objects.filter(kind=UnitKind.WARD, path__startswith=unit.path + "/").values_list(
+                "pk", flat=True
+            )
+        ),
+    )
+    return Tip.objects.filter(ward__in=ids)
+
+
 def received(unit, period: Period):
-    return Tip.objects.filter(within(unit), **period.lookup("created_at"))
+    return tips_of(unit).filter(**period.lookup("created_at"))
 
 
 def _inbox(unit, period: Period, **filters) -> str | None:
@@ -298,7 +316,7 @@ def _conclusions(unit, period: Period) -> list[tuple[int, Any, str | None]]:
             context_type=TIP_CONTEXT,
             object_type=TIP_CONTEXT,
             action="concluded",
-            context_id__in=_tip_ids(Tip.objects.filter(within(unit))),
+            context_id__in=_tip_ids(tips_of(unit)),
             **period.lookup("at"),
         ).values_list("context_id", "at", "changes")
         out = []
@@ -342,7 +360,7 @@ def _verified_in_period_per_ward(province, period):
         .annotate(tip_id=Cast("context_id", BigIntegerField()))
         .values("tip_id")
     )
-    return _counts(Tip.objects.filter(within(province), pk__in=verified), "ward")
+    return _counts(tips_of(province).filter(pk__in=verified), "ward")
 
 
 @indicator(
@@ -409,33 +427,22 @@ def tips_days_to_verification(unit, period):
 # ------------------------------------------------------------------------------------------------ participation
 
 
-def _person_key(phone: str, name: str) -> str | None:
-    digits = re.sub(r"\D", "", phone or "")
-    if len(digits) >= 9:
-        return "p" + digits[-9:]  # 0912…/+84912…: the same subscriber
-    folded = " ".join((name or "").lower().split())
-    return "n" + folded if folded else None
-
-
 def _participation(tips, key_field: str) -> dict:
-    """``{key: (tips, contributors)}``: contributors are people told apart by their phone (else their name),
-    decrypted here only to be counted; each anonymous tip counts as one person (an upper bound). The tips and the
-    anonymous ones are counted by the database; only the named tips are read (and decrypted) here."""
+    """``{key: (tips, contributors)}`` in one grouped query: contributors are the distinct contact hashes of the
+    named tips (``Tip.contact_key``: the person's phone, else their name, keyed; see ``tips.contacts``), plus one
+    person per tip without a key (anonymous, no name nor phone, or consent withdrawn: an upper bound). Nothing is
+    decrypted."""
+    keyed = Q(anonymous=False) & ~Q(contact_key="")
     counted = (
         tips.order_by()
         .values(key_field)
-        .annotate(n=Count("pk"), anonymous=Count("pk", filter=Q(anonymous=True)))
+        .annotate(
+            n=Count("pk"),
+            people=Count("contact_key", distinct=True, filter=keyed),
+            unkeyed=Count("pk", filter=~keyed),
+        )
     )
-    per_key: dict = {row[key_field]: [row["n"], set(), row["anonymous"]] for row in counted}
-    rows = tips.filter(anonymous=False).values_list(key_field, "reporter_phone", "reporter_name")
-    for key, phone, name in rows.iterator(chunk_size=2000):
-        entry = per_key.setdefault(key, [0, set(), 0])
-        person = _person_key(phone, name)
-        if person is None:
-            entry[2] += 1
-        else:
-            entry[1].add(person)
-    return {k: (v[0], len(v[1]) + v[2]) for k, v in per_key.items()}
+    return {row[key_field]: (row["n"], row["people"] + row["unkeyed"]) for row in counted}
 
 
 PARTICIPATION_COLUMNS = ["Số tin", "Số người cung cấp"]

@@ -15,7 +15,10 @@ from doantu.encryption import EncryptedTextField
 from doantu.org.models import OrgUnit
 from doantu.registry.choices import MATERNAL_LINE, Relationship, dna_guidance
 
+from .contacts import contact_key
 from .search import MARTYR_SEARCH_FIELDS, SEARCH_FIELDS, search_text_of
+
+CONTACT_FIELDS = ("anonymous", "reporter_phone", "reporter_name")  # what ``Tip.contact_key`` is made of
 
 RECEIPT_ALPHABET = (
     "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone without mistakes
@@ -228,6 +231,9 @@ class Tip(models.Model):
     dna_offer = models.BooleanField("đăng ký cho mẫu ADN", default=False)
     # Keyed hash of receipt + last digits of the phone, for the public status page.
     status_check = models.CharField(max_length=64, blank=True)
+    # Keyed hash of the normalised contact (tips.contacts), set by ``save`` from the name, phone and anonymity:
+    # distinct contributors are counted on it in SQL. "" when anonymous, without name and phone, or withdrawn.
+    contact_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     consent_processing = models.BooleanField("đồng ý xử lý thông tin", default=False)
     consent_contact = models.BooleanField("đồng ý được liên hệ", default=False)
@@ -304,7 +310,15 @@ class Tip(models.Model):
         if update_fields is None or set(update_fields) & set(SEARCH_FIELDS):
             self.search_text = self._search_text()
             if update_fields is not None:
-                kwargs["update_fields"] = [*update_fields, "search_text"]
+                kwargs["update_fields"] = update_fields = [*update_fields, "search_text"]
+        # Likewise the contact's hash follows the name, phone and anonymity: this is the one place it is set
+        # (intake, staff entry and the API save here; a withdrawal erases the name and phone, so clears it).
+        if update_fields is None or set(update_fields) & set(CONTACT_FIELDS):
+            self.contact_key = contact_key(
+                anonymous=self.anonymous, phone=self.reporter_phone, name=self.reporter_name
+            )
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "contact_key"]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
