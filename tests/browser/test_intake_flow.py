@@ -142,7 +142,9 @@ def open_tip_from_inbox(page, code):
 
 
 def horizontal_overflow(page) -> int:
-    """How many CSS pixels the page is wider than the phone's screen (0: it fits)."""
+    """How many CSS pixels the page is wider than the phone's screen (0: it fits), once the page's stylesheets have
+    loaded (its text can be on screen before a page's own stylesheet has arrived from a busy live server)."""
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth - visualViewport.width")
 
 
