@@ -4,7 +4,7 @@
     uv run python bench/import_registry.py --csv var/bench/import-100k/registry.csv            # SQLite
     uv run python bench/import_registry.py --csv var/bench/import-1m/registry.csv \
         --database-url postgres://postgres@127.0.0.1:5432/postgres                              # PostgreSQL
-    # options: --rows N (only the first N rows), --changed 0.01, --profile out.prof (cProfile of the first import)
+    # options: --rows N (only the first N rows), --changed 0.01, --profile out.prof (cProfile of the first import, in CPU time)
 
 The CSV is a synthetic registry (bench/make_registry.py --size 1000000 --out var/bench/import-1m/). Runs the
 same services as the web import and `import_registry` (import_upload, import_run dry run then apply), in a
@@ -154,7 +154,7 @@ def main() -> None:
                 batch = services.import_upload(
                     actor=actor, upload=File(fh, name="registry.csv"), list_name="Bench"
                 )
-            prof = cProfile.Profile() if profile else None
+            prof = cProfile.Profile(time.process_time) if profile else None  # CPU time: the machine is shared
             if prof:
                 prof.enable()
             checked, t_dry = step("  dry run", lambda: services.import_run(batch_id=batch.pk, apply=False))
