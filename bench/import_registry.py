@@ -10,7 +10,7 @@ The CSV is a synthetic registry (bench/make_registry.py --size 1000000 --out var
 same services as the web import and `import_registry` (import_upload, import_run dry run then apply), in a
 fresh database: a temporary SQLite file, or with --database-url a database (--db-name, imports_bench) created
 and dropped afterwards. Prints per step: wall time, rows a second, CPU seconds, peak resident memory of this
-process, how many times the progress (processed_rows) was saved, the largest gap between two saves, and the
+process (and, apart, of the reader process that parses a large file), how many times the progress (processed_rows) was saved, the largest gap between two saves, and the
 machine's load average (the benchmark machine is shared).
 Then rewrites the file with --changed of the rows altered (a unit changed) and imports it again (dry run +
 apply), and checks that only those rows were updated.
@@ -38,6 +38,12 @@ def peak_rss_mb() -> float:
 
 def cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def children_cpu() -> float:
+    """CPU of this process's finished children: the import's reader processes (each is joined at its end)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
 
 
@@ -137,12 +143,13 @@ def main() -> None:
 
         def step(label: str, fn):
             saves.clear()
-            t0, c0 = time.time(), cpu()
+            t0, c0, r0 = time.time(), cpu(), children_cpu()
             result = fn()
             wall = time.time() - t0
             gaps = [b - a for a, b in zip([t0, *saves], [*saves, time.time()], strict=True)]
             print(
-                f"{label:<28} {wall:8.1f} s  {rows / wall:8,.0f} rows/s  CPU {cpu() - c0:7.1f} s  "
+                f"{label:<28} {wall:8.1f} s  {rows / wall:8,.0f} rows/s  CPU {cpu() - c0:7.1f} s "
+                f"+ reader {children_cpu() - r0:5.1f} s  "
                 f"peak RSS {peak_rss_mb():6.0f} MB  progress saves {len(saves):5d}, longest gap {max(gaps):5.1f} s  "
                 f"load {os.getloadavg()[0]:.1f}",
                 flush=True,

@@ -312,7 +312,8 @@ def import_run(*, batch_id: int, apply: bool, actor_id: int | None = None) -> Im
     batch.status = ImportStatus.RUNNING if apply else ImportStatus.CHECKING
     batch.processed_rows = batch.created = batch.updated = batch.unchanged = batch.error_count = 0
     batch.errors = []
-    batch.total_rows = _count_rows(batch)
+    if not (apply and batch.total_rows):  # the import follows its dry run, which counted the same file's rows
+        batch.total_rows = _count_rows(batch)
     batch.save()
     try:
         with _page_cache():

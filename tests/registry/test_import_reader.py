@@ -6,7 +6,7 @@ import pytest
 
 from doantu.registry import import_reader, services
 from doantu.registry.models import FrequencyCount, ImportBatch, ImportStatus, Martyr, MatchKey
-from tests.registry.test_registry import HEADER, ROWS, csv_upload
+from tests.registry.test_registry import ROWS, csv_upload
 
 pytestmark = pytest.mark.django_db
 
