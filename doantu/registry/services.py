@@ -411,6 +411,9 @@ def _import_chunk(batch: ImportBatch, rows, actor, apply: bool) -> None:
             for external_id, pk, digest in model.objects.filter(
                 source_list=batch.source_list, external_id__in=ids
             )
+            # "not empty" lets the planner use the unique (list, id) index, which is partial (ids not empty):
+            # without it SQLite scanned the whole list per chunk (0.5 s CPU per chunk at 1,000,000 records)
+            .exclude(external_id="")
             .order_by()
             .values_list("external_id", "pk", "import_hash")
         }
