@@ -76,6 +76,13 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, default=None)
     parser.add_argument("--skip-reimport", action="store_true")
     parser.add_argument("--db-name", default="imports_bench", help="PostgreSQL database to create and drop")
+    parser.add_argument(
+        "--again-sqlite",
+        type=Path,
+        default=None,
+        help="only the re-import, into the SQLite file an earlier run left (its bench-import-* directory)",
+    )
+    parser.add_argument("--seed", type=int, default=7, help="which rows the re-import changes")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-import-"))
@@ -87,6 +94,8 @@ def main() -> None:
         with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}")
         db_url = admin_url.rsplit("/", 1)[0] + "/" + name
+    elif args.again_sqlite:
+        db_url = f"sqlite:///{args.again_sqlite.resolve()}"
     else:
         db_url = f"sqlite:///{work / 'bench.sqlite3'}"
     os.environ["DATABASE_URL"] = db_url
@@ -118,9 +127,12 @@ def main() -> None:
 
     try:
         t = time.time()
-        call_command("migrate", verbosity=0)
-        load_seed()
-        actor = User.objects.create_superuser(username="bench", password="x" * 20, role=Role.ADMIN)
+        if args.again_sqlite:
+            actor = User.objects.get(username="bench")
+        else:
+            call_command("migrate", verbosity=0)
+            load_seed()
+            actor = User.objects.create_superuser(username="bench", password="x" * 20, role=Role.ADMIN)
         print(f"database {connection.vendor}, set up in {time.time() - t:.1f} s", flush=True)
 
         first = work / "registry.csv"
@@ -177,8 +189,10 @@ def main() -> None:
             )
             return done, t_dry + t_apply
 
-        print("first import", flush=True)
-        _done, total_first = run_import(first, args.profile)
+        total_first = 0.0
+        if not args.again_sqlite:
+            print("first import", flush=True)
+            _done, total_first = run_import(first, args.profile)
         from doantu.registry.models import FrequencyCount, MatchKey
 
         total = (
@@ -191,7 +205,7 @@ def main() -> None:
         )
         if not args.skip_reimport:
             second = work / "registry-changed.csv"
-            n_changed = prepare_file(first, second, None, args.changed)
+            n_changed = prepare_file(first, second, None, args.changed, args.seed)
             before = dict(Martyr.objects.values_list("external_id", "updated_at"))
             print(f"re-import, {n_changed:,} rows changed ({args.changed:.1%})", flush=True)
             done, total_second = run_import(second)

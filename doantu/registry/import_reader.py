@@ -11,6 +11,7 @@ process, where starting a process would cost more than it saves. Both paths yiel
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 from collections.abc import Iterator
 
@@ -70,17 +71,28 @@ def rows(
 
 def _reader(out, args) -> None:
     """The reader process: rows in messages of ``MESSAGE_ROWS``, then ``("done", None)``, or ``("error", exc)``."""
+    writer = os.getppid()
+
+    def put(message) -> None:
+        while True:
+            try:
+                out.put(message, timeout=POLL_SECONDS)
+                return
+            except queue.Full:
+                if os.getppid() != writer:  # the writer was killed: nobody will read the rest
+                    os._exit(1)
+
     try:
         part: list[ParsedRow] = []
         for row in rows(*args):
             part.append(row)
             if len(part) >= MESSAGE_ROWS:
-                out.put(("rows", part))
+                put(("rows", part))
                 part = []
-        out.put(("rows", part))
-        out.put(("done", None))
+        put(("rows", part))
+        put(("done", None))
     except Exception as exc:  # told to the writer, which raises it in its own process
-        out.put(("error", exc))
+        put(("error", exc))
     out.close()
     out.join_thread()
 
