@@ -15,6 +15,7 @@ import os
 import queue
 from collections.abc import Iterator
 
+from doantu.linkage.engine import can_fork, default_signals
 from doantu.linkage.records import prepare
 
 from .imports import KINDS, ListKind, ParsedRow, content_hash, read_table
@@ -71,6 +72,7 @@ def rows(
 
 def _reader(out, args) -> None:
     """The reader process: rows in messages of ``MESSAGE_ROWS``, then ``("done", None)``, or ``("error", exc)``."""
+    default_signals()  # a task worker's SIGTERM handler must not keep the reader alive after terminate()
     writer = os.getppid()
 
     def put(message) -> None:
@@ -108,7 +110,7 @@ def parsed_rows(path, batch, known: set[str] | None, parallel: bool) -> Iterator
         batch.defaults,
         known,
     )
-    if not parallel:
+    if not parallel or not can_fork():  # a process running other threads reads in-process (see can_fork)
         yield from rows(*args)
         return
     # fork: the reader starts with this process's modules and caches, and never touches its database

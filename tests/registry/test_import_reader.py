@@ -103,3 +103,50 @@ def test_error_in_reader_reaches_the_writer_and_saves_nothing_of_its_chunk(users
         services.import_run(batch_id=batch.pk, apply=True)
     assert not Martyr.objects.exists() and not MatchKey.objects.exists()
     assert not FrequencyCount.objects.filter(count__gt=0).exists()
+
+
+def _spy_forks(monkeypatch) -> list[str]:
+    """The reader processes started through ``import_reader``'s fork context."""
+    started: list[str] = []
+    real = import_reader.multiprocessing.get_context
+
+    def get_context(method):
+        ctx = real(method)
+        base = ctx.Process
+
+        class Process(base):
+            def start(self):
+                started.append(self.name)
+                return super().start()
+
+        ctx.Process = Process
+        return ctx
+
+    monkeypatch.setattr(import_reader.multiprocessing, "get_context", get_context)
+    return started
+
+
+def test_the_reader_is_a_process_of_its_own_when_this_process_may_fork(users, monkeypatch):
+    started = _spy_forks(monkeypatch)
+    monkeypatch.setattr(import_reader, "PARALLEL_MIN_ROWS", 0)
+    checked, done = _import(users["campaign"], _rows(60))
+    assert done.created == 63
+    # a live server or another thread in this process (browser tests) keeps the reader in-process: same result
+    assert bool(started) == import_reader.can_fork() and set(started) <= {"import-reader"}
+
+
+def test_no_fork_while_other_threads_run(users, monkeypatch):
+    import threading
+
+    started = _spy_forks(monkeypatch)
+    monkeypatch.setattr(import_reader, "PARALLEL_MIN_ROWS", 0)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        checked, done = _import(users["campaign"], _rows(60))
+    finally:
+        stop.set()
+        other.join()
+    assert done.created == 63 and checked.total_rows == done.total_rows
+    assert started == []
