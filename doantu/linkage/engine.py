@@ -548,7 +548,7 @@ def _build_chunk(records: Iterable[Record]) -> tuple[FeatureTable, FrequencyMode
     return table, freq, np.array(hashes, dtype=np.int64), rows
 
 
-def _default_signals() -> None:
+def default_signals() -> None:
     """In a pool worker: the default action for SIGTERM/SIGINT, whatever handlers the parent had installed (a
     task worker's graceful shutdown, say); otherwise the pool's terminate() cannot end an idle worker."""
     import signal
@@ -560,7 +560,7 @@ def _default_signals() -> None:
 def _fork_pool(workers: int):
     import multiprocessing as mp
 
-    return mp.get_context("fork").Pool(workers, initializer=_default_signals)
+    return mp.get_context("fork").Pool(workers, initializer=default_signals)
 
 
 def can_fork() -> bool:

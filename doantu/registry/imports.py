@@ -284,6 +284,10 @@ class ParsedRow:
     values: dict[str, str]
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column label, message)
     system_id: int | None = None  # the record's number in this system, in rows of our own exports
+    digest: str = ""  # content_hash(values) of a row without errors, worked out while reading
+    # (model values, linkage keys, frequency counters) of a row that will be a new record, worked out while
+    # reading (the import's reader process); None: worked out when needed
+    derived: tuple | None = None
 
 
 def natural_key(values: dict[str, str]) -> str:

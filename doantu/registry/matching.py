@@ -371,17 +371,25 @@ def index_martyrs(new: Iterable[Martyr], old: Iterable[Record] = ()) -> None:
     _apply_counts(delta)
 
 
-def index_new(kind: str, records: Iterable[tuple[int, Features]]) -> None:
-    """Keys and counts of records just inserted (``(id, prepare(record))``, prepared while their rows were read):
-    nothing to remove first, since a new id has no keys."""
+def linkage_terms(kind: str, f: Features) -> tuple[list[str], list[tuple[str, str]]]:
+    """What a new record of ``kind`` adds to the index: its keys (as stored) and its frequency counters. A pure
+    function of the record, so an import works it out while reading the file, in its reader process."""
+    keys = list(dict.fromkeys(k[:150] for k in record_keys(f)))
+    return keys, (frequency_items(f) if kind == MARTYR else [])
+
+
+def index_new(kind: str, records: Iterable[tuple[int, list[str], list[tuple[str, str]]]]) -> None:
+    """Keys and counts of records just inserted: ``(id, keys, counters)`` from ``linkage_terms``, worked out
+    while their rows were read. Nothing to remove first, since a new id has no keys."""
     rows = []
     delta: Counter = Counter()
-    for pk, f in records:
-        rows.extend((kind, pk, k[:150]) for k in dict.fromkeys(record_keys(f)))
-        if kind == MARTYR:
-            for item in frequency_items(f):
-                delta[item] += 1
-            delta[_TOTAL] += 1
+    total = 0
+    for pk, keys, items in records:
+        rows.extend((kind, pk, k) for k in keys)
+        delta.update(items)
+        total += 1
+    if kind == MARTYR:
+        delta[_TOTAL] += total
     if kind == GRAVE:
         transaction.on_commit(lambda: cache.delete(_GRAVE_COUNT_KEY))
     rows.sort(key=lambda row: row[2])  # in the lookup index's order: its pages are written one after another

@@ -1,0 +1,143 @@
+"""Reading an import's rows: parsed, checked and hashed, and, for rows that will be new records, their model
+values and linkage terms worked out, in a reader process that runs ahead of the writer (issue 14).
+
+Everything done here is a pure function of the row (no database): the writer, in the calling process, only
+looks the rows up, writes them and reports progress. A large list is read in a forked process feeding the
+writer through a bounded queue (``PARALLEL_MIN_ROWS``), so parsing, hashing and working out the keys of one
+part of the file run on the second core while the previous part is written; a small one is read in this
+process, where starting a process would cost more than it saves. Both paths yield the same rows.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+from collections.abc import Iterator
+
+from doantu.linkage.engine import can_fork, default_signals
+from doantu.linkage.records import prepare
+
+from .imports import KINDS, ListKind, ParsedRow, content_hash, read_table
+from .matching import MARTYR, grave_record_of, linkage_terms, martyr_record_of
+
+# Rows in a file from which the reader runs in its own process. A fork, its queue and its feeder thread cost
+# tens of milliseconds, and rows cross the queue pickled (about 10 µs a row, measured with bench/import_registry.py),
+# against about 150 µs a row of parsing and deriving moved off the writer; below a few thousand rows an import
+# is quick either way. 20,000 keeps every list of a district or a cemetery in one process.
+PARALLEL_MIN_ROWS = 20_000
+MESSAGE_ROWS = 1000  # rows per message on the queue
+QUEUE_MESSAGES = 20  # messages the reader may run ahead: 20,000 rows, four of the writer's chunks
+POLL_SECONDS = 5.0  # how often the writer, waiting for rows, checks that the reader is still alive
+
+_RECORD_OF = {MARTYR: martyr_record_of}
+
+
+def derive(spec: ListKind, values: dict[str, str]) -> tuple[dict, list[str], list[tuple[str, str]]]:
+    """(model values, linkage keys, frequency counters) of a checked row, as a new record."""
+    model_values = spec.values(values)
+    record = _RECORD_OF.get(spec.index_kind, grave_record_of)(model_values)
+    keys, items = linkage_terms(spec.index_kind, prepare(record))
+    return model_values, keys, items
+
+
+def rows(
+    path,
+    original_name: str,
+    encoding: str,
+    kind: str,
+    mapping: dict[str, int],
+    defaults: dict[str, str],
+    known: set[str] | None = None,
+) -> Iterator[ParsedRow]:
+    """The file's rows, parsed and checked; a row without errors carries its digest, and, when ``known`` (the
+    ids already in the list) is given, a row whose id is not among them carries its derived values too."""
+    spec = KINDS[kind]
+    _headers, table = read_table(path, original_name, encoding)
+    number = 1
+    try:
+        for cells in table:
+            number += 1
+            if not any(str(c).strip() for c in cells):
+                continue
+            row = spec.parse_cells(number, cells, mapping, defaults)
+            if not row.errors:
+                row.digest = content_hash(row.values)
+                if known is not None and not row.system_id and row.values["external_id"] not in known:
+                    row.derived = derive(spec, row.values)
+            yield row
+    finally:
+        table.close()
+
+
+def _reader(out, args) -> None:
+    """The reader process: rows in messages of ``MESSAGE_ROWS``, then ``("done", None)``, or ``("error", exc)``."""
+    default_signals()  # a task worker's SIGTERM handler must not keep the reader alive after terminate()
+    writer = os.getppid()
+
+    def put(message) -> None:
+        while True:
+            try:
+                out.put(message, timeout=POLL_SECONDS)
+                return
+            except queue.Full:
+                if os.getppid() != writer:  # the writer was killed: nobody will read the rest
+                    os._exit(1)
+
+    try:
+        part: list[ParsedRow] = []
+        for row in rows(*args):
+            part.append(row)
+            if len(part) >= MESSAGE_ROWS:
+                put(("rows", part))
+                part = []
+        put(("rows", part))
+        put(("done", None))
+    except Exception as exc:  # told to the writer, which raises it in its own process
+        put(("error", exc))
+    out.close()
+    out.join_thread()
+
+
+def parsed_rows(path, batch, known: set[str] | None, parallel: bool) -> Iterator[ParsedRow]:
+    """``rows`` of an import batch's file, read in a reader process when ``parallel``."""
+    args = (
+        path,
+        batch.original_name,
+        batch.encoding,
+        batch.kind,
+        {k: int(v) for k, v in batch.mapping.items()},
+        batch.defaults,
+        known,
+    )
+    if not parallel or not can_fork():  # a process running other threads reads in-process (see can_fork)
+        yield from rows(*args)
+        return
+    # fork: the reader starts with this process's modules and caches, and never touches its database
+    # connection (it only reads the file); it ends with os._exit, so nothing of the parent is closed either.
+    ctx = multiprocessing.get_context("fork")
+    messages = ctx.Queue(maxsize=QUEUE_MESSAGES)
+    reader = ctx.Process(target=_reader, args=(messages, args), name="import-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            try:
+                what, payload = messages.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                if not reader.is_alive():
+                    raise RuntimeError(
+                        f"the import's reader process stopped (exit code {reader.exitcode})"
+                    ) from None
+                continue
+            if what == "rows":
+                yield from payload
+            elif what == "error":
+                raise payload
+            else:
+                break
+    finally:
+        if reader.is_alive():
+            reader.terminate()  # the writer stopped early (an error): the reader's rows are not wanted
+        reader.join()
+        messages.close()
+        messages.join_thread()
