@@ -30,6 +30,7 @@ from doantu.encryption import EncryptedTextField
 from doantu.org.models import OrgUnit, Role
 from doantu.registry import services as registry
 from doantu.registry.models import Relative
+from tests.test_dna_access import ROLES as ACCESS_ROLES
 
 from .conftest import make_user
 
@@ -206,21 +207,7 @@ def world(users, units, settings, tmp_path):
 
 # role -> (sees the pipeline, may know who the consented donor is, may export the round list). The donor not yet
 # asked (no consent): only campaign staff and administrators may know who they are.
-ROLES = {
-    "admin": (True, True, True),
-    "campaign": (True, True, True),
-    "police": (True, True, True),  # the consent names the police
-    "military": (True, False, False),
-    "home_affairs": (True, False, False),  # not named by this consent
-    "front": (False, False, False),
-    "leadership": (False, False, False),
-    "province": (False, False, False),
-    "group_leader": (False, False, False),
-    "school": (False, False, False),
-    "channel": (False, False, False),
-    "other_campaign": (False, False, False),
-    "other_police": (False, False, False),
-}
+ROLES = {"admin": (True, True, True), **ACCESS_ROLES}
 KNOWN_READERS = {"admin", "campaign"}
 
 

@@ -772,26 +772,9 @@ def tip_withdraw_consent(*, receipt_code: str, phone_digits: str) -> Tip:
         tip = _locked(tip)
         if tip.identity_withdrawn:
             raise WorkflowError("Bạn đã rút lại sự đồng ý cho thông tin này; thông tin cá nhân đã được xóa.")
-        now = timezone.now()
-        tip.reporter_name = tip.reporter_phone = tip.reporter_address = ""
-        tip.consent_contact = tip.consent_dna = False
-        tip.consent_withdrawn_at = now
-        tip.save(
-            update_fields=[
-                "reporter_name",
-                "reporter_phone",
-                "reporter_address",
-                "consent_contact",
-                "consent_dna",
-                "consent_withdrawn_at",
-                "updated_at",
-            ]
-        )
-        audit_record(
+        _erase_identity(
+            tip,
             actor=None,
-            action="consent_withdrawn",
-            obj=tip,
-            changes={"consent_withdrawn_at": [None, now.isoformat()]},
             message="Người gửi rút lại sự đồng ý qua trang tra cứu: họ tên, số điện thoại, địa chỉ đã được xóa; "
             "không liên hệ lại người gửi.",
         )
@@ -811,29 +794,35 @@ def tip_erase_reporter(*, actor, tip: Tip, reason: str) -> Tip:
         tip = _locked(tip)
         if tip.identity_withdrawn:
             return tip
-        now = timezone.now()
-        tip.reporter_name = tip.reporter_phone = tip.reporter_address = ""
-        tip.consent_contact = tip.consent_dna = False
-        tip.consent_withdrawn_at = now
-        tip.save(
-            update_fields=[
-                "reporter_name",
-                "reporter_phone",
-                "reporter_address",
-                "consent_contact",
-                "consent_dna",
-                "consent_withdrawn_at",
-                "updated_at",
-            ]
-        )
-        audit_record(
-            actor=actor,
-            action="consent_withdrawn",
-            obj=tip,
-            changes={"consent_withdrawn_at": [None, now.isoformat()]},
-            message=reason,
-        )
+        _erase_identity(tip, actor=actor, message=reason)
         return tip
+
+
+def _erase_identity(tip: Tip, *, actor, message: str) -> None:
+    """Inside the caller's transaction, on the locked tip: erase the reporter's name, phone and address and their
+    contact and DNA consents (the contact hash goes with them, in ``Tip.save``), and record the withdrawal."""
+    now = timezone.now()
+    tip.reporter_name = tip.reporter_phone = tip.reporter_address = ""
+    tip.consent_contact = tip.consent_dna = False
+    tip.consent_withdrawn_at = now
+    tip.save(
+        update_fields=[
+            "reporter_name",
+            "reporter_phone",
+            "reporter_address",
+            "consent_contact",
+            "consent_dna",
+            "consent_withdrawn_at",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="consent_withdrawn",
+        obj=tip,
+        changes={"consent_withdrawn_at": [None, now.isoformat()]},
+        message=message,
+    )
 
 
 RECEIPT_CHANNELS = {"sms": "tin nhắn SMS/Zalo"}

@@ -10,7 +10,8 @@ from docx.shared import Pt
 from doantu.documents.official import OfficialDocument, blank_document, number_line, vietnamese_date
 
 
-def report(**overrides):
+def official(**overrides) -> OfficialDocument:
+    """A ward's report with its header, recipients and signer filled in, and no body yet."""
     fields = dict(
         issuer_parent="",
         issuer="ỦY BAN NHÂN DÂN\nPHƯỜNG ĐỨC XUÂN",
@@ -26,7 +27,11 @@ def report(**overrides):
         signer_name="Nguyễn Văn An",
     )
     fields.update(overrides)
-    doc = OfficialDocument(**fields)
+    return OfficialDocument(**fields)
+
+
+def report(**overrides):
+    doc = official(**overrides)
     doc.heading("I. KẾT QUẢ")
     doc.paragraph("Phường đã tiếp nhận 42 thông tin.")
     doc.bullets(["Mộ liệt sĩ: 20 tin", "Hài cốt: 10 tin"])

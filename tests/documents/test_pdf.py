@@ -12,6 +12,8 @@ from pypdf import PdfReader
 from doantu.documents import pdf
 from doantu.documents.official import OfficialDocument
 
+from .test_official import official
+
 
 @pytest.fixture
 def need_soffice():
@@ -83,20 +85,7 @@ def test_a_conversion_that_takes_too_long_is_stopped(need_soffice):
 def test_recipients_and_signature_never_stand_alone_on_the_last_page(need_soffice):
     """A body that just fills page 1 (21 short paragraphs: 20 to 25 put the closing alone on page 2 before the fix,
     with Liberation Serif 2) carries its last paragraph over with the recipients and the signature."""
-    doc = OfficialDocument(
-        issuer_parent="",
-        issuer="ỦY BAN NHÂN DÂN\nPHƯỜNG ĐỨC XUÂN",
-        kind="Báo cáo",
-        number=12,
-        symbol="BC-UBND",
-        place="Đức Xuân",
-        date=date(2026, 11, 30),
-        title="Kết quả",
-        recipients=["Như trên", "Lưu: VT"],
-        signer_authority="TM. ỦY BAN NHÂN DÂN",
-        signer_title="CHỦ TỊCH",
-        signer_name="Nguyễn Văn An",
-    )
+    doc = official(title="Kết quả", recipients=["Như trên", "Lưu: VT"])
     for i in range(21):
         doc.paragraph(f"Đoạn {i + 1}: phường đã tiếp nhận thông tin về liệt sĩ.")
     reader = PdfReader(io.BytesIO(pdf.docx_to_pdf(doc.to_docx())))
@@ -108,18 +97,7 @@ def test_recipients_and_signature_never_stand_alone_on_the_last_page(need_soffic
 def test_a_closing_table_row_keeps_with_the_signature():
     from docx import Document
 
-    doc = OfficialDocument(
-        issuer_parent="",
-        issuer="UBND",
-        kind="Báo cáo",
-        number=None,
-        symbol="BC-UBND",
-        place="Đức Xuân",
-        date=None,
-        title="Bảng",
-        recipients=["Lưu: VT"],
-        signer_name="A",
-    )
+    doc = official(title="Bảng")
     doc.paragraph("Số liệu như sau.")
     doc.table(["TT", "Nội dung"], [[1, "Tin nhận"], [2, "Tin xác minh"]])
     built = Document(io.BytesIO(doc.to_docx()))
