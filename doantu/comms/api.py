@@ -311,11 +311,11 @@ class ItemCreateIn(ItemIn):
     ward: int | None = Field(None, description="id phường (mặc định: phường của tài khoản)")
 
 
-class NoteIn(Schema):
+class ReviewNoteIn(Schema):
     note: str = Field("", max_length=5000, description="Ý kiến duyệt (khi trả lại: bắt buộc)")
 
 
-class ReasonIn(Schema):
+class WithdrawReasonIn(Schema):
     reason: str = Field(..., max_length=5000)
 
 
@@ -444,7 +444,7 @@ def submit_item(request, item_id: int):
     auth=STAFF_AUTH,
     summary="Duyệt (Phòng Văn hóa - Xã hội)",
 )
-def approve_item(request, item_id: int, payload: NoteIn):
+def approve_item(request, item_id: int, payload: ReviewNoteIn):
     services.item_approve(actor=request.user, item=_editable_item(request, item_id), note=payload.note)
     return _item_detail(request.user, item_id)
 
@@ -455,7 +455,7 @@ def approve_item(request, item_id: int, payload: NoteIn):
     auth=STAFF_AUTH,
     summary="Trả lại để sửa (Phòng Văn hóa - Xã hội; ghi rõ cần sửa gì)",
 )
-def return_item(request, item_id: int, payload: NoteIn):
+def return_item(request, item_id: int, payload: ReviewNoteIn):
     services.item_return(actor=request.user, item=_editable_item(request, item_id), note=payload.note)
     return _item_detail(request.user, item_id)
 
@@ -485,7 +485,7 @@ def publish_item(request, item_id: int, payload: PublishIn):
     auth=STAFF_AUTH,
     summary="Gỡ / hủy (ghi lý do)",
 )
-def withdraw_item(request, item_id: int, payload: ReasonIn):
+def withdraw_item(request, item_id: int, payload: WithdrawReasonIn):
     services.item_withdraw(actor=request.user, item=_editable_item(request, item_id), reason=payload.reason)
     return _item_detail(request.user, item_id)
 

@@ -281,7 +281,7 @@ def test_openapi_declares_the_writes_with_bounded_strings():
     for path in writes:
         op = schema["paths"][path]["post"]
         assert {"403", "404", "422"} <= {str(k) for k in op["responses"]}, path
-    inputs = {"ItemIn", "ItemCreateIn", "NoteIn", "ReasonIn", "PublishIn", "TickIn"}
+    inputs = {"ItemIn", "ItemCreateIn", "ReviewNoteIn", "WithdrawReasonIn", "PublishIn", "TickIn"}
     assert inputs <= set(schema["components"]["schemas"])
     for name, comp in schema["components"]["schemas"].items():
         if name in inputs:
