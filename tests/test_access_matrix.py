@@ -1750,7 +1750,13 @@ def _protected_rows(role: str, w: World) -> dict[str, object]:
     rows["comms.contentitem"] = comms_items
     rows["comms.contentfile"] = cm.ContentFile.objects.filter(item__in=comms_items)
     rows["comms.reach"] = cm.Reach.objects.filter(item__in=comms_items)
-    rows["comms.checklistitem"] = cm.ChecklistItem.objects.all()
+    # a peak's checklist item of ward A: the culture office ticks any, the unit it is assigned to its own
+    checklist = cm.ChecklistItem.objects.all()
+    if role == "campaign":
+        checklist = checklist.exclude(peak__ward=ward_a)
+    elif role in {"channel", "group_leader", "school"}:
+        checklist = checklist.exclude(peak__ward=ward_a, unit=own_user.unit_id)
+    rows["comms.checklistitem"] = checklist
     rows["comms.calendarfeed"] = cm.CalendarFeed.objects.exclude(user=own_user)
     rows["comms.channel"] = cm.Channel.objects.all()
     rows["comms.target"] = (
@@ -2172,10 +2178,24 @@ API_FILLERS[("/api/comms/items/{item_id}", "item_id")] = lambda w: _comms_item_t
 # province B's items and ward A's draft (the form data of the pages' matrix fills their bodies).
 for _step in ("submit", "approve", "return", "publish", "withdraw", "reach"):
     API_FILLERS[(f"/api/comms/items/{{item_id}}/{_step}", "item_id")] = _comms_item_targets
-API_FILLERS[("/api/comms/checklist/{entry_id}/tick", "entry_id")] = lambda w: [
-    Target(label, w.objects["comms"][key].pk, NOBODY, {"evidence_url": "https://zqxw.vn/x", "note": "ZQXW"})
-    for label, key in (("open checklist item of B", "open_entry_b"), ("done checklist item of B", "entry_b"))
-]
+def _tick_targets(w: World) -> list[Target]:
+    """B's open and done checklist items (nobody here sees them) and ward A's open items assigned to the service
+    centre and to residential group 1 (comms.access.can_tick: that unit, or the culture office)."""
+    from doantu.comms.models import ChecklistItem
+
+    data = {"evidence_url": "https://zqxw.vn/x", "note": "ZQXW"}
+    c, a = w.objects["comms"], w.objects["a_units"]
+    targets = [
+        Target("open checklist item of B", c["open_entry_b"].pk, NOBODY, data),
+        Target("done checklist item of B", c["entry_b"].pk, NOBODY, data),
+    ]
+    for code in ("ttdvth", "tdp-01"):
+        entry = ChecklistItem.objects.filter(peak__ward=w.objects["ward_a"], unit=a[code], done=False).first()
+        targets.append(Target(f"open checklist item of ward A for {code}", entry.pk, COMMS_READERS, data))
+    return targets
+
+
+API_FILLERS[("/api/comms/checklist/{entry_id}/tick", "entry_id")] = _tick_targets
 API_FILLERS[("/api/dna/martyrs/{martyr_id}/pedigree", "martyr_id")] = _martyr_targets
 API_FILLERS[("/api/dna/donors/{donor_id}", "donor_id")] = _donor_targets
 API_FILLERS[("/api/dna/donors/{donor_id}/identity", "donor_id")] = _donor_targets
