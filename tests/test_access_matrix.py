@@ -2178,6 +2178,8 @@ API_FILLERS[("/api/comms/items/{item_id}", "item_id")] = lambda w: _comms_item_t
 # province B's items and ward A's draft (the form data of the pages' matrix fills their bodies).
 for _step in ("submit", "approve", "return", "publish", "withdraw", "reach"):
     API_FILLERS[(f"/api/comms/items/{{item_id}}/{_step}", "item_id")] = _comms_item_targets
+
+
 def _tick_targets(w: World) -> list[Target]:
     """B's open and done checklist items (nobody here sees them) and ward A's open items assigned to the service
     centre and to residential group 1 (comms.access.can_tick: that unit, or the culture office)."""
