@@ -295,7 +295,12 @@ class ItemIn(Schema):
     kind: str = Field(..., max_length=20, description="Loại sản phẩm (như trường kind của /comms/items)")
     topic: str = Field(..., max_length=4, description="Nội dung theo mục IV của kế hoạch, ví dụ iv1")
     planned_date: dt.date
-    planned_time: dt.time | None = None
+    planned_time: str = Field(
+        "",
+        max_length=8,
+        pattern=r"^(\d{2}:\d{2}(:\d{2})?)?$",
+        description="Giờ dự kiến HH:MM (để trống: cả ngày)",
+    )
     channels: list[int] = Field([], max_length=50, description="id các kênh của phường")
     owner_unit: int | None = Field(None, description="id đơn vị thực hiện (thuộc phường)")
     owner: int | None = Field(None, description="id người phụ trách (cán bộ của phường)")
@@ -372,7 +377,7 @@ def _editable_item(request, item_id: int) -> ContentItem:
 def _item_data(payload: ItemIn) -> dict:
     data = payload.dict()
     data.pop("ward", None)
-    for name in ("owner_unit", "owner", "peak", "planned_time"):
+    for name in ("owner_unit", "owner", "peak"):
         if data[name] is None:
             data[name] = ""
     if not data["public"]:

@@ -63,8 +63,9 @@ def _vietnamese(body) -> bool:
 @pytest.mark.parametrize("auth", AUTHS)
 def test_whole_workflow_through_the_api_is_audited(ward, units, users, auth):
     channel, campaign = Api(users["channel"], auth), Api(users["campaign"], auth)
-    r = channel.post("/api/comms/items", _draft_body(ward, units))
+    r = channel.post("/api/comms/items", _draft_body(ward, units, planned_time="19:30"))
     assert r.status_code == 201, r.content
+    assert r.json()["planned_time"] == "19:30:00"
     out = r.json()
     item = ContentItem.objects.get(pk=out["id"])
     assert out["status"] == "draft" and item.ward == ward and item.created_by == users["channel"]
@@ -213,6 +214,7 @@ def test_bad_input_422_in_vietnamese_and_nothing_saved(ward, units, users, auth)
     items_before, audit_before = ContentItem.objects.count(), AuditEntry.objects.count()
     bad = [
         _draft_body(ward, units, title="x" * 301),  # schema: too long
+        _draft_body(ward, units, planned_time="25:99"),  # form: not a time
         _draft_body(ward, units, kind="khong-co"),  # form: not a choice
         _draft_body(ward, units, channels=[foreign.pk]),
         _draft_body(
