@@ -9,7 +9,8 @@ from ninja.constants import NOT_SET
 from ninja.errors import HttpError, ValidationError
 
 from doantu.api_errors import INVALID_REQUEST, declare_error_responses, validation_errors
-from doantu.comms.api import comms_router
+from doantu.comms.api import FormInvalid, comms_router
+from doantu.comms.services import CommsError
 from doantu.dna.api import router as dna_router
 from doantu.honours.api import router as honours_router
 from doantu.plan.api import router as plan_router
@@ -66,6 +67,16 @@ def _plan_refused(request, exc):
     return api.create_response(
         request, {"detail": INVALID_REQUEST, "errors": {"__all__": exc.problems}}, status=422
     )
+
+
+@api.exception_handler(CommsError)
+def _comms_refused(request, exc):
+    return api.create_response(request, {"detail": str(exc), "errors": {"__all__": [str(exc)]}}, status=422)
+
+
+@api.exception_handler(FormInvalid)
+def _form_invalid(request, exc):
+    return api.create_response(request, {"detail": INVALID_REQUEST, "errors": exc.errors}, status=422)
 
 
 @api.exception_handler(ReportError)

@@ -1758,7 +1758,13 @@ def _protected_rows(role: str, w: World) -> dict[str, object]:
     rows["comms.contentitem"] = comms_items
     rows["comms.contentfile"] = cm.ContentFile.objects.filter(item__in=comms_items)
     rows["comms.reach"] = cm.Reach.objects.filter(item__in=comms_items)
-    rows["comms.checklistitem"] = cm.ChecklistItem.objects.all()
+    # a peak's checklist item of ward A: the culture office ticks any, the unit it is assigned to its own
+    checklist = cm.ChecklistItem.objects.all()
+    if role == "campaign":
+        checklist = checklist.exclude(peak__ward=ward_a)
+    elif role in {"channel", "group_leader", "school"}:
+        checklist = checklist.exclude(peak__ward=ward_a, unit=own_user.unit_id)
+    rows["comms.checklistitem"] = checklist
     rows["comms.calendarfeed"] = cm.CalendarFeed.objects.exclude(user=own_user)
     rows["comms.channel"] = cm.Channel.objects.all()
     rows["comms.target"] = (
@@ -2175,16 +2181,52 @@ API_BODY = {
     "signature": "ZQXW",
 }
 API_FILLERS[("/api/comms/items/{item_id}", "item_id")] = lambda w: _comms_item_targets(
-    w, kinds=("published_b", "item_a")
+    w, kinds=("published_b", "draft_b", "item_a")
 )
+# The comms writes (issue 9, the mini-app): each workflow step, reach and a peak checklist item's tick, on
+# province B's items and ward A's draft (the form data of the pages' matrix fills their bodies).
+for _step in ("submit", "approve", "return", "publish", "withdraw", "reach"):
+    API_FILLERS[(f"/api/comms/items/{{item_id}}/{_step}", "item_id")] = _comms_item_targets
+
+
+def _tick_targets(w: World) -> list[Target]:
+    """B's open and done checklist items (nobody here sees them) and ward A's open items assigned to the service
+    centre and to residential group 1 (comms.access.can_tick: that unit, or the culture office)."""
+    from doantu.comms.models import ChecklistItem
+
+    data = {"evidence_url": "https://zqxw.vn/x", "note": "ZQXW"}
+    c, a = w.objects["comms"], w.objects["a_units"]
+    targets = [
+        Target("open checklist item of B", c["open_entry_b"].pk, NOBODY, data),
+        Target("done checklist item of B", c["entry_b"].pk, NOBODY, data),
+    ]
+    for code in ("ttdvth", "tdp-01"):
+        entry = ChecklistItem.objects.filter(peak__ward=w.objects["ward_a"], unit=a[code], done=False).first()
+        targets.append(Target(f"open checklist item of ward A for {code}", entry.pk, COMMS_READERS, data))
+    return targets
+
+
+API_FILLERS[("/api/comms/checklist/{entry_id}/tick", "entry_id")] = _tick_targets
 API_FILLERS[("/api/dna/martyrs/{martyr_id}/pedigree", "martyr_id")] = _martyr_targets
 API_FILLERS[("/api/dna/donors/{donor_id}", "donor_id")] = _donor_targets
 API_FILLERS[("/api/dna/donors/{donor_id}/identity", "donor_id")] = _donor_targets
+# The body of a POST to a path without an object (what API_BODY does not give by name).
+API_NO_OBJECT_DATA = {
+    # a draft in the user's own ward (editors only): fields as the page's form of a new item
+    "/api/comms/items": lambda w: {
+        "title": "ZQXW",
+        "kind": "news",
+        "topic": "iv1",
+        "planned_date": timezone.localdate().isoformat(),
+        "owner_unit": w.objects["comms"]["item_a"].owner_unit_id,
+        "production": "own",
+    },
+}
 API_NO_OBJECT = {
     "/api/watch/entries": "the user's ward's entries; POST records one there",
     "/api/honours/nominations": "the user's ward's nominations; POST makes one there",
     "/api/comms/channels": "the channels of the user's own ward",
-    "/api/comms/items": "the calendar of the user's own ward",
+    "/api/comms/items": "the calendar of the user's own ward; POST makes a draft there (editors only)",
     "/api/comms/targets": "the targets of the user's own ward",
     "/api/comms/ranking": "which piece brought information, in the user's own ward",
     "/api/public/status": "status look-up with a foreign receipt code and wrong digits",
@@ -2255,7 +2297,10 @@ def _api_cases():
 def _api_filled(path: str, op: dict, w: World) -> list[tuple[str, Target]] | None:
     params = [p["name"] for p in op.get("parameters", []) if p.get("in") == "path"]
     if not params:
-        return [(path, Target("no object", None, ALL))] if path in API_NO_OBJECT else None
+        if path not in API_NO_OBJECT:
+            return None
+        data = API_NO_OBJECT_DATA[path](w) if path in API_NO_OBJECT_DATA else {}
+        return [(path, Target("no object", None, ALL, data))]
     filler = API_FILLERS.get((path, params[0]))
     if filler is None or len(params) != 1:
         return None

@@ -101,7 +101,26 @@ def test_api_conforms_to_its_schema_with_no_server_error(staff_key, tip, users, 
 
     task = Task.objects.get(plan__ward=tip.ward, section="I", number=1)
     update = update_post(actor=users["campaign"], task=task, status="started", narrative="Đang soạn")
+    # and a draft of the ward's communication work and an open item of a peak's checklist (issue 9's writes)
+    from doantu.comms.models import Channel, ContentItem, Peak
+    from doantu.comms.services import item_save
+
+    draft = item_save(
+        actor=users["campaign"],
+        item=ContentItem(
+            ward=tip.ward,
+            title="Bản nháp",
+            kind="news",
+            topic="iv1",
+            planned_date=update.created_at.date(),
+            owner_unit=users["campaign"].unit,
+        ),
+        channels=list(Channel.objects.filter(ward=tip.ward)[:1]),
+    )
+    entry = Peak.objects.filter(ward=tip.ward).first().checklist.filter(done=False).first()
     known = {
+        "item_id": draft.pk,
+        "entry_id": entry.pk,
         "tip_id": tip.pk,
         "forward_id": forwarded["forwards"][0]["id"],
         "code": "dx",
