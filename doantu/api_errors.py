@@ -21,6 +21,13 @@ class ErrorsOut(Schema):
 
 INVALID_REQUEST = "Thông tin gửi chưa hợp lệ."
 
+
+def form_errors(form) -> dict[str, list[str]]:
+    """A Django form's errors as an error body's ``errors``: field name (``__all__`` for the form's own) ->
+    its Vietnamese messages."""
+    return {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+
+
 # Where a parameter comes from, as ninja names it in an error's ``loc``; the field name follows.
 _SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from doantu.api_errors import INVALID_REQUEST, Detail, ErrorsOut
+from doantu.api_errors import INVALID_REQUEST, Detail, ErrorsOut, form_errors
 from doantu.org.models import OrgUnit
 from doantu.tips.api import STAFF_AUTH
 
@@ -278,13 +278,9 @@ class FormInvalid(Exception):
         self.errors = errors
 
 
-def _form_errors(form) -> dict:
-    return {("__all__" if k == "__all__" else k): [str(m) for m in v] for k, v in form.errors.items()}
-
-
 def _valid(form):
     if not form.is_valid():
-        raise FormInvalid(_form_errors(form))
+        raise FormInvalid(form_errors(form))
     return form.cleaned_data
 
 

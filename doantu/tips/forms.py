@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
+from doantu.api_errors import form_errors
 from doantu.org.models import OrgUnit, UnitKind
 from doantu.phones import PHONE_ERROR, normalise_phone
 from doantu.registry.choices import DNA_WHY, dna_guidance, maternal_line_order_text
@@ -400,10 +401,9 @@ class TipForm(forms.Form):
 
     def error_dict(self) -> dict[str, list[str]]:
         """Every error as ``{field name as posted: [messages]}`` (the martyr blocks' as ``m1-name``, …)."""
-        out = {name: [str(m) for m in msgs] for name, msgs in self.errors.items()}
+        out = form_errors(self)
         for block in self.martyr_forms:
-            for name, msgs in block.errors.items():
-                out[block.add_prefix(name)] = [str(m) for m in msgs]
+            out |= {block.add_prefix(name): msgs for name, msgs in form_errors(block).items()}
         return out
 
     def martyrs(self) -> list[dict]:
