@@ -7,7 +7,9 @@ loses counts nor moves the window, so this one locks the row first and keeps the
 
 import base64
 import pickle
+import uuid
 
+from django.core.cache import cache
 from django.core.cache.backends import db
 from django.db import connections, models, router, transaction
 from django.utils.timezone import now as tz_now
@@ -59,3 +61,24 @@ class DatabaseCache(db.DatabaseCache):
                 [connection.ops.adapt_datetimefield_value(tz_now().replace(microsecond=0))],
             )
             return cursor.rowcount
+
+
+class Generation:
+    """A token in the shared cache that is part of the key of every value cached under it, renewed whenever what
+    those values are read from is written: one ``renew`` makes them all unread at once, in every process, on any
+    cache backend (nothing lists or deletes keys; the old entries expire)."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def current(self) -> str:
+        return cache.get_or_set(self.key, lambda: uuid.uuid4().hex, None)
+
+    def renew(self) -> None:
+        """Now, and once the transaction commits, so a value read meanwhile from the old data is not kept."""
+
+        def renew():
+            cache.set(self.key, uuid.uuid4().hex, None)
+
+        renew()
+        transaction.on_commit(renew)

@@ -4,7 +4,6 @@ See the package docstring for the interface."""
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable, Hashable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -13,8 +12,9 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
+
+from doantu.cache import Generation
 
 from .periods import Period
 
@@ -273,22 +273,13 @@ def sharing():
 # services that write in bulk call ``forget`` themselves. The same pattern as the inbox's counts
 # (``tips.selectors.tip_counts``): a generation in the cache, renewed on each write, is part of every key.
 FIGURES_CACHE_SECONDS = 300
-_GENERATION = "indicators:generation"
-
-
-def _generation() -> str:
-    return cache.get_or_set(_GENERATION, lambda: uuid.uuid4().hex, None)
+_GENERATION = Generation("indicators:generation")
 
 
 def forget(**kwargs) -> None:
     """Something the figures count was written: figures cached before are not used again (now, and once the
     transaction commits, so a figure read meanwhile from the old data is not kept either). A signal receiver."""
-
-    def renew():
-        cache.set(_GENERATION, uuid.uuid4().hex, None)
-
-    renew()
-    transaction.on_commit(renew)
+    _GENERATION.renew()
 
 
 def _cache_key(generation: str, scope: str, unit_pk, period: Period) -> str:
@@ -299,7 +290,7 @@ def _cached(scope: str, unit_pk, period: Period, names: list[str], compute: Call
     """``{name: compute(name)}`` for ``names``, kept in ONE cache entry per scope, unit and period (one read, and
     one write when something was missing: a database cache commits each write). The generation is read first,
     so values computed while a write lands are stored under the old generation and never read."""
-    key = _cache_key(_generation(), scope, unit_pk, period)
+    key = _cache_key(_GENERATION.current(), scope, unit_pk, period)
     stored = cache.get(key) or {}
     missing = [name for name in names if name not in stored]
     if missing:

@@ -2,12 +2,10 @@
 
 import datetime as dt
 import hashlib
-import uuid
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -15,6 +13,7 @@ from django.utils.functional import cached_property
 
 from doantu.audit import labels
 from doantu.audit.models import AuditEntry
+from doantu.cache import Generation
 from doantu.org.models import OrgUnit, UnitKind
 
 from . import access, search
@@ -248,7 +247,7 @@ def forget_source(code: str) -> None:
 # forward is written (``forget_counts``, connected in apps.py; a forward widens an agency's view) and at most this
 # long (seconds): a ceiling for writes that bypass the signals, such as a queryset ``update``.
 COUNTS_CACHE_SECONDS = 300
-_COUNTS_GENERATION = "tips:counts:generation"
+_COUNTS_GENERATION = Generation("tips:counts:generation")
 
 
 def tip_counts(visible: QuerySet[Tip]) -> dict:
@@ -263,7 +262,7 @@ def tip_counts(visible: QuerySet[Tip]) -> dict:
             "by_status": dict.fromkeys(TipStatus.values, 0),
             "by_kind": dict.fromkeys(TipKind.values, 0),
         }
-    generation = cache.get_or_set(_COUNTS_GENERATION, lambda: uuid.uuid4().hex, None)
+    generation = _COUNTS_GENERATION.current()
     key = "tips:counts:" + hashlib.sha256(f"{generation}|{sql}|{params!r}".encode()).hexdigest()
     counts = cache.get(key)
     if counts is None:
@@ -284,12 +283,7 @@ def tip_counts(visible: QuerySet[Tip]) -> dict:
 def forget_counts(**kwargs) -> None:
     """A tip or forward was written: counts cached before are not used again (now, and once it commits, so a
     count read meanwhile from the old data is not kept either)."""
-
-    def renew():
-        cache.set(_COUNTS_GENERATION, uuid.uuid4().hex, None)
-
-    renew()
-    transaction.on_commit(renew)
+    _COUNTS_GENERATION.renew()
 
 
 def kind_counts(tips: QuerySet[Tip]) -> dict[str, int]:
