@@ -1,6 +1,6 @@
 """Who gave a tip, as a keyed hash: counting distinct contributors without decrypting anyone.
 
-A named tip's person is told apart by their phone (the last nine digits, so "0912 345 678", "+84 912.345.678" and
+A named tip's person is told apart by their phone (its canonical form, so "0912 345 678", "+84 912.345.678" and
 "0084912345678" are one subscriber), else by their name (Unicode NFC, lower case, spaces collapsed). That key is
 hashed with HMAC-SHA256 under ``settings.CONTACT_HASH_KEY`` (not the field encryption key; see settings) and
 stored on the tip (``Tip.contact_key``), set by ``Tip.save`` whenever the name, phone or anonymity is written:
@@ -18,14 +18,22 @@ import unicodedata
 
 from django.conf import settings
 
+from doantu.phones import normalise_phone
+
 _NON_DIGITS = re.compile(r"\D")
 
 
 def person_key(phone: str, name: str) -> str | None:
-    """The normalised contact: "p" + the phone's last nine digits, else "n" + the folded name, else None."""
+    """The normalised contact: "p" + the phone in its canonical form (``doantu.phones``: 0912…/+84912…/0084912…
+    are one subscriber, and a fixed line keeps its area code, so 028 1234 5678 is not the mobile 0812 345 678),
+    else "n" + the folded name, else None. A stored phone that is not a Vietnamese number (typed before phones
+    were checked) is kept by its digits, if it has nine or more."""
+    canonical = normalise_phone(phone or "")
+    if canonical:
+        return "p" + canonical
     digits = _NON_DIGITS.sub("", phone or "")
     if len(digits) >= 9:
-        return "p" + digits[-9:]  # 0912…/+84912…/0084912…: the same subscriber
+        return "p" + digits
     folded = " ".join(unicodedata.normalize("NFC", name or "").lower().split())
     return "n" + folded if folded else None
 

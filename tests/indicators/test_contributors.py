@@ -48,6 +48,14 @@ def test_one_phone_written_four_ways_is_one_contributor(ward, source):
     assert grouped == {ward.pk: 3}
 
 
+def test_a_fixed_line_and_a_mobile_with_the_same_last_nine_digits_are_two_people(ward, source):
+    make_tip(
+        source, reporter_phone="028 1234 5678", reporter_name="Trần Thị Hoa"
+    )  # Hồ Chí Minh City fixed line
+    make_tip(source, reporter_phone="0812 345 678", reporter_name="Trần Thị Hoa")  # a mobile
+    assert contributors(ward) == 2
+
+
 def test_names_without_phone_fold_case_spaces_and_unicode_form():
     nfd = unicodedata.normalize("NFD", "Nguyễn Thị Hoa")
     keys = {
