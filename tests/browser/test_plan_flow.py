@@ -61,6 +61,7 @@ def test_an_agency_reports_and_the_culture_office_sees_it(browser, live, screens
         login(page, live, "vhxh-browser")
         page.goto("/staff/plan/")
         page.wait_for_url("**/staff/plan/*/")
+        page.wait_for_load_state("load")  # the colours and the phone's cards below are the stylesheet's
         military = page.locator("[data-testid=agencies] tr[data-unit='bchqs']")
         expect(military.locator("td").nth(4)).to_have_text("1")  # one update sent
         # I.1 ("Quý III/2026": 30/9/2026) was never reported: it stands out
