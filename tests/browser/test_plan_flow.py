@@ -9,7 +9,16 @@ import io
 import pytest
 from PIL import Image
 
-from .test_intake_flow import DESKTOP, PHONE, Console, horizontal_overflow, login, logout, new_page
+from .test_intake_flow import (
+    DESKTOP,
+    PHONE,
+    Console,
+    horizontal_overflow,
+    loaded_width,
+    login,
+    logout,
+    new_page,
+)
 
 try:
     from playwright.sync_api import expect
@@ -47,7 +56,7 @@ def test_an_agency_reports_and_the_culture_office_sees_it(browser, live, screens
     expect(update).to_contain_text("Ban CHQS")
     expect(update).to_contain_text("rà soát 4 hồ sơ")
     expect(update.locator(".evidence img")).to_have_count(1)
-    assert update.locator(".evidence img").evaluate("img => img.naturalWidth") > 0  # the photo is served
+    assert loaded_width(update.locator(".evidence img")) > 0  # the photo is served
     expect(update.get_by_role("link", name="Sửa báo cáo này")).to_be_visible()
     page.screenshot(path=screenshots / "plan-task-laptop.png", full_page=True)
     console.check("reporting")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_intake_flow import PHONE, Console, expect, jpeg_with_gps, login, new_page
+from .test_intake_flow import PHONE, Console, expect, jpeg_with_gps, loaded_width, login, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -73,9 +73,7 @@ def test_group_leader_enters_three_paper_slips(live, browser, screenshots, tmp_p
         page.goto(page.get_by_role("link", name=codes[2], exact=True).get_attribute("href"))
         assert "Ký vào phiếu" in page.locator("#consent-method").inner_text()
         image = page.locator(".gallery img").first
-        image.scroll_into_view_if_needed()
-        expect(image).to_be_visible()
-        assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) > 0
+        assert loaded_width(image) > 0
         console.check("the tip entered with a signed slip")
     finally:
         context.close()
