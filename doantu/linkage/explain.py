@@ -118,6 +118,8 @@ def explain_pair(
                     3: f"Họ gần giống ({sa} ~ {sb})",
                     4: f"Họ khác ({sa} ≠ {sb})",
                     5: f"Họ khác dấu ({sa} ≠ {sb})",
+                    6: f"Họ viết tắt ({sa} / {sb})",
+                    7: "Gọi theo thứ bậc trong nhà, không ghi họ",
                 }[s],
             )
         g = int(cmp.levels["given"][k])

@@ -34,6 +34,8 @@ from .normalize import _FOLD_TABLE, _SYLLABLE, canon_word, has_marks, nfc, repai
 __all__ = [
     "BIRTH_ORDER",
     "SURNAMES",
+    "abbreviated_surname",
+    "abbreviated_words",
     "NameParts",
     "correct_surname",
     "is_known_surname",
@@ -272,6 +274,26 @@ def _shares() -> tuple[dict[str, float], dict[str, str], frozenset[str], frozens
 def _initial(x: str) -> bool:
     """A word that is only an abbreviation: one letter, or consonants that are no syllable ("Ng", "Tr", "Ph")."""
     return len(x) == 1 or (len(x) <= 3 and not _valid_syllable(x))
+
+
+def abbreviated_surname(short: str, full: str) -> float:
+    """When ``short`` (folded) is an abbreviation of the surname ``full`` ("n" or "ng" for Nguyễn, "tr" for
+    Trần): the published share of the surnames it may stand for (``constants.SURNAME_SHARES``), the chance that
+    an unrelated man's surname fits it too; otherwise 0. ``full`` must be a whole word that is no abbreviation."""
+    if not short or not _initial(short) or _initial(full) or not full.startswith(short) or short == full:
+        return 0.0
+    shares, *_ = _shares()
+    return max(sum(v for k, v in shares.items() if k.startswith(short)), C.OTHER_SURNAME_SHARE)
+
+
+def abbreviated_words(short: str, full: str) -> bool:
+    """``short`` (folded words) abbreviates ``full`` word by word: "v" / "van", "v d" / "van duc"."""
+    a, b = short.split(), full.split()
+    return (
+        bool(a)
+        and len(a) == len(b)
+        and all(_initial(x) and y.startswith(x) and x != y for x, y in zip(a, b, strict=True))
+    )
 
 
 def _surname_prior(x: str, c: str, marked: bool) -> float:

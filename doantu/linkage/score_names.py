@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from . import constants as C
-from .names import is_known_surname
+from .names import abbreviated_surname, abbreviated_words, is_known_surname
 from .scoring_base import (
     Weights,
     _accent_conflicts,
@@ -109,6 +109,23 @@ class NameScoring:
                 fz, w_fz, _log2(W.m_sur_conflict / np.maximum(1 - u_s[rest], C.CONFLICT_U_FLOOR))
             )
 
+        # A surname that is not one: abbreviated ("Ng. Văn Xuân", "N.V. Hùng") — it agrees with the surnames it
+        # may stand for, weighed by their published share, never more than the whole surname equal would —, or a
+        # birth-order word of a name by which a man was called ("anh Tám Quang", "Ba Giang"): nothing to compare.
+        idx = np.flatnonzero((s_lv == 3) | (s_lv == 4))  # "V." is one letter from Võ, but no typo of it
+        if len(idx):
+            voc = lex.v["sur"].array()
+            alA = col("alias_like", na)[idx] > 0
+            alB = col("alias_like", nb)[idx] > 0
+            for j, (x, y) in enumerate(zip(voc[sA[idx]], voc[sB[idx]], strict=True)):
+                k = idx[j]
+                if alA[j] != alB[j]:
+                    s_lv[k], s_w[k] = 7, 0.0
+                    continue
+                share = abbreviated_surname(x, y) or abbreviated_surname(y, x)
+                if share:
+                    s_lv[k], s_w[k] = 6, max(min(math.log2(W.m_sur_equal / share), w_s_cap[k]), 0.0)
+
         # --- given
         g_lv = np.zeros(P, np.int8)
         g_w = np.zeros(P, np.float64)
@@ -167,6 +184,16 @@ class NameScoring:
                 0.0,
                 np.maximum(w_m_cap[rest] - C.W_SUR_GROUP_PENALTY, 0.0),
             )
+            # initials of the middle name ("N.V. Hùng": V for Văn) agree as a part of it
+            voc = lex.v["mid"].array()
+            part |= np.fromiter(
+                (
+                    abbreviated_words(x, y) or abbreviated_words(y, x)
+                    for x, y in zip(voc[mA[rest]], voc[mB[rest]], strict=True)
+                ),
+                bool,
+                len(rest),
+            )
             m_lv[rest] = np.where(part, 2, np.where(fz, 3, 4))
             m_w[rest] = np.where(
                 part,
@@ -215,7 +242,7 @@ class NameScoring:
                 val = np.where(gB[k] >= 0, w_s_cap[k], 0.0) + np.where(mB[k] >= 0, w_m_cap[k], 0.0) + w_fz
                 upd = val > np.maximum(token_w[k], n_w[k])
                 n_lv[k[upd]], n_w[k[upd]] = 2, val[upd]
-        self._alias_route(qt, qi, rt, ri, freq, pA, pB, token_w, n_lv, n_w)
+        self._alias_route(qt, qi, rt, ri, freq, pA, pB, token_w, n_lv, n_w, s_lv == 7)
 
         use_name = n_lv > 0
         # when a whole-name route wins, it replaces the parts (their levels are kept for the explanation)
@@ -224,7 +251,9 @@ class NameScoring:
         lv["given"], wt["given"] = g_lv, np.where(use_name, 0.0, g_w)
         lv["name"], wt["name"] = n_lv, np.where(use_name, n_w, 0.0)
 
-    def _alias_route(self, qt, qi, rt, ri, freq, pA, pB, token_w, n_lv, n_w) -> None:
+    def _alias_route(self, qt, qi, rt, ri, freq, pA, pB, token_w, n_lv, n_w, called) -> None:
+        """``called``: pairs where one side is a name a man was called by (birth order + given name), whose parts
+        compare only the given name: an alias equal to it is the stronger evidence whatever the parts weigh."""
         W = self.w
         lex = qt.lex
         N = max(freq.total, 1)
@@ -245,7 +274,7 @@ class NameScoring:
             val = voc[alB[k]] if (eq1[k] or eq3[k]) else voc[alA[k]]
             u = (freq.count("alias", val) + 0.5) / (N + 1)
             w = min(math.log2(W.m_alias / u), W.alias_max)
-            if w > max(token_w[k], n_w[k]):
+            if w > max(token_w[k], n_w[k]) or (called[k] and w > n_w[k]):
                 n_lv[k], n_w[k] = 3, w
         # a typo in an alias typed as the name ("Haia Quang"): only for alias-shaped names
         nmA = qt["name"][qi]

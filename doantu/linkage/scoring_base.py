@@ -33,7 +33,7 @@ FIELDS = (
 
 # Level codes per field (0 is always "missing": nothing to compare, weight 0).
 MISSING = 0
-SUR = {1: "equal", 2: "group", 3: "fuzzy", 4: "conflict", 5: "accent"}
+SUR = {1: "equal", 2: "group", 3: "fuzzy", 4: "conflict", 5: "accent", 6: "abbreviated", 7: "birth_order"}
 GIV = {1: "exact", 2: "folded", 3: "accent", 4: "fuzzy", 5: "fuzzy2", 6: "conflict", 7: "other_common_name"}
 MID = {1: "equal", 2: "partial", 3: "fuzzy", 4: "conflict"}
 NAME = {1: "spaceless", 2: "spaceless_fuzzy", 3: "alias", 4: "alias_fuzzy"}

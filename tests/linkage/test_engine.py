@@ -215,3 +215,37 @@ def test_dedupe_of_an_empty_or_single_record_store_is_empty():
     engine.add(record)
     result = engine.dedupe()
     assert result.pairs == [] and result.clusters == []
+
+
+def test_abbreviated_surname_and_middle_agree_and_may_be_a_match(engine):
+    # "V.V. Sâm" and "Võ V. Sâm": initials stand for the record's surname and middle name; with the rest agreeing
+    # the record is proposed as the man (before, "V" ≠ "Võ" was a different surname and never a match)
+    for name in ("V.V. Sâm", "Võ V. Sâm"):
+        res = top(engine, q(name, birth="1948", home_place="Bá Thước, Thanh Hóa", unit="c2 d7 e127 f304"))
+        assert res[0].record_id == "VO" and res[0].decision == "match", name
+        levels = {e.field: e.level for e in res[0].evidence}
+        assert levels.get("middle") == "partial", name
+    sur = next(e for e in top(engine, q("V.V. Sâm", birth="1948"))[0].evidence if e.field == "surname")
+    assert sur.level == "abbreviated" and sur.weight > 0 and "Họ viết tắt" in sur.text_vi
+
+
+def test_an_initial_that_fits_another_surname_still_conflicts(engine):
+    res = top(engine, q("T.V. Sâm", birth="1948", home_place="Bá Thước, Thanh Hóa", unit="c2 d7 e127 f304"))
+    vo = next(r for r in res if r.record_id == "VO")
+    sur = next(e for e in vo.evidence if e.field == "surname")
+    assert sur.level == "conflict" and sur.weight < 0 and vo.decision != "match"
+
+
+def test_a_man_called_by_birth_order_is_compared_by_given_name(engine):
+    # "anh Tư Kheang": birth order + given name, no surname to compare; the rest makes him the record
+    res = top(
+        engine, q("anh Tư Kheang", birth="1953", home_place="Bố Trạch, Quảng Bình", unit="C20 D7 E22 F9")
+    )
+    assert res[0].record_id == "KHEANG" and res[0].decision == "match"
+    sur = next(e for e in res[0].evidence if e.field == "surname")
+    assert sur.level == "birth_order" and sur.weight == 0
+    # a different given name is still a different man
+    other = top(
+        engine, q("anh Tư Khoa", birth="1953", home_place="Bố Trạch, Quảng Bình", unit="C20 D7 E22 F9")
+    )
+    assert not other or other[0].decision != "match"
