@@ -536,6 +536,20 @@ class _Words:
     orderable: bool
 
 
+_OCR_RN = re.compile(r"(?<=\w)rn", re.IGNORECASE)  # not at a word's start, where minority names write Rn-
+
+
+def _repair_ocr(token: str) -> str:
+    """ "rn" read by OCR for "m" ("Lârn" for Lâm): Vietnamese spelling never writes "rn", so a word that is no
+    syllable with it and one with "m" instead is repaired. Other words (an ethnic minority's name) are kept."""
+    if "rn" not in token[1:].lower():
+        return token
+    fixed = _OCR_RN.sub(lambda m: "M" if m.group(0) == "RN" else "m", token)
+    if not _valid_syllable(_fold_chars(token)) and _valid_syllable(_fold_chars(fixed)):
+        return fixed
+    return token
+
+
 @lru_cache(maxsize=100_000)
 def _words(text: str) -> _Words | None:
     if not text or not text.strip():
@@ -545,7 +559,7 @@ def _words(text: str) -> _Words | None:
     raw = re.sub(r"[^\w\s]", " ", raw)  # hyphens, dots, apostrophes (H'Hen → H Hen is acceptable)
     raw = re.sub(r"\d+(?![^\W\d_])", " ", raw)  # stray numbers, but keep VNI keystroke digits inside words
     spaced = _repair_spacing(raw)
-    toks = [repair_keystrokes(t) for t in spaced]
+    toks = [_repair_ocr(repair_keystrokes(t)) for t in spaced]
     if toks:
         toks = _split_run_together(toks[0]) + toks[1:]
     # words whose spaces had to be repaired ("Mai oVăn", "TRANTU") are read in the order written: a moved letter

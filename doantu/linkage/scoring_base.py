@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -255,7 +256,23 @@ def _accent_conflict_one(a: str, b: str) -> bool:
         return bool(ta and tb)
     plain_a = ba.isascii() and not ta
     plain_b = bb.isascii() and not tb
-    return not (plain_a or plain_b)
+    if plain_a or plain_b:
+        return False
+    # One spelling has lost marks the other has, and added none (Cuờng for Cường, Luơng for Lương): what a
+    # scanned list read by OCR does (a horn, a hat or a breve is lost; a tone is lost or kept). Two names that
+    # really differ each carry a mark the other lacks (Hùng / Hưng).
+    return not (_marks_lost(ba, ta, bb, tb) or _marks_lost(bb, tb, ba, ta))
+
+
+def _plain(ch: str) -> str:
+    return "d" if ch in "đĐ" else unicodedata.normalize("NFD", ch)[0]
+
+
+def _marks_lost(ba: str, ta: str, bb: str, tb: str) -> bool:
+    """Is the canon spelling (base ``ba``, tone ``ta``) ``bb``/``tb`` with some of its marks lost and none added?"""
+    if len(ba) != len(bb) or (ta and ta != tb):
+        return False
+    return all(x == y or x == _plain(y) for x, y in zip(ba, bb, strict=True))
 
 
 def _accent_conflicts(voc, a: np.ndarray, b: np.ndarray) -> np.ndarray:
