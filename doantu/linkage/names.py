@@ -276,6 +276,7 @@ def _initial(x: str) -> bool:
     return len(x) == 1 or (len(x) <= 3 and not _valid_syllable(x))
 
 
+@lru_cache(maxsize=10_000)
 def abbreviated_surname(short: str, full: str) -> float:
     """When ``short`` (folded) is an abbreviation of the surname ``full`` ("n" or "ng" for Nguyễn, "tr" for
     Trần): the published share of the surnames it may stand for (``constants.SURNAME_SHARES``), the chance that

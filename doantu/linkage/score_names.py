@@ -114,17 +114,23 @@ class NameScoring:
         # birth-order word of a name by which a man was called ("anh Tám Quang", "Ba Giang"): nothing to compare.
         idx = np.flatnonzero((s_lv == 3) | (s_lv == 4))  # "V." is one letter from Võ, but no typo of it
         if len(idx):
+            called = col("alias_like", na)[idx] != col("alias_like", nb)[idx]
+            s_lv[idx[called]], s_w[idx[called]] = 7, 0.0
+            idx = idx[~called]
+            # per distinct pair of spellings (pairs repeat a lot)
+            key = (sA[idx].astype(np.int64) << 32) | sB[idx].astype(np.int64)
+            uk, inv = np.unique(key, return_inverse=True)
             voc = lex.v["sur"].array()
-            alA = col("alias_like", na)[idx] > 0
-            alB = col("alias_like", nb)[idx] > 0
-            for j, (x, y) in enumerate(zip(voc[sA[idx]], voc[sB[idx]], strict=True)):
-                k = idx[j]
-                if alA[j] != alB[j]:
-                    s_lv[k], s_w[k] = 7, 0.0
-                    continue
-                share = abbreviated_surname(x, y) or abbreviated_surname(y, x)
-                if share:
-                    s_lv[k], s_w[k] = 6, max(min(math.log2(W.m_sur_equal / share), w_s_cap[k]), 0.0)
+            share = np.array(
+                [
+                    abbreviated_surname(x, y) or abbreviated_surname(y, x)
+                    for x, y in zip(voc[uk >> 32], voc[uk & 0xFFFFFFFF], strict=True)
+                ],
+                dtype=np.float64,
+            )[inv]
+            k = idx[share > 0]
+            s_lv[k] = 6
+            s_w[k] = np.clip(_log2(W.m_sur_equal / share[share > 0]), 0.0, np.maximum(w_s_cap[k], 0.0))
 
         # --- given
         g_lv = np.zeros(P, np.int8)
