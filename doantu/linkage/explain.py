@@ -120,6 +120,7 @@ def explain_pair(
                     5: f"Họ khác dấu ({sa} ≠ {sb})",
                     6: f"Họ viết tắt ({sa} / {sb})",
                     7: "Gọi theo thứ bậc trong nhà, không ghi họ",
+                    8: f"Họ mất dấu ({sa} / {sb}), có thể do đọc bản in",
                 }[s],
             )
         g = int(cmp.levels["given"][k])
@@ -134,6 +135,7 @@ def explain_pair(
                 5: f"Tên hơi giống ({ga} ~ {gb})",
                 6: f"Tên khác ({ga} ≠ {gb})",
                 7: f"Hai tên phổ biến khác nhau ({ga} ≠ {gb})",
+                8: f"Tên mất dấu ({ga} / {gb}), có thể do đọc bản in",
             }
             text = texts[g]
             if g in (1, 2) and freq.total:

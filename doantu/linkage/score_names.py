@@ -15,6 +15,7 @@ from .scoring_base import (
     _Counts,
     _fuzzy,
     _log2,
+    _lost_marks,
     _osa,
 )
 
@@ -71,6 +72,8 @@ class NameScoring:
         same_group = s_ok & ~eq & ~s_acc & (gA == gB)
         s_lv[eq], s_w[eq] = 1, w_s_eq[eq]
         s_lv[s_acc], s_w[s_acc] = 5, _log2(W.m_sur_fuzzy / u_s[s_acc])
+        idx = np.flatnonzero(s_acc)
+        s_lv[idx[_lost_marks(lex.v["surc"], scA[idx], scB[idx])]] = 8  # Luơng / Lương: marks lost (OCR)
         # same group: two real spellings of one surname (Hoàng/Huỳnh) — or a typo the group absorbed
         idx = np.flatnonzero(same_group)
         if len(idx):
@@ -150,6 +153,8 @@ class NameScoring:
         g_lv[exact], g_w[exact] = 1, _log2(W.m_giv_exact / u_gc[exact])
         g_lv[folded], g_w[folded] = 2, w_g_fold[folded]
         g_lv[accent], g_w[accent] = 3, _log2(W.m_giv_accent / u_g[accent])
+        idx = np.flatnonzero(accent)
+        g_lv[idx[_lost_marks(lex.v["givc"], cA[idx], cB[idx])]] = 8  # Cuờng / Cường: marks lost (OCR)
         rest = np.flatnonzero(g_ok & ~feq)
         if len(rest):
             d, lens, nbc, _ = _fuzzy(lex.v["giv"], vA[rest], vB[rest], freq, "given")
@@ -213,7 +218,7 @@ class NameScoring:
         n_w = np.zeros(P, np.float64)
         # whole name equal letter for letter once spaces are ignored ("TRANTU", "Nguye nHuu Phuong"): weighed by
         # how many records carry exactly that name, not by the parts (one side's parts are garbled)
-        sp_eq = np.flatnonzero(has & (pA == pB) & (pA >= 0) & (g_lv != 3) & (s_lv != 5))
+        sp_eq = np.flatnonzero(has & (pA == pB) & (pA >= 0) & ~np.isin(g_lv, (3, 8)) & ~np.isin(s_lv, (5, 8)))
         if len(sp_eq):
             voc = lex.v["sp"].array()
             u_sp = np.array([(freq.count("fullname", x) + 0.5) / (N + 1) for x in voc[pA[sp_eq]]])
