@@ -190,8 +190,9 @@ W_UNIT = {
 # the weight of UNIT_PRIOR_RECORDS records. A unit many records share (a regiment of a big campaign, the company of
 # a battle that killed dozens) proves little; a unit few records carry keeps nearly its fixed weight, even in a
 # small registry (where one record is a large share) thanks to the prior.
-# judgement (checked against linkage-dev: the share of its true matches whose units agree where both give one is
-# of this order): how often a true match's unit agrees.
+# judgement: how often a true match's unit agrees. Checked against linkage-dev (not tuned): of its 775 true query
+# matches where both sides give a unit, 702 (0.91) agree and none conflict (the other 73 share no level); 0.85
+# is kept below that for lists noisier than the file (a lower m only lowers the cap).
 M_UNIT = 0.85
 # judgement: the prior's weight, in records (a unit's share is trusted once the registry is much larger than this)
 UNIT_PRIOR_RECORDS = 2000

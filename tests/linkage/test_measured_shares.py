@@ -152,3 +152,12 @@ def test_given_name_shares_by_class_follow_removals(women_and_men):
     eng.remove("EXTRA")
     assert eng.freq.count("given_class", "t:lan") == 100
     assert eng.freq.count("middle_class", "t") == 400
+
+
+def test_the_explanation_says_how_many_records_share_the_unit(registry):
+    t = FeatureTable(registry.table.lex, capacity=2)
+    t.append(prepare(Record("Q", "Đỗ Văn Khải", unit=COMMON_UNIT)))
+    t.append(prepare(Record("X", "Đỗ Văn Khải", unit=COMMON_UNIT)))
+    c = registry.scorer.compare(t, np.array([0]), t, np.array([1]), registry.freq)
+    unit = [e for e in registry.scorer.explain(c, 0, t, t, registry.freq) if e.field == "unit"]
+    assert unit and "800 hồ sơ cùng đơn vị" in unit[0].text_vi
