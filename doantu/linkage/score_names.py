@@ -238,7 +238,9 @@ class NameScoring:
             cache.clear()
             cache["state"] = (lex, freq, freq.version)
         idx = np.flatnonzero(g_ok & (mA >= 0) & (mB >= 0))
-        if not len(idx):
+        if not len(idx) or freq.kind_total("middle_class") != freq.kind_total("given"):
+            # counts without the classes (a table not rebuilt since they were added, partly filled by later
+            # edits) would make every given name look common within a class of a few records: overall share
             return u_g
         mid_voc, giv_voc = lex.v["mid"].strings, lex.v["giv"].strings
         out = u_g.copy()

@@ -161,3 +161,18 @@ def test_the_explanation_says_how_many_records_share_the_unit(registry):
     c = registry.scorer.compare(t, np.array([0]), t, np.array([1]), registry.freq)
     unit = [e for e in registry.scorer.explain(c, 0, t, t, registry.freq) if e.field == "unit"]
     assert unit and "800 hồ sơ cùng đơn vị" in unit[0].text_vi
+
+
+def test_counts_without_the_classes_fall_back_to_the_overall_share(women_and_men):
+    """A deployed counts table not yet rebuilt has no class counts, or only those of records edited since."""
+    from doantu.linkage.frequency import FrequencyModel
+
+    full = women_and_men.freq.to_counts()
+    counts = {k: v for k, v in full["counts"].items() if k not in ("middle_class", "given_class")}
+    counts["middle_class"], counts["given_class"] = {"t": 2}, {"t:lan": 2}  # two records edited since
+    stale = FrequencyModel.from_counts(full["total"], counts)
+    t = FeatureTable(women_and_men.table.lex, capacity=2)
+    t.append(prepare(Record("Q", "Đỗ Thị Lan")))
+    t.append(prepare(Record("X", "Đỗ Thị Lan")))
+    c = women_and_men.scorer.compare(t, np.array([0]), t, np.array([1]), stale)
+    assert float(c.weights["given"][0]) == pytest.approx(np.log2(C.M_GIV_EXACT / (105.5 / 3406)), abs=0.3)
