@@ -338,7 +338,7 @@ class MemoryEngine(_Base):
 
         t, lex = self.table, self.table.lex
         ni, ai, hi = int(t["name"][row]), int(t["alias"][row]), int(t["home"][row])
-        pos = int(t["pos"][row])
+        pos, ui = int(t["pos"][row]), int(t["unit"][row])
         return Features(
             id=t.ids[row],
             name=lex.name_objs[ni] if ni >= 0 else parse_name(""),
@@ -348,7 +348,7 @@ class MemoryEngine(_Base):
             home=lex.place_objs[hi] if hi >= 0 else HomePlace(),
             home_text="",
             enlistment=PartialDate(),
-            unit=Unit(),
+            unit=lex.unit_objs[ui] if ui >= 0 else Unit(),
             rank=int(t["rank"][row]),
             position=lex.v["pos"].strings[pos] if pos >= 0 else "",
             death=PartialDate(int(t["dy"][row])),

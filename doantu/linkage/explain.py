@@ -14,6 +14,7 @@ from .scoring_base import (
     Evidence,
 )
 from .table import FeatureTable
+from .units import unit_keys
 
 
 def _name_obj(t: FeatureTable, row: int, col: str = "name"):
@@ -192,15 +193,22 @@ def explain_pair(
     u = int(cmp.levels["unit"][k])
     if u:
         ua = lex.unit_objs[int(qt["unit"][qa])].notation()
-        ub = lex.unit_objs[int(rt["unit"][rb])].notation()
+        unit_b = lex.unit_objs[int(rt["unit"][rb])]
+        ub = unit_b.notation()
+        shared = ""
+        key = unit_keys(unit_b).get(u)
+        if key is not None:
+            n = freq.count("unit", key)
+            if n > 1:  # a common unit weighs less (measured share): say how many records carry it
+                shared = f"; {n:,} hồ sơ cùng đơn vị".replace(",", ".")
         add(
             "unit",
             {
-                1: f"Cùng hòm thư ({ub})",
-                2: f"Cùng đơn vị đến đại đội ({ub})",
-                3: f"Cùng đơn vị đến tiểu đoàn ({ub})",
-                4: f"Cùng trung đoàn ({ub})",
-                5: f"Cùng sư đoàn ({ub})",
+                1: f"Cùng hòm thư ({ub}{shared})",
+                2: f"Cùng đơn vị đến đại đội ({ub}{shared})",
+                3: f"Cùng đơn vị đến tiểu đoàn ({ub}{shared})",
+                4: f"Cùng trung đoàn ({ub}{shared})",
+                5: f"Cùng sư đoàn ({ub}{shared})",
                 6: f"Cùng trung đoàn, khác đại đội/tiểu đoàn ({ua} / {ub})",
                 7: f"Hòm thư khác ({ua} / {ub})",
                 8: f"Cùng sư đoàn, khác đơn vị cấp dưới ({ua} / {ub})",

@@ -17,6 +17,10 @@ on value ``v`` is taken as ``count(v) / total``.
 ``death_year``        year of death
 ``province``          2024 province code of the home place (each code of an ambiguous one)
 ``rank``, ``position``
+``unit``              the unit as counted at each agreement level (``units.unit_keys``: ``k12345``, ``c3.1.141``,
+                      ``d1.141``, ``e141``, ``f312``): how many records a unit agreement leaves possible
+``middle_class``      ``t`` (a middle name with Thị) or ``o`` (Văn, any other, or none)
+``given_class``       ``t:lan`` / ``o:lan``: given name, folded, within its middle-name class
 ====================  ===========================================================
 
 It is incremental (``add``/``remove`` per record, in microseconds) and serialisable (``to_counts``/``from_counts``),
@@ -35,8 +39,9 @@ from collections.abc import Iterable, Mapping
 from rapidfuzz.distance import OSA
 
 from .records import Features
+from .units import unit_keys
 
-__all__ = ["FrequencyModel", "frequency_items"]
+__all__ = ["FrequencyModel", "frequency_items", "middle_class"]
 
 KINDS = (
     "surname",
@@ -50,9 +55,18 @@ KINDS = (
     "province",
     "rank",
     "position",
+    "unit",
+    "middle_class",
+    "given_class",
 )
 # kinds for which typo neighbourhoods are asked for (fuzzy agreement weights)
 _NEIGHBOUR_KINDS = ("surname", "given", "middle")
+
+
+def middle_class(middle: str) -> str:
+    """``t`` when the (folded) middle name holds Thị, else ``o``. Naming rule: Thị marks a woman's name, so a given
+    name is counted apart among Thị names and among the others (Lan, Hoa are women's names; Hùng, Dũng men's)."""
+    return "t" if "thi" in middle.split() else "o"
 
 
 def frequency_items(f: Features) -> list[tuple[str, str]]:
@@ -65,6 +79,9 @@ def frequency_items(f: Features) -> list[tuple[str, str]]:
         items.append(("given", n.given))
         if n.marked:
             items.append(("given_canon", n.given_canon))
+        cls = middle_class(n.middle)
+        items.append(("middle_class", cls))
+        items.append(("given_class", f"{cls}:{n.given}"))
     if n.middle:
         items.append(("middle", n.middle))
     if n.spaceless:
@@ -81,6 +98,8 @@ def frequency_items(f: Features) -> list[tuple[str, str]]:
         items.append(("rank", str(f.rank)))
     if f.position:
         items.append(("position", f.position))
+    for key in unit_keys(f.unit).values():
+        items.append(("unit", key))
     return items
 
 

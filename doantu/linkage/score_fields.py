@@ -15,6 +15,7 @@ from .scoring_base import (
     _log2,
     _overlap,
 )
+from .units import unit_keys
 
 
 class FieldScoring:
@@ -22,6 +23,7 @@ class FieldScoring:
 
     w: Weights
     _year_cache: dict
+    _unit_cap_cache: dict
 
     def _year_share(self, freq: FrequencyModel, kind: str, years: np.ndarray) -> np.ndarray:
         key = (kind, id(freq), freq.version)
@@ -168,7 +170,7 @@ class FieldScoring:
 
     # -- unit ----------------------------------------------------------------------------------------------------
 
-    def _unit(self, qt, qi, rt, ri, lv, wt) -> None:
+    def _unit(self, qt, qi, rt, ri, freq, lv, wt) -> None:
         lex = qt.lex
         P = len(qi)
         ua, ub = qt["unit"][qi], rt["unit"][ri]
@@ -201,7 +203,37 @@ class FieldScoring:
         table = np.zeros(10)
         for code, name in UNIT.items():
             table[code] = self.w.w_unit[name]
-        u_lv[ok], u_w[ok] = lvl, table[lvl]
+        w = table[lvl]
+        # an agreement weighs no more than the share of records carrying that unit makes it (constants.M_UNIT)
+        agree = np.flatnonzero((lvl >= 1) & (lvl <= 5))
+        if len(agree):
+            w[agree] = np.minimum(w[agree], self._unit_caps(lex, freq, b[agree], lvl[agree]))
+        u_lv[ok], u_w[ok] = lvl, w
+
+    def _unit_caps(self, lex, freq: FrequencyModel, rows: np.ndarray, levels: np.ndarray) -> np.ndarray:
+        """log2(M_UNIT / u) per (record unit row, agreement level), u smoothed towards the fixed weight's share."""
+        cache = self._unit_cap_cache
+        st = cache.get("state")
+        if st is None or st[0] is not lex or st[1] is not freq or st[2] != freq.version:
+            cache.clear()
+            cache["state"] = (lex, freq, freq.version)
+        n = max(freq.total, 0)
+        prior = C.UNIT_PRIOR_RECORDS
+        out = np.empty(len(rows))
+        for i, (r, level) in enumerate(zip(rows.tolist(), levels.tolist(), strict=True)):
+            hit = cache.get((r, level))
+            if hit is None:
+                key = unit_keys(lex.unit_objs[r]).get(level)
+                fixed = self.w.w_unit[UNIT[level]]
+                if key is None:
+                    hit = fixed
+                else:
+                    u0 = C.M_UNIT / 2.0**fixed
+                    u = (freq.count("unit", key) + prior * u0) / (n + prior)
+                    hit = math.log2(C.M_UNIT / u)
+                cache[(r, level)] = hit
+            out[i] = hit
+        return out
 
     # -- weak and coarse fields ----------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from . import constants as C
+from .frequency import middle_class
 from .names import abbreviated_surname, abbreviated_words, is_known_surname
 from .scoring_base import (
     Weights,
@@ -25,6 +26,7 @@ class NameScoring:
 
     w: Weights
     _counts: _Counts
+    _class_cache: dict
 
     def _names(self, qt, qi, rt, ri, freq, lv, wt) -> None:
         W = self.w
@@ -140,6 +142,9 @@ class NameScoring:
         g_w = np.zeros(P, np.float64)
         g_ok = has & (vA >= 0) & (vB >= 0)
         u_g = (cnt_giv[vB] + 0.5) / (N + 1)
+        u_g_all = u_g
+        if C.GIVEN_BY_MIDDLE_CLASS:
+            u_g = self._given_class_share(lex, freq, mA, mB, vB, g_ok, u_g)
         w_g_fold = _log2(W.m_giv_folded / u_g)
         w_g_cap = np.minimum(w_g_fold, _log2(W.m_giv_folded / ((cnt_giv[vA] + 0.5) / (N + 1))))
         feq = g_ok & (vA == vB)
@@ -149,7 +154,7 @@ class NameScoring:
         idx = np.flatnonzero(accent)
         accent[idx] = _accent_conflicts(lex.v["givc"], cA[idx], cB[idx])
         folded = feq & ~exact & ~accent
-        u_gc = (cnt_givc[cB] + 0.5) / (tot_canon + 1)
+        u_gc = (cnt_givc[cB] + 0.5) / (tot_canon + 1) * (u_g / u_g_all)  # within the class, as u_g is
         g_lv[exact], g_w[exact] = 1, _log2(W.m_giv_exact / u_gc[exact])
         g_lv[folded], g_w[folded] = 2, w_g_fold[folded]
         g_lv[accent], g_w[accent] = 3, _log2(W.m_giv_accent / u_g[accent])
@@ -261,6 +266,38 @@ class NameScoring:
         lv["middle"], wt["middle"] = m_lv, np.where(use_name, 0.0, m_w)
         lv["given"], wt["given"] = g_lv, np.where(use_name, 0.0, g_w)
         lv["name"], wt["name"] = n_lv, np.where(use_name, n_w, 0.0)
+
+    def _given_class_share(self, lex, freq, mA, mB, vB, g_ok, u_g: np.ndarray) -> np.ndarray:
+        """u of a given name agreement where both names give a middle name of one class (Thị or not): the given
+        name's share among the registry's records of that class (constants.GIVEN_BY_MIDDLE_CLASS)."""
+        cache = self._class_cache
+        st = cache.get("state")
+        if st is None or st[0] is not lex or st[1] is not freq or st[2] != freq.version:
+            cache.clear()
+            cache["state"] = (lex, freq, freq.version)
+        idx = np.flatnonzero(g_ok & (mA >= 0) & (mB >= 0))
+        if not len(idx) or freq.kind_total("middle_class") != freq.kind_total("given"):
+            # counts without the classes (a table not rebuilt since they were added, partly filled by later
+            # edits) would make every given name look common within a class of a few records: overall share
+            return u_g
+        mid_voc, giv_voc = lex.v["mid"].strings, lex.v["giv"].strings
+        out = u_g.copy()
+        for k, a, b, g in zip(
+            idx.tolist(), mA[idx].tolist(), mB[idx].tolist(), vB[idx].tolist(), strict=True
+        ):
+            ca, cb = cache.get(("m", a)), cache.get(("m", b))
+            if ca is None:
+                ca = cache[("m", a)] = middle_class(mid_voc[a])
+            if cb is None:
+                cb = cache[("m", b)] = middle_class(mid_voc[b])
+            if ca != cb:
+                continue
+            hit = cache.get((cb, g))
+            if hit is None:
+                total = freq.count("middle_class", cb)
+                hit = cache[(cb, g)] = (freq.count("given_class", f"{cb}:{giv_voc[g]}") + 0.5) / (total + 1)
+            out[k] = hit
+        return out
 
     def _alias_route(self, qt, qi, rt, ri, freq, pA, pB, token_w, n_lv, n_w, called) -> None:
         """``called``: pairs where one side is a name a man was called by (birth order + given name), whose parts

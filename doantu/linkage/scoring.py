@@ -50,6 +50,8 @@ class Scorer(NameScoring, FieldScoring):
         self.w = weights or Weights()
         self._counts = _Counts()
         self._year_cache: dict[tuple[str, int], np.ndarray] = {}
+        self._unit_cap_cache: dict[object, object] = {}
+        self._class_cache: dict[object, object] = {}
 
     # ------------------------------------------------------------------------------------------------------------
 
@@ -71,7 +73,7 @@ class Scorer(NameScoring, FieldScoring):
         self._names(qt, qi, rt, ri, freq, lv, wt)
         self._dates(qt, qi, rt, ri, freq, lv, wt)
         self._home(qt, qi, rt, ri, freq, lv, wt)
-        self._unit(qt, qi, rt, ri, lv, wt)
+        self._unit(qt, qi, rt, ri, freq, lv, wt)
         self._weak(qt, qi, rt, ri, freq, lv, wt)
         self._context(lv, wt)
         total = np.zeros(len(qi), dtype=np.float64)

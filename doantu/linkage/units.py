@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from .normalize import fold_plain
 
-__all__ = ["LEVELS", "Unit", "parse_unit"]
+__all__ = ["LEVELS", "UNIT_KEY_LEVELS", "Unit", "parse_unit", "unit_keys"]
 
 LEVELS = ("a", "b", "c", "d", "e", "f")  # squad … division
 
@@ -87,3 +87,26 @@ def parse_unit(text: str) -> Unit:
     for lv, num in _PART.findall(s):
         found.setdefault(lv, int(num))  # the first mention wins (later ones are usually a parent unit's)
     return Unit(kb=kb, **found)
+
+
+# agreement levels of the scorer (scoring_base.UNIT) whose share can be counted: the key a record's unit is counted
+# under at each one, so that "how many records carry this unit" is known when two units agree at that level
+UNIT_KEY_LEVELS = {1: "kb", 2: "company", 3: "battalion", 4: "regiment", 5: "division"}
+
+
+def unit_keys(u: Unit) -> dict[int, str]:
+    """The unit as counted at each agreement level it can reach: mailbox ``k12345``, company ``c3.1.141`` (with
+    its battalion and regiment as written, 0 when not), battalion ``d1.141``, regiment ``e141``, division ``f312``.
+    A company or battalion is only identified together with its parent units (every regiment has a c1 and a d1)."""
+    keys: dict[int, str] = {}
+    if u.kb:
+        keys[1] = f"k{u.kb}"
+    if u.c and (u.d or u.e):
+        keys[2] = f"c{u.c}.{u.d}.{u.e}"
+    if u.d and u.e:
+        keys[3] = f"d{u.d}.{u.e}"
+    if u.e:
+        keys[4] = f"e{u.e}"
+    if u.f:
+        keys[5] = f"f{u.f}"
+    return keys

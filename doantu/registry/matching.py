@@ -285,7 +285,7 @@ def forget_frequency_cache() -> None:
 def _apply_counts(delta: Counter) -> None:
     """Add ``delta`` ((kind, value) -> ±n) to the table. Additions are one upsert statement (INSERT … ON CONFLICT
     DO UPDATE, in SQLite and PostgreSQL alike): no look-up first. Removals (records changed or merged) update the
-    rows that exist."""
+    rows that exist, and delete those whose count fell to zero."""
     delta = Counter({(k, v[:150]): n for (k, v), n in delta.items() if n})
     if not delta:
         return
@@ -320,6 +320,14 @@ def _apply_counts(delta: Counter) -> None:
         sql = f"UPDATE {table} SET {q('count')} = {q('count')} + %s WHERE {q('kind')} = %s AND {q('value')} = %s"
         with connection.cursor() as cursor:
             cursor.executemany(sql, [(delta[(k, v)], k, v) for k, v in existing])
+        # a value no record carries any more leaves the table (a registry's units and given names by class come and
+        # go; rows at zero would only grow the table every process loads)
+        rows = list(existing)
+        for i in range(0, len(rows), 500):
+            chunk = rows[i : i + 500]
+            FrequencyCount.objects.filter(
+                kind__in={k for k, _ in chunk}, value__in={v for _, v in chunk}, count__lte=0
+            ).delete()
 
 
 def _items(record: Record) -> list[tuple[str, str]]:
