@@ -4,7 +4,9 @@
     uv run python bench/import_registry.py --csv var/bench/import-100k/registry.csv            # SQLite
     uv run python bench/import_registry.py --csv var/bench/import-1m/registry.csv \
         --database-url postgres://postgres@127.0.0.1:5432/postgres                              # PostgreSQL
-    # options: --rows N (only the first N rows), --changed 0.01, --profile out.prof (cProfile of the first import, in CPU time)
+    # options: --rows N (only the first N rows), --changed 0.01, --profile out.prof (cProfile of the first import, in CPU time),
+    #          --skip-reimport --keep, then --again: the first import and the re-import as two runs (PostgreSQL),
+    #          --sql-times (wall time spent in each kind of SQL statement, per step)
 
 The CSV is a synthetic registry (bench/make_registry.py --size 1000000 --out var/bench/import-1m/). Runs the
 same services as the web import and `import_registry` (import_upload, import_run dry run then apply), in a
@@ -23,10 +25,13 @@ import cProfile
 import csv
 import os
 import random
+import re
 import resource
 import sys
 import tempfile
 import time
+from collections import defaultdict
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -67,6 +72,70 @@ def prepare_file(src: Path, dst: Path, rows: int | None, changed: float, seed: i
     return n_changed
 
 
+_TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE|COPY)\s+\"?(\w+)", re.IGNORECASE)
+
+
+def sql_kind(sql: str) -> str:
+    """A statement's kind: its verb and the first table it names ("INSERT registry_frequencycount")."""
+    text = str(sql).lstrip()
+    verb = text.split(None, 1)[0].upper() if text else "?"
+    table = _TABLE.search(text)
+    return f"{verb} {table.group(1)}" if table else verb
+
+
+class SqlTimes:
+    """Wall time and count of statements per kind: every execute/executemany of Django's connection (an
+    execute wrapper) and every COPY (psycopg's Cursor.copy, which Django does not see; its time includes
+    writing the rows)."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+
+    def add(self, sql, seconds: float, many: bool = False) -> None:
+        entry = self.times[sql_kind(sql) + (" (many)" if many else "")]
+        entry[0] += seconds
+        entry[1] += 1
+
+    def __call__(self, execute, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.add(sql, time.perf_counter() - t, many)
+
+    @contextmanager
+    def recording(self, connection):
+        try:
+            import psycopg
+        except ImportError:
+            psycopg = None
+        original = psycopg.Cursor.copy if psycopg else None
+        times = self
+
+        if psycopg:
+
+            @contextmanager
+            def copy(cursor, statement, *args, **kwargs):
+                t = time.perf_counter()
+                with original(cursor, statement, *args, **kwargs) as c:
+                    yield c
+                times.add(statement, time.perf_counter() - t)
+
+            psycopg.Cursor.copy = copy
+        try:
+            with connection.execute_wrapper(self):
+                yield
+        finally:
+            if psycopg:
+                psycopg.Cursor.copy = original
+
+    def report(self) -> None:
+        for kind, (seconds, count) in sorted(self.times.items(), key=lambda kv: -kv[1][0]):
+            if seconds >= 0.05:
+                print(f"      SQL {kind:<48} {seconds:8.2f} s  {count:7,d} statements", flush=True)
+        self.times.clear()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--csv", type=Path, required=True)
@@ -83,6 +152,17 @@ def main() -> None:
         help="only the re-import, into the SQLite file an earlier run left (its bench-import-* directory)",
     )
     parser.add_argument("--seed", type=int, default=7, help="which rows the re-import changes")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the PostgreSQL database (--db-name) for a later --again"
+    )
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="only the re-import, into the PostgreSQL database (--db-name) a run with --keep left",
+    )
+    parser.add_argument(
+        "--sql-times", action="store_true", help="print the wall time spent in each kind of SQL statement"
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-import-"))
@@ -91,8 +171,9 @@ def main() -> None:
         import psycopg
 
         name = args.db_name
-        with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
+        if not args.again:
+            with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+                conn.execute(f"CREATE DATABASE {name}")
         db_url = admin_url.rsplit("/", 1)[0] + "/" + name
     elif args.again_sqlite:
         db_url = f"sqlite:///{args.again_sqlite.resolve()}"
@@ -127,7 +208,8 @@ def main() -> None:
 
     try:
         t = time.time()
-        if args.again_sqlite:
+        again = bool(args.again_sqlite or args.again)
+        if again:
             actor = User.objects.get(username="bench")
         else:
             call_command("migrate", verbosity=0)
@@ -152,11 +234,16 @@ def main() -> None:
             return original_save(self, *a, **kw)
 
         ImportBatch.save = counting_save
+        sql_times = SqlTimes() if args.sql_times else None
 
         def step(label: str, fn):
             saves.clear()
             t0, c0, r0 = time.time(), cpu(), children_cpu()
-            result = fn()
+            if sql_times:
+                with sql_times.recording(connection):
+                    result = fn()
+            else:
+                result = fn()
             wall = time.time() - t0
             gaps = [b - a for a, b in zip([t0, *saves], [*saves, time.time()], strict=True)]
             print(
@@ -166,6 +253,8 @@ def main() -> None:
                 f"load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
+            if sql_times:
+                sql_times.report()
             return result, wall
 
         def run_import(path: Path, profile: Path | None = None):
@@ -190,7 +279,7 @@ def main() -> None:
             return done, t_dry + t_apply
 
         total_first = 0.0
-        if not args.again_sqlite:
+        if not again:
             print("first import", flush=True)
             _done, total_first = run_import(first, args.profile)
         from doantu.registry.models import FrequencyCount, MatchKey
@@ -222,7 +311,7 @@ def main() -> None:
         )
     finally:
         connection.close()
-        if admin_url:
+        if admin_url and not args.keep:
             import psycopg
 
             with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:

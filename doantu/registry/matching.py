@@ -292,7 +292,16 @@ def _apply_counts(delta: Counter) -> None:
     q = connection.ops.quote_name
     table = q(FrequencyCount._meta.db_table)
     added = [(k, v, n) for (k, v), n in delta.items() if n > 0]
-    if added:
+    postgres = connection.vendor == "postgresql"
+    if added and postgres:  # one statement with three array parameters, whatever the number of values
+        sql = (
+            f"INSERT INTO {table} ({q('kind')}, {q('value')}, {q('count')}) "
+            "SELECT * FROM unnest(%s::text[], %s::text[], %s::integer[]) "
+            f"ON CONFLICT ({q('kind')}, {q('value')}) DO UPDATE SET {q('count')} = {table}.{q('count')} + excluded.{q('count')}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(column) for column in zip(*added, strict=True)])
+    elif added:
         sql = (
             f"INSERT INTO {table} ({q('kind')}, {q('value')}, {q('count')}) VALUES (%s, %s, %s) "
             f"ON CONFLICT ({q('kind')}, {q('value')}) DO UPDATE SET {q('count')} = {table}.{q('count')} + excluded.{q('count')}"
@@ -302,6 +311,18 @@ def _apply_counts(delta: Counter) -> None:
     delta = Counter({k: n for k, n in delta.items() if n < 0})
     transaction.on_commit(_bump_version)
     if not delta:
+        return
+    if postgres:  # the rows that exist, updated in one statement; no look-up first
+        sql = (
+            f"UPDATE {table} SET {q('count')} = {table}.{q('count')} + d.n "
+            "FROM unnest(%s::text[], %s::text[], %s::integer[]) AS d(kind, value, n) "
+            f"WHERE {table}.{q('kind')} = d.kind AND {table}.{q('value')} = d.value"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                [list(column) for column in zip(*((k, v, n) for (k, v), n in delta.items()), strict=True)],
+            )
         return
     existing = set()
     keys = list(delta)

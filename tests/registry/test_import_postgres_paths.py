@@ -1,0 +1,76 @@
+"""The import's write paths (issue 14, fourth round): rows the reader knows are new are not looked up, new ids
+come from the table's sequence on PostgreSQL (so later records never collide with them), frequency counts kept by
+the one-statement upserts equal a rebuild from the records, and a chunk's asynchronous commit is its own."""
+
+import pytest
+from django.db import connection, transaction
+
+from doantu.registry import import_reader, matching, services
+from doantu.registry.models import FrequencyCount, Martyr
+from tests.registry.test_import_reader import _import, _rows
+from tests.registry.test_registry import csv_upload
+
+
+def _counts() -> dict:
+    return {(k, v): n for k, v, n in FrequencyCount.objects.values_list("kind", "value", "count") if n}
+
+
+@pytest.mark.django_db
+def test_rows_known_to_be_new_are_not_looked_up(users, monkeypatch):
+    monkeypatch.setattr(import_reader, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(services, "CHUNK", 25)
+    looked_up: list[str] = []
+    real = services._stored_digests
+
+    def spy(model, source_list_id, ids):
+        looked_up.extend(ids)
+        return real(model, source_list_id, ids)
+
+    actor = users["campaign"]
+
+    def applied(rows):
+        batch = services.import_upload(actor=actor, upload=csv_upload(rows), list_name="DS lớn")
+        services.import_run(batch_id=batch.pk, apply=False)  # the dry run looks every row up
+        looked_up.clear()
+        return services.import_run(batch_id=batch.pk, apply=True)
+
+    monkeypatch.setattr(services, "_stored_digests", spy)
+    done = applied(_rows(60))
+    assert done.created == 63 and looked_up == []  # a first import: every row is new, nothing is looked up
+    # again with two rows more: the 63 stored ones are looked up (and unchanged), the two new ones are not
+    again = applied(_rows(62))
+    assert (again.created, again.unchanged) == (2, 63)
+    assert "AUTO0000" in looked_up and not {"AUTO0060", "AUTO0061"} & set(looked_up)
+
+
+@pytest.mark.django_db
+def test_new_ids_leave_the_sequence_ahead_and_counts_equal_a_rebuild(users, monkeypatch):
+    monkeypatch.setattr(import_reader, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(services, "CHUNK", 40)
+    actor = users["campaign"]
+    _import(actor, _rows(120))
+    top = max(Martyr.objects.values_list("pk", flat=True))
+    assert sorted(Martyr.history.filter(history_type="+").values_list("id", flat=True)) == sorted(
+        Martyr.objects.values_list("pk", flat=True)
+    )
+    later = services.martyr_create(actor=actor, values={"full_name": "Lê Văn Sau"})
+    assert later.pk > top  # the sequence moved past every id the import took
+    _checked, again = _import(actor, _rows(120, changed={5, 50, 99}))
+    assert again.updated == 3
+    incremental = _counts()
+    matching.rebuild_index()
+    assert incremental == _counts()  # additions and removals (the changed rows' old units) as a rebuild gives
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_asynchronous_commit_is_local_to_the_chunk():
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    with transaction.atomic():
+        services._chunk_commit_settings()
+        assert setting() == "off"
+    assert setting() == "on"  # other transactions keep the server's setting
