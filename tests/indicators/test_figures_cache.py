@@ -82,6 +82,11 @@ def test_a_tip_recomputes_the_tip_figures_only(ward, source, month, computed):
     }
     touched = [q["sql"] for q in queries.captured_queries if OTHER_APPS.search(q["sql"])]
     assert touched == []
+    # The 18 tip figures read the database once per dimension they share (the counts by status, channel, kind
+    # and contributors in one query; sources, groups, weeks, owners, conclusions, first reviews), not once or
+    # twice per figure (20 queries before they were folded).
+    reads = [q["sql"] for q in queries.captured_queries if "doantu_cache" not in q["sql"]]
+    assert len(reads) <= 11, "\n".join(reads)
 
 
 def test_the_province_figures_follow_the_same_generations(ward, units, source, month, computed):
