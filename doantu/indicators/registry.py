@@ -4,6 +4,7 @@ See the package docstring for the interface."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Hashable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -302,36 +303,44 @@ def forget_app(sender, **kwargs) -> None:
     forget(sender._meta.app_label)
 
 
-def _cache_key(tokens: tuple[str, str], app: str, scope: str, unit_pk, period: Period) -> str:
-    return f"indicators:{tokens[0]}:{tokens[1]}:{app}:{scope}:{unit_pk}:{period.kind}:{period.start}:{period.end}"
+def _cache_key(generation: str, scope: str, unit_pk, period: Period) -> str:
+    return f"indicators:{generation}:{scope}:{unit_pk}:{period.kind}:{period.start}:{period.end}"
 
 
 def _cached(scope: str, unit_pk, period: Period, names: list[str], compute: Callable[[str], Any]) -> dict:
-    """``{name: compute(name)}`` for ``names``, kept in ONE cache entry per app, scope, unit and period (one read
-    for the generations and one for the entries, and one write per app with something missing: a database cache
-    commits each write). The generations are read first, so values computed while a write lands are stored under
-    the old generation and never read."""
+    """``{name: compute(name)}`` for ``names``, kept in ONE cache entry per scope, unit and period (one read for
+    the generations, one for the entry, and one write when something was missing: a database cache commits each
+    write, so one entry per app would cost a commit per app). In the entry each app's values carry the app's
+    generation and the time they were computed: values of another generation, or older than
+    FIGURES_CACHE_SECONDS (the entry's own expiry moves with every write, by any app), are computed again. The
+    generations are read first, so values computed while a write lands carry the old generation and are not
+    used again."""
     by_app: dict[str, list[str]] = {}
     for name in names:
         by_app.setdefault(app_of(name), []).append(name)
     if not by_app:
         return {}
     apps = list(by_app)
-    first, *per_app = Generation.current_many([_GENERATION, *(_app_generation(a) for a in apps)])
-    keys = {
-        app: _cache_key((first, token), app, scope, unit_pk, period)
-        for app, token in zip(apps, per_app, strict=True)
-    }
-    found = cache.get_many(list(keys.values()))
-    out = {}
-    for app, app_names in by_app.items():
-        stored = found.get(keys[app]) or {}
-        missing = [name for name in app_names if name not in stored]
+    first, *tokens = Generation.current_many([_GENERATION, *(_app_generation(a) for a in apps)])
+    key = _cache_key(first, scope, unit_pk, period)
+    entry = cache.get(key) or {}  # {app: (generation, computed at, {name: value})}
+    now, out, changed = _now(), {}, False
+    for app, token in zip(apps, tokens, strict=True):
+        stored, at, values = entry.get(app, (None, 0.0, {}))
+        if stored != token or now - at > FIGURES_CACHE_SECONDS:
+            values, at = {}, now
+        missing = [name for name in by_app[app] if name not in values]
         if missing:
-            stored = {**stored, **{name: compute(name) for name in missing}}
-            cache.set(keys[app], stored, FIGURES_CACHE_SECONDS)
-        out.update((name, stored[name]) for name in app_names)
+            values = {**values, **{name: compute(name) for name in missing}}
+            entry[app], changed = (token, at, values), True
+        out.update((name, values[name]) for name in by_app[app])
+    if changed:
+        cache.set(key, entry, FIGURES_CACHE_SECONDS)
     return {name: out[name] for name in names}
+
+
+def _now() -> float:
+    return time.time()
 
 
 def _values(chosen: list[Indicator], unit, period: Period) -> dict[str, Any]:

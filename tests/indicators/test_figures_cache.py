@@ -4,6 +4,7 @@ gives is what a fresh computation gives."""
 
 import dataclasses
 import re
+import time
 
 import pytest
 from django.db import connection
@@ -153,3 +154,18 @@ def test_cached_figures_equal_a_fresh_computation(ward, source, month):
     assert cached == fresh
     assert again == fresh
     assert cached["tips.received"] == 2
+
+
+def test_each_apps_figures_are_kept_at_most_the_ceiling(ward, source, month, computed, monkeypatch):
+    """The figures of all apps share one cache entry, whose expiry each write moves: a tip every minute must not
+    keep the plan's check-ins overdue (which move with the clock) cached for ever."""
+    start = time.time()
+    read(ward, month)
+    make_tip(source)
+    later = start + registry.FIGURES_CACHE_SECONDS - 10
+    monkeypatch.setattr(registry, "_now", lambda: later)
+    read(ward, month)  # the tip figures computed again, the entry written again
+    computed.clear()
+    monkeypatch.setattr(registry, "_now", lambda: later + 40)
+    read(ward, month)
+    assert set(computed) == names() - names("tips.")  # older than the ceiling; the tip figures are 40 s old
