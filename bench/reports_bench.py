@@ -6,7 +6,14 @@ province, then the timings the issue sets (dashboard p95 ≤ 300 ms, monthly rep
 
 With --database-url a database ``bench_reports_<pid>`` is created on that server and dropped at the end. With
 --keep NAME the database NAME on that server is used instead and kept: created, migrated and filled on the first
-run, only migrated on the next ones when it already holds the generated tips (generating a million takes minutes)."""
+run, only migrated on the next ones when it already holds the generated tips (generating a million takes minutes).
+
+Each figure is timed in three states: after one new tip (inserted untimed before each run, as the public adds
+them: only what a tip changes is recomputed), after ``indicators.forget()`` (everything recomputed) and warm (from
+the cache). --dashboard-only times the dashboard's figures and page only; --period picks the period (default: this
+month); --figures FILE writes the ward's and the province's figures for the period as JSON before anything is
+timed, so two runs (two versions of the code on one database) can be compared for identical output. The tips the
+bench inserts are deleted at the end."""
 
 from __future__ import annotations
 
@@ -32,6 +39,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--province-runs", type=int, help="runs of the province view (default: --runs)")
     parser.add_argument("--database-url")
+    parser.add_argument("--period", help="period key (2026-11, 2026-W45, 2026-Q4...; default: this month)")
+    parser.add_argument(
+        "--dashboard-only", action="store_true", help="time the dashboard (figures and page) only"
+    )
+    parser.add_argument("--figures", metavar="FILE", help="write the figures of the period as JSON to FILE")
     parser.add_argument(
         "--keep", metavar="NAME", help="use (and keep) database NAME on the --database-url server"
     )
@@ -65,7 +77,6 @@ def main() -> None:
         import django
 
         django.setup()
-        from django.conf import settings
         from django.core.management import call_command
         from django.db import connection
         from django.utils import timezone
@@ -74,8 +85,6 @@ def main() -> None:
         from doantu.indicators import Period
         from doantu.org.models import OrgUnit, Role, UnitKind, User
         from doantu.org.seed import load_seed
-        from doantu.reports import rollup, services
-        from doantu.reports.models import Report, ReportStatus
         from doantu.tips.models import Tip
 
         call_command("migrate", verbosity=0)
@@ -107,20 +116,37 @@ def main() -> None:
         tinh = User.objects.filter(username="bench-tinh").first() or User.objects.create_user(
             "bench-tinh", unit=province, role=Role.PROVINCE
         )
-        month = Period.parse(f"{timezone.localdate():%Y-%m}")
-        print(f"  load average before timing: {load()} ({os.cpu_count()} CPUs)")
+        month = Period.parse(args.period or f"{timezone.localdate():%Y-%m}")
+        if args.figures:
+            dump_figures(args.figures, ward, province, month)
+        print(f"  period {month.key}; load average before timing: {load()} ({os.cpu_count()} CPUs)")
 
         backend = backend_cpu(connection)
+        added = [0]
 
-        def p95(fn, n=None, cold=False) -> tuple[float, float, str]:
+        def new_tip():
+            """One tip in the ward, as the public adds them (saved: its signal renews what it changes)."""
+            added[0] += 1
+            Tip.objects.create(
+                ward=ward,
+                submission_key=f"benchtip-{os.getpid()}-{added[0]}",
+                kinds=["grave"],
+                account="Thông tin thử nghiệm",
+                anonymous=True,
+                privacy="anonymous",
+            )
+
+        def p95(fn, n=None, state="warm") -> tuple[float, float, str]:
             """Wall-clock median and p95 over the runs, and a note with the median CPU time of this process and
             of its PostgreSQL backend (read from /proc when the server runs on this machine), which other
-            processes loading the machine do not inflate as they inflate the wall clock. ``cold``: the cached
-            figures are dropped before each run (untimed), as after any write to a tip."""
+            processes loading the machine do not inflate as they inflate the wall clock. ``state``: before each
+            run (untimed) one tip is added ("tip") or every cached figure is dropped ("full")."""
             runs, cpu, db_cpu = [], [], []
             for _ in range(n or args.runs):
-                if cold:
+                if state == "full":
                     indicators.forget()
+                elif state == "tip":
+                    new_tip()
                 b0 = backend()
                 c0, s = time.process_time(), time.perf_counter()
                 fn()
@@ -134,20 +160,47 @@ def main() -> None:
             note = f"\n      CPU per run (median): this process {statistics.median(cpu) * 1000:.0f} ms{db}; load {load()}"
             return statistics.median(runs), runs[min(len(runs) - 1, int(len(runs) * 0.95))], note
 
-        def show(label, fn, n=None):
-            for cold in (True, False):
-                med, top, note = p95(fn, n, cold)
-                state = "cold: figures recomputed" if cold else "warm: figures from the cache"
-                print(f"  {label} ({state}): median {med * 1000:.0f} ms, p95 {top * 1000:.0f} ms{note}")
+        states = {
+            "tip": "cold after a new tip",
+            "full": "cold: every figure recomputed",
+            "warm": "warm: figures from the cache",
+        }
 
-        show(
-            "dashboard figures (one ward, month)",
-            lambda: indicators.figures(viewer=campaign, unit=ward, period=month),
+        def show(label, fn, n=None):
+            fn()  # the cache's generations and the connection are set up once, untimed
+            for state, text in states.items():
+                med, top, note = p95(fn, n, state)
+                print(f"  {label} ({text}): median {med * 1000:.0f} ms, p95 {top * 1000:.0f} ms{note}")
+
+        try:
+            timings(args, show, campaign, tinh, ward, province, month)
+        finally:
+            Tip.objects.filter(submission_key__startswith="benchtip-").delete()
+        print(
+            "rerun: uv run python bench/reports_bench.py "
+            + " ".join(a if " " not in a else repr(a) for a in sys.argv[1:])
         )
+
+
+def timings(args, show, campaign, tinh, ward, province, month) -> None:
+    from django.conf import settings
+    from django.test import Client
+
+    from doantu import indicators
+    from doantu.reports import rollup, services
+    from doantu.reports.models import Report, ReportStatus
+
+    show(
+        f"dashboard figures (one ward, {month.key})",
+        lambda: indicators.figures(viewer=campaign, unit=ward, period=month),
+    )
+    settings.ALLOWED_HOSTS = ["*"]
+    pages = [(campaign, "/staff/so-lieu/", "dashboard page", None)]
+    if not args.dashboard_only:
         report = Report(
             ward=ward,
             kind="monthly",
-            period_kind="month",
+            period_kind=month.kind,
             period_start=month.start,
             period_end=month.end,
             title="Bench",
@@ -159,7 +212,7 @@ def main() -> None:
         services.render_docx(report)
         services.render_xlsx(report)
         print(
-            f"  monthly report DOCX + XLSX (cold): {time.perf_counter() - s:.2f} s "
+            f"  report DOCX + XLSX (cold): {time.perf_counter() - s:.2f} s "
             f"(CPU of this process {time.process_time() - c:.2f} s; load {load()})"
         )
         show(
@@ -167,22 +220,37 @@ def main() -> None:
             lambda: rollup.province_table(viewer=tinh, province=province, period=month),
             args.province_runs,
         )
-        # The pages as a browser gets them (figures, charts, tables, drill-down links, template).
-        from django.test import Client
+        pages.append((tinh, "/staff/so-lieu/tinh/", "province page", args.province_runs))
+    # The pages as a browser gets them (figures, charts, tables, drill-down links, template).
+    for user, url, label, n in pages:
+        client = Client()
+        client.force_login(user)
 
-        settings.ALLOWED_HOSTS = ["*"]
-        for user, url, label, n in (
-            (campaign, "/staff/so-lieu/", "dashboard page", None),
-            (tinh, "/staff/so-lieu/tinh/", "province page", args.province_runs),
-        ):
-            client = Client()
-            client.force_login(user)
+        def get(client=client, url=url):
+            response = client.get(url, {"period": month.key})
+            assert response.status_code == 200, (url, response.status_code)
 
-            def get(client=client, url=url):
-                response = client.get(url, {"period": month.key})
-                assert response.status_code == 200, (url, response.status_code)
+        show(f"{label} {url}", get, n)
 
-            show(f"{label} {url}", get, n)
+
+def dump_figures(path: str, ward, province, period) -> None:
+    """The ward's and the province's figures for ``period``, freshly computed, as JSON (tables as dicts)."""
+    import json
+
+    from doantu import indicators
+    from doantu.indicators import SYSTEM, Breakdown
+
+    def plain(values: dict) -> dict:
+        return {k: v.as_dict() if isinstance(v, Breakdown) else v for k, v in sorted(values.items())}
+
+    indicators.forget()
+    out = {
+        "period": period.key,
+        "ward": plain(indicators.figures(viewer=SYSTEM, unit=ward, period=period)),
+        "province": plain(indicators.figures(viewer=SYSTEM, unit=province, period=period)),
+    }
+    Path(path).write_text(json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True, default=str))
+    print(f"  figures of {period.key} written to {path}")
 
 
 def load() -> str:

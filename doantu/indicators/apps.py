@@ -11,16 +11,22 @@ class IndicatorsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from django.utils.module_loading import module_has_submodule
 
-        from .registry import autodiscover, forget
+        from .registry import autodiscover, forget, forget_app
 
         autodiscover()
         # The cached figures (registry.FIGURES_CACHE_SECONDS) follow every write to a model of an app that
-        # counts something (it has an ``indicators`` module) and to the units (org).
+        # counts something (it has an ``indicators`` module): that app's figures go; a write to the units
+        # (org), which label and select every figure, sends them all.
         from django.apps import apps
 
         for config in apps.get_app_configs():
-            if config.label == "org" or module_has_submodule(config.module, "indicators"):
-                for model in config.get_models():
-                    uid = f"indicators-forget-{model._meta.label_lower}"
-                    post_save.connect(forget, sender=model, dispatch_uid=uid)
-                    post_delete.connect(forget, sender=model, dispatch_uid=uid + "-deleted")
+            if config.label == "org":
+                receiver = forget
+            elif module_has_submodule(config.module, "indicators"):
+                receiver = forget_app
+            else:
+                continue
+            for model in config.get_models():
+                uid = f"indicators-forget-{model._meta.label_lower}"
+                post_save.connect(receiver, sender=model, dispatch_uid=uid)
+                post_delete.connect(receiver, sender=model, dispatch_uid=uid + "-deleted")

@@ -4,6 +4,7 @@ See the package docstring for the interface."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Hashable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -266,20 +267,40 @@ def sharing():
         _SHARED.reset(token)
 
 
-# Figures are kept in the cache per indicator, unit and period until anything they count is written, and at most
-# this long (seconds): a ceiling for writes that send no signal (a queryset ``update``, ``bulk_create``, the
-# QR visit counters) and for figures that move with the clock (check-ins overdue). "Anything they count": every
-# model of an app that registers indicators, and of ``org`` (units), connected in ``apps.py`` to ``forget``;
-# services that write in bulk call ``forget`` themselves. The same pattern as the inbox's counts
-# (``tips.selectors.tip_counts``): a generation in the cache, renewed on each write, is part of every key.
+# Figures are kept in the cache per app, unit and period until anything they count is written, and at most this
+# long (seconds): a ceiling for writes that send no signal (a queryset ``update``, ``bulk_create``, the QR visit
+# counters) and for figures that move with the clock (check-ins overdue). "Anything they count": an indicator
+# "<app>.<what>" counts the models of <app> (connected in ``apps.py`` to ``forget_app``: a new tip renews the tip
+# figures and leaves the comms, DNA, plan and watch figures cached), and the units of ``org``, which label and
+# select every figure (connected to ``forget``: all figures go). Services that write in bulk call ``forget``
+# themselves. The same pattern as the inbox's counts (``tips.selectors.tip_counts``): generations in the cache,
+# renewed on each write, are part of every key — one for all figures and one per app.
 FIGURES_CACHE_SECONDS = 300
 _GENERATION = Generation("indicators:generation")
+_APP_GENERATIONS: dict[str, Generation] = {}
 
 
-def forget(**kwargs) -> None:
+def _app_generation(app: str) -> Generation:
+    if app not in _APP_GENERATIONS:
+        _APP_GENERATIONS[app] = Generation(f"indicators:generation:{app}")
+    return _APP_GENERATIONS[app]
+
+
+def app_of(name: str) -> str:
+    """The app whose writes renew indicator ``name``'s cached value: the part of "<app>.<what>" before the dot."""
+    return name.split(".", 1)[0]
+
+
+def forget(app: str | None = None, **kwargs) -> None:
     """Something the figures count was written: figures cached before are not used again (now, and once the
-    transaction commits, so a figure read meanwhile from the old data is not kept either). A signal receiver."""
-    _GENERATION.renew()
+    transaction commits, so a figure read meanwhile from the old data is not kept either). All of them, or with
+    ``app`` only those of the indicators "<app>.*". A signal receiver (for the units: all figures)."""
+    (_GENERATION if app is None else _app_generation(app)).renew()
+
+
+def forget_app(sender, **kwargs) -> None:
+    """A signal receiver: a model of ``sender``'s app was written, the figures of that app's indicators go."""
+    forget(sender._meta.app_label)
 
 
 def _cache_key(generation: str, scope: str, unit_pk, period: Period) -> str:
@@ -287,16 +308,39 @@ def _cache_key(generation: str, scope: str, unit_pk, period: Period) -> str:
 
 
 def _cached(scope: str, unit_pk, period: Period, names: list[str], compute: Callable[[str], Any]) -> dict:
-    """``{name: compute(name)}`` for ``names``, kept in ONE cache entry per scope, unit and period (one read, and
-    one write when something was missing: a database cache commits each write). The generation is read first,
-    so values computed while a write lands are stored under the old generation and never read."""
-    key = _cache_key(_GENERATION.current(), scope, unit_pk, period)
-    stored = cache.get(key) or {}
-    missing = [name for name in names if name not in stored]
-    if missing:
-        stored = {**stored, **{name: compute(name) for name in missing}}
-        cache.set(key, stored, FIGURES_CACHE_SECONDS)
-    return {name: stored[name] for name in names}
+    """``{name: compute(name)}`` for ``names``, kept in ONE cache entry per scope, unit and period (one read for
+    the generations, one for the entry, and one write when something was missing: a database cache commits each
+    write, so one entry per app would cost a commit per app). In the entry each app's values carry the app's
+    generation and the time they were computed: values of another generation, or older than
+    FIGURES_CACHE_SECONDS (the entry's own expiry moves with every write, by any app), are computed again. The
+    generations are read first, so values computed while a write lands carry the old generation and are not
+    used again."""
+    by_app: dict[str, list[str]] = {}
+    for name in names:
+        by_app.setdefault(app_of(name), []).append(name)
+    if not by_app:
+        return {}
+    apps = list(by_app)
+    first, *tokens = Generation.current_many([_GENERATION, *(_app_generation(a) for a in apps)])
+    key = _cache_key(first, scope, unit_pk, period)
+    entry = cache.get(key) or {}  # {app: (generation, computed at, {name: value})}
+    now, out, changed = _now(), {}, False
+    for app, token in zip(apps, tokens, strict=True):
+        stored, at, values = entry.get(app, (None, 0.0, {}))
+        if stored != token or now - at > FIGURES_CACHE_SECONDS:
+            values, at = {}, now
+        missing = [name for name in by_app[app] if name not in values]
+        if missing:
+            values = {**values, **{name: compute(name) for name in missing}}
+            entry[app], changed = (token, at, values), True
+        out.update((name, values[name]) for name in by_app[app])
+    if changed:
+        cache.set(key, entry, FIGURES_CACHE_SECONDS)
+    return {name: out[name] for name in names}
+
+
+def _now() -> float:
+    return time.time()
 
 
 def _values(chosen: list[Indicator], unit, period: Period) -> dict[str, Any]:

@@ -99,10 +99,12 @@ def test_province_table_shows_each_wards_dashboard_figures(units, users, spread,
 
 def test_province_view_queries_do_not_grow_with_the_wards(units, users, spread, month):
     def count():
+        indicators.forget()  # recomputed, as after any write
         with CaptureQueriesContext(connection) as ctx:
             rollup.province_table(viewer=users["province"], province=units["province"], period=month)
         return len(ctx.captured_queries)
 
+    count()  # the first read sets the cache's generations (one per app), which later reads find
     before = count()
     for i in range(5):
         extra = OrgUnit.objects.create(
