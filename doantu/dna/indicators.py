@@ -19,6 +19,10 @@ from .coverage import ward_figures
 from .models import SAMPLED_STEPS, CollectionRound, Donor, RoundStatus, Step
 from .pedigree import Coverage
 
+# Coverage counts the registry's martyrs, graves and relatives: their writes send the DNA figures too
+# (``indicators.apps``).
+ALSO_COUNTS = ("registry",)
+
 
 def _wards(unit: OrgUnit) -> list[OrgUnit]:
     if unit.kind == UnitKind.WARD:

@@ -30,3 +30,26 @@ class IndicatorsConfig(AppConfig):
                 uid = f"indicators-forget-{model._meta.label_lower}"
                 post_save.connect(receiver, sender=model, dispatch_uid=uid)
                 post_delete.connect(receiver, sender=model, dispatch_uid=uid + "-deleted")
+        # An app whose figures also count another app's models says so (``ALSO_COUNTS`` in its indicators
+        # module: the DNA coverage counts the registry's martyrs, graves and relatives): writes there send its
+        # figures too.
+        from importlib import import_module
+
+        for config in apps.get_app_configs():
+            if not module_has_submodule(config.module, "indicators"):
+                continue
+            for other in getattr(import_module(f"{config.name}.indicators"), "ALSO_COUNTS", ()):
+                reader = _forgetting(config.label)
+                for model in apps.get_app_config(other).get_models():
+                    uid = f"indicators-forget-{config.label}-{model._meta.label_lower}"
+                    post_save.connect(reader, sender=model, weak=False, dispatch_uid=uid)
+                    post_delete.connect(reader, sender=model, weak=False, dispatch_uid=uid + "-deleted")
+
+
+def _forgetting(app: str):
+    from .registry import forget
+
+    def receiver(sender, **kwargs):
+        forget(app)
+
+    return receiver

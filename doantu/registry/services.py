@@ -14,6 +14,7 @@ from django.db import connection, connections, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from doantu import indicators
 from doantu.audit import labels
 from doantu.audit.services import audit_record, diff
 from doantu.linkage.people import interleave, split_people
@@ -330,6 +331,7 @@ def import_run(*, batch_id: int, apply: bool, actor_id: int | None = None) -> Im
     batch.finished_at = timezone.now() if apply else None
     batch.save()
     if apply:
+        indicators.forget()  # the chunks' bulk writes send no signal: figures counting the registry go now
         audit_record(
             actor=actor,
             action="import_applied",

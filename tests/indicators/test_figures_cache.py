@@ -169,3 +169,17 @@ def test_each_apps_figures_are_kept_at_most_the_ceiling(ward, source, month, com
     monkeypatch.setattr(registry, "_now", lambda: later + 40)
     read(ward, month)
     assert set(computed) == names() - names("tips.")  # older than the ceiling; the tip figures are 40 s old
+
+
+def test_a_registry_write_recomputes_the_figures_that_count_it(ward, users, month, computed):
+    # the DNA coverage counts the registry's martyrs (dna.indicators.ALSO_COUNTS): a new martyr is counted now,
+    # not once the cache's ceiling has passed; the other apps' figures stay cached
+    from doantu.registry import services as registry_services
+
+    read(ward, month)
+    computed.clear()
+    registry_services.martyr_create(
+        actor=users["campaign"], values={"full_name": "Hoàng Văn Thụ", "birth": "1948"}
+    )
+    read(ward, month)
+    assert set(computed) == names("dna.")
