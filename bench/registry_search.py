@@ -8,6 +8,11 @@ explanations on (staff always see them).
         [--warmup 20] [--profile out.prof] [--queries-per-request]
     uv run python bench/registry_search.py drop --db regsearch_1m
 
+    # the same requests with main's code (``git archive main | tar -x -C /tmp/main``), their results compared
+    uv run python bench/registry_search.py measure --data D --db DB --code /tmp/main --results main.json
+    uv run python bench/registry_search.py measure --data D --db DB --results branch.json
+    uv run python bench/registry_search.py compare main.json branch.json
+
 ``build`` makes the database (``--db``, on ``--server``, default postgres://postgres@127.0.0.1:5432), migrates
 it, loads the seed, and writes the registry **directly**, not through the web import: the martyrs by COPY, with
 the import's derived fields (years, resolved home place), and the engine's keys (``MatchKey``) and value counts
@@ -27,6 +32,13 @@ units parsed for the first time), pass 2 the same again (what a worker that has 
 p50, p95, max per kind and pass, the CPU time of this process (steadier than wall time on a loaded machine;
 PostgreSQL's own time is not in it), SQL statements per request, and the load average (2 cores shared with
 other work: compare within one run — run the code before and after side by side, at the same time).
+
+``--code DIR`` runs another checkout's ``doantu`` (its views, services and engine) with this script, on the same
+database (its schema must be that code's: ``manage.py migrate registry 0006`` before main's code, then ``migrate``
+again), and the same ``DOANTU_DATA_DIR`` (the tips' personal fields are encrypted with a key kept there).
+``--results FILE`` writes, for each request once (untimed, before the timed passes), what the page showed:
+for a search each record's id, score, decision and reasons; for a tip each person's records and graves alike.
+``compare A B`` says how many requests gave identical results in both files and prints the first differences.
 """
 
 from __future__ import annotations
@@ -35,6 +47,7 @@ import argparse
 import cProfile
 import io
 import itertools
+import json
 import os
 import pstats
 import sys
@@ -51,10 +64,13 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
+CODE = REPO  # the checkout whose ``doantu`` is measured (``--code``)
+
+
 def setup(server: str, db: str) -> None:
     os.environ["DATABASE_URL"] = f"{server.rstrip('/')}/{db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doantu.settings")
-    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(CODE))
     import django
 
     django.setup()
@@ -127,11 +143,9 @@ def build(args) -> None:
 
     q = connection.ops.quote_name
     mk = q(MatchKey._meta.db_table)
-    with (
-        connection.cursor() as c
-    ):  # the lookup indexes are made once the rows are in (same names and columns)
-        c.execute("DROP INDEX matchkey_lookup_idx")
-        c.execute("DROP INDEX matchkey_record_idx")
+    with connection.schema_editor() as editor:  # the model's indexes are made once the rows are in
+        for index in MatchKey._meta.indexes:
+            editor.remove_index(MatchKey, index)
 
     fields = [f for f in Martyr._meta.concrete_fields]
     now = timezone.now()
@@ -193,8 +207,10 @@ def build(args) -> None:
                 copy.write_row((kind, value[:150], count))
         c.execute(f"SELECT setval(pg_get_serial_sequence('{Martyr._meta.db_table}', 'id'), %s)", [n])
         print(f"loaded {n:,} records in {time.time() - t:.0f} s; making the indexes", flush=True)
-        c.execute(f"CREATE INDEX matchkey_lookup_idx ON {mk} (kind, key)")
-        c.execute(f"CREATE INDEX matchkey_record_idx ON {mk} (kind, record_id)")
+    with connection.schema_editor() as editor:
+        for index in MatchKey._meta.indexes:
+            editor.add_index(MatchKey, index)
+    with connection.cursor() as c:
         c.execute("VACUUM ANALYZE")  # index-only scans need the visibility map, as autovacuum leaves it
         c.execute(f"SELECT count(*) FROM {mk}")
         keys = c.fetchone()[0]
@@ -286,7 +302,10 @@ def measure(args) -> None:
     from doantu.registry.models import Martyr
 
     setup_test_environment()  # the test client's host name is allowed; nothing else changes for the views
+    import doantu
+
     print(f"command: uv run python bench/registry_search.py {' '.join(sys.argv[1:])}")
+    print(f"code measured: {Path(doantu.__file__).parent}")
     print(
         f"database {args.db}: {Martyr.objects.count():,} martyrs; load average {os.getloadavg()[0]:.1f} "
         "(2 cores shared with other work)",
@@ -318,6 +337,7 @@ def measure(args) -> None:
     }
     profile = cProfile.Profile() if args.profile else None
     summary = []
+    results: dict[str, dict] = {label: {} for label in kinds}
     for label, (urls, headers) in kinds.items():
         if not urls:
             continue
@@ -338,6 +358,11 @@ def measure(args) -> None:
             if k == 0 and args.show_sql:
                 for qd in ctx.captured_queries:
                     print(f"    {qd['time']}s {qd['sql'][:300]}")
+        if args.results is not None:  # each request once, untimed: what the page showed
+            for url in dict.fromkeys(urls):
+                resp = client.get(url, **headers)
+                assert resp.status_code == 200, (url, resp.status_code)
+                results[label][url] = shown(resp.context)
         for rnd in range(1, args.passes + 1):
             times, cpus = [], []
             for url in timed:
@@ -360,11 +385,51 @@ def measure(args) -> None:
             )
             print(line, flush=True)
             summary.append(line)
+    if args.results is not None:
+        args.results.write_text(json.dumps({"code": str(CODE), "results": results}, ensure_ascii=False))
+        print(f"results of {sum(map(len, results.values()))} requests written to {args.results}")
     if profile:
         profile.dump_stats(args.profile)
         s = io.StringIO()
         pstats.Stats(profile, stream=s).sort_stats("cumulative").print_stats(45)
         print(s.getvalue())
+
+
+def _rows(rows, key: str) -> list:
+    return [
+        [row[key].pk, row["score"], row["decision"], row["probability"], [r["text"] for r in row["reasons"]]]
+        for row in rows or []
+    ]
+
+
+def shown(context) -> list:
+    """The results a response's template was given: a search's records, or each of a tip's people's records
+    and graves (id, score, decision, probability, reasons)."""
+    if "named_blocks" in context:
+        return [
+            [b["anchor"], b["person"].name, _rows(b["candidates"], "martyr"), _rows(b["graves"], "grave")]
+            for b in context["named_blocks"]
+        ]
+    return _rows(context["results"], "martyr")
+
+
+def compare(args) -> None:
+    a, b = (json.loads(Path(f).read_text()) for f in args.files)
+    print(f"A: {args.files[0]} (code {a['code']})\nB: {args.files[1]} (code {b['code']})")
+    same = total = 0
+    for label in a["results"]:
+        ra, rb = a["results"][label], b["results"].get(label, {})
+        both = [u for u in ra if u in rb]
+        equal = [u for u in both if ra[u] == rb[u]]
+        print(f"{label}: {len(equal)}/{len(both)} requests identical ({len(ra)} in A, {len(rb)} in B)")
+        for u in [u for u in both if ra[u] != rb[u]][:3]:
+            print(
+                f"  differs: {u}\n    A {json.dumps(ra[u], ensure_ascii=False)[:400]}\n"
+                f"    B {json.dumps(rb[u], ensure_ascii=False)[:400]}"
+            )
+        same, total = same + len(equal), total + max(len(ra), len(rb))
+    print(f"all: {same}/{total} identical")
+    sys.exit(0 if same == total else 1)
 
 
 def drop(args) -> None:
@@ -375,7 +440,8 @@ def drop(args) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("step", choices=["build", "measure", "drop"])
+    ap.add_argument("step", choices=["build", "measure", "drop", "compare"])
+    ap.add_argument("files", nargs="*", help="compare: two --results files")
     ap.add_argument("--db", default="regsearch_1m")
     ap.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     ap.add_argument("--data", type=Path, default=REPO / "var/bench/rs-1m")
@@ -394,8 +460,15 @@ def main() -> None:
     ap.add_argument("--count-queries", type=int, default=5, help="requests (untimed) whose SQL is counted")
     ap.add_argument("--show-sql", action="store_true")
     ap.add_argument("--profile", type=Path)
+    ap.add_argument("--results", type=Path, help="measure: write what each request showed (JSON)")
+    ap.add_argument("--code", type=Path, help="measure another checkout's doantu (e.g. main's)")
     args = ap.parse_args()
-    {"build": build, "measure": measure, "drop": drop}[args.step](args)
+    if args.code is not None:
+        global CODE
+        CODE = args.code.resolve()
+    if args.step == "compare" and len(args.files) != 2:
+        ap.error("compare takes two --results files")
+    {"build": build, "measure": measure, "drop": drop, "compare": compare}[args.step](args)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ from doantu.tips import access as tip_access
 from doantu.tips.api import STAFF_AUTH
 
 from . import services
-from .models import Grave
 
 router = Router(tags=["Cán bộ: đối chiếu với sổ liệt sĩ"])
 
@@ -77,11 +76,9 @@ def tip_candidates(request, tip_id: int):
     tip = tip_access.tips_visible_to(request.user).filter(pk=tip_id).first()
     if tip is None:
         raise Http404
-    user = request.user
-    graves = {(p.named.pk, p.number): found for p, found in services.tip_person_graves(tip=tip, actor=user)}
     out = []
-    for person, found in services.tip_person_candidates(tip=tip, actor=user):
-        named = person.named
+    for found in services.tip_person_matches(tip=tip, actor=request.user):
+        person, named = found.person, found.person.named
         out.append(
             {
                 "named_id": named.pk,
@@ -100,7 +97,7 @@ def tip_candidates(request, tip_id: int):
                         "death_date": m.death_date,
                         **_common(row),
                     }
-                    for row in services.explained(found, user)
+                    for row in found.martyrs
                     for m in [row["martyr"]]
                 ],
                 "graves": [
@@ -110,7 +107,7 @@ def tip_candidates(request, tip_id: int):
                         "headstone_name": g.headstone_name,
                         **_common(row),
                     }
-                    for row in services.explained(graves.get((named.pk, person.number), []), user, Grave)
+                    for row in found.graves
                     for g in [row["grave"]]
                 ],
             }

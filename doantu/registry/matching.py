@@ -22,11 +22,13 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count
 
-from doantu.linkage.engine import Candidate, Engine
+from doantu.linkage.engine import Candidate, Engine, _prepared
 from doantu.linkage.frequency import FrequencyModel, frequency_items
 from doantu.linkage.gazetteer import resolve
 from doantu.linkage.keys import record_keys
 from doantu.linkage.records import Features, Record, prepare
+from doantu.linkage.scoring import Scorer
+from doantu.linkage.table import FeatureTable, Lexicon
 
 from .models import FrequencyCount, Grave, Martyr, MatchKey
 
@@ -458,10 +460,80 @@ def rebuild_index() -> dict[str, int]:
 # ------------------------------------------------------------------------------------------ search
 
 
+# One lexicon and one scorer per process, shared by every search (web requests, the worker), built afresh when
+# the counts' version changes (a record written anywhere), or when the lexicon has grown past LEXICON_MAX_NAMES.
+# Before, each search made its own: every candidate's name, home place and unit was interned again and every
+# count array the scorer reads (given-name shares, province shares, years) recomputed, request after request,
+# for the same records. Searches in one process take turns (``_shared_lock``): the lexicon and the scorer's
+# caches grow while a search runs, and a process serves one request at a time anyway (sync workers).
+LEXICON_MAX_NAMES = 200_000  # judgement: distinct names a process keeps interned (~100 MB at most), ~1,000 searches' candidates
+_shared_lock = threading.RLock()
+_shared: dict = {"model": None, "lexicon": None, "scorers": {}, "priors": {}}
+
+
+def _shared_scoring(model: FrequencyModel, kind: str) -> tuple[Lexicon, Scorer]:
+    """This process's lexicon, and its scorer for records of ``kind``, for ``model`` (the counts as this process
+    holds them); a scorer per kind, since its count arrays are kept per model and the graves' model differs by
+    its prior. Call with ``_shared_lock`` held."""
+    lexicon = _shared["lexicon"]
+    if _shared["model"] is not model or lexicon is None or len(lexicon.name_objs) > LEXICON_MAX_NAMES:
+        _shared.update(model=model, lexicon=Lexicon(), scorers={}, priors={})
+    scorer = _shared["scorers"].get(kind)
+    if scorer is None:
+        scorer = _shared["scorers"][kind] = Scorer()
+    return _shared["lexicon"], scorer
+
+
+def _grave_model(model: FrequencyModel, graves: int) -> FrequencyModel:
+    """``model`` with the prior over ``graves`` graves: one object while neither changes (the scorer's count
+    arrays are kept for the model object they were computed for)."""
+    with _shared_lock:
+        _shared_scoring(model, GRAVE)
+        priors = _shared["priors"]
+        if graves not in priors:
+            priors.clear()
+            priors[graves] = model.with_prior(graves, "mộ")
+        return priors[graves]
+
+
+class SharedEngine(Engine):
+    """``Engine`` whose tables intern into the process's shared lexicon and whose scorer (with its count arrays)
+    is the process's: what a search computes about a record's name, place or unit serves the next one. Its
+    searches hold ``_shared_lock``."""
+
+    def __init__(self, store: DbStore, source, freq: FrequencyModel, shared_model: FrequencyModel) -> None:
+        self._shared_model = shared_model  # the lexicon follows the counts' version, not a grave prior
+        super().__init__(store, source, freq)
+
+    def _table(self, ids, query, more=()):
+        """As ``Engine._table``, over the shared lexicon during a search (a deduplication keeps its own)."""
+        rt = FeatureTable(self._lexicon)
+        got = [_prepared(r) for r in self.source.fetch(list(ids))]
+        for f in got:
+            rt.append(f)
+        qt = FeatureTable(rt.lex)
+        if query is not None:
+            qt.append(query)
+        for f in more:
+            qt.append(f)
+        return qt, rt, [f.id for f in got]
+
+    _lexicon: Lexicon | None = None
+
+    def search(self, query: Record, top: int = 10, explain: bool = True, exclude: str | None = None):
+        with _shared_lock:
+            self._lexicon, self.scorer = _shared_scoring(self._shared_model, self.store.kind)
+            try:
+                return super().search(query, top=top, explain=explain, exclude=exclude)
+            finally:
+                self._lexicon = None
+
+
 def martyr_engine(within=None) -> Engine:
     """The engine over the martyrs' records; ``within``: only these records are fetched and scored (a user's
     scope), so records outside it are never candidates, rather than filtered out of a short list after."""
-    return Engine(DbStore(MARTYR), MartyrSource(within), frequency_model())
+    model = frequency_model()
+    return SharedEngine(DbStore(MARTYR), MartyrSource(within), model, model)
 
 
 _GRAVE_COUNT_KEY = "registry:grave-count"
@@ -470,8 +542,13 @@ _GRAVE_COUNT_KEY = "registry:grave-count"
 def grave_engine(within=None) -> Engine:
     """Graves are scored with the martyrs' name frequencies (the same population, counted on far more records
     than a few cemetery lists) and a prior over the graves themselves."""
-    graves = cache.get_or_set(_GRAVE_COUNT_KEY, Grave.objects.count, timeout=FREQ_TTL)
-    return Engine(DbStore(GRAVE), GraveSource(within), frequency_model().with_prior(graves, "mộ"))
+    model = frequency_model()
+    return SharedEngine(DbStore(GRAVE), GraveSource(within), _grave_model(model, grave_count()), model)
+
+
+def grave_count() -> int:
+    """How many graves are listed (cached; cleared when graves are written)."""
+    return cache.get_or_set(_GRAVE_COUNT_KEY, Grave.objects.count, timeout=FREQ_TTL)
 
 
 def search_martyrs(query: Record, top: int = 10, exclude: str | None = None, within=None) -> list[Candidate]:

@@ -39,6 +39,7 @@ from .imports import (
     read_table,
 )
 from .matching import (
+    grave_count,
     grave_record,
     index_graves,
     index_martyrs,
@@ -775,9 +776,19 @@ def tip_martyr_candidates(*, tip: Tip, actor, top: int = 8, named: TipMartyr | N
 def explained(candidates, user, model=Martyr) -> list[dict]:
     """Candidates (martyrs, or graves with ``model=Grave``) the user may see, with their records (under the
     key "martyr" or "grave") and reasons split into what agrees and what differs."""
-    key = "grave" if model is Grave else "martyr"
-    ids = [int(c.record_id) for c in candidates]
-    records = {r.pk: r for r in access.scope(user, model.objects).filter(pk__in=ids)}
+    return _explained_lists([candidates], user, model)[0]
+
+
+def _explained_lists(lists, user, model=Martyr) -> list[list[dict]]:
+    """``explained`` for several lists of candidates, their records read in one query (none for no candidate)."""
+    ids = {int(c.record_id) for candidates in lists for c in candidates}
+    records = {r.pk: r for r in access.scope(user, model.objects).filter(pk__in=ids)} if ids else {}
+    return [
+        _explained_rows(candidates, records, "grave" if model is Grave else "martyr") for candidates in lists
+    ]
+
+
+def _explained_rows(candidates, records: dict, key: str) -> list[dict]:
     rows = []
     for c in candidates:
         record = records.get(int(c.record_id))
@@ -800,6 +811,43 @@ def explained(candidates, user, model=Martyr) -> list[dict]:
             }
         )
     return rows
+
+
+@dataclasses.dataclass(frozen=True)
+class PersonMatches:
+    """What the registry holds for one person a tip names: martyrs' records and graves (``explained`` rows:
+    the record, score, decision, reasons), best first."""
+
+    person: TipPerson
+    martyrs: list[dict]
+    graves: list[dict]
+
+
+def tip_person_matches(
+    *, tip: Tip, actor, top: int = 8, graves_top: int = 5, named: TipMartyr | None = None
+) -> list[PersonMatches]:
+    """For each person the tip names (or only ``named`` names; one person per name its text holds), the
+    martyrs' records and the graves they may be, each person searched on their own, among the records ``actor``
+    may read, with the records and the engine's reasons — what the tip's candidates page and the API show.
+    Refused (PermissionDenied) to one who may not read the registry or may not see the tip: the look-ups read
+    its content. Graves are kept only when the engine finds them plausible (a nameless grave with a matching
+    province alone is not shown); with no grave listed anywhere, none is looked for. The records of every
+    person's candidates are read in one query per kind."""
+    _require(access.can_view_registry(actor) and tip_access.can_view_tip(actor, tip))
+    martyrs_within = access.scope(actor, Martyr.objects)
+    graves_within = access.scope(actor, Grave.objects)
+    any_grave = grave_count() > 0
+    people, martyrs, graves = tip_people(tip, named), [], []
+    for p in people:
+        m = p.named
+        martyrs.append(search_martyrs(p.query, top=top, within=martyrs_within) if m.has_name else [])
+        found = []
+        if any_grave and (m.name or m.alias or m.home_place or m.unit):
+            found = [c for c in search_graves(p.query, top=graves_top, within=graves_within) if c.decision]
+        graves.append(found)
+    martyr_rows = _explained_lists(martyrs, actor)
+    grave_rows = _explained_lists(graves, actor, Grave)
+    return [PersonMatches(p, m, g) for p, m, g in zip(people, martyr_rows, grave_rows, strict=True)]
 
 
 def martyr_search(*, actor, query, top: int = 20):

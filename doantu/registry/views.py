@@ -525,19 +525,17 @@ def tip_candidates(request, pk: int):
     decided = {
         (("martyr", link.martyr_id) if link.martyr_id else ("grave", link.grave_id)): link for link in links
     }
-    graves_of = {
-        (p.named.pk, p.number): found for p, found in services.tip_person_graves(tip=tip, actor=request.user)
-    }
     # One block per person the tip names, each matched against the registry on its own: a martyr block of the
     # form, or each of the people one block's name field names ("A, B và C" from a witness's account).
     named_blocks = []
-    for person, found in services.tip_person_candidates(tip=tip, actor=request.user):
+    for found in services.tip_person_matches(tip=tip, actor=request.user):
+        person = found.person
         block = {
             "named": person.named,
             "person": person,
             "anchor": str(person.named.position) + (f"-{person.number}" if person.count > 1 else ""),
-            "candidates": _explained(found, request.user),
-            "graves": _explained(graves_of.get((person.named.pk, person.number), []), request.user, Grave),
+            "candidates": found.martyrs,
+            "graves": found.graves,
         }
         for kind in ("martyr", "grave"):
             for row in block["candidates" if kind == "martyr" else "graves"]:
