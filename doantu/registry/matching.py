@@ -314,17 +314,20 @@ def _apply_counts(delta: Counter) -> None:
     transaction.on_commit(_bump_version)
     if not delta:
         return
-    if postgres:  # the rows that exist, updated in one statement; no look-up first
+    if postgres:  # the rows that exist, updated in one statement, and those fallen to zero deleted in another
+        arrays = [list(column) for column in zip(*((k, v, n) for (k, v), n in delta.items()), strict=True)]
         sql = (
             f"UPDATE {table} SET {q('count')} = {table}.{q('count')} + d.n "
             "FROM unnest(%s::text[], %s::text[], %s::integer[]) AS d(kind, value, n) "
             f"WHERE {table}.{q('kind')} = d.kind AND {table}.{q('value')} = d.value"
         )
+        gone = (
+            f"DELETE FROM {table} USING unnest(%s::text[], %s::text[]) AS d(kind, value) "
+            f"WHERE {table}.{q('kind')} = d.kind AND {table}.{q('value')} = d.value AND {table}.{q('count')} <= 0"
+        )
         with connection.cursor() as cursor:
-            cursor.execute(
-                sql,
-                [list(column) for column in zip(*((k, v, n) for (k, v), n in delta.items()), strict=True)],
-            )
+            cursor.execute(sql, arrays)
+            cursor.execute(gone, arrays[:2])
         return
     existing = set()
     keys = list(delta)
