@@ -22,13 +22,13 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count
 
-from doantu.linkage.engine import Candidate, Engine, _prepared
+from doantu.linkage.engine import Candidate, Engine
 from doantu.linkage.frequency import FrequencyModel, frequency_items
 from doantu.linkage.gazetteer import resolve
 from doantu.linkage.keys import record_keys
 from doantu.linkage.records import Features, Record, prepare
 from doantu.linkage.scoring import Scorer
-from doantu.linkage.table import FeatureTable, Lexicon
+from doantu.linkage.table import Lexicon
 
 from .models import FrequencyCount, Grave, Martyr, MatchKey
 
@@ -508,18 +508,9 @@ class SharedEngine(Engine):
         self._shared_model = shared_model  # the lexicon follows the counts' version, not a grave prior
         super().__init__(store, source, freq)
 
-    def _table(self, ids, query, more=()):
-        """As ``Engine._table``, over the shared lexicon during a search (a deduplication keeps its own)."""
-        rt = FeatureTable(self._lexicon)
-        got = [_prepared(r) for r in self.source.fetch(list(ids))]
-        for f in got:
-            rt.append(f)
-        qt = FeatureTable(rt.lex)
-        if query is not None:
-            qt.append(query)
-        for f in more:
-            qt.append(f)
-        return qt, rt, [f.id for f in got]
+    def _search_lexicon(self):
+        """The shared lexicon during a search (a deduplication keeps its own)."""
+        return self._lexicon
 
     _lexicon: Lexicon | None = None
 

@@ -13,23 +13,9 @@ from doantu.linkage.records import Record
 from doantu.registry import matching, services
 from doantu.registry.models import Grave, MatchKey
 from tests.conftest import make_tip
+from tests.registry.test_tip_people import _martyr
 
 pytestmark = pytest.mark.django_db
-
-UNIT = "Đại đội 3, Tiểu đoàn 1, Trung đoàn 141, Sư đoàn 312"
-
-
-def _martyr(actor, name, **values):
-    return services.martyr_create(
-        actor=actor,
-        values={
-            "full_name": name,
-            "unit": UNIT,
-            "death_date": "12/03/1972",
-            "death_place": "Quảng Trị",
-            **values,
-        },
-    )
 
 
 @pytest.fixture

@@ -20,12 +20,16 @@ SHARED = {
 }
 
 
+UNIT = "Đại đội 3, Tiểu đoàn 1, Trung đoàn 141, Sư đoàn 312"
+
+
 def _martyr(actor, name, **values):
+    """A martyr of the comrades' company who fell on the day of their battle (``values`` override)."""
     return services.martyr_create(
         actor=actor,
         values={
             "full_name": name,
-            "unit": "Đại đội 3, Tiểu đoàn 1, Trung đoàn 141, Sư đoàn 312",
+            "unit": UNIT,
             "death_date": "12/03/1972",
             "death_place": "Quảng Trị",
             **values,
