@@ -17,6 +17,7 @@ from simple_history.utils import bulk_update_with_history
 from doantu import indicators
 from doantu.audit import labels
 from doantu.audit.services import audit_record, diff
+from doantu.linkage.engine import Candidate
 from doantu.linkage.people import interleave, split_people
 from doantu.linkage.records import Record
 from doantu.tips import access as tip_access
@@ -745,10 +746,12 @@ def tip_person_candidates(*, tip: Tip, actor, top: int = 8, named: TipMartyr | N
     names two people, not one with two names; so does one block naming two)."""
     _require(access.can_view_registry(actor) and tip_access.can_view_tip(actor, tip))
     within = access.scope(actor, Martyr.objects)
-    return [
-        (p, search_martyrs(p.query, top=top, within=within) if p.named.has_name else [])
-        for p in tip_people(tip, named)
-    ]
+    return [(p, _person_martyrs(p, top, within)) for p in tip_people(tip, named)]
+
+
+def _person_martyrs(person: TipPerson, top: int, within) -> list[Candidate]:
+    """The martyrs' records (among ``within``) one person a tip names may be; none for a block with no name."""
+    return search_martyrs(person.query, top=top, within=within) if person.named.has_name else []
 
 
 def _per_block(pairs) -> list:
@@ -835,16 +838,10 @@ def tip_person_matches(
     person's candidates are read in one query per kind."""
     _require(access.can_view_registry(actor) and tip_access.can_view_tip(actor, tip))
     martyrs_within = access.scope(actor, Martyr.objects)
-    graves_within = access.scope(actor, Grave.objects)
-    any_grave = grave_count() > 0
-    people, martyrs, graves = tip_people(tip, named), [], []
-    for p in people:
-        m = p.named
-        martyrs.append(search_martyrs(p.query, top=top, within=martyrs_within) if m.has_name else [])
-        found = []
-        if any_grave and (m.name or m.alias or m.home_place or m.unit):
-            found = [c for c in search_graves(p.query, top=graves_top, within=graves_within) if c.decision]
-        graves.append(found)
+    graves_within = access.scope(actor, Grave.objects) if grave_count() > 0 else None
+    people = tip_people(tip, named)
+    martyrs = [_person_martyrs(p, top, martyrs_within) for p in people]
+    graves = [_person_graves(p, graves_top, graves_within) for p in people]
     martyr_rows = _explained_lists(martyrs, actor)
     grave_rows = _explained_lists(graves, actor, Grave)
     return [PersonMatches(p, m, g) for p, m, g in zip(people, martyr_rows, grave_rows, strict=True)]
@@ -891,13 +888,16 @@ def tip_person_graves(*, tip: Tip, actor, top: int = 5, named: TipMartyr | None 
     """``(TipPerson, grave candidates)`` for each person the tip names (or only ``named`` names)."""
     _require(access.can_view_registry(actor) and tip_access.can_view_tip(actor, tip))
     within = access.scope(actor, Grave.objects)
-    out = []
-    for p in tip_people(tip, named):
-        m, found = p.named, []
-        if m.name or m.alias or m.home_place or m.unit:
-            found = [c for c in search_graves(p.query, top=top, within=within) if c.decision]
-        out.append((p, found))
-    return out
+    return [(p, _person_graves(p, top, within)) for p in tip_people(tip, named)]
+
+
+def _person_graves(person: TipPerson, top: int, within) -> list[Candidate]:
+    """The graves (among ``within``; ``None``: no grave is listed, none is looked for) one person a tip names may
+    lie in, only those the engine finds plausible (a nameless grave with a matching province alone is not)."""
+    m = person.named
+    if within is None or not (m.name or m.alias or m.home_place or m.unit):
+        return []
+    return [c for c in search_graves(person.query, top=top, within=within) if c.decision]
 
 
 def tip_martyr_graves(*, tip: Tip, actor, top: int = 5, named: TipMartyr | None = None):
