@@ -12,6 +12,7 @@ from .frequency import FrequencyModel
 from .scoring_base import (
     UNIT,
     Weights,
+    _fresh,
     _log2,
     _overlap,
 )
@@ -212,11 +213,7 @@ class FieldScoring:
 
     def _unit_caps(self, lex, freq: FrequencyModel, rows: np.ndarray, levels: np.ndarray) -> np.ndarray:
         """log2(M_UNIT / u) per (record unit row, agreement level), u smoothed towards the fixed weight's share."""
-        cache = self._unit_cap_cache
-        st = cache.get("state")
-        if st is None or st[0] is not lex or st[1] is not freq or st[2] != freq.version:
-            cache.clear()
-            cache["state"] = (lex, freq, freq.version)
+        cache = _fresh(self._unit_cap_cache, lex, freq)
         n = max(freq.total, 0)
         prior = C.UNIT_PRIOR_RECORDS
         out = np.empty(len(rows))

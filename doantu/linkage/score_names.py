@@ -14,6 +14,7 @@ from .scoring_base import (
     Weights,
     _accent_conflicts,
     _Counts,
+    _fresh,
     _fuzzy,
     _log2,
     _lost_marks,
@@ -270,11 +271,7 @@ class NameScoring:
     def _given_class_share(self, lex, freq, mA, mB, vB, g_ok, u_g: np.ndarray) -> np.ndarray:
         """u of a given name agreement where both names give a middle name of one class (Thị or not): the given
         name's share among the registry's records of that class (constants.GIVEN_BY_MIDDLE_CLASS)."""
-        cache = self._class_cache
-        st = cache.get("state")
-        if st is None or st[0] is not lex or st[1] is not freq or st[2] != freq.version:
-            cache.clear()
-            cache["state"] = (lex, freq, freq.version)
+        cache = _fresh(self._class_cache, lex, freq)
         idx = np.flatnonzero(g_ok & (mA >= 0) & (mB >= 0))
         if not len(idx) or freq.kind_total("middle_class") != freq.kind_total("given"):
             # counts without the classes (a table not rebuilt since they were added, partly filled by later

@@ -259,6 +259,11 @@ def _fuzzy(
     return d[inv], lens[inv], nb[inv], part[inv]
 
 
+def _base_tone(c: str) -> tuple[str, str]:
+    """A canon spelling (``cương2``) as its letters and its tone digit (``cương``, ``2``; no digit: ``""``)."""
+    return (c[:-1], c[-1]) if c[-1:].isdigit() else (c, "")
+
+
 def _accent_conflict_one(a: str, b: str) -> bool:
     """Do two accented spellings of one folded word really differ (Hùng/Hưng), or is one just less marked?
 
@@ -267,9 +272,8 @@ def _accent_conflict_one(a: str, b: str) -> bool:
     """
     if a == b:
         return False
-    ta = a[-1] if a[-1:].isdigit() else ""
-    tb = b[-1] if b[-1:].isdigit() else ""
-    ba, bb = a[: len(a) - len(ta)], b[: len(b) - len(tb)]
+    ba, ta = _base_tone(a)
+    bb, tb = _base_tone(b)
     if ba == bb:
         return bool(ta and tb)
     plain_a = ba.isascii() and not ta
@@ -283,9 +287,8 @@ def lost_marks_one(a: str, b: str) -> bool:
     tone lost or kept. Two different names can look so too (Lục / Lực), so this is a level of its own, weighed as
     an accent difference: it lets the pair be proposed as one man when the rest decides, never scores it as equal.
     Names that really differ each carry a mark the other lacks (Hùng / Hưng) and are not this."""
-    ta = a[-1] if a[-1:].isdigit() else ""
-    tb = b[-1] if b[-1:].isdigit() else ""
-    ba, bb = a[: len(a) - len(ta)], b[: len(b) - len(tb)]
+    ba, ta = _base_tone(a)
+    bb, tb = _base_tone(b)
     return a != b and (_marks_lost(ba, ta, bb, tb) or _marks_lost(bb, tb, ba, ta))
 
 
@@ -326,6 +329,16 @@ def _accent_conflicts(voc, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         dtype=bool,
     )
     return out[inv]
+
+
+def _fresh(cache: dict, lex, freq: FrequencyModel) -> dict:
+    """``cache`` (values keyed by lexicon rows, computed from counts), emptied first when the lexicon, the
+    frequency model or the model's version is not the one it was filled for."""
+    state = cache.get("state")
+    if state is None or state[0] is not lex or state[1] is not freq or state[2] != freq.version:
+        cache.clear()
+        cache["state"] = (lex, freq, freq.version)
+    return cache
 
 
 class _Counts:
