@@ -8,6 +8,9 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self):
         # Every installed app's ``indicators.py`` registers its figures (like admin.py for the admin site).
+        from functools import partial
+        from importlib import import_module
+
         from django.db.models.signals import post_delete, post_save
         from django.utils.module_loading import module_has_submodule
 
@@ -24,32 +27,18 @@ class IndicatorsConfig(AppConfig):
                 receiver = forget
             elif module_has_submodule(config.module, "indicators"):
                 receiver = forget_app
+                # an app whose figures also count another app's models says so (``ALSO_COUNTS`` in its
+                # indicators module: the DNA coverage counts the registry's martyrs, graves and relatives):
+                # writes there send its figures too
+                reader = partial(forget, config.label)
+                for other in getattr(import_module(f"{config.name}.indicators"), "ALSO_COUNTS", ()):
+                    for model in apps.get_app_config(other).get_models():
+                        uid = f"indicators-forget-{config.label}-{model._meta.label_lower}"
+                        post_save.connect(reader, sender=model, weak=False, dispatch_uid=uid)
+                        post_delete.connect(reader, sender=model, weak=False, dispatch_uid=uid + "-deleted")
             else:
                 continue
             for model in config.get_models():
                 uid = f"indicators-forget-{model._meta.label_lower}"
                 post_save.connect(receiver, sender=model, dispatch_uid=uid)
                 post_delete.connect(receiver, sender=model, dispatch_uid=uid + "-deleted")
-        # An app whose figures also count another app's models says so (``ALSO_COUNTS`` in its indicators
-        # module: the DNA coverage counts the registry's martyrs, graves and relatives): writes there send its
-        # figures too.
-        from importlib import import_module
-
-        for config in apps.get_app_configs():
-            if not module_has_submodule(config.module, "indicators"):
-                continue
-            for other in getattr(import_module(f"{config.name}.indicators"), "ALSO_COUNTS", ()):
-                reader = _forgetting(config.label)
-                for model in apps.get_app_config(other).get_models():
-                    uid = f"indicators-forget-{config.label}-{model._meta.label_lower}"
-                    post_save.connect(reader, sender=model, weak=False, dispatch_uid=uid)
-                    post_delete.connect(reader, sender=model, weak=False, dispatch_uid=uid + "-deleted")
-
-
-def _forgetting(app: str):
-    from .registry import forget
-
-    def receiver(sender, **kwargs):
-        forget(app)
-
-    return receiver
