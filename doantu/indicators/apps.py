@@ -29,9 +29,12 @@ class IndicatorsConfig(AppConfig):
                 receiver = forget_app
                 # an app whose figures also count another app's models says so (``ALSO_COUNTS`` in its
                 # indicators module: the DNA coverage counts the registry's martyrs, graves and relatives):
-                # writes there send its figures too
-                reader = partial(forget, config.label)
-                for other in getattr(import_module(f"{config.name}.indicators"), "ALSO_COUNTS", ()):
+                # writes there send its figures too. A mapping {app: test} sends them only for the written
+                # rows the test accepts (the tip figures read the tips' conclusions from the audit trail,
+                # which every app writes to).
+                also = getattr(import_module(f"{config.name}.indicators"), "ALSO_COUNTS", ())
+                for other, test in also.items() if isinstance(also, dict) else ((o, None) for o in also):
+                    reader = partial(_forget_when, config.label, test)
                     for model in apps.get_app_config(other).get_models():
                         uid = f"indicators-forget-{config.label}-{model._meta.label_lower}"
                         post_save.connect(reader, sender=model, weak=False, dispatch_uid=uid)
@@ -42,3 +45,11 @@ class IndicatorsConfig(AppConfig):
                 uid = f"indicators-forget-{model._meta.label_lower}"
                 post_save.connect(receiver, sender=model, dispatch_uid=uid)
                 post_delete.connect(receiver, sender=model, dispatch_uid=uid + "-deleted")
+
+
+def _forget_when(app, test, sender=None, instance=None, **kwargs):
+    """A receiver for ``ALSO_COUNTS``: ``app``'s figures go, if ``test`` (when given) accepts the written row."""
+    from .registry import forget
+
+    if test is None or test(instance):
+        forget(app)

@@ -26,6 +26,16 @@ from .models import IntakeChannel, Source, SourceKind, Tip, TipKind, TipStatus, 
 TIP_CONTEXT = "tips.tip"  # AuditEntry.context_type of a tip's timeline (Model._meta.label_lower)
 # The first thing staff do with a new tip (tips.services): start reviewing, forward, conclude or close it.
 FIRST_REVIEW_ACTIONS = ("review_started", "forwarded", "concluded", "closed")
+
+
+def _counted_entry(entry) -> bool:
+    """An audit entry the tip figures read (a tip's first review, its conclusion)."""
+    return entry.context_type == TIP_CONTEXT and entry.action in FIRST_REVIEW_ACTIONS
+
+
+# The tip figures read those entries of the audit trail: recording one renews them even where the tip itself is
+# not saved with it (``indicators.apps``); the audit trail's other entries (every app writes there) do not.
+ALSO_COUNTS = {"audit": _counted_entry}
 NO_SOURCE = "none"
 NO_GROUP = "none"
 

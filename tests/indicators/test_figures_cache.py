@@ -183,3 +183,29 @@ def test_a_registry_write_recomputes_the_figures_that_count_it(ward, users, mont
     )
     read(ward, month)
     assert set(computed) == names("dna.")
+
+
+def test_the_audit_entries_the_tip_figures_read_recompute_them_and_no_other(
+    ward, users, source, month, computed
+):
+    # the tip figures read conclusions and first reviews from the audit trail (tips.indicators.ALSO_COUNTS): such
+    # an entry renews them even when no tip is saved with it; the trail's other entries leave every figure cached
+    from doantu.audit.services import audit_record
+    from doantu.tips.models import TipStatus
+
+    tip = make_tip(source)
+    before = read(ward, month)
+    computed.clear()
+    audit_record(actor=users["campaign"], action="reporter_viewed", obj=tip)
+    assert read(ward, month) == before
+    assert computed == []
+
+    audit_record(
+        actor=users["campaign"],
+        action="concluded",
+        obj=tip,
+        changes={"status": [TipStatus.ANSWERED, TipStatus.VERIFIED]},
+    )
+    after = read(ward, month)
+    assert set(computed) == names("tips.")
+    assert after["tips.verified_in_period"] == before["tips.verified_in_period"] + 1
