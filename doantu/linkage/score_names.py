@@ -287,7 +287,11 @@ class NameScoring:
         idx = np.flatnonzero((pB >= 0) & (parts | np.isin(n_lv, (1, 2))))
         if not len(idx):
             return
-        counts = self._counts.get(freq, lex, "sp", "fullname")[pB[idx]]
+        # per distinct record name, looked up in the counts (not an array over the whole-name vocabulary, which
+        # holds every name of the registry and would be rebuilt after each record added)
+        uk, inv = np.unique(pB[idx], return_inverse=True)
+        voc = lex.v["sp"].strings
+        counts = np.fromiter((freq.count("fullname", voc[x]) for x in uk.tolist()), np.float64, len(uk))[inv]
         W = self.w
         # the m of a name whose every part agrees (given name compared folded, as the whole-name count is):
         # the cap replaces the parts' u by the count's share, never their m
