@@ -115,6 +115,20 @@ M_MID_CONFLICT = 0.03  # tuned on linkage-dev (was 0.06 in the first snapshot)
 M_FULLNAME = 0.7  # tuned on linkage-dev: whole name letter-for-letter equal (spaces and diacritics aside)
 M_ALIAS = 0.9  # tuned on linkage-dev
 ALIAS_MAX = 20.0  # tuned on linkage-dev: cap of an alias agreement's weight (bits)
+# naming rule + sampling: how rare a whole name is can only be measured on the registry itself. A name the
+# registry lists c times is carried, as far as its N records can tell, by about c in N martyrs; the product of its
+# parts' shares (surname × middle × given, as if chosen independently) can say 1 in 10 million for a name of rare
+# parts, but names are not chosen independently (a family reuses a name among cousins, a region favours its
+# middle names) and the registry is a sample of the nation's martyrs (more than 1.2 million, Bộ LĐ-TB&XH): a
+# name it lists once may be carried by tens of men it does not list. So the name (its parts' sum, or a spaceless
+# route) never weighs more than log2(m / ((c + 0.5) / (N + 1))), c the count of the record's whole name and m
+# the parts' m all agreeing (M_SUR_EQUAL × M_MID_EQUAL × M_GIV_FOLDED): the count's share replaces the parts' u
+# product when it is larger, the m's are kept. A query agreeing on a name listed once, and on nothing else, is
+# then at about even odds with a namesake outside the registry (−1 bit at any N), and is "possible", never
+# "match", until one detail of his life agrees. A name whose count is what its parts predict is not changed.
+# Alias agreements are not capped (another kind of evidence). Designed for seed 7's absent namesakes (issue 13,
+# fifth round), not fitted: the cap has no free parameter.
+NAME_COUNT_CAP = True
 W_SUR_GROUP_PENALTY = 1.0  # tuned on linkage-dev: Hoàng/Huỳnh, Vũ/Võ weigh 1 bit less than one spelling
 W_SUR_TYPO_CAP = 3.0  # tuned on linkage-dev: a surname typo absorbed by its group weighs at most 3 bits
 # naming rule: one spelling of a surname is a typo of the other when it is this many times rarer
@@ -141,6 +155,16 @@ M_BIRTH_CONFLICT = 0.02  # tuned on linkage-dev
 U_BIRTH_CONFLICT = (
     0.85  # judgement: two unrelated people's birth years differ by more than 3 years this often
 )
+# A birth year a decade or more off that no single written slip explains (one digit wrong — a typo or a digit
+# misread on a scanned list, 1935 / 1945 — or two neighbouring digits swapped, 1962 / 1926) is a hard conflict:
+# the two lists then speak of men of two generations. naming rule (how lists are written): a decade ...
+BIRTH_FAR_YEARS = 10
+# judgement: ... such a gap between two listings of one man — another column's year (enlistment, death) written
+# as his birth, another man's record — is taken as 1 in 500 true pairs (a tenth of M_BIRTH_CONFLICT) ...
+M_BIRTH_FAR = 0.002
+# ... and two unrelated men of the war generation (births ≈ 1915–1965) are a decade or more apart, with no one
+# slip between their years, about half the time. judgement, checked (not tuned) on seed 7's registry: 0.51.
+U_BIRTH_FAR = 0.5
 M_DEATH_DAY = 0.80  # tuned on linkage-dev
 M_DEATH_DAY_NEAR = 0.08  # tuned on linkage-dev
 DEATH_DAY_NEAR = 3  # judgement: dates of death up to 3 days apart are "near" (reports dated a few days late)

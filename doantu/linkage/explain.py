@@ -10,6 +10,7 @@ from .gazetteer import province_2025_of_2024, province_name_2024, province_name_
 from .ranks import RANK_NAMES
 from .scoring_base import (
     LEVEL_NAMES,
+    NAME_COUNT_CAP_LEVEL,
     Comparison,
     Evidence,
 )
@@ -95,7 +96,14 @@ def explain_pair(
 
     na, nb = _name_obj(qt, qa), _name_obj(rt, rb)
     n_code = int(cmp.levels["name"][k])
-    if n_code:
+    if n_code == NAME_COUNT_CAP_LEVEL:  # the parts are shown below; this item takes part of their weight back
+        listed = _pct(freq.count("fullname", nb.spaceless), freq.total) if nb is not None else ""
+        add(
+            "name",
+            f"Họ tên {_disp_name(nb)} có ở {listed} của sổ: không tính là hiếm hơn thế, vì người trùng họ tên"
+            " có thể không có trong sổ",
+        )
+    if 0 < n_code < NAME_COUNT_CAP_LEVEL:
         al = _name_obj(rt, rb, "alias")
         texts = {
             1: f"Họ tên trùng khi bỏ qua dấu cách ({_disp_name(na)} = {_disp_name(nb)})",
@@ -169,6 +177,7 @@ def explain_pair(
                 4: f"Năm sinh lệch 2 năm ({ya}/{yb})",
                 5: f"Năm sinh lệch 3 năm ({ya}/{yb})",
                 6: f"Năm sinh khác ({ya}/{yb})",
+                7: f"Năm sinh cách xa ({ya}/{yb}), không phải do viết sai một chữ số",
             }[b],
         )
     h = int(cmp.levels["home"][k])

@@ -61,6 +61,10 @@ class FieldScoring:
             (ok & (dy == 3), 5, _log2(W.m_birth_near[2] / (2 * u))),
             (ok & (dy > 3), 6, np.full(len(qi), math.log2(W.m_birth_conflict / C.U_BIRTH_CONFLICT))),
         ]
+        far = ok & (dy >= C.BIRTH_FAR_YEARS)
+        idx = np.flatnonzero(far)
+        far[idx] = ~_year_slip(yA[idx], yB[idx])
+        conds.append((far, 7, np.full(len(qi), math.log2(W.m_birth_far / C.U_BIRTH_FAR))))
         for c, code, w in conds:
             b_lv[c], b_w[c] = code, w[c]
         lv["birth"], wt["birth"] = b_lv, b_w
@@ -322,3 +326,17 @@ def _ordinal(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------------------------------
 # Vietnamese explanations
 # ---------------------------------------------------------------------------------------------------------------------
+
+
+def _year_slip(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise: are two different years one written slip apart — one digit wrong (a typo, or a digit misread on a
+    scanned list: 1935 / 1945, 1968 / 1963) or two neighbouring digits swapped (1962 / 1926)?"""
+    da = np.stack([(a // 10**i) % 10 for i in range(3, -1, -1)], axis=1)
+    db = np.stack([(b // 10**i) % 10 for i in range(3, -1, -1)], axis=1)
+    diff = da != db
+    one = diff.sum(axis=1) == 1
+    swap = np.zeros(len(a), dtype=bool)
+    for i in range(3):
+        rest = np.delete(diff, [i, i + 1], axis=1).any(axis=1)
+        swap |= (da[:, i] == db[:, i + 1]) & (da[:, i + 1] == db[:, i]) & diff[:, i] & ~rest
+    return one | swap

@@ -11,6 +11,7 @@ from . import constants as C
 from .frequency import middle_class
 from .names import abbreviated_surname, abbreviated_words, is_known_surname
 from .scoring_base import (
+    NAME_COUNT_CAP_LEVEL,
     Weights,
     _accent_conflicts,
     _Counts,
@@ -262,11 +263,45 @@ class NameScoring:
         self._alias_route(qt, qi, rt, ri, freq, pA, pB, token_w, n_lv, n_w, s_lv == 7)
 
         use_name = n_lv > 0
+        # The name never weighs more than the registry's own count of the record's whole name says
+        # (constants.NAME_COUNT_CAP): a name listed c times is carried, as far as N records can tell, by c in N
+        # martyrs, however rare its parts multiply out to; namesakes outside the registry share it too. Taken
+        # back as a negative "name" item (level "count_cap"), the parts' items kept as they are.
+        if C.NAME_COUNT_CAP:
+            self._count_cap(lex, freq, pB, n_lv, n_w, token_w)
+        capped = n_lv == NAME_COUNT_CAP_LEVEL
+        use_name &= ~capped
         # when a whole-name route wins, it replaces the parts (their levels are kept for the explanation)
         lv["surname"], wt["surname"] = s_lv, np.where(use_name, 0.0, s_w)
         lv["middle"], wt["middle"] = m_lv, np.where(use_name, 0.0, m_w)
         lv["given"], wt["given"] = g_lv, np.where(use_name, 0.0, g_w)
-        lv["name"], wt["name"] = n_lv, np.where(use_name, n_w, 0.0)
+        lv["name"], wt["name"] = n_lv, np.where(use_name | capped, n_w, 0.0)
+
+    def _count_cap(self, lex, freq, pB, n_lv, n_w, token_w) -> None:
+        """Bring the name's weight down to what the registry's count of the record's whole name allows. Where
+        the parts are scored (no whole-name route): level ``count_cap``, and in ``n_w`` the negative weight
+        that takes the parts' sum down to the cap. A spaceless route (one side's parts garbled) is capped in
+        place. Alias routes are left alone: an alias agreeing is another kind of evidence."""
+        N = max(freq.total, 1)
+        parts = n_lv == 0
+        idx = np.flatnonzero((pB >= 0) & (parts | np.isin(n_lv, (1, 2))))
+        if not len(idx):
+            return
+        # per distinct record name, looked up in the counts (not an array over the whole-name vocabulary, which
+        # holds every name of the registry and would be rebuilt after each record added)
+        uk, inv = np.unique(pB[idx], return_inverse=True)
+        voc = lex.v["sp"].strings
+        counts = np.fromiter((freq.count("fullname", voc[x]) for x in uk.tolist()), np.float64, len(uk))[inv]
+        W = self.w
+        # the m of a name whose every part agrees (given name compared folded, as the whole-name count is):
+        # the cap replaces the parts' u by the count's share, never their m
+        cap = _log2(W.m_sur_equal * W.m_mid_equal * W.m_giv_folded / ((counts + 0.5) / (N + 1)))
+        have = np.where(parts[idx], token_w[idx], n_w[idx])
+        over = have > cap
+        k, cap, have = idx[over], cap[over], have[over]
+        on_parts = parts[k]
+        n_w[k] = np.where(on_parts, cap - have, cap)
+        n_lv[k[on_parts]] = NAME_COUNT_CAP_LEVEL
 
     def _given_class_share(self, lex, freq, mA, mB, vB, g_ok, u_g: np.ndarray) -> np.ndarray:
         """u of a given name agreement where both names give a middle name of one class (Thị or not): the given

@@ -55,8 +55,11 @@ GIV = {
     8: "marks_lost",
 }
 MID = {1: "equal", 2: "partial", 3: "fuzzy", 4: "conflict"}
-NAME = {1: "spaceless", 2: "spaceless_fuzzy", 3: "alias", 4: "alias_fuzzy"}
-BIRTH = {1: "day", 2: "year", 3: "near1", 4: "near2", 5: "near3", 6: "conflict"}
+NAME = {1: "spaceless", 2: "spaceless_fuzzy", 3: "alias", 4: "alias_fuzzy", 5: "count_cap"}
+# whole-name routes that agree; 5 ("count_cap") only takes weight back from the parts (see score_names)
+NAME_AGREES = (1, 2, 3, 4)
+NAME_COUNT_CAP_LEVEL = 5
+BIRTH = {1: "day", 2: "year", 3: "near1", 4: "near2", 5: "near3", 6: "conflict", 7: "far"}
 HOME = {
     1: "ward",
     2: "ward2025",
@@ -140,6 +143,7 @@ class Weights:
     m_birth_year: float = C.M_BIRTH_YEAR
     m_birth_near: tuple[float, float, float] = C.M_BIRTH_NEAR
     m_birth_conflict: float = C.M_BIRTH_CONFLICT
+    m_birth_far: float = C.M_BIRTH_FAR
     m_death_day: float = C.M_DEATH_DAY
     m_death_day_near: float = C.M_DEATH_DAY_NEAR
     m_death_month: float = C.M_DEATH_MONTH
@@ -203,7 +207,7 @@ class Comparison:
         village share everything else."""
         g = self.levels["given"]
         s = self.levels["surname"]
-        whole = self.levels["name"] > 0
+        whole = np.isin(self.levels["name"], NAME_AGREES)
         return whole | (np.isin(g, (1, 2, 4, 8)) & ~np.isin(s, (4, 5)))
 
 
