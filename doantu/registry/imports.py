@@ -288,6 +288,8 @@ class ParsedRow:
     # (model values, linkage keys, frequency counters) of a row that will be a new record, worked out while
     # reading (the import's reader process); None: worked out when needed
     derived: tuple | None = None
+    # the reader knew the list's stored ids and this row's id was not among them: a new record, not looked up
+    new: bool = False
 
 
 def natural_key(values: dict[str, str]) -> str:
