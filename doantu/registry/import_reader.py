@@ -63,8 +63,9 @@ def rows(
 ) -> Iterator[ParsedRow | Unchanged]:
     """The file's rows, parsed and checked; a row without errors carries its digest. When ``stored`` (the
     list's ids and the digests their records keep, read when the pass began) is given, a row whose id is not
-    among them is marked new (and, when ``derive_new``, carries its derived values), and a row whose digest is
-    its record's comes as ``Unchanged``."""
+    among them is marked new and keeps only its id in ``values`` (when ``derive_new``, it carries its digest
+    and derived values; else, in a dry run, nothing more is needed of it), and a row whose digest is its
+    record's comes as ``Unchanged``."""
     spec = KINDS[kind]
     _headers, table = read_table(path, original_name, encoding)
     number = 1
@@ -75,21 +76,27 @@ def rows(
                 continue
             row = spec.parse_cells(number, cells, mapping, defaults)
             if not row.errors:
-                row.digest = content_hash(row.values)
                 if stored is not None and not row.system_id:
                     external_id = row.values["external_id"]
                     have = stored.get(external_id)
                     if have is None:
+                        # a new record: the dry run needs only its id (to tell one repeated); the import its
+                        # digest and derived values, not its columns (they are in the model values). Fewer
+                        # objects to pickle here and unpickle there (measured on 20,000 rows of
+                        # bench/make_registry.py --seed 1, messages of 1,000: unpickling 33 -> 15 µs a row)
                         row.new = True
                         if derive_new:
+                            row.digest = content_hash(row.values)
                             row.derived = derive(spec, row.values)
-                            # the writer needs no other column of it (its model values are in ``derived``):
-                            # fewer objects to pickle here and unpickle there (measured on 20,000 rows of
-                            # bench/make_registry.py --seed 1, messages of 1,000: unpickling 33 -> 15 µs a row)
-                            row.values = {"external_id": external_id}
-                    elif have == bytes.fromhex(row.digest):
+                        row.values = {"external_id": external_id}
+                        yield row
+                        continue
+                    row.digest = content_hash(row.values)
+                    if have == bytes.fromhex(row.digest):
                         yield Unchanged(number, external_id)
                         continue
+                else:
+                    row.digest = content_hash(row.values)
             yield row
     finally:
         table.close()
