@@ -88,3 +88,32 @@ def test_asynchronous_commit_is_local_to_the_chunk():
         services._chunk_commit_settings()
         assert setting() == "off"
     assert setting() == "on"  # other transactions keep the server's setting
+
+
+@pytest.mark.django_db
+def test_a_reimport_replaces_keys_without_a_signal_per_key(users, monkeypatch):
+    """The changed records' keys are deleted by plain statements (the ORM's delete() sent a post_delete per key,
+    each renewing the figures' cache), and the index is the one a rebuild gives."""
+    from django.db.models.signals import post_delete
+
+    from doantu.registry.models import MatchKey
+
+    monkeypatch.setattr(import_reader, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(services, "CHUNK", 40)
+    actor = users["campaign"]
+    _import(actor, _rows(120))
+    deleted: list = []
+
+    def seen(sender, **kwargs):
+        deleted.append(sender)
+
+    post_delete.connect(seen, sender=MatchKey, weak=False, dispatch_uid="test-matchkey-deleted")
+    try:
+        _checked, again = _import(actor, _rows(120, changed={5, 50, 99}))
+    finally:
+        post_delete.disconnect(sender=MatchKey, dispatch_uid="test-matchkey-deleted")
+    assert again.updated == 3 and deleted == []
+    keys = sorted(MatchKey.objects.values_list("kind", "record_id", "key"))
+    counts = _counts()
+    matching.rebuild_index()
+    assert keys == sorted(MatchKey.objects.values_list("kind", "record_id", "key")) and counts == _counts()
