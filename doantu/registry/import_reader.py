@@ -155,7 +155,7 @@ def parsed_rows(
     messages = ctx.Queue(maxsize=QUEUE_MESSAGES)
     reader = ctx.Process(target=_reader, args=(messages, args), name="import-reader", daemon=True)
     reader.start()
-    # the reader has its copy of the stored digests (up to about 150 MB for 1,000,000 records): this process
+    # the reader has its copy of the stored digests (about 160 MB for 1,000,000 records): this process
     # lets go of its own
     args = stored_of = None
     try:
