@@ -41,6 +41,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def children_peak_rss_mb() -> float:
+    """Peak resident memory of the largest finished child: the import's reader processes."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
@@ -249,7 +254,7 @@ def main() -> None:
             print(
                 f"{label:<28} {wall:8.1f} s  {rows / wall:8,.0f} rows/s  CPU {cpu() - c0:7.1f} s "
                 f"+ reader {children_cpu() - r0:5.1f} s  "
-                f"peak RSS {peak_rss_mb():6.0f} MB  progress saves {len(saves):5d}, longest gap {max(gaps):5.1f} s  "
+                f"peak RSS {peak_rss_mb():6.0f} MB (reader {children_peak_rss_mb():4.0f} MB)  progress saves {len(saves):5d}, longest gap {max(gaps):5.1f} s  "
                 f"load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )

@@ -284,10 +284,15 @@ class ParsedRow:
     values: dict[str, str]
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column label, message)
     system_id: int | None = None  # the record's number in this system, in rows of our own exports
-    digest: str = ""  # content_hash(values) of a row without errors, worked out while reading
+    # content_hash(values) of a row without errors, worked out while reading (not for a row known to be new in a
+    # dry run, which does not need it)
+    digest: str = ""
     # (model values, linkage keys, frequency counters) of a row that will be a new record, worked out while
-    # reading (the import's reader process); None: worked out when needed
+    # reading (the import's reader process; such a row's ``values`` then keep only its id); None: worked out
+    # when needed
     derived: tuple | None = None
+    # the reader knew the list's stored ids and this row's id was not among them: a new record, not looked up
+    new: bool = False
 
 
 def natural_key(values: dict[str, str]) -> str:

@@ -1,6 +1,7 @@
-"""The import's write paths (issue 14, fourth round): rows the reader knows are new are not looked up, new ids
-come from the table's sequence on PostgreSQL (so later records never collide with them), frequency counts kept by
-the one-statement upserts equal a rebuild from the records, and a chunk's asynchronous commit is its own."""
+"""The import's write paths (issue 14, fourth and fifth rounds): rows the reader knows are new or unchanged are
+not looked up, new ids come from the table's sequence on PostgreSQL (so later records never collide with them),
+frequency counts kept by the one-statement upserts equal a rebuild from the records, and a chunk's asynchronous
+commit is its own."""
 
 import pytest
 from django.db import connection, transaction
@@ -16,7 +17,9 @@ def _counts() -> dict:
 
 
 @pytest.mark.django_db
-def test_rows_known_to_be_new_are_not_looked_up(users, monkeypatch):
+def test_only_changed_rows_are_looked_up(users, monkeypatch):
+    """A large list's reader knows the list's stored ids and digests (read once per pass): new rows and rows
+    whose record keeps their digest are never looked up, in the dry run or the import; the changed ones are."""
     monkeypatch.setattr(import_reader, "PARALLEL_MIN_ROWS", 0)
     monkeypatch.setattr(services, "CHUNK", 25)
     looked_up: list[str] = []
@@ -30,17 +33,28 @@ def test_rows_known_to_be_new_are_not_looked_up(users, monkeypatch):
 
     def applied(rows):
         batch = services.import_upload(actor=actor, upload=csv_upload(rows), list_name="DS lớn")
-        services.import_run(batch_id=batch.pk, apply=False)  # the dry run looks every row up
+        checked = services.import_run(batch_id=batch.pk, apply=False)
+        in_dry_run = sorted(looked_up)
         looked_up.clear()
-        return services.import_run(batch_id=batch.pk, apply=True)
+        done = services.import_run(batch_id=batch.pk, apply=True)
+        in_import = sorted(looked_up)
+        looked_up.clear()
+        return checked, done, in_dry_run, in_import
 
     monkeypatch.setattr(services, "_stored_digests", spy)
-    done = applied(_rows(60))
-    assert done.created == 63 and looked_up == []  # a first import: every row is new, nothing is looked up
-    # again with two rows more: the 63 stored ones are looked up (and unchanged), the two new ones are not
-    again = applied(_rows(62))
-    assert (again.created, again.unchanged) == (2, 63)
-    assert "AUTO0000" in looked_up and not {"AUTO0060", "AUTO0061"} & set(looked_up)
+    _checked, done, in_dry_run, in_import = applied(_rows(60))
+    assert done.created == 63 and in_dry_run == in_import == []  # a first import: every row is new
+    # a record saved by hand since (its digest cleared) is looked up and compared: its values are the row's
+    Martyr.objects.get(external_id="AUTO0009").save()
+    # again with two rows more and two changed: only the changed ones and the hand-saved one are looked up
+    checked, again, in_dry_run, in_import = applied(_rows(62, changed={5, 17}))
+    assert (checked.created, checked.updated, checked.unchanged) == (2, 2, 61)
+    assert (again.created, again.updated, again.unchanged) == (2, 2, 61)
+    assert in_dry_run == in_import == ["AUTO0005", "AUTO0009", "AUTO0017"]
+    assert Martyr.objects.get(external_id="AUTO0009").import_hash  # it learnt the row's digest
+    # the third time, that record is not looked up either
+    _checked, _done, in_dry_run, in_import = applied(_rows(62, changed={5, 17}))
+    assert in_dry_run == in_import == []
 
 
 @pytest.mark.django_db
@@ -74,3 +88,32 @@ def test_asynchronous_commit_is_local_to_the_chunk():
         services._chunk_commit_settings()
         assert setting() == "off"
     assert setting() == "on"  # other transactions keep the server's setting
+
+
+@pytest.mark.django_db
+def test_a_reimport_replaces_keys_without_a_signal_per_key(users, monkeypatch):
+    """The changed records' keys are deleted by plain statements (the ORM's delete() sent a post_delete per key,
+    each renewing the figures' cache), and the index is the one a rebuild gives."""
+    from django.db.models.signals import post_delete
+
+    from doantu.registry.models import MatchKey
+
+    monkeypatch.setattr(import_reader, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(services, "CHUNK", 40)
+    actor = users["campaign"]
+    _import(actor, _rows(120))
+    deleted: list = []
+
+    def seen(sender, **kwargs):
+        deleted.append(sender)
+
+    post_delete.connect(seen, sender=MatchKey, weak=False, dispatch_uid="test-matchkey-deleted")
+    try:
+        _checked, again = _import(actor, _rows(120, changed={5, 50, 99}))
+    finally:
+        post_delete.disconnect(sender=MatchKey, dispatch_uid="test-matchkey-deleted")
+    assert again.updated == 3 and deleted == []
+    keys = sorted(MatchKey.objects.values_list("kind", "record_id", "key"))
+    counts = _counts()
+    matching.rebuild_index()
+    assert keys == sorted(MatchKey.objects.values_list("kind", "record_id", "key")) and counts == _counts()

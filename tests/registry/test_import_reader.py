@@ -150,3 +150,23 @@ def test_no_fork_while_other_threads_run(users, monkeypatch):
         other.join()
     assert done.created == 63 and checked.total_rows == done.total_rows
     assert started == []
+
+
+def test_a_row_repeated_as_it_is_stored_is_reported_as_in_process(users, monkeypatch):
+    """A row twice, both times as its record stores it: the reader sends both as ``Unchanged`` in a re-import,
+    and the second is still reported as an id repeated, as when read in this process."""
+    rows = _rows(40)
+    rows.insert(20, rows[7])  # AUTO0007 twice, the same values
+    outcomes = []
+    for parallel in (False, True):
+        monkeypatch.setattr(import_reader, "PARALLEL_MIN_ROWS", 0 if parallel else 10**9)
+        monkeypatch.setattr(services, "CHUNK", 10)
+        runs = _import(users["campaign"], rows) + _import(users["campaign"], rows)
+        outcomes.append([(b.created, b.updated, b.unchanged, b.error_count, b.errors) for b in runs])
+        Martyr.objects.all().delete()
+    assert outcomes[0] == outcomes[1]
+    again = outcomes[1][3]
+    assert (
+        again[:3] == (0, 0, 43)
+        and {"row": 22, "column": "Mã", "message": "Mã “AUTO0007” lặp lại trong tệp"} in again[4]
+    )
