@@ -21,7 +21,7 @@ from operator import attrgetter
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Lookup
 
 from doantu.linkage.engine import Candidate, Engine, _prepared
 from doantu.linkage.frequency import FrequencyModel, frequency_items
@@ -207,6 +207,31 @@ class DbStore:
                 yield block
 
 
+class _AnyOf(Lookup):
+    """``pk__any_of=ids``: ``pk = ANY(%s)`` with the ids as one array parameter (PostgreSQL). A search fetches up
+    to ``Decisions.max_candidates`` records by id: as ``IN (%s, …)`` each id is one more parameter for Django
+    to prepare and psycopg to bind, and one more literal for PostgreSQL to parse (measured at 100,000 records:
+    8.6 against 5.7 ms wall, 3.8 against 2.1 ms CPU a fetch of 400)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*params, [int(i) for i in self.rhs]]
+
+
+Martyr._meta.pk.register_lookup(_AnyOf)
+Grave._meta.pk.register_lookup(_AnyOf)
+
+
+def _by_ids(queryset, ids: Sequence[str]):
+    """``queryset`` narrowed to ``ids`` (one array parameter on PostgreSQL, ``IN`` elsewhere)."""
+    if connection.vendor == "postgresql":
+        return queryset.filter(pk__any_of=ids)
+    return queryset.filter(pk__in=[int(i) for i in ids])
+
+
 class MartyrSource:
     """Martyrs' records, from ``within`` (a queryset: the records a user may read) or all of them."""
 
@@ -216,9 +241,7 @@ class MartyrSource:
     def fetch(self, ids: Sequence[str]) -> list[Record]:
         """Only the columns the engine reads (a whole row is ~30 columns and a model instance each; a search
         fetches up to ``Decisions.max_candidates`` records)."""
-        rows = self.within.filter(pk__in=[int(i) for i in ids], merged_into=None).values_list(
-            "pk", *MARTYR_FIELDS
-        )
+        rows = _by_ids(self.within, ids).filter(merged_into=None).values_list("pk", *MARTYR_FIELDS)
         return [Record(str(pk), *values) for pk, *values in rows]
 
 
@@ -227,7 +250,7 @@ class GraveSource:
         self.within = Grave.objects.all() if within is None else within
 
     def fetch(self, ids: Sequence[str]) -> list[Record]:
-        rows = self.within.filter(pk__in=[int(i) for i in ids]).values_list("pk", *_GRAVE_FIELDS.values())
+        rows = _by_ids(self.within, ids).values_list("pk", *_GRAVE_FIELDS.values())
         return [Record(str(pk), **dict(zip(_GRAVE_FIELDS, values, strict=True))) for pk, *values in rows]
 
 
