@@ -399,34 +399,43 @@ class FeatureTable:
 
     def append(self, f: Features) -> int:
         """Add a prepared record; returns its row. An id already present is superseded (old row retired)."""
-        old = self.row_of.get(f.id)
-        if old is not None:
-            self.retire(old)
+        return self.append_row(f.id, self.values_of(f))
+
+    def values_of(self, f: Features) -> tuple:
+        """A prepared record's row (its columns' values, in ``RECORD_COLUMNS`` order), its names, places and
+        units interned into this table's lexicon: the same for the same record while the lexicon lives, so a
+        caller sharing the lexicon may keep it and ``append_row`` it again."""
         lex = self.lex
         b, e, d = f.birth, f.enlistment, f.death
-        row = self.cols.append_values(
-            (
-                lex.name_row(f.name),
-                lex.name_row(f.alias),
-                f.sex,
-                b.year,
-                b.month,
-                b.day,
-                lex.place_row(f.home),
-                e.year,
-                e.month,
-                lex.unit_row(f.unit),
-                f.rank,
-                lex.v["pos"].id(f.position),
-                d.year,
-                d.month,
-                d.day,
-                lex.coarse_row(f.death_place),
-                lex.coarse_row(f.burial_place),
-            )
+        return (
+            lex.name_row(f.name),
+            lex.name_row(f.alias),
+            f.sex,
+            b.year,
+            b.month,
+            b.day,
+            lex.place_row(f.home),
+            e.year,
+            e.month,
+            lex.unit_row(f.unit),
+            f.rank,
+            lex.v["pos"].id(f.position),
+            d.year,
+            d.month,
+            d.day,
+            lex.coarse_row(f.death_place),
+            lex.coarse_row(f.burial_place),
         )
-        self.ids.append(f.id)
-        self.row_of[f.id] = row
+
+    def append_row(self, rid: str, values: tuple) -> int:
+        """Add a record's row as ``values_of`` made it (over this table's lexicon); returns its row. An id already
+        present is superseded (old row retired)."""
+        old = self.row_of.get(rid)
+        if old is not None:
+            self.retire(old)
+        row = self.cols.append_values(values)
+        self.ids.append(rid)
+        self.row_of[rid] = row
         self._alive_pending.append(True)
         return row
 

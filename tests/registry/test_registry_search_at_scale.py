@@ -131,3 +131,23 @@ def test_a_tip_naming_three_martyrs_shows_candidates_for_each(client, source, us
     assert "Lục Văn Khiêm" in blocks[1] and "Triệu Văn Pỏn" not in blocks[1]
     assert "Triệu Văn Pỏn" in blocks[2] and "Lục Văn Khiêm" not in blocks[2]
     assert "Hoàng Thị Lan" in blocks[3] and "Triệu Văn Pỏn" not in blocks[3]
+
+
+def _shown(found):
+    return [(c.record_id, c.score, c.decision, c.probability, [e.text_vi for e in c.evidence]) for c in found]
+
+
+def test_a_record_met_again_is_not_prepared_again_unless_its_text_changed(registry, monkeypatch):
+    query = Record("q", full_name="Nguyễn Văn Hùng", birth="1950", home_place="Bắc Kạn")
+    first = matching.search_martyrs(query, top=5)
+    prepared = []
+    real = matching._prepared
+    monkeypatch.setattr(matching, "_prepared", lambda r: prepared.append(r.id) or real(r))
+    assert _shown(matching.search_martyrs(query, top=5)) == _shown(first)
+    assert prepared == []  # every candidate's row came from the process's memory
+    hung = registry[1]
+    Martyr.objects.filter(pk=hung.pk).update(unit="c5 d2 e88")  # its text changed, the counts did not
+    again = matching.search_martyrs(query, top=5)
+    assert prepared == [str(hung.pk)]  # prepared anew, the others not
+    matching._shared.update(model=None)  # a fresh lexicon and memory: the same results from scratch
+    assert _shown(matching.search_martyrs(query, top=5)) == _shown(again)
