@@ -323,11 +323,6 @@ def _ordinal(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
     return days + np.maximum(d, 1) - 1
 
 
-# ---------------------------------------------------------------------------------------------------------------------
-# Vietnamese explanations
-# ---------------------------------------------------------------------------------------------------------------------
-
-
 def _year_slip(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Row-wise: are two different years one written slip apart — one digit wrong (a typo, or a digit misread on a
     scanned list: 1935 / 1945, 1968 / 1963) or two neighbouring digits swapped (1962 / 1926)?"""
