@@ -43,7 +43,7 @@ from .keys import DEDUPE_KINDS, query_keys, record_keys
 from .names import AS_WRITTEN, other_readings
 from .records import RECORD_FIELDS, Features, Record, prepare
 from .scoring import Evidence, Scorer
-from .table import FeatureTable, Lexicon
+from .table import FeatureTable
 
 __all__ = ["Candidate", "Decisions", "DedupeResult", "Engine", "MemoryEngine", "RecordSource"]
 
@@ -721,20 +721,22 @@ class Engine(_Base):
     def _table(
         self, ids: Sequence[str], query: Features | None, more: Sequence[Features] = ()
     ) -> tuple[FeatureTable, FeatureTable, list[str]]:
-        rt = FeatureTable(self._search_lexicon())
-        got = [_prepared(r) for r in self.source.fetch(list(ids))]
-        for f in got:
-            rt.append(f)
+        rt, got = self._records_table(ids)
         qt = FeatureTable(rt.lex)
         if query is not None:
             qt.append(query)
         for f in more:
             qt.append(f)
-        return qt, rt, [f.id for f in got]
+        return qt, rt, got
 
-    def _search_lexicon(self) -> Lexicon | None:
-        """The lexicon a search's tables are made over: a new one each time (a subclass may share one)."""
-        return None
+    def _records_table(self, ids: Sequence[str]) -> tuple[FeatureTable, list[str]]:
+        """The records ``ids`` fetched, prepared and put in a table over a new lexicon, with the ids found (a
+        subclass may keep a lexicon and the rows it made over it)."""
+        rt = FeatureTable()
+        got = [_prepared(r) for r in self.source.fetch(list(ids))]
+        for f in got:
+            rt.append(f)
+        return rt, [f.id for f in got]
 
     def _pre_ranked(self, f: Features) -> list[str]:
         """The ids worth scoring for a query's features, best pre-ranked first (at most ``max_candidates``)."""

@@ -76,6 +76,7 @@ def rows(
                 continue
             row = spec.parse_cells(number, cells, mapping, defaults)
             if not row.errors:
+                have = None
                 if stored is not None and not row.system_id:
                     external_id = row.values["external_id"]
                     have = stored.get(external_id)
@@ -91,12 +92,10 @@ def rows(
                         row.values = {"external_id": external_id}
                         yield row
                         continue
-                    row.digest = content_hash(row.values)
-                    if have == bytes.fromhex(row.digest):
-                        yield Unchanged(number, external_id)
-                        continue
-                else:
-                    row.digest = content_hash(row.values)
+                row.digest = content_hash(row.values)
+                if have is not None and have == bytes.fromhex(row.digest):
+                    yield Unchanged(number, row.values["external_id"])
+                    continue
             yield row
     finally:
         table.close()

@@ -161,11 +161,11 @@ class DbStore:
             weights[key[:150]] = float(w)  # the last weight of a key counts, as in ``Engine.search``
         if not weights:
             return []
+        if connection.vendor == "postgresql":
+            return self._ranked_arrays(weights, max_postings, limit)
         q = connection.ops.quote_name
         table, kind, key, rid = q(MatchKey._meta.db_table), q("kind"), q("key"), q("record_id")
         keys = list(weights)
-        if connection.vendor == "postgresql":
-            return self._ranked_arrays(weights, max_postings, limit)
         marks = ", ".join(["%s"] * len(keys))
         case = " ".join(f"WHEN {key} = %s THEN %s" for _ in keys)
         # The keys small enough are found first, on their own (PostgreSQL: an ARRAY(...) sub-plan, run once):
@@ -588,20 +588,14 @@ class SharedEngine(Engine):
         self._shared_model = shared_model  # the lexicon follows the counts' version, not a grave prior
         super().__init__(store, source, freq)
 
-    def _search_lexicon(self):
-        """The shared lexicon during a search (a deduplication keeps its own)."""
-        return self._lexicon
-
     _lexicon: Lexicon | None = None
 
-    def _table(
-        self, ids: Sequence[str], query: Features | None, more: Sequence[Features] = ()
-    ) -> tuple[FeatureTable, FeatureTable, list[str]]:
-        """``Engine._table``, the rows of records met before taken from ``_shared["rows"]`` (same lexicon, so
-        the same row) instead of preparing and interning them again. Outside a search (deduplication, no
-        shared lexicon) as ``Engine._table``."""
+    def _records_table(self, ids: Sequence[str]) -> tuple[FeatureTable, list[str]]:
+        """``Engine._records_table`` over the shared lexicon during a search, the rows of records met before
+        taken from ``_shared["rows"]`` (same lexicon, so the same row) instead of preparing and interning them
+        again. Outside a search (deduplication, no shared lexicon) as ``Engine._records_table``."""
         if self._lexicon is None:
-            return super()._table(ids, query, more)
+            return super()._records_table(ids)
         rt = FeatureTable(self._lexicon)
         rows = _shared["rows"]
         if len(rows) > ROWS_MAX:
@@ -614,12 +608,7 @@ class SharedEngine(Engine):
                 values = rows[key] = rt.values_of(_prepared(r))
             rt.append_row(r.id, values)
             got.append(r.id)
-        qt = FeatureTable(rt.lex)
-        if query is not None:
-            qt.append(query)
-        for f in more:
-            qt.append(f)
-        return qt, rt, got
+        return rt, got
 
     def search(self, query: Record, top: int = 10, explain: bool = True, exclude: str | None = None):
         with _shared_lock:
