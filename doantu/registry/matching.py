@@ -190,25 +190,31 @@ class DbStore:
             return [str(r) for r, _pre in cursor.fetchall()]
 
     def _ranked_arrays(self, weights: dict[str, float], max_postings: int, limit: int) -> list[str]:
-        """``ranked`` on PostgreSQL: the keys and their weights as two array parameters, joined to the postings
-        (a hash of ~30 keys) instead of a ``CASE`` of ~30 branches tried on every posting — measured at 1,000,000
-        records, 60 queries: 18–21 against 13–14 ms a statement, the same ids in the same order. The weights
-        are ``numeric``, as the ``CASE``'s literals were: their sums are exact, so ties fall as before."""
+        """``ranked`` on PostgreSQL, in one statement that reads each key's postings once, from the index alone:
+        the keys and their weights as two array parameters; for each key (a ``LATERAL`` index range) at most
+        ``max_postings`` + 1 record ids gathered in an array, and the key dropped when that is more than
+        ``max_postings`` — where counting every posting of every key first (a ``GROUP BY … HAVING COUNT(*)``
+        sub-plan) read each kept posting twice and the shared keys' thousands in full. The weights are summed as
+        integers, scaled by a power of ten (``_scaled``): exact, as the ``numeric`` sums before, so ties fall as
+        before, and cheaper to add up. Measured at 1,000,000 records, 150 queries, the same ids in the same order
+        as the previous statement (a join to the keys given as ``numeric`` weights, behind the ``COUNT`` sub-plan):
+        22.4 → 12.6 ms a statement on average, p95 52.5 → 29.4 ms (integer sums alone: 17.2 ms)."""
         q = connection.ops.quote_name
         table, kind, key, rid = q(MatchKey._meta.db_table), q("kind"), q("key"), q("record_id")
         keys = list(weights)
-        allowed = (
-            f"SELECT {key} FROM {table} WHERE {kind} = %s AND {key} = ANY(%s::text[]) "
-            f"GROUP BY {key} HAVING COUNT(*) <= %s"
-        )
+        scaled = _scaled([weights[k] for k in keys])
         sql = (
-            f"SELECT m.{rid}, SUM(w.weight) AS pre FROM {table} m "
-            f"JOIN unnest(%s::text[], %s::numeric[]) AS w(key, weight) ON m.{key} = w.key "
-            f"WHERE m.{kind} = %s AND m.{key} = ANY(ARRAY({allowed})) "
-            f"GROUP BY m.{rid} ORDER BY pre DESC, m.{rid} LIMIT %s"
+            "SELECT p.rid, SUM(w.weight) AS pre "
+            f"FROM unnest(%s::text[], %s::{'numeric' if scaled is None else 'integer'}[]) AS w(key, weight) "
+            "CROSS JOIN LATERAL (SELECT array_agg(m.r) AS ids FROM "
+            f"(SELECT {rid} AS r FROM {table} WHERE {kind} = %s AND {key} = w.key LIMIT %s) m) a "
+            "CROSS JOIN LATERAL unnest(a.ids) AS p(rid) "
+            "WHERE cardinality(a.ids) <= %s "
+            "GROUP BY p.rid ORDER BY pre DESC, p.rid LIMIT %s"
         )
-        exact = [Decimal(repr(weights[k])) for k in keys]  # the float as written, as the literal was
-        params = [keys, exact, self.kind, self.kind, keys, max_postings, limit]
+        # else the floats as written, as literals would be
+        exact = scaled if scaled is not None else [Decimal(repr(weights[k])) for k in keys]
+        params = [keys, exact, self.kind, max_postings + 1, max_postings, limit]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [str(r) for r, _pre in cursor.fetchall()]
@@ -232,6 +238,26 @@ class DbStore:
                 block.append(str(rid))
             if 2 <= len(block) <= max_size:
                 yield block
+
+
+# The largest weight summed as an integer: a key's weight scaled must fit PostgreSQL's ``integer`` (whose SUM is a
+# ``bigint``, which ~30 keys a query cannot overflow); beyond it the weights are summed as ``numeric``.
+_INT_MAX = 2**31 - 1  # PostgreSQL's integer range
+
+
+def _scaled(weights: Sequence[float]) -> list[int] | None:
+    """``weights`` (floats, as written: ``repr``) times the smallest power of ten that makes every one a whole
+    number, as integers — their sums are then exact and order as the weights' exact sums do, ties included —
+    or None if one does not fit an ``integer`` (the key weights are tenths: ``constants.KEY_WEIGHTS``)."""
+    exact = [Decimal(repr(float(w))) for w in weights]
+    if not all(d.is_finite() for d in exact):
+        return None
+    places = max((-d.as_tuple().exponent for d in exact), default=0)
+    scale = Decimal(10) ** max(places, 0)
+    out = [int(d * scale) for d in exact]
+    if any(abs(v) > _INT_MAX for v in out):
+        return None
+    return out
 
 
 class _AnyOf(Lookup):

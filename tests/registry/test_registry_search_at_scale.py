@@ -4,12 +4,13 @@ pre-ranking in SQL picks the same candidates as the postings summed in Python, t
 cached but follows the registry — and a tip naming several martyrs shows candidates for each of them."""
 
 import pytest
+from django.db import connection
 
 from doantu.linkage.engine import Decisions
 from doantu.linkage.keys import query_keys
 from doantu.linkage.records import Record, prepare
 from doantu.registry import access, matching, services
-from doantu.registry.models import Grave, Martyr
+from doantu.registry.models import Grave, Martyr, MatchKey
 from tests.conftest import make_tip
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,41 @@ def test_a_key_over_the_posting_limit_is_left_out(registry):
     assert len(store.lookup([key], 5)[key]) == 3
     assert len(store.ranked([(key, 3.0)], 3, 10)) == 3
     assert store.ranked([(key, 3.0)], 2, 10) == []
+
+
+def test_each_key_is_cut_at_the_posting_limit_alone(registry):
+    """A key over the limit is left out while the others of the query still count (each key's postings are
+    read at most ``max_postings`` + 1 at a time, on PostgreSQL)."""
+    store = matching.DbStore(matching.MARTYR)
+    lan = str(registry[5].pk)
+    shared, own = "n:nguyen|hung", f"s:{prepare(Record('x', full_name='Hoàng Thị Lan')).name.spaceless}"
+    assert store.lookup([own], 5)[own] == [lan]
+    assert store.ranked([(shared, 3.0), (own, 0.5)], 2, 10) == [lan]
+    assert store.ranked([(shared, 3.0), (own, 0.5)], 3, 10)[-1] == lan
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite sums the weights as floats (REAL), as it always has"
+)
+def test_ties_fall_by_exact_sums_on_postgresql():
+    """The pre-ranking sums are exact (0.1 + 0.2 is 0.3, as a float sum it is more), so equal sums tie and fall
+    by record id; exact also when the weights cannot be summed as scaled integers (``numeric`` then)."""
+    MatchKey.objects.bulk_create(
+        [MatchKey(kind="m", record_id=r, key=k) for r, k in [(5, "a"), (5, "b"), (3, "c"), (9, "d")]]
+    )
+    store = matching.DbStore(matching.MARTYR)
+    assert store.ranked([("a", 0.1), ("b", 0.2), ("c", 0.3)], 10, 10) == ["3", "5"]
+    assert store.ranked([("a", 0.1), ("b", 0.2), ("c", 0.3), ("d", 1e-20)], 10, 10) == ["3", "5", "9"]
+    assert store.ranked([("a", 0.1), ("b", 0.2), ("c", 0.3), ("d", 1e20)], 10, 10) == ["9", "3", "5"]
+
+
+def test_weights_are_scaled_to_exact_integers():
+    assert matching._scaled([1.0, 1.5, 0.7, 0.6, 3.0]) == [10, 15, 7, 6, 30]
+    assert matching._scaled([0.1, 2.25]) == [10, 225]
+    assert matching._scaled([3.0]) == [30]
+    assert matching._scaled([1e-20, 1.0]) is None  # 10^20 times 1.0 is past an integer
+    assert matching._scaled([1e20]) is None
+    assert matching._scaled([]) == []
 
 
 def test_the_search_finds_the_same_with_the_changes(users, registry):
