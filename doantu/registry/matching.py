@@ -482,9 +482,13 @@ def linkage_terms(kind: str, f: Features) -> tuple[list[str], list[tuple[str, st
     return keys, (frequency_items(f) if kind == MARTYR else [])
 
 
-def index_new(kind: str, records: Iterable[tuple[int, list[str], list[tuple[str, str]]]]) -> None:
-    """Keys and counts of records just inserted: ``(id, keys, counters)`` from ``linkage_terms``, worked out
-    while their rows were read. Nothing to remove first, since a new id has no keys."""
+def new_terms(
+    kind: str, records: Iterable[tuple[int, list[str], list[tuple[str, str]]]]
+) -> tuple[list[tuple[str, int, str]], Counter]:
+    """Keys and counts of records just inserted, ``(id, keys, counters)`` from ``linkage_terms`` (worked out
+    while their rows were read): the key rows, in the lookup index's order, and the counts to add, for
+    ``write_new_terms``. No database: an import works it out while the previous chunk is being written.
+    Nothing is removed first, since a new id has no keys."""
     rows = []
     delta: Counter = Counter()
     total = 0
@@ -494,9 +498,14 @@ def index_new(kind: str, records: Iterable[tuple[int, list[str], list[tuple[str,
         total += 1
     if kind == MARTYR:
         delta[_TOTAL] += total
+    rows.sort(key=lambda row: row[2])  # in the lookup index's order: its pages are written one after another
+    return rows, delta
+
+
+def write_new_terms(kind: str, rows: list[tuple[str, int, str]], delta: Counter) -> None:
+    """Write ``new_terms``'s result (inside the transaction that inserts the records)."""
     if kind == GRAVE:
         transaction.on_commit(lambda: cache.delete(_GRAVE_COUNT_KEY))
-    rows.sort(key=lambda row: row[2])  # in the lookup index's order: its pages are written one after another
     _insert_keys(rows)
     _apply_counts(delta)
 
