@@ -117,3 +117,17 @@ def test_a_reimport_replaces_keys_without_a_signal_per_key(users, monkeypatch):
     counts = _counts()
     matching.rebuild_index()
     assert keys == sorted(MatchKey.objects.values_list("kind", "record_id", "key")) and counts == _counts()
+
+
+@pytest.mark.django_db
+def test_counts_carry_any_character_a_value_may_hold():
+    """The counts travel as JSON on PostgreSQL (arrays elsewhere): quotes, backslashes, commas, braces, control
+    characters and empty values arrive as they were, added, taken away and dropped at zero."""
+    from collections import Counter
+
+    odd = ['Lê "Tư"', "a\\b", "x,y", "{z}", "tab\there", "dòng\nmới", "", "\x1f", "NULL", "Đặng Thị Ánh"]
+    matching._apply_counts(Counter({("given", v): 2 for v in odd}))
+    assert _counts() == {("given", v): 2 for v in odd}
+    matching._apply_counts(Counter({("given", v): -1 for v in odd} | {("given", odd[0]): -2}))
+    assert _counts() == {("given", v): 1 for v in odd[1:]}
+    assert not FrequencyCount.objects.filter(kind="given", value=odd[0]).exists()  # dropped at zero
