@@ -45,6 +45,13 @@ class RegistryList(models.Model):
         return self.name
 
 
+# The version tables (django-simple-history) are read by record only: a record's page lists its versions by its
+# ``id`` (indexed, with ``history_id`` and ``history_date``). By default the library copies every index of the
+# record's table onto its version table, so each version written (every record of an import has one) filled
+# seven more B-trees on martyrs' versions and three more on graves' that no query reads (issue 14).
+_NO_HISTORY_INDEX = ["owner", "source_list"]
+
+
 class Martyr(models.Model):
     owner = models.ForeignKey(
         OrgUnit, verbose_name="đơn vị quản lý", on_delete=models.PROTECT, related_name="+"
@@ -101,7 +108,10 @@ class Martyr(models.Model):
     # since its import is compared column by column again.
     import_hash = models.CharField(max_length=32, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "import_hash"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "import_hash"],
+        no_db_index=[*_NO_HISTORY_INDEX, "birth_year", "death_year", "home_province_2025", "merged_into"],
+    )
 
     class Meta:
         ordering = ["full_name", "id"]
@@ -181,7 +191,9 @@ class Grave(models.Model):
     # since its import is compared column by column again.
     import_hash = models.CharField(max_length=32, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "import_hash"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "import_hash"], no_db_index=[*_NO_HISTORY_INDEX, "martyr"]
+    )
 
     EDITABLE_FIELDS = (
         "cemetery",

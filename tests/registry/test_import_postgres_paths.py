@@ -131,3 +131,14 @@ def test_counts_carry_any_character_a_value_may_hold():
     matching._apply_counts(Counter({("given", v): -1 for v in odd} | {("given", odd[0]): -2}))
     assert _counts() == {("given", v): 1 for v in odd[1:]}
     assert not FrequencyCount.objects.filter(kind="given", value=odd[0]).exists()  # dropped at zero
+
+
+def test_version_tables_index_only_what_a_record_page_reads():
+    """Each imported record writes a version: its table keeps the indexes a record's page reads (the record's id,
+    the version's date and author), not copies of every index of the record's own table."""
+    from doantu.registry.models import Grave
+
+    for model in (Martyr, Grave):
+        history = model.history.model
+        indexed = {f.name for f in history._meta.fields if f.db_index or f.primary_key}
+        assert indexed == {"history_id", "id", "history_date", "history_user"}, model
