@@ -236,6 +236,7 @@ def main() -> None:
     parser.add_argument(
         "--sql-times", action="store_true", help="print the wall time spent in each kind of SQL statement"
     )
+    parser.add_argument("--chunk", type=int, default=None, help="rows per chunk (services.CHUNK), to compare")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-import-"))
@@ -278,6 +279,9 @@ def main() -> None:
     from doantu.org.seed import load_seed
     from doantu.registry import services
     from doantu.registry.models import ImportBatch, Martyr
+
+    if args.chunk:
+        services.CHUNK = args.chunk
 
     try:
         t = time.time()
