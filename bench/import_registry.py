@@ -27,8 +27,10 @@ import os
 import random
 import re
 import resource
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -55,6 +57,62 @@ def children_cpu() -> float:
     """CPU of this process's finished children: the import's reader processes (each is joined at its end)."""
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
+
+
+# Run as its own process (a thread here would keep the import's reader from forking): every 0.2 s, the CPU time
+# of each PostgreSQL backend serving the database argv[1] (its process title names it), from /proc; on SIGTERM,
+# the sum of what each gained since first seen is written to argv[2]. A backend that ends between two samples
+# loses at most its last 0.2 s.
+_SERVER_CPU_SAMPLER = r"""
+import os, signal, sys, time
+db, out = (" " + sys.argv[1] + " ").encode(), sys.argv[2]
+tick, first, last, stop = os.sysconf("SC_CLK_TCK"), {}, {}, []
+signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
+def sample():
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                title = f.read()
+            if not title.startswith(b"postgres: ") or db not in title:
+                continue
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        first.setdefault(pid, seconds)
+        last[pid] = seconds
+sample()
+print("ready", flush=True)
+while not stop:
+    time.sleep(0.2)
+    sample()
+with open(out, "w") as f:
+    f.write(str(sum(last[p] - first[p] for p in last)))
+"""
+
+
+@contextmanager
+def server_cpu(db_name: str | None):
+    """CPU seconds of the PostgreSQL backends of ``db_name`` during the block (``result[0]``), or None."""
+    result: list[float | None] = [None]
+    if not db_name or not Path("/proc/self/stat").exists():
+        yield result
+        return
+    with tempfile.NamedTemporaryFile("r", suffix=".cpu") as out:
+        sampler = subprocess.Popen(
+            [sys.executable, "-c", _SERVER_CPU_SAMPLER, db_name, out.name], stdout=subprocess.PIPE, text=True
+        )
+        sampler.stdout.readline()  # "ready": its first sample is taken
+        try:
+            yield result
+        finally:
+            sampler.terminate()
+            sampler.wait()
+            text = Path(out.name).read_text()
+            result[0] = float(text) if text else None
 
 
 def prepare_file(src: Path, dst: Path, rows: int | None, changed: float, seed: int = 7) -> int:
@@ -95,11 +153,13 @@ class SqlTimes:
 
     def __init__(self) -> None:
         self.times: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+        self.lock = threading.Lock()
 
     def add(self, sql, seconds: float, many: bool = False) -> None:
-        entry = self.times[sql_kind(sql) + (" (many)" if many else "")]
-        entry[0] += seconds
-        entry[1] += 1
+        with self.lock:  # statements may come from an import's writer thread too
+            entry = self.times[sql_kind(sql) + (" (many)" if many else "")]
+            entry[0] += seconds
+            entry[1] += 1
 
     def __call__(self, execute, sql, params, many, context):
         t = time.perf_counter()
@@ -110,6 +170,13 @@ class SqlTimes:
 
     @contextmanager
     def recording(self, connection):
+        from django.db.backends.signals import connection_created
+
+        def attach(sender, connection, **kwargs):  # connections opened meanwhile: an import's writer thread
+            if self not in connection.execute_wrappers:
+                connection.execute_wrappers.append(self)
+
+        connection_created.connect(attach, weak=False, dispatch_uid="bench-sql-times")
         try:
             import psycopg
         except ImportError:
@@ -131,6 +198,7 @@ class SqlTimes:
             with connection.execute_wrapper(self):
                 yield
         finally:
+            connection_created.disconnect(dispatch_uid="bench-sql-times")
             if psycopg:
                 psycopg.Cursor.copy = original
 
@@ -168,6 +236,7 @@ def main() -> None:
     parser.add_argument(
         "--sql-times", action="store_true", help="print the wall time spent in each kind of SQL statement"
     )
+    parser.add_argument("--chunk", type=int, default=None, help="rows per chunk (services.CHUNK), to compare")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-import-"))
@@ -211,6 +280,9 @@ def main() -> None:
     from doantu.registry import services
     from doantu.registry.models import ImportBatch, Martyr
 
+    if args.chunk:
+        services.CHUNK = args.chunk
+
     try:
         t = time.time()
         again = bool(args.again_sqlite or args.again)
@@ -244,17 +316,22 @@ def main() -> None:
         def step(label: str, fn):
             saves.clear()
             t0, c0, r0 = time.time(), cpu(), children_cpu()
-            if sql_times:
-                with sql_times.recording(connection):
+            db_name = connection.settings_dict["NAME"] if connection.vendor == "postgresql" else None
+            with server_cpu(db_name) as server:  # its sampler process is a child too: reader CPU read before
+                if sql_times:
+                    with sql_times.recording(connection):
+                        result = fn()
+                else:
                     result = fn()
-            else:
-                result = fn()
+                reader = children_cpu() - r0
             wall = time.time() - t0
             gaps = [b - a for a, b in zip([t0, *saves], [*saves, time.time()], strict=True)]
+            on_server = f" + server {server[0]:5.1f} s" if server[0] is not None else ""
             print(
                 f"{label:<28} {wall:8.1f} s  {rows / wall:8,.0f} rows/s  CPU {cpu() - c0:7.1f} s "
-                f"+ reader {children_cpu() - r0:5.1f} s  "
-                f"peak RSS {peak_rss_mb():6.0f} MB (reader {children_peak_rss_mb():4.0f} MB)  progress saves {len(saves):5d}, longest gap {max(gaps):5.1f} s  "
+                f"+ reader {reader:5.1f} s{on_server}  "
+                f"peak RSS {peak_rss_mb():6.0f} MB (reader {children_peak_rss_mb():4.0f} MB)  "
+                f"progress saves {len(saves):5d}, longest gap {max(gaps):5.1f} s  "
                 f"load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )

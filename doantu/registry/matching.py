@@ -11,6 +11,7 @@
 - A search is two SQL queries (keys → ids, ids → records) plus scoring in Python.
 """
 
+import json
 import threading
 import time
 import uuid
@@ -361,6 +362,20 @@ def forget_frequency_cache() -> None:
         _loaded.update(model=None, version=None, checked=0.0)
 
 
+# (kind, value, n) rows sent to PostgreSQL as three JSON arrays of one length, read back side by side. psycopg dumps
+# a Python list as an array parameter element by element in Python: about 100 ms for a chunk's 20,000 counters
+# (measured on this machine, against 28 ms for the whole statement with JSON, which ``json.dumps`` writes in C);
+# JSON also carries any character a value may hold.
+_JSON_COLUMNS = (
+    "ROWS FROM (json_array_elements_text(%s::json), json_array_elements_text(%s::json), "
+    "json_array_elements_text(%s::json)) AS d(kind, value, n)"
+)
+
+
+def _json_columns(rows: list[tuple[str, str, int]]) -> list[str]:
+    return [json.dumps(list(column), ensure_ascii=False) for column in zip(*rows, strict=True)]
+
+
 def _apply_counts(delta: Counter) -> None:
     """Add ``delta`` ((kind, value) -> ±n) to the table. Additions are one upsert statement (INSERT … ON CONFLICT
     DO UPDATE, in SQLite and PostgreSQL alike): no look-up first. Removals (records changed or merged) update the
@@ -372,14 +387,15 @@ def _apply_counts(delta: Counter) -> None:
     table = q(FrequencyCount._meta.db_table)
     added = [(k, v, n) for (k, v), n in delta.items() if n > 0]
     postgres = connection.vendor == "postgresql"
-    if added and postgres:  # one statement with three array parameters, whatever the number of values
+    if added and postgres:  # one statement, whatever the number of values
         sql = (
             f"INSERT INTO {table} ({q('kind')}, {q('value')}, {q('count')}) "
-            "SELECT * FROM unnest(%s::text[], %s::text[], %s::integer[]) "
+            f"SELECT d.kind, d.value, d.n::integer FROM {_JSON_COLUMNS} "
             f"ON CONFLICT ({q('kind')}, {q('value')}) DO UPDATE SET {q('count')} = {table}.{q('count')} + excluded.{q('count')}"
         )
+        added.sort()  # in the unique index's order: its pages are visited one after another
         with connection.cursor() as cursor:
-            cursor.execute(sql, [list(column) for column in zip(*added, strict=True)])
+            cursor.execute(sql, _json_columns(added))
     elif added:
         sql = (
             f"INSERT INTO {table} ({q('kind')}, {q('value')}, {q('count')}) VALUES (%s, %s, %s) "
@@ -392,19 +408,18 @@ def _apply_counts(delta: Counter) -> None:
     if not delta:
         return
     if postgres:  # the rows that exist, updated in one statement, and those fallen to zero deleted in another
-        arrays = [list(column) for column in zip(*((k, v, n) for (k, v), n in delta.items()), strict=True)]
+        columns = _json_columns(sorted((k, v, n) for (k, v), n in delta.items()))
         sql = (
-            f"UPDATE {table} SET {q('count')} = {table}.{q('count')} + d.n "
-            "FROM unnest(%s::text[], %s::text[], %s::integer[]) AS d(kind, value, n) "
+            f"UPDATE {table} SET {q('count')} = {table}.{q('count')} + d.n::integer FROM {_JSON_COLUMNS} "
             f"WHERE {table}.{q('kind')} = d.kind AND {table}.{q('value')} = d.value"
         )
         gone = (
-            f"DELETE FROM {table} USING unnest(%s::text[], %s::text[]) AS d(kind, value) "
+            f"DELETE FROM {table} USING {_JSON_COLUMNS} "
             f"WHERE {table}.{q('kind')} = d.kind AND {table}.{q('value')} = d.value AND {table}.{q('count')} <= 0"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, arrays)
-            cursor.execute(gone, arrays[:2])
+            cursor.execute(sql, columns)
+            cursor.execute(gone, columns)
         return
     existing = set()
     keys = list(delta)
@@ -508,9 +523,13 @@ def linkage_terms(kind: str, f: Features) -> tuple[list[str], list[tuple[str, st
     return keys, (frequency_items(f) if kind == MARTYR else [])
 
 
-def index_new(kind: str, records: Iterable[tuple[int, list[str], list[tuple[str, str]]]]) -> None:
-    """Keys and counts of records just inserted: ``(id, keys, counters)`` from ``linkage_terms``, worked out
-    while their rows were read. Nothing to remove first, since a new id has no keys."""
+def new_terms(
+    kind: str, records: Iterable[tuple[int, list[str], list[tuple[str, str]]]]
+) -> tuple[list[tuple[str, int, str]], Counter]:
+    """Keys and counts of records just inserted, ``(id, keys, counters)`` from ``linkage_terms`` (worked out
+    while their rows were read): the key rows, in the lookup index's order, and the counts to add, for
+    ``write_new_terms``. No database: an import works it out while the previous chunk is being written.
+    Nothing is removed first, since a new id has no keys."""
     rows = []
     delta: Counter = Counter()
     total = 0
@@ -520,9 +539,14 @@ def index_new(kind: str, records: Iterable[tuple[int, list[str], list[tuple[str,
         total += 1
     if kind == MARTYR:
         delta[_TOTAL] += total
+    rows.sort(key=lambda row: row[2])  # in the lookup index's order: its pages are written one after another
+    return rows, delta
+
+
+def write_new_terms(kind: str, rows: list[tuple[str, int, str]], delta: Counter) -> None:
+    """Write ``new_terms``'s result (inside the transaction that inserts the records)."""
     if kind == GRAVE:
         transaction.on_commit(lambda: cache.delete(_GRAVE_COUNT_KEY))
-    rows.sort(key=lambda row: row[2])  # in the lookup index's order: its pages are written one after another
     _insert_keys(rows)
     _apply_counts(delta)
 

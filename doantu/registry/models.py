@@ -45,6 +45,15 @@ class RegistryList(models.Model):
         return self.name
 
 
+# The version tables (django-simple-history) are read by record only: a record's page lists its versions by its
+# ``id`` (indexed, with ``history_id`` and ``history_date``). By default the library copies every index of the
+# record's table onto its version table, so each version written (every record of an import has one) also filled
+# B-trees on the owner, the list, the merged-into record (martyrs) and the martyr (graves) that no query reads:
+# with the unread indexes of the records' own tables (below), a martyr's version table went from 11 indexes to 4
+# (issue 14).
+_NO_HISTORY_INDEX = ["owner", "source_list"]
+
+
 class Martyr(models.Model):
     owner = models.ForeignKey(
         OrgUnit, verbose_name="đơn vị quản lý", on_delete=models.PROTECT, related_name="+"
@@ -63,16 +72,19 @@ class Martyr(models.Model):
     alias = models.CharField("bí danh", max_length=200, blank=True)
     sex = models.CharField("giới tính", max_length=10, blank=True)
     birth = models.CharField("ngày/năm sinh", max_length=40, blank=True)
-    birth_year = models.PositiveSmallIntegerField("năm sinh (số)", null=True, blank=True, db_index=True)
+    # birth_year, death_year and home_province_2025 are worked out from the text columns for the engine and the
+    # pages; no query filters or sorts by them, so they carry no index (each was one more B-tree for every
+    # record written: issue 14)
+    birth_year = models.PositiveSmallIntegerField("năm sinh (số)", null=True, blank=True)
     home_place = models.CharField("quê quán (như ghi)", max_length=300, blank=True)
     home_resolved = models.CharField("quê quán hiện nay", max_length=400, blank=True, editable=False)
-    home_province_2025 = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
+    home_province_2025 = models.CharField(max_length=40, blank=True, editable=False)
     enlistment = models.CharField("nhập ngũ", max_length=40, blank=True)
     unit = models.CharField("đơn vị", max_length=200, blank=True)
     rank = models.CharField("cấp bậc", max_length=60, blank=True)
     position = models.CharField("chức vụ", max_length=100, blank=True)
     death_date = models.CharField("ngày hy sinh", max_length=40, blank=True)
-    death_year = models.PositiveSmallIntegerField("năm hy sinh (số)", null=True, blank=True, db_index=True)
+    death_year = models.PositiveSmallIntegerField("năm hy sinh (số)", null=True, blank=True)
     death_place = models.CharField("nơi hy sinh", max_length=300, blank=True)
     burial_place = models.CharField("nơi an táng ban đầu", max_length=300, blank=True)
     ministry_file_no = models.CharField("số hồ sơ (Bộ)", max_length=60, blank=True)
@@ -101,7 +113,10 @@ class Martyr(models.Model):
     # since its import is compared column by column again.
     import_hash = models.CharField(max_length=32, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "import_hash"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "import_hash"],
+        no_db_index=[*_NO_HISTORY_INDEX, "merged_into"],
+    )
 
     class Meta:
         ordering = ["full_name", "id"]
@@ -181,7 +196,9 @@ class Grave(models.Model):
     # since its import is compared column by column again.
     import_hash = models.CharField(max_length=32, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "import_hash"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "import_hash"], no_db_index=[*_NO_HISTORY_INDEX, "martyr"]
+    )
 
     EDITABLE_FIELDS = (
         "cemetery",

@@ -1,10 +1,14 @@
 """Every write to the registry: imports, edits, merges, tip links. Each keeps the linkage index current in the
 same transaction and writes the audit trail; martyrs and graves also keep their version history."""
 
+import copy
 import dataclasses
+import logging
 import operator
 import shutil
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -44,11 +48,12 @@ from .matching import (
     grave_record,
     index_graves,
     index_martyrs,
-    index_new,
     martyr_record,
+    new_terms,
     registry_version,
     search_graves,
     search_martyrs,
+    write_new_terms,
 )
 from .models import (
     Document,
@@ -65,6 +70,8 @@ from .models import (
     TipLink,
     Witness,
 )
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 5000  # rows per transaction: large enough that per-chunk queries do not dominate, small enough that
 # the progress bar moves every few seconds and a crash loses little (each chunk commits)
@@ -364,36 +371,109 @@ def import_run(*, batch_id: int, apply: bool, actor_id: int | None = None) -> Im
 def _run_chunks(batch: ImportBatch, actor, apply: bool) -> None:
     seen: set[str] = set()
     chunk: list[ParsedRow] = []
-    for row in _iter_rows(batch, apply):
-        batch.processed_rows += 1
-        if type(row) is import_reader.Unchanged:  # its record keeps this row's digest: nothing to do
-            if row.external_id in seen:  # as any other row whose id came before
-                message = f"Mã “{row.external_id}” lặp lại trong tệp"
-                _report(batch, ParsedRow(row.number, {}, errors=[("Mã", message)]))
+    writer = _ChunkWriter(pipelined=apply and _can_pipeline())
+    try:
+        for row in _iter_rows(batch, apply):
+            batch.processed_rows += 1
+            if type(row) is import_reader.Unchanged:  # its record keeps this row's digest: nothing to do
+                if row.external_id in seen:  # as any other row whose id came before
+                    message = f"Mã “{row.external_id}” lặp lại trong tệp"
+                    _report(batch, ParsedRow(row.number, {}, errors=[("Mã", message)]))
+                else:
+                    seen.add(row.external_id)
+                    batch.unchanged += 1
             else:
-                seen.add(row.external_id)
-                batch.unchanged += 1
-        else:
-            key = f"#{row.system_id}" if row.system_id else row.values["external_id"]
-            if key in seen:
-                what = f"Số hiệu {key}" if row.system_id else f"Mã “{key}”"
-                row.errors.append(("Mã", f"{what} lặp lại trong tệp"))
-            seen.add(key)
-            if row.errors:
-                _report(batch, row)
-            else:
-                chunk.append(row)
-        # an import writes a chunk when full, and at least every CHUNK rows of the file: most rows of a re-import
-        # come as Unchanged and never join one, and a chunk gathering a whole file's changed rows would hold back
-        # the commit and the progress bar (measured: 141 s without a progress save, 1,980 changed rows in
-        # 200,000). A dry run writes nothing: its chunks wait until full (fewer look-ups), its progress is saved
-        # every CHUNK rows all the same.
-        if len(chunk) >= CHUNK or (apply and chunk and batch.processed_rows % CHUNK == 0):
-            _import_chunk(batch, chunk, actor, apply)
-            chunk = []
-        elif batch.processed_rows % CHUNK == 0:
-            batch.save(update_fields=["processed_rows", "unchanged", "error_count", "errors"])
-    _import_chunk(batch, chunk, actor, apply)
+                key = f"#{row.system_id}" if row.system_id else row.values["external_id"]
+                if key in seen:
+                    what = f"Số hiệu {key}" if row.system_id else f"Mã “{key}”"
+                    row.errors.append(("Mã", f"{what} lặp lại trong tệp"))
+                seen.add(key)
+                if row.errors:
+                    _report(batch, row)
+                else:
+                    chunk.append(row)
+            # an import writes a chunk when full, and at least every CHUNK rows of the file: most rows of a
+            # re-import come as Unchanged and never join one, and a chunk gathering a whole file's changed rows
+            # would hold back the commit and the progress bar (measured: 141 s without a progress save, 1,980
+            # changed rows in 200,000). A dry run writes nothing: its chunks wait until full (fewer look-ups),
+            # its progress is saved every CHUNK rows all the same.
+            if len(chunk) >= CHUNK or (apply and chunk and batch.processed_rows % CHUNK == 0):
+                _import_chunk(batch, chunk, actor, apply, writer)
+                chunk = []
+            elif batch.processed_rows % CHUNK == 0:
+                writer.run(_progress_save(batch))
+        _import_chunk(batch, chunk, actor, apply, writer)
+        writer.wait()
+    finally:
+        writer.close()
+
+
+def _can_pipeline() -> bool:
+    """Whether an import's chunks may be written by a thread of their own (``_ChunkWriter``): on PostgreSQL, and
+    only outside a transaction (another connection would not see what this one has not committed, such as the
+    batch itself inside a test's transaction). SQLite has one writer at a time: its chunks are written inline."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+class _ChunkWriter:
+    """Where an import's chunks are written, each in its own transaction, in the file's order.
+
+    Inline (the default), a chunk is written when asked, in this thread. Pipelined (``_can_pipeline``), it is
+    written by one thread of its own, on that thread's own database connection, while this thread goes on reading
+    and preparing the next chunk: PostgreSQL works through one chunk's COPYs, upserts and commit (the client
+    waits on the socket, without the GIL) while this process's CPU builds the next one's rows (issue 14: a first
+    import of 1,000,000 rows was the writer's own CPU, about 90 s, *then* the server's work on each chunk,
+    about 165 s, one after the other). At most one chunk is in flight: ``run`` waits for the previous chunk's
+    commit before handing over the next, so the memory held stays at two chunks and the commits (and with
+    them the progress bar) keep the file's order. A look-up of stored records waits too (``wait``), so it
+    sees every earlier chunk committed, as inline. An error in the thread is raised here, at the next
+    ``run``/``wait``; what the chunk wrote is rolled back with its transaction, as inline."""
+
+    def __init__(self, pipelined: bool = False) -> None:
+        self._pool = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") if pipelined else None
+        )
+        self._pending: Future | None = None
+
+    def run(self, write: Callable[[], None]) -> None:
+        if self._pool is None:
+            write()
+            return
+        self.wait()
+        self._pending = self._pool.submit(write)
+
+    def wait(self) -> None:
+        """Until the chunk in flight (if any) is committed; its error, if it failed, is raised here."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        """Let the chunk in flight finish (after an error of this thread: its own error is only logged, the
+        first one is what the import reports) and close the thread's database connection."""
+        if self._pool is None:
+            return
+        pending, self._pending = self._pending, None
+        try:
+            if pending is not None and pending.exception() is not None:
+                logger.error("import chunk failed after an earlier error", exc_info=pending.exception())
+        finally:
+            self._pool.submit(connections.close_all).result()
+            self._pool.shutdown()
+
+
+def _progress_save(batch: ImportBatch) -> Callable[[], None]:
+    """Saving the batch's counters and errors as they are now (a copy: this thread goes on counting while a
+    pipelined writer saves them with the chunk they belong to)."""
+    snapshot = copy.copy(batch)
+    snapshot.errors = list(batch.errors)
+
+    def save() -> None:
+        snapshot.save(
+            update_fields=["processed_rows", "created", "updated", "unchanged", "error_count", "errors"]
+        )
+
+    return save
 
 
 # SQLite's page cache for the connection running an import, in KiB. SQLite's default is 2 MiB, while a large
@@ -426,91 +506,106 @@ def _report(batch: ImportBatch, row) -> None:
             batch.errors.append({"row": row.number, "column": column, "message": message})
 
 
-def _import_chunk(batch: ImportBatch, rows, actor, apply: bool) -> None:
+def _import_chunk(batch: ImportBatch, rows, actor, apply: bool, writer: _ChunkWriter | None = None) -> None:
     """Create or update one chunk of checked rows. A row is the record it names by its system number (rows of
     our own exports), else the record with its id in this list, else a new record of this list.
 
     A record keeps a digest of the row it was last imported from (``import_hash``, cleared by any other save):
     a row with the same digest is unchanged, known from two stored columns. Only the other rows are compared
     column by column as plain values, and only the changed ones are loaded as objects, updated, versioned and
-    re-indexed. The dry run builds no objects at all."""
+    re-indexed. The dry run builds no objects at all.
+
+    The rows are looked up and compared, and the new records' rows built, here; the writes (and the batch's
+    progress, which commits with them) are handed to ``writer`` as one transaction."""
     spec = KINDS[batch.kind]
     model = spec.model
     columns = ["pk", *(f.attname for f in model._meta.concrete_fields if f.attname != "id")]
-    with transaction.atomic():
-        if apply:
-            _chunk_commit_settings()
-        # a row the reader marked new is known to be new (its id was not in the list when the pass began, and an
-        # id appears once in a file): it is not looked up
-        ids = [r.values["external_id"] for r in rows if not r.system_id and not r.new]
-        by_id = _stored_digests(model, batch.source_list_id, ids)
-        numbered = model.objects.filter(owner=batch.owner, pk__in=[r.system_id for r in rows if r.system_id])
-        if model is Martyr:
-            numbered = numbered.filter(merged_into=None)
-        current = {r["pk"]: r for r in numbered.values(*columns)}
-        creates: list[ParsedRow] = []
-        compare: list[tuple[ParsedRow, int, str]] = []  # (row, its record, the row's digest)
-        for row in rows:
-            if row.system_id:
-                if row.system_id not in current:
-                    row.errors.append(
-                        (
-                            SYSTEM_ID_LABEL,
-                            f"Không có hồ sơ số hiệu {row.system_id} trong sổ (hoặc hồ sơ đã được gộp)",
-                        )
+    writer = writer or _ChunkWriter()
+    # a row the reader marked new is known to be new (its id was not in the list when the pass began, and an
+    # id appears once in a file): it is not looked up
+    ids = [r.values["external_id"] for r in rows if not r.system_id and not r.new]
+    numbered_ids = [r.system_id for r in rows if r.system_id]
+    if ids or numbered_ids:
+        writer.wait()  # the look-ups see every earlier chunk committed (a row may name a record one wrote)
+    by_id = _stored_digests(model, batch.source_list_id, ids)
+    numbered = model.objects.filter(owner=batch.owner, pk__in=numbered_ids)
+    if model is Martyr:
+        numbered = numbered.filter(merged_into=None)
+    current = {r["pk"]: r for r in numbered.values(*columns)}
+    creates: list[ParsedRow] = []
+    compare: list[tuple[ParsedRow, int, str]] = []  # (row, its record, the row's digest)
+    for row in rows:
+        if row.system_id:
+            if row.system_id not in current:
+                row.errors.append(
+                    (
+                        SYSTEM_ID_LABEL,
+                        f"Không có hồ sơ số hiệu {row.system_id} trong sổ (hoặc hồ sơ đã được gộp)",
                     )
-                    _report(batch, row)
-                    continue
-                compare.append((row, row.system_id, ""))  # its own id may differ: compared column by column
+                )
+                _report(batch, row)
                 continue
-            found = None if row.new else by_id.get(row.values["external_id"])
-            if found is None:
-                creates.append(row)
-                continue
-            digest = row.digest or content_hash(row.values)
-            if digest == found[1]:
-                batch.unchanged += 1  # the very row last imported into a record not changed since
-                continue
-            compare.append((row, found[0], digest))
-        wanted = [pk for _row, pk, _digest in compare if pk not in current]
-        if wanted:
-            current.update((r["pk"], r) for r in model.objects.filter(pk__in=wanted).values(*columns))
-        changed: dict[int, tuple[dict, str]] = {}
-        changed_fields: set[str] = set()
-        rehash: list[tuple[str, int]] = []
-        for row, pk, digest in compare:
-            stored = current[pk]
-            if not row.system_id and all(stored.get(k) == v for k, v in row.values.items()):
-                # every column as stored: unchanged, without working out the derived fields (they follow
-                # their source columns); the record learns the row's digest for next time
-                batch.unchanged += 1
-                rehash.append((digest, pk))
-                continue
-            values = spec.values(row.values)
-            if row.system_id:
-                values.pop("external_id", None)  # the record keeps its own id in its own list
-            changes = {k: v for k, v in values.items() if stored[k] != v}
-            if not changes:
-                batch.unchanged += 1
-                continue
-            changed[pk] = (changes, digest)
-            changed_fields.update(changes)
-        batch.created += len(creates)
-        batch.updated += len(changed)
-        if apply:
-            if creates:
-                _insert_new(batch, spec, creates, actor, f"Nhập {batch.original_name}")
-            if rehash:  # bookkeeping only: no value, version or index changes
-                q = connection.ops.quote_name
-                with connection.cursor() as cursor:
-                    cursor.executemany(
-                        f"UPDATE {q(model._meta.db_table)} SET {q('import_hash')} = %s WHERE {q('id')} = %s",
-                        rehash,
-                    )
-            if changed:
-                _update_changed(batch, model, changed, changed_fields, actor)
-        batch.save(
-            update_fields=["processed_rows", "created", "updated", "unchanged", "error_count", "errors"]
+            compare.append((row, row.system_id, ""))  # its own id may differ: compared column by column
+            continue
+        found = None if row.new else by_id.get(row.values["external_id"])
+        if found is None:
+            creates.append(row)
+            continue
+        digest = row.digest or content_hash(row.values)
+        if digest == found[1]:
+            batch.unchanged += 1  # the very row last imported into a record not changed since
+            continue
+        compare.append((row, found[0], digest))
+    wanted = [pk for _row, pk, _digest in compare if pk not in current]
+    if wanted:
+        current.update((r["pk"], r) for r in model.objects.filter(pk__in=wanted).values(*columns))
+    changed: dict[int, tuple[dict, str]] = {}
+    changed_fields: set[str] = set()
+    rehash: list[tuple[str, int]] = []
+    for row, pk, digest in compare:
+        stored = current[pk]
+        if not row.system_id and all(stored.get(k) == v for k, v in row.values.items()):
+            # every column as stored: unchanged, without working out the derived fields (they follow
+            # their source columns); the record learns the row's digest for next time
+            batch.unchanged += 1
+            rehash.append((digest, pk))
+            continue
+        values = spec.values(row.values)
+        if row.system_id:
+            values.pop("external_id", None)  # the record keeps its own id in its own list
+        changes = {k: v for k, v in values.items() if stored[k] != v}
+        if not changes:
+            batch.unchanged += 1
+            continue
+        changed[pk] = (changes, digest)
+        changed_fields.update(changes)
+    batch.created += len(creates)
+    batch.updated += len(changed)
+    writes: list[Callable[[], None]] = []
+    if apply:
+        if creates:
+            writes.append(_new_records(batch, spec, creates, actor, f"Nhập {batch.original_name}"))
+        if rehash:  # bookkeeping only: no value, version or index changes
+            writes.append(lambda: _rehash(model, rehash))
+        if changed:
+            writes.append(lambda: _update_changed(batch, model, changed, changed_fields, actor))
+    writes.append(_progress_save(batch))
+
+    def write() -> None:
+        with transaction.atomic():
+            if apply:
+                _chunk_commit_settings()
+            for each in writes:
+                each()
+
+    writer.run(write)
+
+
+def _rehash(model, rehash: list[tuple[str, int]]) -> None:
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {q(model._meta.db_table)} SET {q('import_hash')} = %s WHERE {q('id')} = %s", rehash
         )
 
 
@@ -599,16 +694,19 @@ def _update_changed(batch: ImportBatch, model, changed: dict, changed_fields: se
         index_graves(updates)
 
 
-def _insert_new(batch: ImportBatch, spec, rows: list, actor, reason: str) -> None:
+def _new_records(batch: ImportBatch, spec, rows: list, actor, reason: str) -> Callable[[], None]:
     """Insert new records of one list, their first version ("+") and their linkage keys and counts, without a
-    model instance per row: executemany INSERTs, COPY on PostgreSQL.
+    model instance per row: executemany INSERTs, COPY on PostgreSQL. Returns the writing, to run inside the
+    chunk's transaction; what needs no database is done now.
 
     Django's bulk_create (and django-simple-history's, which calls it twice) compiles every value of every row
     through the ORM, which was most of an import's time. The values here are already plain: text, numbers,
     ids, one timestamp; each non-text field still goes through its own ``get_db_prep_save`` so dates, decimals
-    and booleans are adapted exactly as the ORM would. Each row's linkage features are worked out in the same
-    pass that builds its values. On PostgreSQL the new ids are taken from the table's sequence before the COPY;
-    elsewhere they are read back by (list, id in the list), which is unique."""
+    and booleans are adapted exactly as the ORM would. Each row's linkage features were worked out while its
+    row was read. On PostgreSQL the new ids are taken from the table's sequence now (a sequence is not
+    transactional: numbers taken by a chunk that then fails are simply skipped), so the rows of all three
+    tables are built before the writing starts; elsewhere the ids are read back after the insert by (list, id
+    in the list), which is unique, and the rest is built then."""
     model = spec.model
     history = model.history.model
     now = timezone.now()
@@ -626,24 +724,6 @@ def _insert_new(batch: ImportBatch, spec, rows: list, actor, reason: str) -> Non
         "created_at": now,
         "updated_at": now,
     }
-    if connection.vendor == "postgresql":
-        for values, pk in zip(records, _next_ids(model, len(records)), strict=True):
-            values["id"] = pk
-        _insert_rows(model, [model._meta.pk, *fields], records, fixed)
-    else:
-        # The new ids are read back as the list's records above the largest id before the insert: a range of
-        # the primary key instead of thousands of ids looked up. (Ids only grow: SQLite's AUTOINCREMENT never
-        # gives a new row an id below an existing one; the rows are matched by their id in the list, which is
-        # unique in it.)
-        before = model.objects.order_by().aggregate(top=models.Max("pk"))["top"] or 0
-        _insert_rows(model, fields, records, fixed)
-        ids = dict(
-            model.objects.filter(source_list=batch.source_list, pk__gt=before)
-            .order_by()
-            .values_list("external_id", "pk")
-        )
-        for values in records:
-            values["id"] = ids[values["external_id"]]
     special = {
         "history_date": now,
         "history_type": "+",
@@ -652,19 +732,57 @@ def _insert_new(batch: ImportBatch, spec, rows: list, actor, reason: str) -> Non
     }
     history_fields = [f for f in history._meta.concrete_fields if f.attname != "history_id"]
     known = {"id", *fixed, *(f.attname for f in fields)}
-    if all(f.attname in special or f.attname in known for f in history_fields):
-        _insert_rows(history, history_fields, records, {**fixed, **special})
-    else:  # a history field this fast path does not know how to fill: let the library do it
-        objs = model.objects.filter(pk__in=[r["id"] for r in records])
-        model.history.bulk_history_create(list(objs), default_user=actor, default_change_reason=reason)
-    index_new(spec.index_kind, [(r["id"], *t) for r, t in zip(records, terms, strict=True)])
+    plain_history = all(f.attname in special or f.attname in known for f in history_fields)
+
+    def with_ids():
+        """The versions' rows (None: a history field this fast path does not know how to fill) and the keys."""
+        versions = (
+            _row_tuples(history, history_fields, records, {**fixed, **special}) if plain_history else None
+        )
+        keys = new_terms(spec.index_kind, [(r["id"], *t) for r, t in zip(records, terms, strict=True)])
+        return versions, keys
+
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        for values, pk in zip(records, _next_ids(model, len(records)), strict=True):
+            values["id"] = pk
+        inserts = _row_tuples(model, [model._meta.pk, *fields], records, fixed)
+        rest = with_ids()
+
+    def write() -> None:
+        nonlocal rest
+        if postgres:
+            _write_rows(inserts)
+        else:
+            # The new ids are read back as the list's records above the largest id before the insert: a range of
+            # the primary key instead of thousands of ids looked up. (Ids only grow: SQLite's AUTOINCREMENT
+            # never gives a new row an id below an existing one; the rows are matched by their id in the list,
+            # which is unique in it.)
+            before = model.objects.order_by().aggregate(top=models.Max("pk"))["top"] or 0
+            _write_rows(_row_tuples(model, fields, records, fixed))
+            ids = dict(
+                model.objects.filter(source_list=batch.source_list, pk__gt=before)
+                .order_by()
+                .values_list("external_id", "pk")
+            )
+            for values in records:
+                values["id"] = ids[values["external_id"]]
+            rest = with_ids()
+        versions, keys = rest
+        if versions is not None:
+            _write_rows(versions)
+        else:  # let the library write the versions
+            objs = model.objects.filter(pk__in=[r["id"] for r in records])
+            model.history.bulk_history_create(list(objs), default_user=actor, default_change_reason=reason)
+        write_new_terms(spec.index_kind, *keys)
+
+    return write
 
 
-def _insert_rows(model, fields, rows: list[dict], fixed: dict) -> None:
-    """INSERT one row of ``model`` per dict of values by attribute name (``fixed``: values the same for every
-    row; a field in neither gets its default)."""
+def _row_tuples(model, fields, rows: list[dict], fixed: dict) -> tuple:
+    """``(model, fields, tuples)``: one tuple of ``model``'s ``fields`` per dict of values by attribute name
+    (``fixed``: values the same for every row; a field in neither gets its default), for ``_write_rows``."""
     db = connections[connection.alias]  # the connection itself, not the proxy (looked up per value otherwise)
-    q = db.ops.quote_name
     # Text is sent as it is; so are whole numbers and empty values of integer fields and foreign keys (what
     # their get_db_prep_save returns for them). Any other value goes through its field.
     plain = (models.CharField, models.TextField)
@@ -692,6 +810,13 @@ def _insert_rows(model, fields, rows: list[dict], fixed: dict) -> None:
                 continue
             out = (*out[:i], field.get_db_prep_save(value, db), *out[i + 1 :])
         tuples.append(out)
+    return model, fields, tuples
+
+
+def _write_rows(prepared: tuple) -> None:
+    """INSERT the rows ``_row_tuples`` built: COPY on PostgreSQL, executemany elsewhere."""
+    model, fields, tuples = prepared
+    q = connection.ops.quote_name
     names = ", ".join(q(f.column) for f in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # COPY: one stream instead of a statement per row

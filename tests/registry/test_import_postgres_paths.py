@@ -117,3 +117,28 @@ def test_a_reimport_replaces_keys_without_a_signal_per_key(users, monkeypatch):
     counts = _counts()
     matching.rebuild_index()
     assert keys == sorted(MatchKey.objects.values_list("kind", "record_id", "key")) and counts == _counts()
+
+
+@pytest.mark.django_db
+def test_counts_carry_any_character_a_value_may_hold():
+    """The counts travel as JSON on PostgreSQL (arrays elsewhere): quotes, backslashes, commas, braces, control
+    characters and empty values arrive as they were, added, taken away and dropped at zero."""
+    from collections import Counter
+
+    odd = ['Lê "Tư"', "a\\b", "x,y", "{z}", "tab\there", "dòng\nmới", "", "\x1f", "NULL", "Đặng Thị Ánh"]
+    matching._apply_counts(Counter({("given", v): 2 for v in odd}))
+    assert _counts() == {("given", v): 2 for v in odd}
+    matching._apply_counts(Counter({("given", v): -1 for v in odd} | {("given", odd[0]): -2}))
+    assert _counts() == {("given", v): 1 for v in odd[1:]}
+    assert not FrequencyCount.objects.filter(kind="given", value=odd[0]).exists()  # dropped at zero
+
+
+def test_version_tables_index_only_what_a_record_page_reads():
+    """Each imported record writes a version: its table keeps the indexes a record's page reads (the record's id,
+    the version's date and author), not copies of every index of the record's own table."""
+    from doantu.registry.models import Grave
+
+    for model in (Martyr, Grave):
+        history = model.history.model
+        indexed = {f.name for f in history._meta.fields if f.db_index or f.primary_key}
+        assert indexed == {"history_id", "id", "history_date", "history_user"}, model
