@@ -237,6 +237,9 @@ def main() -> None:
         "--sql-times", action="store_true", help="print the wall time spent in each kind of SQL statement"
     )
     parser.add_argument("--chunk", type=int, default=None, help="rows per chunk (services.CHUNK), to compare")
+    parser.add_argument(
+        "--inline", action="store_true", help="write every chunk in the importing thread (no writer thread)"
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-import-"))
@@ -282,6 +285,8 @@ def main() -> None:
 
     if args.chunk:
         services.CHUNK = args.chunk
+    if args.inline and hasattr(services, "_can_pipeline"):
+        services._can_pipeline = lambda: False
 
     try:
         t = time.time()
