@@ -475,19 +475,25 @@ def _delete_keys(kind: str, ids: list[int]) -> None:
 
 
 def _insert_keys(rows: list[tuple[str, int, str]]) -> None:
-    """Insert (kind, record_id, key) rows: COPY on PostgreSQL, plain executemany elsewhere. An import writes
-    about a dozen keys per record, and building a model instance for each costs more than the insert itself."""
+    """Insert (kind, record_id, key) rows. An import writes about a dozen keys per record, and building a model
+    instance for each costs more than the insert itself."""
+    insert_rows(MatchKey._meta.db_table, ["kind", "record_id", "key"], rows)
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Insert plain tuples of ``columns`` into ``table``: one COPY stream on PostgreSQL, executemany elsewhere
+    (10,000 rows a call). For bulk writes whose values are already as the database takes them."""
     if not rows:
         return
     q = connection.ops.quote_name
-    columns = f"{q('kind')}, {q('record_id')}, {q('key')}"
-    sql = f"INSERT INTO {q(MatchKey._meta.db_table)} ({columns}) VALUES (%s, %s, %s)"
+    names = ", ".join(q(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {q(MatchKey._meta.db_table)} ({columns}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {q(table)} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return
+        sql = f"INSERT INTO {q(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
         for i in range(0, len(rows), 10000):
             cursor.executemany(sql, rows[i : i + 10000])
 

@@ -48,6 +48,7 @@ from .matching import (
     grave_record,
     index_graves,
     index_martyrs,
+    insert_rows,
     martyr_record,
     new_terms,
     registry_version,
@@ -506,7 +507,7 @@ def _report(batch: ImportBatch, row) -> None:
             batch.errors.append({"row": row.number, "column": column, "message": message})
 
 
-def _import_chunk(batch: ImportBatch, rows, actor, apply: bool, writer: _ChunkWriter | None = None) -> None:
+def _import_chunk(batch: ImportBatch, rows, actor, apply: bool, writer: _ChunkWriter) -> None:
     """Create or update one chunk of checked rows. A row is the record it names by its system number (rows of
     our own exports), else the record with its id in this list, else a new record of this list.
 
@@ -520,7 +521,6 @@ def _import_chunk(batch: ImportBatch, rows, actor, apply: bool, writer: _ChunkWr
     spec = KINDS[batch.kind]
     model = spec.model
     columns = ["pk", *(f.attname for f in model._meta.concrete_fields if f.attname != "id")]
-    writer = writer or _ChunkWriter()
     # a row the reader marked new is known to be new (its id was not in the list when the pass began, and an
     # id appears once in a file): it is not looked up
     ids = [r.values["external_id"] for r in rows if not r.system_id and not r.new]
@@ -747,12 +747,12 @@ def _new_records(batch: ImportBatch, spec, rows: list, actor, reason: str) -> Ca
         for values, pk in zip(records, _next_ids(model, len(records)), strict=True):
             values["id"] = pk
         inserts = _row_tuples(model, [model._meta.pk, *fields], records, fixed)
-        rest = with_ids()
+        prepared = with_ids()
 
     def write() -> None:
-        nonlocal rest
         if postgres:
             _write_rows(inserts)
+            versions, keys = prepared
         else:
             # The new ids are read back as the list's records above the largest id before the insert: a range of
             # the primary key instead of thousands of ids looked up. (Ids only grow: SQLite's AUTOINCREMENT
@@ -767,8 +767,7 @@ def _new_records(batch: ImportBatch, spec, rows: list, actor, reason: str) -> Ca
             )
             for values in records:
                 values["id"] = ids[values["external_id"]]
-            rest = with_ids()
-        versions, keys = rest
+            versions, keys = with_ids()
         if versions is not None:
             _write_rows(versions)
         else:  # let the library write the versions
@@ -814,19 +813,9 @@ def _row_tuples(model, fields, rows: list[dict], fixed: dict) -> tuple:
 
 
 def _write_rows(prepared: tuple) -> None:
-    """INSERT the rows ``_row_tuples`` built: COPY on PostgreSQL, executemany elsewhere."""
+    """INSERT the rows ``_row_tuples`` built (``matching.insert_rows``: COPY on PostgreSQL)."""
     model, fields, tuples = prepared
-    q = connection.ops.quote_name
-    names = ", ".join(q(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # COPY: one stream instead of a statement per row
-            with cursor.cursor.copy(f"COPY {q(model._meta.db_table)} ({names}) FROM STDIN") as copy:
-                for row in tuples:
-                    copy.write_row(row)
-            return
-        placeholders = ", ".join(["%s"] * len(fields))
-        sql = f"INSERT INTO {q(model._meta.db_table)} ({names}) VALUES ({placeholders})"
-        cursor.executemany(sql, tuples)
+    insert_rows(model._meta.db_table, [f.column for f in fields], tuples)
 
 
 # ------------------------------------------------------------------------------------------ tip links

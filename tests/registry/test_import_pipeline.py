@@ -10,7 +10,7 @@ from django.db import connection
 
 from doantu.registry import import_reader, matching, services
 from doantu.registry.models import FrequencyCount, ImportBatch, Martyr, MatchKey
-from tests.registry.test_import_reader import _rows, _run
+from tests.registry.test_import_reader import _rows, _run, _wipe
 from tests.registry.test_registry import csv_upload
 
 pytestmark = [
@@ -45,11 +45,7 @@ def test_pipelined_writing_gives_what_inline_writing_gives(users, monkeypatch):
     monkeypatch.setattr(services, "_can_pipeline", lambda: False)
     inline = _run(actor, monkeypatch, parallel=True)
     assert names and set(names) == {threading.current_thread().name}
-    Martyr.objects.all().delete()
-    Martyr.history.model.objects.all().delete()  # after the records: deleting them adds "-" versions
-    MatchKey.objects.all().delete()
-    FrequencyCount.objects.all().delete()
-    ImportBatch.objects.all().delete()
+    _wipe()
     names.clear()
     monkeypatch.undo()
     names = _writing_threads(monkeypatch)

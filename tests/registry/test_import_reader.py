@@ -55,6 +55,15 @@ def _state():
     )
 
 
+def _wipe() -> None:
+    """Every record, version, key, count and batch an import left, for a second import to start afresh."""
+    Martyr.objects.all().delete()
+    Martyr.history.model.objects.all().delete()  # after the records: deleting them adds "-" versions
+    MatchKey.objects.all().delete()
+    FrequencyCount.objects.all().delete()
+    ImportBatch.objects.all().delete()
+
+
 def _run(actor, monkeypatch, parallel: bool):
     monkeypatch.setattr(import_reader, "PARALLEL_MIN_ROWS", 0 if parallel else 10**9)
     monkeypatch.setattr(import_reader, "MESSAGE_ROWS", 37)  # many messages, not a multiple of the chunk
@@ -75,11 +84,7 @@ def _run(actor, monkeypatch, parallel: bool):
 def test_reader_process_gives_what_reading_in_process_gives(users, monkeypatch):
     actor = users["campaign"]
     in_process = _run(actor, monkeypatch, parallel=False)
-    Martyr.objects.all().delete()
-    Martyr.history.model.objects.all().delete()  # after the records: deleting them adds "-" versions
-    MatchKey.objects.all().delete()
-    FrequencyCount.objects.all().delete()
-    ImportBatch.objects.all().delete()
+    _wipe()
     in_reader = _run(actor, monkeypatch, parallel=True)
     counts, after_first, after, touched = in_reader
     assert counts[1][2] == 453 and counts[1][5] == 3  # 450 + the test list's 3 good rows; its 3 errors
