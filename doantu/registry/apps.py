@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class RegistryConfig(AppConfig):
@@ -9,3 +10,18 @@ class RegistryConfig(AppConfig):
     def ready(self):
         # Registers this domain's words for the audit timeline (doantu.audit.labels).
         from . import services  # noqa: F401
+
+        post_migrate.connect(_ensure_key_index, sender=self)
+
+
+def _ensure_key_index(sender, using="default", apps=None, **kwargs):
+    """After ``migrate``: the keys' search index, if a bulk import was killed while it had it away (only where
+    the migrations applied define it: not after ``migrate registry 0006``)."""
+    from .matching import ensure_key_index
+
+    try:
+        model = apps.get_model("registry", "MatchKey")
+    except (AttributeError, LookupError):
+        return
+    if using == "default" and any(i.name == "matchkey_cover_idx" for i in model._meta.indexes):
+        ensure_key_index()

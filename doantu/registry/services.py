@@ -44,6 +44,8 @@ from .imports import (
     read_table,
 )
 from .matching import (
+    bulk_key_load,
+    ensure_key_index,
     grave_count,
     grave_record,
     index_graves,
@@ -336,14 +338,18 @@ def import_run(*, batch_id: int, apply: bool, actor_id: int | None = None) -> Im
     batch = ImportBatch.objects.select_related("source_list", "created_by").get(pk=batch_id)
     actor = get_user_model().objects.get(pk=actor_id) if actor_id is not None else batch.created_by
     access.require_edit(actor, batch, batch.source_list)
+    # what the dry run counted as new: a large first load builds the keys' search index at its end
+    new_records = batch.created if apply else 0
     batch.status = ImportStatus.RUNNING if apply else ImportStatus.CHECKING
     batch.processed_rows = batch.created = batch.updated = batch.unchanged = batch.error_count = 0
     batch.errors = []
     if not (apply and batch.total_rows):  # the import follows its dry run, which counted the same file's rows
         batch.total_rows = _count_rows(batch)
     batch.save()
+    if apply and not ImportBatch.objects.filter(status=ImportStatus.RUNNING).exclude(pk=batch.pk).exists():
+        ensure_key_index()  # (an import running meanwhile may be loading without it)
     try:
-        with _page_cache():
+        with _page_cache(), bulk_key_load(new_records):
             _run_chunks(batch, actor, apply)
     except ImportFileError as exc:
         batch.status = ImportStatus.FAILED
