@@ -1,15 +1,18 @@
 """Reading an import's rows: parsed, checked and hashed, and, for rows that will be new records, their model
-values and linkage terms worked out, in a reader process that runs ahead of the writer (issue 14).
+values and linkage terms worked out, in reader processes that run ahead of the writer (issue 14).
 
 Everything done here is a pure function of the row (no database): the writer, in the calling process, only
-looks the rows up, writes them and reports progress. A large list is read in a forked process feeding the
-writer through a bounded queue (``PARALLEL_MIN_ROWS``), so parsing, hashing and working out the keys of one
-part of the file run on the second core while the previous part is written; a small one is read in this
-process, where starting a process would cost more than it saves. Both paths yield the same rows.
+looks the rows up, writes them and reports progress. A large list is read by forked processes (``readers``:
+two, on a machine of two cores or more), each taking every other block of the file and feeding the writer
+through a bounded queue of its own (``PARALLEL_MIN_ROWS``); the writer takes the blocks from the queues in
+turn, so the rows keep the file's order. Parsing, hashing and working out the keys of the coming blocks run
+beside the writing of the previous ones. A small list is read in this process, where starting processes would
+cost more than it saves. Both paths yield the same rows.
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import queue
@@ -28,10 +31,21 @@ from .matching import MARTYR, grave_record_of, linkage_terms, martyr_record_of
 # is quick either way. 20,000 keeps every list of a district or a cemetery in one process.
 PARALLEL_MIN_ROWS = 20_000
 MESSAGE_ROWS = 1000  # rows per message on the queue
-QUEUE_MESSAGES = 20  # messages the reader may run ahead: 20,000 rows, four of the writer's chunks
+QUEUE_MESSAGES = 20  # messages the readers together may run ahead: 20,000 rows, four of the writer's chunks
+# Reader processes for a large file, each taking every READERS-th block of MESSAGE_ROWS lines. Reading (parsing,
+# checking, hashing, working out keys) was the longest of an import's three streams of work (issue 14, a first
+# import of 1,000,000 rows: the reader 128 s of CPU, this process 87 s, the database server 71 s; this process
+# waited on the reader's queue), so it is split in two, to run on both cores beside the writer and the server.
+# Each reader also reads past the other's lines (the CSV module's work only, no parsing of the cells). Never
+# more than the machine's cores (``readers``).
+READERS = 2
 POLL_SECONDS = 5.0  # how often the writer, waiting for rows, checks that the reader is still alive
 
 _RECORD_OF = {MARTYR: martyr_record_of}
+
+
+def readers() -> int:
+    return max(1, min(READERS, os.cpu_count() or 1))
 
 
 def derive(spec: ListKind, values: dict[str, str]) -> tuple[dict, list[str], list[tuple[str, str]]]:
@@ -51,58 +65,66 @@ class Unchanged(NamedTuple):
     external_id: str
 
 
-def rows(
-    path,
-    original_name: str,
-    encoding: str,
+def _row_reader(
     kind: str,
     mapping: dict[str, int],
     defaults: dict[str, str],
     stored: dict[str, bytes] | None = None,
     derive_new: bool = False,
-) -> Iterator[ParsedRow | Unchanged]:
-    """The file's rows, parsed and checked; a row without errors carries its digest. When ``stored`` (the
-    list's ids and the digests their records keep, read when the pass began) is given, a row whose id is not
-    among them is marked new and keeps only its id in ``values`` (when ``derive_new``, it carries its digest
-    and derived values; else, in a dry run, nothing more is needed of it), and a row whose digest is its
-    record's comes as ``Unchanged``."""
+) -> Callable[[int, list], ParsedRow | Unchanged | None]:
+    """What becomes of one line of the file (its number, its cells): parsed and checked; a row without errors
+    carries its digest; None for an empty line. When ``stored`` (the list's ids and the digests their records
+    keep, read when the pass began) is given, a row whose id is not among them is marked new and keeps only
+    its id in ``values`` (when ``derive_new``, it carries its digest and derived values; else, in a dry run,
+    nothing more is needed of it), and a row whose digest is its record's comes as ``Unchanged``."""
     spec = KINDS[kind]
+
+    def read(number: int, cells: list) -> ParsedRow | Unchanged | None:
+        if not any(str(c).strip() for c in cells):
+            return None
+        row = spec.parse_cells(number, cells, mapping, defaults)
+        if row.errors:
+            return row
+        have = None
+        if stored is not None and not row.system_id:
+            external_id = row.values["external_id"]
+            have = stored.get(external_id)
+            if have is None:
+                # a new record: the dry run needs only its id (to tell one repeated); the import its digest
+                # and derived values, not its columns (they are in the model values). Fewer objects to pickle
+                # here and unpickle there (measured on 20,000 rows of bench/make_registry.py --seed 1,
+                # messages of 1,000: unpickling 33 -> 15 µs a row)
+                row.new = True
+                if derive_new:
+                    row.digest = content_hash(row.values)
+                    row.derived = derive(spec, row.values)
+                row.values = {"external_id": external_id}
+                return row
+        row.digest = content_hash(row.values)
+        if have is not None and have == bytes.fromhex(row.digest):
+            return Unchanged(number, row.values["external_id"])
+        return row
+
+    return read
+
+
+def rows(path, original_name: str, encoding: str, *how) -> Iterator[ParsedRow | Unchanged]:
+    """The file's rows (``_row_reader``'s, ``how`` its arguments), read in this process."""
+    read = _row_reader(*how)
     _headers, table = read_table(path, original_name, encoding)
-    number = 1
     try:
-        for cells in table:
-            number += 1
-            if not any(str(c).strip() for c in cells):
-                continue
-            row = spec.parse_cells(number, cells, mapping, defaults)
-            if not row.errors:
-                have = None
-                if stored is not None and not row.system_id:
-                    external_id = row.values["external_id"]
-                    have = stored.get(external_id)
-                    if have is None:
-                        # a new record: the dry run needs only its id (to tell one repeated); the import its
-                        # digest and derived values, not its columns (they are in the model values). Fewer
-                        # objects to pickle here and unpickle there (measured on 20,000 rows of
-                        # bench/make_registry.py --seed 1, messages of 1,000: unpickling 33 -> 15 µs a row)
-                        row.new = True
-                        if derive_new:
-                            row.digest = content_hash(row.values)
-                            row.derived = derive(spec, row.values)
-                        row.values = {"external_id": external_id}
-                        yield row
-                        continue
-                row.digest = content_hash(row.values)
-                if have is not None and have == bytes.fromhex(row.digest):
-                    yield Unchanged(number, row.values["external_id"])
-                    continue
-            yield row
+        for number, cells in enumerate(table, start=2):  # line 1 holds the headers
+            row = read(number, cells)
+            if row is not None:
+                yield row
     finally:
         table.close()
 
 
-def _reader(out, args) -> None:
-    """The reader process: rows in messages of ``MESSAGE_ROWS``, then ``("done", None)``, or ``("error", exc)``."""
+def _reader(out, args, share: int, readers: int) -> None:
+    """One reader process: of the file's blocks of ``MESSAGE_ROWS`` lines, those numbered ``share`` modulo
+    ``readers`` (the others it only reads past), each as one message of its rows (an empty one if the block
+    has none), then ``("done", None)``; or ``("error", exc)``."""
     default_signals()  # a task worker's SIGTERM handler must not keep the reader alive after terminate()
     writer = os.getppid()
 
@@ -116,13 +138,19 @@ def _reader(out, args) -> None:
                     os._exit(1)
 
     try:
-        part: list[ParsedRow] = []
-        for row in rows(*args):
-            part.append(row)
-            if len(part) >= MESSAGE_ROWS:
-                put(("rows", part))
-                part = []
-        put(("rows", part))
+        path, original_name, encoding, *how = args
+        read = _row_reader(*how)
+        _headers, table = read_table(path, original_name, encoding)
+        try:
+            lines = enumerate(table, start=2)
+            for block in itertools.count():
+                part = list(itertools.islice(lines, MESSAGE_ROWS))
+                if not part:
+                    break
+                if block % readers == share:
+                    put(("rows", [row for number, cells in part if (row := read(number, cells)) is not None]))
+        finally:
+            table.close()
         put(("done", None))
     except Exception as exc:  # told to the writer, which raises it in its own process
         put(("error", exc))
@@ -148,34 +176,43 @@ def parsed_rows(
     if not parallel or not can_fork():  # a process running other threads reads in-process (see can_fork)
         yield from rows(*args)
         return
-    # fork: the reader starts with this process's modules and caches, and never touches its database
-    # connection (it only reads the file); it ends with os._exit, so nothing of the parent is closed either.
+    # fork: the readers start with this process's modules and caches, and never touch its database connection
+    # (they only read the file); each ends with os._exit, so nothing of the parent is closed either.
     ctx = multiprocessing.get_context("fork")
-    messages = ctx.Queue(maxsize=QUEUE_MESSAGES)
-    reader = ctx.Process(target=_reader, args=(messages, args), name="import-reader", daemon=True)
-    reader.start()
-    # the reader has its copy of the stored digests (about 160 MB for 1,000,000 records): this process
+    count = readers()
+    queues = [ctx.Queue(maxsize=max(2, QUEUE_MESSAGES // count)) for _ in range(count)]
+    processes = [
+        ctx.Process(target=_reader, args=(q, args, i, count), name="import-reader", daemon=True)
+        for i, q in enumerate(queues)
+    ]
+    for process in processes:
+        process.start()
+    # the readers have their copy of the stored digests (about 160 MB for 1,000,000 records): this process
     # lets go of its own
     args = stored_of = None
     try:
-        while True:
-            try:
-                what, payload = messages.get(timeout=POLL_SECONDS)
-            except queue.Empty:
-                if not reader.is_alive():
-                    raise RuntimeError(
-                        f"the import's reader process stopped (exit code {reader.exitcode})"
-                    ) from None
-                continue
+        for block in itertools.count():  # block b comes from reader b modulo count: the file's order
+            messages, reader = queues[block % count], processes[block % count]
+            while True:
+                try:
+                    what, payload = messages.get(timeout=POLL_SECONDS)
+                    break
+                except queue.Empty:
+                    if not reader.is_alive():
+                        raise RuntimeError(
+                            f"the import's reader process stopped (exit code {reader.exitcode})"
+                        ) from None
             if what == "rows":
                 yield from payload
             elif what == "error":
                 raise payload
-            else:
+            else:  # the file ended before this block: every reader is done
                 break
     finally:
-        if reader.is_alive():
-            reader.terminate()  # the writer stopped early (an error): the reader's rows are not wanted
-        reader.join()
-        messages.close()
-        messages.join_thread()
+        for reader in processes:
+            if reader.is_alive():
+                reader.terminate()  # the writer stopped early (an error): the readers' rows are not wanted
+            reader.join()
+        for messages in queues:
+            messages.close()
+            messages.join_thread()

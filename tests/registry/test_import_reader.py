@@ -90,6 +90,12 @@ def test_reader_process_gives_what_reading_in_process_gives(users, monkeypatch):
     assert counts[1][2] == 453 and counts[1][5] == 3  # 450 + the test list's 3 good rows; its 3 errors
     assert counts[3][3] == 3 and touched == ["AUTO0003", "AUTO0200", "AUTO0444"]
     assert in_reader == in_process
+    # three readers taking every third block of 37 lines (the file ends inside one): the same rows, in order
+    _wipe()
+    monkeypatch.setattr(import_reader, "readers", lambda: 3)
+    started = _spy_forks(monkeypatch)
+    assert _run(actor, monkeypatch, parallel=True) == in_process
+    assert len(started) == (3 * 4 if import_reader.can_fork() else 0)  # two imports, each a dry run and a run
 
 
 def test_error_in_reader_reaches_the_writer_and_saves_nothing_of_its_chunk(users, monkeypatch):
