@@ -117,23 +117,17 @@ def test_error_in_reader_reaches_the_writer_and_saves_nothing_of_its_chunk(users
 
 
 def _spy_forks(monkeypatch) -> list[str]:
-    """The reader processes started through ``import_reader``'s fork context."""
+    """The reader processes started through ``import_reader``'s fork context (one context object per process:
+    its Process class is replaced for this test only)."""
     started: list[str] = []
-    real = import_reader.multiprocessing.get_context
+    ctx = import_reader.multiprocessing.get_context("fork")
 
-    def get_context(method):
-        ctx = real(method)
-        base = ctx.Process
+    class Process(ctx.Process):
+        def start(self):
+            started.append(self.name)
+            return super().start()
 
-        class Process(base):
-            def start(self):
-                started.append(self.name)
-                return super().start()
-
-        ctx.Process = Process
-        return ctx
-
-    monkeypatch.setattr(import_reader.multiprocessing, "get_context", get_context)
+    monkeypatch.setattr(ctx, "Process", Process)
     return started
 
 
