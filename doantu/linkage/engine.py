@@ -732,11 +732,26 @@ class Engine(_Base):
     def _records_table(self, ids: Sequence[str]) -> tuple[FeatureTable, list[str]]:
         """The records ``ids`` fetched, prepared and put in a table over a new lexicon, with the ids found (a
         subclass may keep a lexicon and the rows it made over it)."""
+        return self._table_of(self.source.fetch(list(ids)))
+
+    def _table_of(self, records: Iterable[Record]) -> tuple[FeatureTable, list[str]]:
+        """Records as fetched, prepared and put in a table over a new lexicon, in their order, with their ids."""
         rt = FeatureTable()
-        got = [_prepared(r) for r in self.source.fetch(list(ids))]
+        got = [_prepared(r) for r in records]
         for f in got:
             rt.append(f)
         return rt, [f.id for f in got]
+
+    def _fetch_each(self, wanted: Sequence[Sequence[str]]) -> list[list[Record]]:
+        """Each list of ids fetched, in the order ``source.fetch`` gives for that list alone. A source whose
+        order is one fixed order of its records, whatever ids are asked (``fixed_order``), is read once for all
+        the lists, each list's records taken from that in its order: the same records in the same order as its
+        own fetch (the order breaks score ties: ``_rank`` sorts stably)."""
+        if len(wanted) > 1 and getattr(self.source, "fixed_order", False):
+            union = list(dict.fromkeys(i for ids in wanted for i in ids))
+            fetched = list(self.source.fetch(union)) if union else []
+            return [[r for r in fetched if r.id in ids] for ids in map(set, wanted)]
+        return [list(self.source.fetch(list(ids))) if ids else [] for ids in wanted]
 
     def _pre_ranked(self, f: Features) -> list[str]:
         """The ids worth scoring for a query's features, best pre-ranked first (at most ``max_candidates``)."""
@@ -752,20 +767,54 @@ class Engine(_Base):
                 pre[i] = pre.get(i, 0.0) + weight.get(k, 0.0)
         return sorted(pre, key=lambda i: -pre[i])[: self.decisions.max_candidates]
 
+    def _pre_ranked_each(self, fs: Sequence[Features]) -> list[list[str]]:
+        """``_pre_ranked`` of each of ``fs``; by one call of the store when it can pre-rank several queries at
+        once (``ranked_many``: one SQL statement), with the same ids in the same order as one call each."""
+        many = getattr(self.store, "ranked_many", None)
+        if many is None or len(fs) < 2:
+            return [self._pre_ranked(f) for f in fs]
+        d = self.decisions
+        return [
+            list(x)
+            for x in many([query_keys(f, self._neighbours) for f in fs], d.max_postings, d.max_candidates)
+        ]
+
     def search(
         self, query: Record, top: int = 10, explain: bool = True, exclude: str | None = None
     ) -> list[Candidate]:
-        f = prepare(query)
-        readings = other_readings_of(query, f)
-        best = self._pre_ranked(f)
-        for r in readings:
-            best.extend(self._pre_ranked(r.features))
-        best = list(dict.fromkeys(best))  # each id once, first place kept
-        if not best:
-            return []
-        qt, rt, ids = self._table(best, f, [r.features for r in readings])
-        rows = np.arange(len(ids), dtype=np.int64)
-        return self._rank(qt, rt, rows, lambda r: ids[r], top, explain, exclude=exclude, readings=readings)
+        return self.search_many([query], top=top, explain=explain, exclude=exclude)[0]
+
+    def search_many(
+        self, queries: Sequence[Record], top: int = 10, explain: bool = True, exclude: str | None = None
+    ) -> list[list[Candidate]]:
+        """``search`` of each query (the people a tip names): what each finds is what its own ``search`` finds,
+        but the pre-rankings of all the queries (and of their names' other readings) are one call of the store
+        and their candidates one fetch (``_pre_ranked_each``, ``_fetch_each``)."""
+        plans = []
+        for query in queries:
+            f = prepare(query)
+            plans.append((f, other_readings_of(query, f)))
+        ranked = iter(self._pre_ranked_each([g for f, rs in plans for g in (f, *(r.features for r in rs))]))
+        wanted = []
+        for _f, readings in plans:
+            best = [i for _ in range(1 + len(readings)) for i in next(ranked)]
+            wanted.append(list(dict.fromkeys(best)))  # each id once, first place kept
+        out = []
+        for (f, readings), records in zip(plans, self._fetch_each(wanted), strict=True):
+            if not records:
+                out.append([])
+                continue
+            rt, ids = self._table_of(records)
+            qt = FeatureTable(rt.lex)
+            for g in (f, *(r.features for r in readings)):
+                qt.append(g)
+            rows = np.arange(len(ids), dtype=np.int64)
+            out.append(
+                self._rank(
+                    qt, rt, rows, lambda r, ids=ids: ids[r], top, explain, exclude=exclude, readings=readings
+                )
+            )
+        return out
 
     def dedupe(self, max_block: int = 2000) -> DedupeResult:
         """Deduplicate everything in the store: blocks of each dedupe kind (up to ``max_block`` ids, one

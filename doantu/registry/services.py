@@ -54,6 +54,7 @@ from .matching import (
     registry_version,
     search_graves,
     search_martyrs,
+    search_martyrs_each,
     write_new_terms,
 )
 from .models import (
@@ -886,12 +887,17 @@ def tip_person_candidates(*, tip: Tip, actor, top: int = 8, named: TipMartyr | N
     names two people, not one with two names; so does one block naming two)."""
     _require(access.can_view_registry(actor) and tip_access.can_view_tip(actor, tip))
     within = access.scope(actor, Martyr.objects)
-    return [(p, _person_martyrs(p, top, within)) for p in tip_people(tip, named)]
+    people = tip_people(tip, named)
+    return list(zip(people, _people_martyrs(people, top, within), strict=True))
 
 
-def _person_martyrs(person: TipPerson, top: int, within) -> list[Candidate]:
-    """The martyrs' records (among ``within``) one person a tip names may be; none for a block with no name."""
-    return search_martyrs(person.query, top=top, within=within) if person.named.has_name else []
+def _people_martyrs(people: list[TipPerson], top: int, within) -> list[list[Candidate]]:
+    """The martyrs' records (among ``within``) each person a tip names may be, each person searched on their
+    own (none for a block with no name); the people's pre-rankings one statement and their candidates one
+    fetch (``matching.search_martyrs_each``)."""
+    named = [p for p in people if p.named.has_name]
+    found = iter(search_martyrs_each([p.query for p in named], top=top, within=within) if named else [])
+    return [next(found) if p.named.has_name else [] for p in people]
 
 
 def _per_block(pairs) -> list:
@@ -980,7 +986,7 @@ def tip_person_matches(
     martyrs_within = access.scope(actor, Martyr.objects)
     graves_within = access.scope(actor, Grave.objects) if grave_count() > 0 else None
     people = tip_people(tip, named)
-    martyrs = [_person_martyrs(p, top, martyrs_within) for p in people]
+    martyrs = _people_martyrs(people, top, martyrs_within)
     graves = [_person_graves(p, graves_top, graves_within) for p in people]
     martyr_rows = _explained_lists(martyrs, actor)
     grave_rows = _explained_lists(graves, actor, Grave)
