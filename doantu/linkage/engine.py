@@ -42,7 +42,7 @@ from .index import CandidateStore, MemoryIndex, PairSpec, key_hash, kind_codes, 
 from .keys import DEDUPE_KINDS, query_keys, record_keys
 from .names import AS_WRITTEN, other_readings
 from .records import RECORD_FIELDS, Features, Record, prepare
-from .scoring import Evidence, Scorer
+from .scoring import Comparison, Evidence, Scorer
 from .table import FeatureTable
 
 __all__ = ["Candidate", "Decisions", "DedupeResult", "Engine", "MemoryEngine", "RecordSource"]
@@ -164,6 +164,12 @@ def other_readings_of(query: Record, f: Features) -> list[Reading]:
     return out
 
 
+def _pairs(first: int, nq: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs ``_rank`` scores: each of the ``nq`` query rows from ``first`` (a query, then its name's other
+    readings) against every row of ``rows``, reading by reading."""
+    return np.repeat(np.arange(first, first + nq, dtype=np.int64), len(rows)), np.tile(rows, nq)
+
+
 class _Base:
     scorer: Scorer
     decisions: Decisions
@@ -183,16 +189,19 @@ class _Base:
         explain: bool,
         exclude: str | None = None,
         readings: Sequence[Reading] = (),
+        first: int = 0,
+        cmp: Comparison | None = None,
     ) -> list[Candidate]:
-        """Score ``rows`` of ``rt`` against the query (row 0 of ``qt``; with ``readings``, rows 1… of ``qt`` are
-        the name's other readings: each record keeps its best score over the readings, a reading's score lowered
-        by its bits), group listings of one person, decide, explain."""
+        """Score ``rows`` of ``rt`` against the query (row ``first`` of ``qt``; with ``readings``, the rows after
+        it are the name's other readings: each record keeps its best score over the readings, a reading's score
+        lowered by its bits), group listings of one person, decide, explain. ``cmp``: those pairs compared
+        already (``_pairs``, ``Engine.search_many``)."""
         if not len(rows):
             return []
         n, nq = len(rows), 1 + len(readings)
-        cmp = self.scorer.compare(
-            qt, np.repeat(np.arange(nq, dtype=np.int64), n), rt, np.tile(rows, nq), self.freq
-        )
+        if cmp is None:
+            qi, ri = _pairs(first, nq, rows)
+            cmp = self.scorer.compare(qt, qi, rt, ri, self.freq)
         total = cmp.total
         if nq > 1:
             penalty = np.repeat(np.array([0.0, *(r.bits for r in readings)]), n)
@@ -219,7 +228,7 @@ class _Base:
         for pos in range(min(top, len(keep))):
             k = int(keep[pos])
             ev = self.scorer.explain(cmp, k, qt, rt, self.freq) if explain else []
-            reading = int(cmp.qi[k])
+            reading = int(cmp.qi[k]) - first
             if explain and reading:
                 ev.append(readings[reading - 1].evidence())
             out.append(
@@ -788,8 +797,9 @@ class Engine(_Base):
         self, queries: Sequence[Record], top: int = 10, explain: bool = True, exclude: str | None = None
     ) -> list[list[Candidate]]:
         """``search`` of each query (the people a tip names): what each finds is what its own ``search`` finds,
-        but the pre-rankings of all the queries (and of their names' other readings) are one call of the store
-        and their candidates one fetch (``_pre_ranked_each``, ``_fetch_each``)."""
+        but the pre-rankings of all the queries (and of their names' other readings) are one call of the store,
+        their candidates one fetch (``_pre_ranked_each``, ``_fetch_each``) and one table, and their pairs one
+        comparison."""
         plans = []
         for query in queries:
             f = prepare(query)
@@ -799,21 +809,48 @@ class Engine(_Base):
         for _f, readings in plans:
             best = [i for _ in range(1 + len(readings)) for i in next(ranked)]
             wanted.append(list(dict.fromkeys(best)))  # each id once, first place kept
-        out = []
-        for (f, readings), records in zip(plans, self._fetch_each(wanted), strict=True):
-            if not records:
-                out.append([])
-                continue
-            rt, ids = self._table_of(records)
-            qt = FeatureTable(rt.lex)
+        fetched = self._fetch_each(wanted)
+        union: dict[str, Record] = {}
+        for records in fetched:
+            for r in records:
+                union.setdefault(r.id, r)  # a record two queries find is one row of the table
+        if not union:
+            return [[] for _ in queries]
+        # one table of every query's candidates, one of the queries (each followed by its readings), and every
+        # query's pairs compared in one call (its cost is much per call, little per pair; each pair's score is
+        # its own), then each query ranked on its own part of the comparison
+        rt, ids = self._table_of(union.values())
+        row_of = {rid: k for k, rid in enumerate(ids)}
+        qt = FeatureTable(rt.lex)
+        parts = []
+        for (f, readings), records in zip(plans, fetched, strict=True):
+            first = len(qt)
             for g in (f, *(r.features for r in readings)):
                 qt.append(g)
-            rows = np.arange(len(ids), dtype=np.int64)
+            rows = np.array([row_of[r.id] for r in records], dtype=np.int64)
+            parts.append((first, readings, rows, _pairs(first, 1 + len(readings), rows)))
+        qi = np.concatenate([p[3][0] for p in parts])
+        ri = np.concatenate([p[3][1] for p in parts])
+        cmp = self.scorer.compare(qt, qi, rt, ri, self.freq)
+        out = []
+        start = 0
+        for first, readings, rows, (pq, _pr) in parts:
+            stop = start + len(pq)
             out.append(
                 self._rank(
-                    qt, rt, rows, lambda r, ids=ids: ids[r], top, explain, exclude=exclude, readings=readings
+                    qt,
+                    rt,
+                    rows,
+                    lambda r: ids[r],
+                    top,
+                    explain,
+                    exclude=exclude,
+                    readings=readings,
+                    first=first,
+                    cmp=cmp.part(start, stop),
                 )
             )
+            start = stop
         return out
 
     def dedupe(self, max_block: int = 2000) -> DedupeResult:
