@@ -32,6 +32,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import attrgetter
 from typing import Protocol
 
 import numpy as np
@@ -696,7 +697,10 @@ def _prepared(record: Record) -> Features:
     so an edited record is prepared afresh: the same candidates come back page after page (a tip's page, then
     its link decision; a search refined). 20,000 records is 50 searches' worth (an estimate: ~1 KB each). Callers
     must not change the ``Features`` returned (they are shared), which no part of the engine does."""
-    return _prepare_values(tuple(getattr(record, name) for name in RECORD_FIELDS))
+    return _prepare_values(_record_values(record))
+
+
+_record_values = attrgetter(*RECORD_FIELDS)  # a record's fields as a tuple, in ``Record``'s order
 
 
 class Engine(_Base):

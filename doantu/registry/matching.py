@@ -787,3 +787,8 @@ def search_martyrs_each(queries: Sequence[Record], top: int = 10, within=None) -
 
 def search_graves(query: Record, top: int = 5, within=None) -> list[Candidate]:
     return grave_engine(within).search(query, top=top, explain=True)
+
+
+def search_graves_each(queries: Sequence[Record], top: int = 5, within=None) -> list[list[Candidate]]:
+    """``search_graves`` of each query, as ``search_martyrs_each``."""
+    return grave_engine(within).search_many(queries, top=top, explain=True)
