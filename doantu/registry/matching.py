@@ -351,6 +351,7 @@ def _fixed_order(queryset) -> bool:
     """Does ``queryset`` list its rows in one fixed order, whatever ids it is narrowed to: ordered (by its own
     ``order_by`` or the model's ``ordering``), the primary key last so no two rows tie? Then the records of a
     subset of ids come in the order they have in the fetch of a larger set (``Engine._fetch_each``)."""
+    queryset = queryset.all()  # a manager as well (a scope may be the whole table: ``Martyr.objects``)
     query = queryset.query
     order = list(query.order_by) or (list(queryset.model._meta.ordering) if query.default_ordering else [])
     if query.extra_order_by or not order or not all(isinstance(o, str) for o in order):

@@ -274,6 +274,7 @@ def test_searching_several_finds_what_each_search_finds(users, registry):
 
 def test_one_fetch_serves_several_people_only_in_a_fixed_order():
     assert matching.MartyrSource().fixed_order  # the model's ordering: full name, then id
+    assert matching.MartyrSource(Martyr.objects).fixed_order  # a scope may be the manager itself
     assert matching.GraveSource().fixed_order
     assert matching.MartyrSource(Martyr.objects.order_by("full_name", "-pk")).fixed_order
     assert not matching.MartyrSource(Martyr.objects.order_by("full_name")).fixed_order  # namesakes would tie
