@@ -32,6 +32,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import attrgetter
 from typing import Protocol
 
 import numpy as np
@@ -42,7 +43,7 @@ from .index import CandidateStore, MemoryIndex, PairSpec, key_hash, kind_codes, 
 from .keys import DEDUPE_KINDS, query_keys, record_keys
 from .names import AS_WRITTEN, other_readings
 from .records import RECORD_FIELDS, Features, Record, prepare
-from .scoring import Evidence, Scorer
+from .scoring import Comparison, Evidence, Scorer
 from .table import FeatureTable
 
 __all__ = ["Candidate", "Decisions", "DedupeResult", "Engine", "MemoryEngine", "RecordSource"]
@@ -164,6 +165,12 @@ def other_readings_of(query: Record, f: Features) -> list[Reading]:
     return out
 
 
+def _pairs(first: int, nq: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs ``_rank`` scores: each of the ``nq`` query rows from ``first`` (a query, then its name's other
+    readings) against every row of ``rows``, reading by reading."""
+    return np.repeat(np.arange(first, first + nq, dtype=np.int64), len(rows)), np.tile(rows, nq)
+
+
 class _Base:
     scorer: Scorer
     decisions: Decisions
@@ -183,16 +190,19 @@ class _Base:
         explain: bool,
         exclude: str | None = None,
         readings: Sequence[Reading] = (),
+        first: int = 0,
+        cmp: Comparison | None = None,
     ) -> list[Candidate]:
-        """Score ``rows`` of ``rt`` against the query (row 0 of ``qt``; with ``readings``, rows 1… of ``qt`` are
-        the name's other readings: each record keeps its best score over the readings, a reading's score lowered
-        by its bits), group listings of one person, decide, explain."""
+        """Score ``rows`` of ``rt`` against the query (row ``first`` of ``qt``; with ``readings``, the rows after
+        it are the name's other readings: each record keeps its best score over the readings, a reading's score
+        lowered by its bits), group listings of one person, decide, explain. ``cmp``: those pairs compared
+        already (``_pairs``, ``Engine.search_many``)."""
         if not len(rows):
             return []
         n, nq = len(rows), 1 + len(readings)
-        cmp = self.scorer.compare(
-            qt, np.repeat(np.arange(nq, dtype=np.int64), n), rt, np.tile(rows, nq), self.freq
-        )
+        if cmp is None:
+            qi, ri = _pairs(first, nq, rows)
+            cmp = self.scorer.compare(qt, qi, rt, ri, self.freq)
         total = cmp.total
         if nq > 1:
             penalty = np.repeat(np.array([0.0, *(r.bits for r in readings)]), n)
@@ -219,7 +229,7 @@ class _Base:
         for pos in range(min(top, len(keep))):
             k = int(keep[pos])
             ev = self.scorer.explain(cmp, k, qt, rt, self.freq) if explain else []
-            reading = int(cmp.qi[k])
+            reading = int(cmp.qi[k]) - first
             if explain and reading:
                 ev.append(readings[reading - 1].evidence())
             out.append(
@@ -687,7 +697,10 @@ def _prepared(record: Record) -> Features:
     so an edited record is prepared afresh: the same candidates come back page after page (a tip's page, then
     its link decision; a search refined). 20,000 records is 50 searches' worth (an estimate: ~1 KB each). Callers
     must not change the ``Features`` returned (they are shared), which no part of the engine does."""
-    return _prepare_values(tuple(getattr(record, name) for name in RECORD_FIELDS))
+    return _prepare_values(_record_values(record))
+
+
+_record_values = attrgetter(*RECORD_FIELDS)  # a record's fields as a tuple, in ``Record``'s order
 
 
 class Engine(_Base):
@@ -732,11 +745,26 @@ class Engine(_Base):
     def _records_table(self, ids: Sequence[str]) -> tuple[FeatureTable, list[str]]:
         """The records ``ids`` fetched, prepared and put in a table over a new lexicon, with the ids found (a
         subclass may keep a lexicon and the rows it made over it)."""
+        return self._table_of(self.source.fetch(list(ids)))
+
+    def _table_of(self, records: Iterable[Record]) -> tuple[FeatureTable, list[str]]:
+        """Records as fetched, prepared and put in a table over a new lexicon, in their order, with their ids."""
         rt = FeatureTable()
-        got = [_prepared(r) for r in self.source.fetch(list(ids))]
+        got = [_prepared(r) for r in records]
         for f in got:
             rt.append(f)
         return rt, [f.id for f in got]
+
+    def _fetch_each(self, wanted: Sequence[Sequence[str]]) -> list[list[Record]]:
+        """Each list of ids fetched, in the order ``source.fetch`` gives for that list alone. A source whose
+        order is one fixed order of its records, whatever ids are asked (``fixed_order``), is read once for all
+        the lists, each list's records taken from that in its order: the same records in the same order as its
+        own fetch (the order breaks score ties: ``_rank`` sorts stably)."""
+        if len(wanted) > 1 and getattr(self.source, "fixed_order", False):
+            union = list(dict.fromkeys(i for ids in wanted for i in ids))
+            fetched = list(self.source.fetch(union)) if union else []
+            return [[r for r in fetched if r.id in ids] for ids in map(set, wanted)]
+        return [list(self.source.fetch(list(ids))) if ids else [] for ids in wanted]
 
     def _pre_ranked(self, f: Features) -> list[str]:
         """The ids worth scoring for a query's features, best pre-ranked first (at most ``max_candidates``)."""
@@ -752,20 +780,82 @@ class Engine(_Base):
                 pre[i] = pre.get(i, 0.0) + weight.get(k, 0.0)
         return sorted(pre, key=lambda i: -pre[i])[: self.decisions.max_candidates]
 
+    def _pre_ranked_each(self, fs: Sequence[Features]) -> list[list[str]]:
+        """``_pre_ranked`` of each of ``fs``; by one call of the store when it can pre-rank several queries at
+        once (``ranked_many``: one SQL statement), with the same ids in the same order as one call each."""
+        many = getattr(self.store, "ranked_many", None)
+        if many is None or len(fs) < 2:
+            return [self._pre_ranked(f) for f in fs]
+        d = self.decisions
+        return [
+            list(x)
+            for x in many([query_keys(f, self._neighbours) for f in fs], d.max_postings, d.max_candidates)
+        ]
+
     def search(
         self, query: Record, top: int = 10, explain: bool = True, exclude: str | None = None
     ) -> list[Candidate]:
-        f = prepare(query)
-        readings = other_readings_of(query, f)
-        best = self._pre_ranked(f)
-        for r in readings:
-            best.extend(self._pre_ranked(r.features))
-        best = list(dict.fromkeys(best))  # each id once, first place kept
-        if not best:
-            return []
-        qt, rt, ids = self._table(best, f, [r.features for r in readings])
-        rows = np.arange(len(ids), dtype=np.int64)
-        return self._rank(qt, rt, rows, lambda r: ids[r], top, explain, exclude=exclude, readings=readings)
+        return self.search_many([query], top=top, explain=explain, exclude=exclude)[0]
+
+    def search_many(
+        self, queries: Sequence[Record], top: int = 10, explain: bool = True, exclude: str | None = None
+    ) -> list[list[Candidate]]:
+        """``search`` of each query (the people a tip names): what each finds is what its own ``search`` finds,
+        but the pre-rankings of all the queries (and of their names' other readings) are one call of the store,
+        their candidates one fetch (``_pre_ranked_each``, ``_fetch_each``) and one table, and their pairs one
+        comparison."""
+        plans = []
+        for query in queries:
+            f = prepare(query)
+            plans.append((f, other_readings_of(query, f)))
+        ranked = iter(self._pre_ranked_each([g for f, rs in plans for g in (f, *(r.features for r in rs))]))
+        wanted = []
+        for _f, readings in plans:
+            best = [i for _ in range(1 + len(readings)) for i in next(ranked)]
+            wanted.append(list(dict.fromkeys(best)))  # each id once, first place kept
+        fetched = self._fetch_each(wanted)
+        union: dict[str, Record] = {}
+        for records in fetched:
+            for r in records:
+                union.setdefault(r.id, r)  # a record two queries find is one row of the table
+        if not union:
+            return [[] for _ in queries]
+        # one table of every query's candidates, one of the queries (each followed by its readings), and every
+        # query's pairs compared in one call (its cost is much per call, little per pair; each pair's score is
+        # its own), then each query ranked on its own part of the comparison
+        rt, ids = self._table_of(union.values())
+        row_of = {rid: k for k, rid in enumerate(ids)}
+        qt = FeatureTable(rt.lex)
+        parts = []
+        for (f, readings), records in zip(plans, fetched, strict=True):
+            first = len(qt)
+            for g in (f, *(r.features for r in readings)):
+                qt.append(g)
+            rows = np.array([row_of[r.id] for r in records], dtype=np.int64)
+            parts.append((first, readings, rows, _pairs(first, 1 + len(readings), rows)))
+        qi = np.concatenate([p[3][0] for p in parts])
+        ri = np.concatenate([p[3][1] for p in parts])
+        cmp = self.scorer.compare(qt, qi, rt, ri, self.freq)
+        out = []
+        start = 0
+        for first, readings, rows, (pq, _pr) in parts:
+            stop = start + len(pq)
+            out.append(
+                self._rank(
+                    qt,
+                    rt,
+                    rows,
+                    lambda r: ids[r],
+                    top,
+                    explain,
+                    exclude=exclude,
+                    readings=readings,
+                    first=first,
+                    cmp=cmp.part(start, stop),
+                )
+            )
+            start = stop
+        return out
 
     def dedupe(self, max_block: int = 2000) -> DedupeResult:
         """Deduplicate everything in the store: blocks of each dedupe kind (up to ``max_block`` ids, one

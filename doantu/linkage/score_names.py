@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -21,6 +22,17 @@ from .scoring_base import (
     _lost_marks,
     _osa,
 )
+
+# Distinct pairs of middle names remembered: the middle names of a registry are a few hundred (a judgement from
+# the Vietnamese naming pattern: Văn, Thị, Đình, Hữu, …), so a process meets a few tens of thousands of pairs.
+ABBREVIATED_PAIRS_MAX = 50_000
+
+
+@lru_cache(maxsize=ABBREVIATED_PAIRS_MAX)
+def _abbreviates_either(x: str, y: str) -> bool:
+    """Does one of two middle names (folded) abbreviate the other word by word (``names.abbreviated_words``)?
+    Remembered per pair: a search asks it of hundreds of candidates sharing a few middle names."""
+    return abbreviated_words(x, y) or abbreviated_words(y, x)
 
 
 class NameScoring:
@@ -205,10 +217,7 @@ class NameScoring:
             # initials of the middle name ("N.V. Hùng": V for Văn) agree as a part of it
             voc = lex.v["mid"].array()
             part |= np.fromiter(
-                (
-                    abbreviated_words(x, y) or abbreviated_words(y, x)
-                    for x, y in zip(voc[mA[rest]], voc[mB[rest]], strict=True)
-                ),
+                (_abbreviates_either(x, y) for x, y in zip(voc[mA[rest]], voc[mB[rest]], strict=True)),
                 bool,
                 len(rest),
             )

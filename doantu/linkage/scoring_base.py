@@ -200,6 +200,17 @@ class Comparison:
     def __len__(self) -> int:
         return len(self.total)
 
+    def part(self, start: int, stop: int) -> Comparison:
+        """The pairs ``start`` to ``stop`` (views, not copies)."""
+        cut = slice(start, stop)
+        return Comparison(
+            self.qi[cut],
+            self.ri[cut],
+            self.total[cut],
+            {f: a[cut] for f, a in self.levels.items()},
+            {f: a[cut] for f, a in self.weights.items()},
+        )
+
     def name_agrees(self) -> np.ndarray:
         """Pairs whose names agree well enough to be proposed as the same person without a human look:
         given name equal (with or without diacritics) or one typo apart, surname not different — or the whole

@@ -13,7 +13,7 @@ record to a live in-memory engine costs microseconds, not a rebuild.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
 
@@ -438,6 +438,22 @@ class FeatureTable:
         self.row_of[rid] = row
         self._alive_pending.append(True)
         return row
+
+    def extend_rows(self, ids: Sequence[str], values: Sequence[tuple]) -> None:
+        """``append_row`` of each (id, row) in turn, rows as ``values_of`` made them; new distinct ids (a fetch
+        by primary key) are put in as whole columns at once, a few hundred rows' worth of per-value appends
+        saved."""
+        if len(set(ids)) != len(ids) or any(i in self.row_of for i in ids):
+            for rid, row in zip(ids, values, strict=True):
+                self.append_row(rid, row)
+            return
+        if not ids:
+            return
+        block = np.array(values, dtype=np.int64).reshape(len(ids), len(RECORD_COLUMNS))
+        first = self.cols.extend({k: block[:, j] for j, k in enumerate(RECORD_COLUMNS)})
+        self.ids.extend(ids)
+        self.row_of.update(zip(ids, range(first, first + len(ids)), strict=True))
+        self._alive_pending.extend([True] * len(ids))
 
     def _flush_alive(self) -> None:
         if self._alive_pending:

@@ -161,9 +161,7 @@ class DbStore:
         """The ``limit`` record ids with the highest sum of the weights of their keys among ``weighted`` (keys
         filed under more than ``max_postings`` records left out, as ``lookup`` does), best first — summed in
         the database in one statement, so the postings (thousands at a national scale) never cross to Python."""
-        weights: dict[str, float] = {}
-        for key, w in weighted:
-            weights[key[:150]] = float(w)  # the last weight of a key counts, as in ``Engine.search``
+        weights = _weights(weighted)
         if not weights:
             return []
         if connection.vendor == "postgresql":
@@ -224,6 +222,60 @@ class DbStore:
             cursor.execute(sql, params)
             return [str(r) for r, _pre in cursor.fetchall()]
 
+    def ranked_many(
+        self, weighted_lists: Sequence[Sequence[tuple[str, float]]], max_postings: int, limit: int
+    ) -> list[list[str]]:
+        """``ranked`` of each list of weighted keys (the people a tip names, their names' other readings): the
+        same ids in the same order as a call each, on PostgreSQL in one statement (``_ranked_groups``)."""
+        groups = [_weights(weighted) for weighted in weighted_lists]
+        if connection.vendor != "postgresql" or sum(1 for g in groups if g) < 2:
+            return [self.ranked(list(g.items()), max_postings, limit) for g in groups]
+        return self._ranked_groups(groups, max_postings, limit)
+
+    def _ranked_groups(
+        self, groups: list[dict[str, float]], max_postings: int, limit: int
+    ) -> list[list[str]]:
+        """``_ranked_arrays`` for several groups of weighted keys in one statement: the keys, weights and group
+        numbers as three arrays; per group (a ``LATERAL`` subquery over its own keys) the postings summed, capped
+        and ordered exactly as ``_ranked_arrays`` does, its first ``limit`` numbered in that order. The weights
+        of all groups are scaled by one power of ten (``_scaled``): a common factor, so each group's sums order
+        as its own scaled sums do, ties included."""
+        q = connection.ops.quote_name
+        table, kind, key, rid = q(MatchKey._meta.db_table), q("kind"), q("key"), q("record_id")
+        numbers = [n for n, g in enumerate(groups) if g]
+        rows = [(n, k, w) for n in numbers for k, w in groups[n].items()]
+        scaled = _scaled([w for _n, _k, w in rows])
+        exact = scaled if scaled is not None else [Decimal(repr(w)) for _n, _k, w in rows]
+        sql = (
+            "SELECT g.n, t.rid FROM unnest(%s::integer[]) AS g(n) CROSS JOIN LATERAL ("
+            "SELECT s.rid, row_number() OVER (ORDER BY s.pre DESC, s.rid) AS place FROM ("
+            "SELECT p.rid, SUM(w.weight) AS pre "
+            f"FROM unnest(%s::integer[], %s::text[], %s::{'numeric' if scaled is None else 'integer'}[]) "
+            "AS w(n, key, weight) "
+            "CROSS JOIN LATERAL (SELECT array_agg(m.r) AS ids FROM "
+            f"(SELECT {rid} AS r FROM {table} WHERE {kind} = %s AND {key} = w.key LIMIT %s) m) a "
+            "CROSS JOIN LATERAL unnest(a.ids) AS p(rid) "
+            "WHERE w.n = g.n AND cardinality(a.ids) <= %s "
+            "GROUP BY p.rid ORDER BY pre DESC, p.rid LIMIT %s) s) t "
+            "ORDER BY g.n, t.place"
+        )
+        params = [
+            numbers,
+            [n for n, _k, _w in rows],
+            [k for _n, k, _w in rows],
+            exact,
+            self.kind,
+            max_postings + 1,
+            max_postings,
+            limit,
+        ]
+        out: list[list[str]] = [[] for _ in groups]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for n, r in cursor.fetchall():
+                out[n].append(str(r))
+        return out
+
     def blocks(self, kinds: Sequence[str], max_size: int) -> Iterable[list[str]]:
         """Groups of record ids sharing a key of one of ``kinds`` (2 to ``max_size`` ids), streamed in key order;
         one indexed range scan per kind."""
@@ -243,6 +295,15 @@ class DbStore:
                 block.append(str(rid))
             if 2 <= len(block) <= max_size:
                 yield block
+
+
+def _weights(weighted: Iterable[tuple[str, float]]) -> dict[str, float]:
+    """Weighted keys as ``ranked`` sums them: keys cut to the stored length, the last weight of a key counting
+    (as in ``Engine.search``)."""
+    weights: dict[str, float] = {}
+    for key, w in weighted:
+        weights[key[:150]] = float(w)
+    return weights
 
 
 # The largest weight summed as an integer: a key's weight scaled must fit PostgreSQL's ``integer`` (whose SUM is a
@@ -290,11 +351,24 @@ def _by_ids(queryset, ids: Sequence[str]):
     return queryset.filter(pk__in=[int(i) for i in ids])
 
 
+def _fixed_order(queryset) -> bool:
+    """Does ``queryset`` list its rows in one fixed order, whatever ids it is narrowed to: ordered (by its own
+    ``order_by`` or the model's ``ordering``), the primary key last so no two rows tie? Then the records of a
+    subset of ids come in the order they have in the fetch of a larger set (``Engine._fetch_each``)."""
+    queryset = queryset.all()  # a manager as well (a scope may be the whole table: ``Martyr.objects``)
+    query = queryset.query
+    order = list(query.order_by) or (list(queryset.model._meta.ordering) if query.default_ordering else [])
+    if query.extra_order_by or not order or not all(isinstance(o, str) for o in order):
+        return False
+    return order[-1].lstrip("-") in ("pk", "id", queryset.model._meta.pk.name)
+
+
 class MartyrSource:
     """Martyrs' records, from ``within`` (a queryset: the records a user may read) or all of them."""
 
     def __init__(self, within=None) -> None:
         self.within = Martyr.objects.all() if within is None else within
+        self.fixed_order = _fixed_order(self.within)
 
     def fetch(self, ids: Sequence[str]) -> list[Record]:
         """Only the columns the engine reads (a whole row is ~30 columns and a model instance each; a search
@@ -306,6 +380,7 @@ class MartyrSource:
 class GraveSource:
     def __init__(self, within=None) -> None:
         self.within = Grave.objects.all() if within is None else within
+        self.fixed_order = _fixed_order(self.within)
 
     def fetch(self, ids: Sequence[str]) -> list[Record]:
         rows = _by_ids(self.within, ids).values_list("pk", *_GRAVE_FIELDS.values())
@@ -735,31 +810,35 @@ class SharedEngine(Engine):
 
     _lexicon: Lexicon | None = None
 
-    def _records_table(self, ids: Sequence[str]) -> tuple[FeatureTable, list[str]]:
-        """``Engine._records_table`` over the shared lexicon during a search, the rows of records met before
-        taken from ``_shared["rows"]`` (same lexicon, so the same row) instead of preparing and interning them
-        again. Outside a search (deduplication, no shared lexicon) as ``Engine._records_table``."""
+    def _table_of(self, records: Iterable[Record]) -> tuple[FeatureTable, list[str]]:
+        """``Engine._table_of`` over the shared lexicon during a search, the rows of records met before taken
+        from ``_shared["rows"]`` (same lexicon, so the same row) instead of preparing and interning them again,
+        and put in the table at once (``FeatureTable.extend_rows``). Outside a search (deduplication, no shared
+        lexicon) as ``Engine._table_of``."""
         if self._lexicon is None:
-            return super()._records_table(ids)
+            return super()._table_of(records)
         rt = FeatureTable(self._lexicon)
         rows = _shared["rows"]
         if len(rows) > ROWS_MAX:
             rows.clear()
-        got = []
-        for r in self.source.fetch(list(ids)):
+        got, values = [], []
+        for r in records:
             key = _fields_of(r)
-            values = rows.get(key)
-            if values is None:
-                values = rows[key] = rt.values_of(_prepared(r))
-            rt.append_row(r.id, values)
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = rt.values_of(_prepared(r))
+            values.append(row)
             got.append(r.id)
+        rt.extend_rows(got, values)
         return rt, got
 
-    def search(self, query: Record, top: int = 10, explain: bool = True, exclude: str | None = None):
+    def search_many(
+        self, queries: Sequence[Record], top: int = 10, explain: bool = True, exclude: str | None = None
+    ):
         with _shared_lock:
             self._lexicon, self.scorer = _shared_scoring(self._shared_model, self.store.kind)
             try:
-                return super().search(query, top=top, explain=explain, exclude=exclude)
+                return super().search_many(queries, top=top, explain=explain, exclude=exclude)
             finally:
                 self._lexicon = None
 
@@ -790,5 +869,16 @@ def search_martyrs(query: Record, top: int = 10, exclude: str | None = None, wit
     return martyr_engine(within).search(query, top=top, explain=True, exclude=exclude)
 
 
+def search_martyrs_each(queries: Sequence[Record], top: int = 10, within=None) -> list[list[Candidate]]:
+    """``search_martyrs`` of each query (the people a tip names), their pre-rankings one statement and their
+    candidates one fetch (``Engine.search_many``)."""
+    return martyr_engine(within).search_many(queries, top=top, explain=True)
+
+
 def search_graves(query: Record, top: int = 5, within=None) -> list[Candidate]:
     return grave_engine(within).search(query, top=top, explain=True)
+
+
+def search_graves_each(queries: Sequence[Record], top: int = 5, within=None) -> list[list[Candidate]]:
+    """``search_graves`` of each query, as ``search_martyrs_each``."""
+    return grave_engine(within).search_many(queries, top=top, explain=True)

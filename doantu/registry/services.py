@@ -54,8 +54,9 @@ from .matching import (
     martyr_record,
     new_terms,
     registry_version,
-    search_graves,
+    search_graves_each,
     search_martyrs,
+    search_martyrs_each,
     write_new_terms,
 )
 from .models import (
@@ -892,12 +893,17 @@ def tip_person_candidates(*, tip: Tip, actor, top: int = 8, named: TipMartyr | N
     names two people, not one with two names; so does one block naming two)."""
     _require(access.can_view_registry(actor) and tip_access.can_view_tip(actor, tip))
     within = access.scope(actor, Martyr.objects)
-    return [(p, _person_martyrs(p, top, within)) for p in tip_people(tip, named)]
+    people = tip_people(tip, named)
+    return list(zip(people, _people_martyrs(people, top, within), strict=True))
 
 
-def _person_martyrs(person: TipPerson, top: int, within) -> list[Candidate]:
-    """The martyrs' records (among ``within``) one person a tip names may be; none for a block with no name."""
-    return search_martyrs(person.query, top=top, within=within) if person.named.has_name else []
+def _people_martyrs(people: list[TipPerson], top: int, within) -> list[list[Candidate]]:
+    """The martyrs' records (among ``within``) each person a tip names may be, each person searched on their
+    own (none for a block with no name); the people's pre-rankings one statement and their candidates one
+    fetch (``matching.search_martyrs_each``)."""
+    named = [p for p in people if p.named.has_name]
+    found = iter(search_martyrs_each([p.query for p in named], top=top, within=within) if named else [])
+    return [next(found) if p.named.has_name else [] for p in people]
 
 
 def _per_block(pairs) -> list:
@@ -986,8 +992,8 @@ def tip_person_matches(
     martyrs_within = access.scope(actor, Martyr.objects)
     graves_within = access.scope(actor, Grave.objects) if grave_count() > 0 else None
     people = tip_people(tip, named)
-    martyrs = [_person_martyrs(p, top, martyrs_within) for p in people]
-    graves = [_person_graves(p, graves_top, graves_within) for p in people]
+    martyrs = _people_martyrs(people, top, martyrs_within)
+    graves = _people_graves(people, graves_top, graves_within)
     martyr_rows = _explained_lists(martyrs, actor)
     grave_rows = _explained_lists(graves, actor, Grave)
     return [PersonMatches(p, m, g) for p, m, g in zip(people, martyr_rows, grave_rows, strict=True)]
@@ -1034,16 +1040,20 @@ def tip_person_graves(*, tip: Tip, actor, top: int = 5, named: TipMartyr | None 
     """``(TipPerson, grave candidates)`` for each person the tip names (or only ``named`` names)."""
     _require(access.can_view_registry(actor) and tip_access.can_view_tip(actor, tip))
     within = access.scope(actor, Grave.objects)
-    return [(p, _person_graves(p, top, within)) for p in tip_people(tip, named)]
+    people = tip_people(tip, named)
+    return list(zip(people, _people_graves(people, top, within), strict=True))
 
 
-def _person_graves(person: TipPerson, top: int, within) -> list[Candidate]:
-    """The graves (among ``within``; ``None``: no grave is listed, none is looked for) one person a tip names may
-    lie in, only those the engine finds plausible (a nameless grave with a matching province alone is not)."""
-    m = person.named
-    if within is None or not (m.name or m.alias or m.home_place or m.unit):
-        return []
-    return [c for c in search_graves(person.query, top=top, within=within) if c.decision]
+def _people_graves(people: list[TipPerson], top: int, within) -> list[list[Candidate]]:
+    """The graves (among ``within``; ``None``: no grave is listed, none is looked for) each person a tip names
+    may lie in, only those the engine finds plausible (a nameless grave with a matching province alone is not);
+    each person searched on their own, all of them in one pre-ranking and one fetch (``search_graves_each``)."""
+    if within is None:
+        return [[] for _ in people]
+    asked = [bool(p.named.name or p.named.alias or p.named.home_place or p.named.unit) for p in people]
+    queries = [p.query for p, ask in zip(people, asked, strict=True) if ask]
+    found = iter(search_graves_each(queries, top=top, within=within) if queries else [])
+    return [[c for c in next(found) if c.decision] if ask else [] for ask in asked]
 
 
 def tip_martyr_graves(*, tip: Tip, actor, top: int = 5, named: TipMartyr | None = None):

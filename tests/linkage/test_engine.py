@@ -249,3 +249,66 @@ def test_a_man_called_by_birth_order_is_compared_by_given_name(engine):
         engine, q("anh Tư Khoa", birth="1953", home_place="Bố Trạch, Quảng Bình", unit="C20 D7 E22 F9")
     )
     assert not other or other[0].decision != "match"
+
+
+def test_search_many_is_each_search_in_a_fixed_order_source_or_not(records):
+    """``Engine.search_many`` finds for each query what its own ``search`` finds: with a source in one fixed order
+    (read once for all the queries) and with one giving records in the order asked (read once per query)."""
+    recs = {r.id: r for r in records}
+
+    class AsAsked:
+        def __init__(self):
+            self.calls = 0
+
+        def fetch(self, ids):
+            self.calls += 1
+            return [recs[i] for i in ids if i in recs]
+
+    class Fixed(AsAsked):
+        fixed_order = True
+
+        def fetch(self, ids):
+            wanted = set(ids)
+            self.calls += 1
+            return [recs[i] for i in sorted(recs) if i in wanted]
+
+    queries = [
+        q("nguyen van hung", birth="1950", home_place="Thái Nguyên"),
+        q("Zzyzx Qwv"),
+        q("Hai Quang", birth="1961"),
+        q("Tran Van Tao", birth="1948", home_place="Vĩnh Phúc"),
+    ]
+
+    def shown(found):
+        return [
+            [(c.record_id, c.score, c.decision, [e.text_vi for e in c.evidence]) for c in f] for f in found
+        ]
+
+    for source, calls in ((AsAsked(), 3), (Fixed(), 1)):  # the query finding nothing is not fetched for
+        store, freq = DictStore(), FrequencyModel()
+        engine = Engine(store, source, freq)
+        for r in recs.values():
+            engine.add(r)
+        each = [engine.search(x, top=5) for x in queries]
+        assert each[0] and not each[1]
+        source.calls = 0
+        assert shown(engine.search_many(queries, top=5)) == shown(each)
+        assert source.calls == calls
+
+
+def test_rows_put_in_at_once_are_rows_put_in_one_by_one(records):
+    from doantu.linkage.table import FeatureTable
+
+    one, many = FeatureTable(), FeatureTable()
+    many.lex = one.lex
+    fs = [prepare(r) for r in records[:6]]
+    values = [one.values_of(f) for f in fs]
+    for f, v in zip(fs, values, strict=True):
+        one.append_row(f.id, v)
+    many.extend_rows([f.id for f in fs], values)
+    many.extend_rows([fs[0].id, fs[1].id], values[:2])  # ids present already: superseded one by one
+    for f, v in zip(fs[:2], values[:2], strict=True):
+        one.append_row(f.id, v)
+    assert many.ids == one.ids and many.row_of == one.row_of and (many.live() == one.live()).all()
+    for col in one.cols.spec:
+        assert (many[col] == one[col]).all(), col

@@ -6,7 +6,7 @@ cached but follows the registry — and a tip naming several martyrs shows candi
 import pytest
 from django.db import connection
 
-from doantu.linkage.engine import Decisions
+from doantu.linkage.engine import Decisions, Engine
 from doantu.linkage.keys import query_keys
 from doantu.linkage.records import Record, prepare
 from doantu.registry import access, matching, services
@@ -187,3 +187,105 @@ def test_a_record_met_again_is_not_prepared_again_unless_its_text_changed(regist
     assert prepared == [str(hung.pk)]  # prepared anew, the others not
     matching._shared.update(model=None)  # a fresh lexicon and memory: the same results from scratch
     assert _shown(matching.search_martyrs(query, top=5)) == _shown(again)
+
+
+# -- the people of one tip searched together (issue 13, sixth round) -------------------------------------------------
+
+
+def _weighted(query: Record) -> list[tuple[str, float]]:
+    return query_keys(prepare(query), matching.martyr_engine()._neighbours)
+
+
+def test_several_pre_rankings_at_once_are_each_ones_own(registry):
+    """``ranked_many`` (one statement on PostgreSQL) gives each list of keys the ids ``ranked`` gives it, in its
+    order — a group with no key, a key over the posting limit and a short limit included."""
+    store = matching.DbStore(matching.MARTYR)
+    lists = [
+        _weighted(Record("a", full_name="Nguyễn Văn Hùng", birth="1949")),
+        [],
+        _weighted(Record("b", full_name="Lục Khiêm", home_place="Ngân Sơn")),
+        [
+            ("n:nguyen|hung", 3.0),
+            (f"s:{prepare(Record('x', full_name='Hoàng Thị Lan')).name.spaceless}", 0.5),
+        ],
+        _weighted(Record("c", full_name="Hai Lan", birth="1953")),
+    ]
+    for max_postings, limit in [(5000, 400), (2, 10), (5000, 2)]:
+        each = [store.ranked(w, max_postings, limit) for w in lists]
+        assert any(each)
+        assert store.ranked_many(lists, max_postings, limit) == each
+    assert store.ranked_many([], 10, 10) == []
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the statement for several lists is PostgreSQL's"
+)
+def test_several_pre_rankings_tie_as_each_alone():
+    """Exact sums per group whatever the other groups' weights (one scale for all, or ``numeric``)."""
+    MatchKey.objects.bulk_create(
+        [MatchKey(kind="m", record_id=r, key=k) for r, k in [(5, "a"), (5, "b"), (3, "c"), (9, "d")]]
+    )
+    store = matching.DbStore(matching.MARTYR)
+    lists = [
+        [("a", 0.1), ("b", 0.2), ("c", 0.3)],
+        [("a", 0.1), ("b", 0.2), ("c", 0.3), ("d", 1e-20)],
+        [("a", 0.25), ("d", 0.5)],
+        [("d", 1e20), ("c", 1.0)],
+    ]
+    for group in (lists[:1] + lists[2:3], lists):  # one scale (hundredths), then numeric (past an integer)
+        assert store.ranked_many(group, 10, 10) == [store.ranked(w, 10, 10) for w in group]
+    assert store.ranked_many(lists, 10, 10)[:3] == [["3", "5"], ["3", "5", "9"], ["9", "5"]]
+
+
+QUERIES = [
+    Record("q1", full_name="Nguyễn Văn Hùng", birth="1950", home_place="Bắc Kạn"),
+    Record("q2", full_name="Khiêm Lục Văn"),  # given name first: other readings pre-ranked too
+    Record("q3", full_name="Zzyzx Qwv"),  # nothing found
+    Record("q4", full_name="Hoàng Thị Lan", birth="1953"),
+    Record("q5", full_name="Nguyễn Văn Hưng", death_date="1972"),
+]
+
+
+def _shown_all(found):
+    return [
+        [(c.record_id, c.score, c.decision, c.probability, [e.text_vi for e in c.evidence]) for c in f]
+        for f in found
+    ]
+
+
+def test_searching_several_finds_what_each_search_finds(users, registry):
+    within = access.scope(users["campaign"], Martyr.objects)
+    each = [matching.search_martyrs(q, top=5, within=within) for q in QUERIES]
+    assert each[0] and each[1] and not each[2]
+    assert _shown_all(matching.search_martyrs_each(QUERIES, top=5, within=within)) == _shown_all(each)
+    matching._shared.update(model=None)  # from a fresh lexicon too
+    assert _shown_all(matching.search_martyrs_each(QUERIES, top=5)) == _shown_all(each)
+    # an engine of its own (no shared lexicon), its source in an order of its own: one fetch per query
+    engine = Engine(
+        matching.DbStore("m"),
+        matching.MartyrSource(Martyr.objects.order_by("-birth")),
+        matching.frequency_model(),
+    )
+    assert not engine.source.fixed_order
+    assert _shown_all(engine.search_many(QUERIES, top=5)) == _shown_all(
+        [engine.search(q, top=5) for q in QUERIES]
+    )
+
+
+def test_one_fetch_serves_several_people_only_in_a_fixed_order():
+    assert matching.MartyrSource().fixed_order  # the model's ordering: full name, then id
+    assert matching.MartyrSource(Martyr.objects).fixed_order  # a scope may be the manager itself
+    assert matching.GraveSource().fixed_order
+    assert matching.MartyrSource(Martyr.objects.order_by("full_name", "-pk")).fixed_order
+    assert not matching.MartyrSource(Martyr.objects.order_by("full_name")).fixed_order  # namesakes would tie
+    assert not matching.MartyrSource(Martyr.objects.order_by()).fixed_order  # the database's order
+
+
+def test_a_fixed_order_source_is_read_once_for_several_people(registry, monkeypatch):
+    fetched = []
+    real = matching.MartyrSource.fetch
+    monkeypatch.setattr(
+        matching.MartyrSource, "fetch", lambda self, ids: fetched.append(ids) or real(self, ids)
+    )
+    found = matching.search_martyrs_each(QUERIES, top=5)
+    assert len(fetched) == 1 and sum(map(len, found)) > 2
