@@ -731,17 +731,6 @@ class Engine(_Base):
         self.store.remove(record.id)
         self.freq.remove(prepare(record))
 
-    def _table(
-        self, ids: Sequence[str], query: Features | None, more: Sequence[Features] = ()
-    ) -> tuple[FeatureTable, FeatureTable, list[str]]:
-        rt, got = self._records_table(ids)
-        qt = FeatureTable(rt.lex)
-        if query is not None:
-            qt.append(query)
-        for f in more:
-            qt.append(f)
-        return qt, rt, got
-
     def _records_table(self, ids: Sequence[str]) -> tuple[FeatureTable, list[str]]:
         """The records ``ids`` fetched, prepared and put in a table over a new lexicon, with the ids found (a
         subclass may keep a lexicon and the rows it made over it)."""
@@ -866,7 +855,7 @@ class Engine(_Base):
         if not blocks:  # an empty (or tiny) registry has nothing to pair
             return DedupeResult(pairs=[], clusters=[])
         ids_all = sorted({x for _k, b in blocks for x in b})
-        qt, rt, ids = self._table(ids_all, None)
+        rt, ids = self._records_table(ids_all)
         row = {rid: k for k, rid in enumerate(ids)}
         idx = MemoryIndex()
         codes = kind_codes()
