@@ -901,9 +901,15 @@ def _people_martyrs(people: list[TipPerson], top: int, within) -> list[list[Cand
     """The martyrs' records (among ``within``) each person a tip names may be, each person searched on their
     own (none for a block with no name); the people's pre-rankings one statement and their candidates one
     fetch (``matching.search_martyrs_each``)."""
-    named = [p for p in people if p.named.has_name]
-    found = iter(search_martyrs_each([p.query for p in named], top=top, within=within) if named else [])
-    return [next(found) if p.named.has_name else [] for p in people]
+    asked = [p.named.has_name for p in people]
+    return _searched_each(people, asked, lambda queries: search_martyrs_each(queries, top=top, within=within))
+
+
+def _searched_each(people: list[TipPerson], asked: list[bool], search) -> list[list[Candidate]]:
+    """What ``search`` (one call for every query) finds for each person ``asked``, in order; none for the others."""
+    queries = [p.query for p, ask in zip(people, asked, strict=True) if ask]
+    found = iter(search(queries) if queries else [])
+    return [next(found) if ask else [] for ask in asked]
 
 
 def _per_block(pairs) -> list:
@@ -1051,9 +1057,8 @@ def _people_graves(people: list[TipPerson], top: int, within) -> list[list[Candi
     if within is None:
         return [[] for _ in people]
     asked = [bool(p.named.name or p.named.alias or p.named.home_place or p.named.unit) for p in people]
-    queries = [p.query for p, ask in zip(people, asked, strict=True) if ask]
-    found = iter(search_graves_each(queries, top=top, within=within) if queries else [])
-    return [[c for c in next(found) if c.decision] if ask else [] for ask in asked]
+    found = _searched_each(people, asked, lambda queries: search_graves_each(queries, top=top, within=within))
+    return [[c for c in candidates if c.decision] for candidates in found]
 
 
 def tip_martyr_graves(*, tip: Tip, actor, top: int = 5, named: TipMartyr | None = None):
