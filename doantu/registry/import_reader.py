@@ -108,23 +108,35 @@ def _row_reader(
     return read
 
 
-def rows(path, original_name: str, encoding: str, *how) -> Iterator[ParsedRow | Unchanged]:
-    """The file's rows (``_row_reader``'s, ``how`` its arguments), read in this process."""
+def _blocks(
+    path, original_name: str, encoding: str, *how, share: int = 0, count: int = 1
+) -> Iterator[list[ParsedRow | Unchanged]]:
+    """The rows (``_row_reader``'s, ``how`` its arguments) of the file's blocks of ``MESSAGE_ROWS`` lines numbered
+    ``share`` modulo ``count``, each block's as one list (empty if it has none); the other blocks are only read
+    past (the table module's work, no parsing of their cells)."""
     read = _row_reader(*how)
     _headers, table = read_table(path, original_name, encoding)
     try:
-        for number, cells in enumerate(table, start=2):  # line 1 holds the headers
-            row = read(number, cells)
-            if row is not None:
-                yield row
+        lines = enumerate(table, start=2)  # line 1 holds the headers
+        for block in itertools.count():
+            part = list(itertools.islice(lines, MESSAGE_ROWS))
+            if not part:
+                return
+            if block % count == share:
+                yield [row for number, cells in part if (row := read(number, cells)) is not None]
     finally:
         table.close()
 
 
-def _reader(out, args, share: int, readers: int) -> None:
-    """One reader process: of the file's blocks of ``MESSAGE_ROWS`` lines, those numbered ``share`` modulo
-    ``readers`` (the others it only reads past), each as one message of its rows (an empty one if the block
-    has none), then ``("done", None)``; or ``("error", exc)``."""
+def rows(*args) -> Iterator[ParsedRow | Unchanged]:
+    """The file's rows, read in this process (every block of ``_blocks``, whose arguments these are)."""
+    for part in _blocks(*args):
+        yield from part
+
+
+def _reader(out, args, share: int, count: int) -> None:
+    """One reader process: the rows of its share of the file's blocks (``_blocks``), each block as one message,
+    then ``("done", None)``; or ``("error", exc)``."""
     default_signals()  # a task worker's SIGTERM handler must not keep the reader alive after terminate()
     writer = os.getppid()
 
@@ -138,19 +150,8 @@ def _reader(out, args, share: int, readers: int) -> None:
                     os._exit(1)
 
     try:
-        path, original_name, encoding, *how = args
-        read = _row_reader(*how)
-        _headers, table = read_table(path, original_name, encoding)
-        try:
-            lines = enumerate(table, start=2)
-            for block in itertools.count():
-                part = list(itertools.islice(lines, MESSAGE_ROWS))
-                if not part:
-                    break
-                if block % readers == share:
-                    put(("rows", [row for number, cells in part if (row := read(number, cells)) is not None]))
-        finally:
-            table.close()
+        for part in _blocks(*args, share=share, count=count):
+            put(("rows", part))
         put(("done", None))
     except Exception as exc:  # told to the writer, which raises it in its own process
         put(("error", exc))
