@@ -94,8 +94,8 @@ def test_inbox_search_however_typed(live, browser, screenshots, codes, size):
         # the last search, as the officer sees it
         search(page, "Hoàng Văn Thj")
         expect(page.locator("#result-count")).to_contain_text("thông tin")
-        page.screenshot(path=screenshots / f"inbox-search-typo-{width}.png", full_page=True)
         assert horizontal_overflow(page) == 0
+        page.screenshot(path=screenshots / f"inbox-search-typo-{width}.png", full_page=True)
         # the search survives a reload (it is in the address) and works without htmx: a plain GET
         page.goto("/staff/tips/?q=TR%E1%BA%A6N+V%C4%82N+H%C3%92A")
         assert {codes[k] for k in HOA} <= found_codes(page)

@@ -141,11 +141,33 @@ def open_tip_from_inbox(page, code):
     assert code in page.locator("h1").inner_text()
 
 
+OVERFLOW_JS = """async () => {
+    // two frames: the layout the person sees, not one still settling after a navigation
+    for (let i = 0; i < 2; i++) await new Promise(requestAnimationFrame);
+    const screen = visualViewport.width;
+    const wide = [...document.body.querySelectorAll("*")]
+        .map(e => [Math.round(e.getBoundingClientRect().right - screen), e])
+        .filter(([over]) => over > 0)
+        .sort((a, b) => b[0] - a[0]).slice(0, 5)
+        .map(([over, e]) => over + "px " + e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
+             (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\\s+/).join(".") : ""));
+    return [document.documentElement.scrollWidth - screen, wide];
+}"""
+
+
 def horizontal_overflow(page) -> int:
     """How many CSS pixels the page is wider than the phone's screen (0: it fits), once the page's stylesheets have
-    loaded (its text can be on screen before a page's own stylesheet has arrived from a busy live server)."""
+    loaded (its text can be on screen before a page's own stylesheet has arrived from a busy live server).
+
+    Measured before any full-page screenshot, never just after one: Chromium captures beyond the viewport by
+    resizing it for the capture, and a measure taken as it restores it can read the wrong width (CI, 1 Dec 2026:
+    230 px on a page that measured 0 in every rerun). When the page does not fit, the widest elements are printed,
+    so a failure says what overflows."""
     page.wait_for_load_state("load")
-    return page.evaluate("document.documentElement.scrollWidth - visualViewport.width")
+    overflow, wide = page.evaluate(OVERFLOW_JS)
+    if overflow:
+        print(f"{page.url} is {overflow}px wider than the screen; widest elements: {wide}")
+    return overflow
 
 
 def loaded_width(image) -> int:

@@ -40,8 +40,8 @@ def test_receipt_texted_with_consent_and_saved_as_pdf(live, browser, screenshots
         offer = page.locator("#receipt-send")
         expect(offer).to_be_visible()
         assert "*******678" in offer.inner_text() and "0912" not in page.content()
-        page.screenshot(path=screenshots / "receipt-send-offer-phone.png", full_page=True)
         assert horizontal_overflow(page) == 0
+        page.screenshot(path=screenshots / "receipt-send-offer-phone.png", full_page=True)
 
         # the browser itself asks for the consent box first (required)
         page.get_by_role("button", name="Gửi biên nhận qua tin nhắn").click()

@@ -259,8 +259,8 @@ def test_lists_imported_then_a_witness_tip_linked_to_martyr_and_grave(browser, l
     phone_console = Console(phone)
     assert phone.goto(candidates_url).status == 200
     expect(phone.locator("#candidates .notice.ok")).to_have_count(2)
-    phone.screenshot(path=screenshots / "registry-06-candidates-phone.png", full_page=True)
     overflow = horizontal_overflow(phone)
+    phone.screenshot(path=screenshots / "registry-06-candidates-phone.png", full_page=True)
     phone_console.check("the tip's candidates (phone)")
     phone_context.close()
     assert overflow == 0, f"the candidates page is {overflow}px wider than a phone"

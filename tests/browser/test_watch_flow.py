@@ -179,8 +179,8 @@ def test_false_post_from_capture_to_rebuttal_and_police_answer(browser, live, sc
         page.locator(".forward", has_text="Chuyển Công an phường").locator("[data-testid=action-status]")
     ).to_have_text("Đã xử lý xong")
     assert page.locator("#manage").count() == 0  # the police answer; they do not manage the entry
-    page.screenshot(path=screenshots / "watch-entry-police-phone.png", full_page=True)
     assert horizontal_overflow(page) == 0
+    page.screenshot(path=screenshots / "watch-entry-police-phone.png", full_page=True)
     console.check("the police's answer")
     logout(page)
     context.close()
