@@ -104,8 +104,8 @@ def _prepare_chunk(chunk):
     rows, keys, freq = [], [], Counter()
     for pk, r in chunk:
         birth, death = parse_date(r.birth), parse_date(r.death_date)
-        resolved, province = resolved_home(r.home_place)
-        rows.append((pk, r, birth.year if birth else None, death.year if death else None, resolved, province))
+        home = resolved_home(r.home_place)
+        rows.append((pk, r, birth.year if birth else None, death.year if death else None, home))
         f = prepare(r)
         keys.extend((MARTYR, pk, k[:150]) for k in dict.fromkeys(record_keys(f)))
         for item in frequency_items(f):
@@ -130,7 +130,7 @@ def build(args) -> None:
 
     from doantu.linkage.csvio import read_records
     from doantu.org.seed import load_seed
-    from doantu.registry.matching import _TOTAL, MARTYR_FIELDS
+    from doantu.registry.matching import _TOTAL, HOME_FIELDS, MARTYR_FIELDS
     from doantu.registry.models import FrequencyCount, Martyr, MatchKey
 
     t0 = time.time()
@@ -149,10 +149,10 @@ def build(args) -> None:
 
     fields = [f for f in Martyr._meta.concrete_fields]
     now = timezone.now()
-    derived = {"birth_year", "death_year", "home_resolved", "home_province_2025"}
+    derived = {"birth_year", "death_year", *HOME_FIELDS}
     from_record = set(MARTYR_FIELDS)  # the engine's columns, one list (registry.matching)
 
-    def martyr_row(pk, r, birth_year, death_year, resolved, province):
+    def martyr_row(pk, r, birth_year, death_year, home):
         out = []
         for f in fields:
             if f.attname == "id":
@@ -167,8 +167,7 @@ def build(args) -> None:
                 v = {
                     "birth_year": birth_year,
                     "death_year": death_year,
-                    "home_resolved": resolved[:400],
-                    "home_province_2025": province,
+                    **dict(zip(HOME_FIELDS, home, strict=True)),
                 }[f.attname]
             elif f.attname in ("created_at", "updated_at"):
                 v = now

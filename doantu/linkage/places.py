@@ -10,14 +10,17 @@ country) and compared coarsely.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+from . import gazetteer, normalize, place_lookup, place_resolution
 from .gazetteer import resolve as _gazetteer_resolve
 from .normalize import fold
 
-__all__ = ["HomePlace", "coarse_place", "resolve_home"]
+__all__ = ["HomePlace", "coarse_place", "home_codes", "home_from_codes", "resolve_home"]
 
 # Countries, folded; "lao" must not be the start of "Lào Cai".
 _FOREIGN = {
@@ -87,6 +90,48 @@ def resolve_home(text: str) -> HomePlace:
         level=r.level,
         explanation=explanation,
     )
+
+
+# -- a resolved home place kept with its record ----------------------------------------------------------------------
+#
+# Resolving a home place is most of what preparing a record costs (68-104 us of ~150 us, timed at 1,000,000
+# records: issue 13), and a search meets hundreds of records it has not prepared before. A registry that resolves
+# each record's home place when it writes it (it shows the explanation anyway) keeps the codes too, and hands them
+# back with the record (``Record.home``): the search then reads them instead of resolving again.
+# The codes are stamped with the resolver's version: a digest of the code and data that decide what a text resolves
+# to. Codes of another version are not used (the text is resolved afresh), so stored codes can never disagree with
+# what ``resolve_home`` gives today; they only stop saving time until they are written again.
+_RESOLVER_PARTS = (gazetteer, place_lookup, place_resolution, normalize)
+
+
+def _resolver_version() -> str:
+    digest = hashlib.blake2b(digest_size=6)
+    files = [Path(m.__file__) for m in _RESOLVER_PARTS] + [Path(__file__)]
+    for path in [*files, gazetteer._UNITS_FILE, gazetteer._HISTORICAL_FILE]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+RESOLVER_VERSION = _resolver_version()
+_SETS = ("province_2024", "province_2025", "district_2024", "ward_2024", "ward_2025")
+
+
+def home_codes(place: HomePlace) -> str:
+    """``place`` as one line of text to keep with its record ("" for a place not resolved: nothing to save)."""
+    if place.level == "none":
+        return ""
+    return "|".join((RESOLVER_VERSION, place.level, *(",".join(sorted(getattr(place, s))) for s in _SETS)))
+
+
+@lru_cache(maxsize=50_000)
+def home_from_codes(codes: str, explanation: str) -> HomePlace | None:
+    """The ``HomePlace`` kept as ``codes`` (``home_codes``), with its ``explanation``; None when there are none, or
+    when they were made by another version of the resolver."""
+    parts = codes.split("|")
+    if len(parts) != 2 + len(_SETS) or parts[0] != RESOLVER_VERSION:
+        return None
+    sets = {s: frozenset(p.split(",")) if p else frozenset() for s, p in zip(_SETS, parts[2:], strict=True)}
+    return HomePlace(**sets, level=parts[1], explanation=explanation)
 
 
 @lru_cache(maxsize=50_000)

@@ -37,9 +37,13 @@ class Record:
     death_date: str = ""
     death_place: str = ""
     burial_place: str = ""
+    # The home place already resolved, when whoever keeps the record stored it (the registry does, as
+    # ``places.home_codes``); it must be what ``resolve_home(home_place)`` gives. None: ``prepare`` resolves it.
+    home: HomePlace | None = None
 
 
-RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Record))
+# the record's texts, in order (``home`` is not one: it is what ``home_place`` says, when known)
+RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Record) if f.name != "home")
 
 MALE, FEMALE = 1, 2
 
@@ -86,7 +90,7 @@ def prepare(record: Record) -> Features:
         alias=parse_name(record.alias),
         sex=parse_sex(record.sex),
         birth=parse_date(record.birth) or birth_from_age(record.birth, death),
-        home=resolve_home(record.home_place),
+        home=resolve_home(record.home_place) if record.home is None else record.home,
         home_text=record.home_place.strip(),
         enlistment=parse_date(record.enlistment),
         unit=parse_unit(record.unit),

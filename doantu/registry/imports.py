@@ -365,7 +365,9 @@ def martyr_values(values: dict[str, str]) -> dict[str, object]:
         death = parse_date(values["death_date"])
         out["death_year"] = death.year if death else None
     if "home_place" in values:
-        out["home_resolved"], out["home_province_2025"] = resolved_home(values["home_place"])
+        out["home_resolved"], out["home_province_2025"], out["home_codes"] = resolved_home(
+            values["home_place"]
+        )
     return out
 
 

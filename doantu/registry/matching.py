@@ -29,8 +29,8 @@ from django.db.models import Count, Lookup
 
 from doantu.linkage.engine import Candidate, Engine, _prepared
 from doantu.linkage.frequency import FrequencyModel, frequency_items
-from doantu.linkage.gazetteer import resolve
 from doantu.linkage.keys import record_keys
+from doantu.linkage.places import home_codes, home_from_codes, resolve_home
 from doantu.linkage.records import RECORD_FIELDS, Features, Record, prepare
 from doantu.linkage.scoring import Scorer
 from doantu.linkage.table import FeatureTable, Lexicon
@@ -77,6 +77,7 @@ def martyr_record(m: Martyr) -> Record:
         death_date=m.death_date,
         death_place=m.death_place,
         burial_place=m.burial_place,
+        home=home_from_codes(m.home_codes, m.home_resolved),
     )
 
 
@@ -119,14 +120,22 @@ def grave_record(g: Grave) -> Record:
     )
 
 
+_EXPLANATION_MAX = Martyr._meta.get_field("home_resolved").max_length
+
+
 @lru_cache(maxsize=50_000)
-def resolved_home(text: str) -> tuple[str, str]:
-    """(explanation for staff, first 2025 province code) of a home place as written. Cached: a large list
-    names the same communes over and over (about 10,000 communes for a million rows)."""
-    if not text.strip():
-        return "", ""
-    r = resolve(text)
-    return (r.explain() if r.level != "none" else ""), (sorted(r.province_2025)[0] if r.province_2025 else "")
+def resolved_home(text: str) -> tuple[str, str, str]:
+    """(explanation for staff, first 2025 province code, the place's codes) of a home place as written: what a
+    martyr keeps in ``home_resolved``, ``home_province_2025`` and ``home_codes`` (``places.home_codes``: a search
+    reads them back rather than resolve the text again). Cached: a large list names the same communes over and
+    over (about 10,000 communes for a million rows)."""
+    place = resolve_home(text)
+    if place.level == "none":
+        return "", "", ""
+    explanation = place.explanation
+    # codes are kept only with their explanation whole (a search gives staff the one resolve_home would)
+    codes = home_codes(place) if len(explanation) <= _EXPLANATION_MAX else ""
+    return explanation, min(place.province_2025, default=""), codes
 
 
 # ------------------------------------------------------------------------------------------ the store
@@ -373,8 +382,11 @@ class MartyrSource:
     def fetch(self, ids: Sequence[str]) -> list[Record]:
         """Only the columns the engine reads (a whole row is ~30 columns and a model instance each; a search
         fetches up to ``Decisions.max_candidates`` records)."""
-        rows = _by_ids(self.within, ids).filter(merged_into=None).values_list("pk", *MARTYR_FIELDS)
-        return [Record(str(pk), *values) for pk, *values in rows]
+        rows = _by_ids(self.within, ids).filter(merged_into=None)
+        rows = rows.values_list("pk", *MARTYR_FIELDS, "home_codes", "home_resolved")
+        return [
+            Record(str(pk), *values, home=home_from_codes(codes, said)) for pk, *values, codes, said in rows
+        ]
 
 
 class GraveSource:
@@ -732,6 +744,29 @@ def bulk_key_load(new_records: int) -> Iterator[bool]:
             _build_key_index()
 
 
+HOME_FIELDS = (
+    "home_resolved",
+    "home_province_2025",
+    "home_codes",
+)  # what ``resolved_home`` gives, in its order
+
+
+def refresh_homes(martyrs: Sequence, write) -> int:
+    """Work out again the home-place fields of ``martyrs`` (``resolved_home``) and ``write`` the changed ones, in
+    chunks (``write(changed, fields)``: a model's ``bulk_update``): after the resolver changed, or for records
+    written before a field existed. Returns how many changed."""
+    changed = []
+    for m in martyrs:
+        now = resolved_home(m.home_place)
+        if now != tuple(getattr(m, f) for f in HOME_FIELDS):
+            for f, v in zip(HOME_FIELDS, now, strict=True):
+                setattr(m, f, v)
+            changed.append(m)
+    if changed:
+        write(changed, HOME_FIELDS, batch_size=1000)
+    return len(changed)
+
+
 def rebuild_index() -> dict[str, int]:
     """Recompute every key and count from the records (after an engine upgrade changes the keys)."""
     with bulk_key_load(keyed_records()), transaction.atomic():
@@ -746,8 +781,10 @@ def rebuild_index() -> dict[str, int]:
         for m in martyrs.iterator(chunk_size=5000):
             batch.append(m)
             if len(batch) == 5000:
+                refresh_homes(batch, Martyr.objects.bulk_update)
                 index_martyrs(batch)
                 batch = []
+        refresh_homes(batch, Martyr.objects.bulk_update)
         index_martyrs(batch)
         index_graves(Grave.objects.all())
     forget_frequency_cache()

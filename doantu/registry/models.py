@@ -79,6 +79,9 @@ class Martyr(models.Model):
     home_place = models.CharField("quê quán (như ghi)", max_length=300, blank=True)
     home_resolved = models.CharField("quê quán hiện nay", max_length=400, blank=True, editable=False)
     home_province_2025 = models.CharField(max_length=40, blank=True, editable=False)
+    # the home place's gazetteer codes, as resolved when the record was written (``matching.resolved_home``): a
+    # search reads them rather than resolving the text again for every candidate it has not met before
+    home_codes = models.TextField(blank=True, editable=False)
     enlistment = models.CharField("nhập ngũ", max_length=40, blank=True)
     unit = models.CharField("đơn vị", max_length=200, blank=True)
     rank = models.CharField("cấp bậc", max_length=60, blank=True)

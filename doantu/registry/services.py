@@ -148,7 +148,10 @@ def martyr_update(*, martyr: Martyr, actor, values: dict[str, Any]) -> Martyr:
         martyr = Martyr.objects.select_for_update().get(pk=martyr.pk)
         old = martyr_record(martyr)
         new = martyr_values({**{f: getattr(martyr, f) for f in FIELDS}, **values})
-        changes = diff({k: getattr(martyr, k) for k in new}, new)
+        # the home place's codes are for the engine, not for staff: they are written, never listed as a change
+        changes = diff(
+            {k: getattr(martyr, k) for k in new}, {k: v for k, v in new.items() if k != "home_codes"}
+        )
         if not changes:
             return martyr
         for k, v in new.items():

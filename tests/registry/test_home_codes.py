@@ -1,0 +1,160 @@
+"""A martyr keeps its home place's gazetteer codes (``home_codes``) when it is written, and a search reads them back
+instead of resolving the text again (issue 13: resolving is most of what a candidate new to the process costs).
+What a search finds, and the reasons it gives, are the same with the codes as without them; codes made by
+another version of the resolver are never used."""
+
+import pytest
+
+from doantu.linkage import engine as engine_module
+from doantu.linkage import places
+from doantu.linkage.places import HomePlace, home_codes, home_from_codes, resolve_home
+from doantu.linkage.records import Record, prepare
+from doantu.registry import matching, services
+from doantu.registry.matching import MartyrSource, rebuild_index, search_martyrs
+from doantu.registry.models import Martyr
+
+# home places of every level the resolver reads (commune, district, province, an old province, a name that is
+# ambiguous across provinces, one it cannot read), in the eras they are written in
+HOMES = [
+    "Xã Huyền Tụng, Huyện Bạch Thông, tỉnh Bắc Thái",
+    "Phú Bình, Thái Nguyên",
+    "Hà Tây",
+    "Nghĩa Bình",
+    "xã Tân Lập",
+    "Thôn Bản Ngoài ở đâu đó",
+    "",
+]
+
+
+@pytest.fixture(autouse=True)
+def _codes_read_afresh():
+    """Tests change the resolver's version: what was read under another version is not kept across tests."""
+    places.home_from_codes.cache_clear()
+    yield
+    places.home_from_codes.cache_clear()
+
+
+@pytest.mark.parametrize("text", HOMES)
+def test_codes_give_back_the_place_resolve_home_gives(text):
+    place = resolve_home(text)
+    codes = home_codes(place)
+    if place.level == "none":
+        assert codes == ""  # nothing to keep: the text is read again (it resolves to nothing, quickly)
+        return
+    assert home_from_codes(codes, place.explanation) == place
+
+
+def test_codes_of_another_resolver_are_not_used(monkeypatch):
+    place = resolve_home("Phú Bình, Thái Nguyên")
+    codes = home_codes(place)
+    monkeypatch.setattr(places, "RESOLVER_VERSION", "0" * 12)
+    places.home_from_codes.cache_clear()
+    assert home_from_codes(codes, place.explanation) is None
+    assert home_from_codes("", "") is None
+    assert home_from_codes("garbage", "") is None
+
+
+def test_prepare_takes_the_home_place_a_record_brings():
+    brought = HomePlace(province_2025=frozenset({"99"}), level="province", explanation="kept")
+    assert prepare(Record("1", full_name="A", home_place="Hà Tây", home=brought)).home is brought
+    assert prepare(Record("1", full_name="A", home_place="Hà Tây")).home == resolve_home("Hà Tây")
+
+
+pytestmark = pytest.mark.django_db
+
+
+def _people(actor):
+    return [
+        services.martyr_create(
+            actor=actor,
+            values={"full_name": name, "birth": "1950", "home_place": home, "unit": "Trung đoàn 141"},
+        )
+        for name, home in [
+            ("Nguyễn Văn Hùng", HOMES[0]),
+            ("Nguyễn Văn Hưng", HOMES[1]),
+            ("Nguyễn Văn Hùng", HOMES[2]),
+            ("Nguyễn Văn Hùng", HOMES[4]),
+            ("Nguyễn Văn Hùng", HOMES[5]),
+        ]
+    ]
+
+
+def _forget_prepared():
+    """No memory of earlier searches: each record is prepared from what is fetched."""
+    engine_module._prepare_values.cache_clear()
+    matching.resolved_home.cache_clear()
+    places.resolve_home.cache_clear()
+    with matching._shared_lock:
+        matching._shared.update(model=None, lexicon=None, scorers={}, priors={}, rows={})
+
+
+def _shown(candidates):
+    return [(c.record_id, round(c.score, 6), c.decision, repr(c.evidence)) for c in candidates]
+
+
+def test_records_keep_their_codes_and_a_search_reads_them(users):
+    people = _people(users["campaign"])
+    for m in people:
+        m.refresh_from_db()
+        place = resolve_home(m.home_place)
+        assert m.home_codes == home_codes(place)
+        assert (m.home_codes != "") == (place.level != "none")
+    fetched = {r.id: r for r in MartyrSource().fetch([str(m.pk) for m in people])}
+    for m in people:
+        brought = fetched[str(m.pk)].home
+        assert brought == (resolve_home(m.home_place) if m.home_codes else None)
+
+
+def test_a_search_finds_the_same_with_codes_without_them_and_with_stale_ones(users, monkeypatch):
+    people = _people(users["campaign"])
+    query = Record("", full_name="Nguyễn Văn Hùng", birth="1950", home_place="Bạch Thông, Bắc Thái")
+    _forget_prepared()
+    resolved = []
+    real = places._gazetteer_resolve
+    monkeypatch.setattr(places, "_gazetteer_resolve", lambda text: resolved.append(text) or real(text))
+    with_codes = _shown(search_martyrs(query, top=10))
+    assert len(with_codes) == len(people)
+    # the query's home place is resolved; the records' kept ones are not (only those that resolve to nothing are)
+    unread = {m.home_place for m in Martyr.objects.filter(home_codes="")}
+    assert unread and len(unread) < len(people)
+    assert set(resolved) == {query.home_place, *unread}
+
+    Martyr.objects.update(home_codes="")  # records written before the codes existed
+    _forget_prepared()
+    assert _shown(search_martyrs(query, top=10)) == with_codes
+
+    monkeypatch.setattr(places, "RESOLVER_VERSION", "f" * 12)  # the resolver changed since they were written
+    places.home_from_codes.cache_clear()
+    matching.resolved_home.cache_clear()  # a process of the new version starts with none of these remembered
+    rebuild_index()  # what an upgrade runs: writes them again, for this resolver
+    kept = [m.home_codes for m in Martyr.objects.exclude(home_codes="")]
+    assert len(kept) == len(people) - len(unread)
+    assert all(c.startswith("f" * 12 + "|") for c in kept), "rebuild_index writes the codes again"
+    _forget_prepared()
+    resolved.clear()
+    assert _shown(search_martyrs(query, top=10)) == with_codes
+    assert set(resolved) == {query.home_place, *unread}
+
+
+def test_an_edit_writes_the_codes_and_does_not_list_them_as_a_change(users):
+    from doantu.audit.models import AuditEntry
+
+    m = _people(users["campaign"])[0]
+    services.martyr_update(martyr=m, actor=users["campaign"], values={"home_place": "Phú Bình, Thái Nguyên"})
+    m.refresh_from_db()
+    assert m.home_codes == home_codes(resolve_home("Phú Bình, Thái Nguyên"))
+    entry = AuditEntry.objects.filter(action="martyr_edited").latest("pk")
+    assert "home_place" in entry.changes and "home_codes" not in entry.changes
+
+
+def test_the_migration_gives_the_records_already_there_their_codes(users):
+    import importlib
+
+    from django.apps import apps
+
+    people = _people(users["campaign"])
+    expected = {m.pk: Martyr.objects.get(pk=m.pk).home_codes for m in people}
+    assert any(expected.values())
+    Martyr.objects.update(home_codes="")  # as AddField leaves them
+    importlib.import_module("doantu.registry.migrations.0009_home_codes").fill_home_codes(apps, None)
+    assert dict(Martyr.objects.values_list("pk", "home_codes")) == expected
