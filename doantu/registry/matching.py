@@ -767,6 +767,20 @@ def refresh_homes(martyrs: Sequence, write) -> int:
     return len(changed)
 
 
+def refresh_all_homes(model=Martyr, chunk: int = 5000) -> int:
+    """``refresh_homes`` of every martyr with a home place, ``chunk`` at a time, each chunk its own transaction
+    (it can run while the system serves: a record without codes is only resolved again when searched).
+    ``model``: a migration's historical model. Returns how many changed. Measured at 1,000,000 records on
+    PostgreSQL: ~8 minutes, nearly all of it PostgreSQL rewriting each row with its indexes."""
+    rows = model.objects.exclude(home_place="").only("pk", "home_place", *HOME_FIELDS).order_by("pk")
+    changed, last = 0, 0
+    while batch := list(rows.filter(pk__gt=last)[:chunk]):
+        with transaction.atomic():
+            changed += refresh_homes(batch, model.objects.bulk_update)
+        last = batch[-1].pk
+    return changed
+
+
 def rebuild_index() -> dict[str, int]:
     """Recompute every key and count from the records (after an engine upgrade changes the keys)."""
     with bulk_key_load(keyed_records()), transaction.atomic():

@@ -147,14 +147,27 @@ def test_an_edit_writes_the_codes_and_does_not_list_them_as_a_change(users):
     assert "home_place" in entry.changes and "home_codes" not in entry.changes
 
 
-def test_the_migration_gives_the_records_already_there_their_codes(users):
+def test_the_migration_gives_the_records_already_there_their_codes(users, monkeypatch, capsys):
     import importlib
+    from functools import partial
 
     from django.apps import apps
+    from django.core.management import call_command
 
     people = _people(users["campaign"])
     expected = {m.pk: Martyr.objects.get(pk=m.pk).home_codes for m in people}
     assert any(expected.values())
+    migration = importlib.import_module("doantu.registry.migrations.0009_home_codes")
     Martyr.objects.update(home_codes="")  # as AddField leaves them
-    importlib.import_module("doantu.registry.migrations.0009_home_codes").fill_home_codes(apps, None)
+    migration.fill_home_codes(apps, None)
+    assert dict(Martyr.objects.values_list("pk", "home_codes")) == expected
+
+    # a registry larger than the migration fills is filled by the command, chunk by chunk
+    Martyr.objects.update(home_codes="")
+    monkeypatch.setattr(migration, "FILL_HERE", len(people) - 1)
+    migration.fill_home_codes(apps, None)
+    assert "Sổ liệt sĩ lớn" in capsys.readouterr().out
+    assert not Martyr.objects.exclude(home_codes="").exists()
+    monkeypatch.setattr(matching, "refresh_all_homes", partial(matching.refresh_all_homes, chunk=2))
+    call_command("refresh_home_places")
     assert dict(Martyr.objects.values_list("pk", "home_codes")) == expected
