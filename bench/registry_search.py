@@ -161,14 +161,14 @@ def build(args) -> None:
                 v = owner.pk
             elif f.attname == "external_id":
                 v = r.id
-            elif f.attname in from_record:
-                v = getattr(r, f.attname)[: f.max_length] if f.max_length else getattr(r, f.attname)
-            elif f.attname in derived:
+            elif f.attname in derived:  # before the record's fields: home_codes is one of both
                 v = {
                     "birth_year": birth_year,
                     "death_year": death_year,
                     **dict(zip(HOME_FIELDS, home, strict=True)),
                 }[f.attname]
+            elif f.attname in from_record:
+                v = getattr(r, f.attname)[: f.max_length] if f.max_length else getattr(r, f.attname)
             elif f.attname in ("created_at", "updated_at"):
                 v = now
             else:

@@ -42,7 +42,6 @@ from .frequency import FrequencyModel
 from .index import CandidateStore, MemoryIndex, PairSpec, key_hash, kind_codes, unpack_pairs
 from .keys import DEDUPE_KINDS, query_keys, record_keys
 from .names import AS_WRITTEN, other_readings
-from .places import HomePlace
 from .records import RECORD_FIELDS, Features, Record, prepare
 from .scoring import Comparison, Evidence, Scorer
 from .table import FeatureTable
@@ -689,8 +688,8 @@ def _dedupe_decisions(
 
 
 @lru_cache(maxsize=20_000)
-def _prepare_values(values: tuple[str, ...], home: HomePlace | None) -> Features:
-    return prepare(Record(*values, home=home))
+def _prepare_values(values: tuple[str, ...]) -> Features:
+    return prepare(Record(*values))
 
 
 def _prepared(record: Record) -> Features:
@@ -698,7 +697,7 @@ def _prepared(record: Record) -> Features:
     so an edited record is prepared afresh: the same candidates come back page after page (a tip's page, then
     its link decision; a search refined). 20,000 records is 50 searches' worth (an estimate: ~1 KB each). Callers
     must not change the ``Features`` returned (they are shared), which no part of the engine does."""
-    return _prepare_values(_record_values(record), record.home)
+    return _prepare_values(_record_values(record))
 
 
 _record_values = attrgetter(*RECORD_FIELDS)  # a record's fields as a tuple, in ``Record``'s order

@@ -7,6 +7,7 @@ import math
 
 from .frequency import FrequencyModel
 from .gazetteer import province_2025_of_2024, province_name_2024, province_name_2025
+from .places import explanation_of
 from .ranks import RANK_NAMES
 from .scoring_base import (
     LEVEL_NAMES,
@@ -69,8 +70,9 @@ def _province_names(codes: frozenset[str]) -> str:
 def _where(pa, pb) -> str:
     """Short place note for a home-place item: the record's province as written, and today's if different
     ("Bắc Thái (1965–1996) → Thái Nguyên + Bắc Kạn", "Nam Định → Ninh Bình (2025)")."""
-    if len(pb.province_2024) > 1 or (pb.explanation and "(19" in pb.explanation):
-        parts = pb.explanation.split(". ")
+    explanation = explanation_of(pb)
+    if len(pb.province_2024) > 1 or (explanation and "(19" in explanation):
+        parts = explanation.split(". ")
         hist = next((x for x in parts[1:] if "→" in x), "")
         if hist and len(hist) < 90:
             return f" ({hist.rstrip('.')})"

@@ -20,7 +20,7 @@ from . import gazetteer, normalize, place_lookup, place_resolution
 from .gazetteer import resolve as _gazetteer_resolve
 from .normalize import fold
 
-__all__ = ["HomePlace", "coarse_place", "home_codes", "home_from_codes", "resolve_home"]
+__all__ = ["HomePlace", "coarse_place", "explanation_of", "home_codes", "home_from_codes", "resolve_home"]
 
 # Countries, folded; "lao" must not be the start of "Lào Cai".
 _FOREIGN = {
@@ -60,6 +60,9 @@ class HomePlace:
     ward_2025: frozenset[str] = frozenset()
     level: str = "none"
     explanation: str = ""
+    # the text it was read from, kept by a place made from stored codes (``home_from_codes``): its explanation
+    # is worked out only when asked for (``explanation_of``), for the few candidates shown
+    text: str = ""
 
     @property
     def empty(self) -> bool:
@@ -97,16 +100,19 @@ def resolve_home(text: str) -> HomePlace:
 # Resolving a home place is most of what preparing a record costs (68-104 us of ~150 us, timed at 1,000,000
 # records: issue 13), and a search meets hundreds of records it has not prepared before. A registry that resolves
 # each record's home place when it writes it (it shows the explanation anyway) keeps the codes too, and hands them
-# back with the record (``Record.home``): the search then reads them instead of resolving again.
-# The codes are stamped with the resolver's version: a digest of the code and data that decide what a text resolves
-# to. Codes of another version are not used (the text is resolved afresh), so stored codes can never disagree with
-# what ``resolve_home`` gives today; they only stop saving time until they are written again.
+# back with the record (``Record.home_codes``): the search then reads them instead of resolving again, and works
+# out the explanation only for the candidates it shows (``explanation_of``).
+# The codes are stamped with the resolver's version: a digest of the modules and data that decide what a text
+# resolves to, and of ``_CODES_FORMAT``. Codes of another version are not used (the text is resolved afresh), so
+# stored codes do not disagree with what ``resolve_home`` gives today; they only stop saving time until they are
+# written again (``manage.py refresh_home_places``).
 _RESOLVER_PARTS = (gazetteer, place_lookup, place_resolution, normalize)
+_CODES_FORMAT = b"1"  # change it with ``resolve_home`` or the layout of ``home_codes`` (this module)
 
 
 def _resolver_version() -> str:
-    digest = hashlib.blake2b(digest_size=6)
-    files = [Path(m.__file__) for m in _RESOLVER_PARTS] + [Path(__file__)]
+    digest = hashlib.blake2b(_CODES_FORMAT, digest_size=6)
+    files = [Path(m.__file__) for m in _RESOLVER_PARTS]
     for path in [*files, gazetteer._UNITS_FILE, gazetteer._HISTORICAL_FILE]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
@@ -124,14 +130,22 @@ def home_codes(place: HomePlace) -> str:
 
 
 @lru_cache(maxsize=50_000)
-def home_from_codes(codes: str, explanation: str) -> HomePlace | None:
-    """The ``HomePlace`` kept as ``codes`` (``home_codes``), with its ``explanation``; None when there are none, or
-    when they were made by another version of the resolver."""
+def home_from_codes(codes: str, text: str) -> HomePlace | None:
+    """The ``HomePlace`` kept as ``codes`` (``home_codes``) for the home place written ``text``; None when there are
+    none, or when they were made by another version of the resolver. Its explanation is not kept with the codes
+    (reading it back with every candidate cost more than the codes saved): ``explanation_of`` works it out."""
     parts = codes.split("|")
     if len(parts) != 2 + len(_SETS) or parts[0] != RESOLVER_VERSION:
         return None
     sets = {s: frozenset(p.split(",")) if p else frozenset() for s, p in zip(_SETS, parts[2:], strict=True)}
-    return HomePlace(**sets, level=parts[1], explanation=explanation)
+    return HomePlace(**sets, level=parts[1], text=text)
+
+
+def explanation_of(place: HomePlace) -> str:
+    """What ``resolve_home`` says of the place's text, for staff."""
+    if place.explanation or not place.text:
+        return place.explanation
+    return resolve_home(place.text).explanation
 
 
 @lru_cache(maxsize=50_000)

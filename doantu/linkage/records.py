@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from .dates import PartialDate, birth_from_age, parse_date
 from .names import NameParts, parse_name
 from .normalize import fold
-from .places import HomePlace, coarse_place, resolve_home
+from .places import HomePlace, coarse_place, home_from_codes, resolve_home
 from .ranks import parse_rank
 from .units import Unit, parse_unit
 
@@ -37,13 +37,12 @@ class Record:
     death_date: str = ""
     death_place: str = ""
     burial_place: str = ""
-    # The home place already resolved, when whoever keeps the record stored it (the registry does, as
-    # ``places.home_codes``); it must be what ``resolve_home(home_place)`` gives. None: ``prepare`` resolves it.
-    home: HomePlace | None = None
+    # ``home_place`` already resolved, when whoever keeps the record stored it (``places.home_codes``: the
+    # registry does); "" or codes of another resolver version: ``prepare`` resolves the text
+    home_codes: str = ""
 
 
-# the record's texts, in order (``home`` is not one: it is what ``home_place`` says, when known)
-RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Record) if f.name != "home")
+RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Record))
 
 MALE, FEMALE = 1, 2
 
@@ -90,7 +89,8 @@ def prepare(record: Record) -> Features:
         alias=parse_name(record.alias),
         sex=parse_sex(record.sex),
         birth=parse_date(record.birth) or birth_from_age(record.birth, death),
-        home=resolve_home(record.home_place) if record.home is None else record.home,
+        home=(record.home_codes and home_from_codes(record.home_codes, record.home_place))
+        or resolve_home(record.home_place),
         home_text=record.home_place.strip(),
         enlistment=parse_date(record.enlistment),
         unit=parse_unit(record.unit),

@@ -30,7 +30,7 @@ from django.db.models import Count, Lookup
 from doantu.linkage.engine import Candidate, Engine, _prepared
 from doantu.linkage.frequency import FrequencyModel, frequency_items
 from doantu.linkage.keys import record_keys
-from doantu.linkage.places import home_codes, home_from_codes, resolve_home
+from doantu.linkage.places import home_codes, resolve_home
 from doantu.linkage.records import RECORD_FIELDS, Features, Record, prepare
 from doantu.linkage.scoring import Scorer
 from doantu.linkage.table import FeatureTable, Lexicon
@@ -59,6 +59,7 @@ MARTYR_FIELDS = (
     "death_date",
     "death_place",
     "burial_place",
+    "home_codes",
 )
 
 
@@ -77,7 +78,7 @@ def martyr_record(m: Martyr) -> Record:
         death_date=m.death_date,
         death_place=m.death_place,
         burial_place=m.burial_place,
-        home=home_from_codes(m.home_codes, m.home_resolved),
+        home_codes=m.home_codes,
     )
 
 
@@ -132,10 +133,9 @@ def resolved_home(text: str) -> tuple[str, str, str]:
     place = resolve_home(text)
     if place.level == "none":
         return "", "", ""
-    explanation = place.explanation
-    # codes are kept only with their explanation whole (a search gives staff the one resolve_home would)
-    codes = home_codes(place) if len(explanation) <= _EXPLANATION_MAX else ""
-    return explanation, min(place.province_2025, default=""), codes
+    # the explanation is shown as kept (cut to its column, where a longer one used to fail the write); a search
+    # works out its own from the text (``places.explanation_of``)
+    return place.explanation[:_EXPLANATION_MAX], min(place.province_2025, default=""), home_codes(place)
 
 
 # ------------------------------------------------------------------------------------------ the store
@@ -382,11 +382,8 @@ class MartyrSource:
     def fetch(self, ids: Sequence[str]) -> list[Record]:
         """Only the columns the engine reads (a whole row is ~30 columns and a model instance each; a search
         fetches up to ``Decisions.max_candidates`` records)."""
-        rows = _by_ids(self.within, ids).filter(merged_into=None)
-        rows = rows.values_list("pk", *MARTYR_FIELDS, "home_codes", "home_resolved")
-        return [
-            Record(str(pk), *values, home=home_from_codes(codes, said)) for pk, *values, codes, said in rows
-        ]
+        rows = _by_ids(self.within, ids).filter(merged_into=None).values_list("pk", *MARTYR_FIELDS)
+        return [Record(str(pk), *values) for pk, *values in rows]
 
 
 class GraveSource:

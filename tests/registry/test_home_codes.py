@@ -7,7 +7,7 @@ import pytest
 
 from doantu.linkage import engine as engine_module
 from doantu.linkage import places
-from doantu.linkage.places import HomePlace, home_codes, home_from_codes, resolve_home
+from doantu.linkage.places import explanation_of, home_codes, home_from_codes, resolve_home
 from doantu.linkage.records import Record, prepare
 from doantu.registry import matching, services
 from doantu.registry.matching import MartyrSource, rebuild_index, search_martyrs
@@ -41,7 +41,16 @@ def test_codes_give_back_the_place_resolve_home_gives(text):
     if place.level == "none":
         assert codes == ""  # nothing to keep: the text is read again (it resolves to nothing, quickly)
         return
-    assert home_from_codes(codes, place.explanation) == place
+    kept = home_from_codes(codes, text)
+    assert (kept.province_2024, kept.province_2025, kept.district_2024, kept.ward_2024, kept.ward_2025) == (
+        place.province_2024,
+        place.province_2025,
+        place.district_2024,
+        place.ward_2024,
+        place.ward_2025,
+    )
+    assert kept.level == place.level
+    assert kept.explanation == "" and explanation_of(kept) == explanation_of(place) == place.explanation
 
 
 def test_codes_of_another_resolver_are_not_used(monkeypatch):
@@ -49,15 +58,22 @@ def test_codes_of_another_resolver_are_not_used(monkeypatch):
     codes = home_codes(place)
     monkeypatch.setattr(places, "RESOLVER_VERSION", "0" * 12)
     places.home_from_codes.cache_clear()
-    assert home_from_codes(codes, place.explanation) is None
+    assert home_from_codes(codes, "Phú Bình, Thái Nguyên") is None
     assert home_from_codes("", "") is None
     assert home_from_codes("garbage", "") is None
 
 
-def test_prepare_takes_the_home_place_a_record_brings():
-    brought = HomePlace(province_2025=frozenset({"99"}), level="province", explanation="kept")
-    assert prepare(Record("1", full_name="A", home_place="Hà Tây", home=brought)).home is brought
+def test_prepare_reads_the_codes_a_record_brings(monkeypatch):
+    codes = home_codes(resolve_home("Phú Bình, Thái Nguyên"))
+    # codes kept for another text than the one the record now says: the codes are what prepare reads
+    home = prepare(Record("1", full_name="A", home_place="Hà Tây", home_codes=codes)).home
+    assert home.district_2024 == resolve_home("Phú Bình, Thái Nguyên").district_2024
     assert prepare(Record("1", full_name="A", home_place="Hà Tây")).home == resolve_home("Hà Tây")
+    monkeypatch.setattr(places, "RESOLVER_VERSION", "0" * 12)  # codes of another resolver: the text is read
+    places.home_from_codes.cache_clear()
+    assert prepare(Record("1", full_name="A", home_place="Hà Tây", home_codes=codes)).home == resolve_home(
+        "Hà Tây"
+    )
 
 
 pytestmark = pytest.mark.django_db
@@ -101,8 +117,7 @@ def test_records_keep_their_codes_and_a_search_reads_them(users):
         assert (m.home_codes != "") == (place.level != "none")
     fetched = {r.id: r for r in MartyrSource().fetch([str(m.pk) for m in people])}
     for m in people:
-        brought = fetched[str(m.pk)].home
-        assert brought == (resolve_home(m.home_place) if m.home_codes else None)
+        assert fetched[str(m.pk)].home_codes == m.home_codes
 
 
 def test_a_search_finds_the_same_with_codes_without_them_and_with_stale_ones(users, monkeypatch):
@@ -112,12 +127,15 @@ def test_a_search_finds_the_same_with_codes_without_them_and_with_stale_ones(use
     resolved = []
     real = places._gazetteer_resolve
     monkeypatch.setattr(places, "_gazetteer_resolve", lambda text: resolved.append(text) or real(text))
-    with_codes = _shown(search_martyrs(query, top=10))
-    assert len(with_codes) == len(people)
-    # the query's home place is resolved; the records' kept ones are not (only those that resolve to nothing are)
+    scored = matching.martyr_engine().search(query, top=10, explain=False)
+    assert len(scored) == len(people)
+    # the query's home place is resolved; the records' kept ones are not (only those that resolve to nothing are,
+    # and, for their explanation, those of the candidates shown: below)
     unread = {m.home_place for m in Martyr.objects.filter(home_codes="")}
     assert unread and len(unread) < len(people)
     assert set(resolved) == {query.home_place, *unread}
+    with_codes = _shown(search_martyrs(query, top=10))
+    assert [c[:3] for c in with_codes] == [c[:3] for c in _shown(scored)]
 
     Martyr.objects.update(home_codes="")  # records written before the codes existed
     _forget_prepared()
@@ -132,8 +150,11 @@ def test_a_search_finds_the_same_with_codes_without_them_and_with_stale_ones(use
     assert all(c.startswith("f" * 12 + "|") for c in kept), "rebuild_index writes the codes again"
     _forget_prepared()
     resolved.clear()
-    assert _shown(search_martyrs(query, top=10)) == with_codes
+    assert [c[:3] for c in _shown(matching.martyr_engine().search(query, top=10, explain=False))] == [
+        c[:3] for c in with_codes
+    ]
     assert set(resolved) == {query.home_place, *unread}
+    assert _shown(search_martyrs(query, top=10)) == with_codes
 
 
 def test_an_edit_writes_the_codes_and_does_not_list_them_as_a_change(users):
