@@ -461,7 +461,9 @@ def main() -> None:
     ap.add_argument("--count-queries", type=int, default=5, help="requests (untimed) whose SQL is counted")
     ap.add_argument("--show-sql", action="store_true")
     ap.add_argument("--profile", type=Path)
-    ap.add_argument("--only", choices=["search page", "tip candidates"], help="measure: one kind of request only")
+    ap.add_argument(
+        "--only", choices=["search page", "tip candidates"], help="measure: one kind of request only"
+    )
     ap.add_argument("--results", type=Path, help="measure: write what each request showed (JSON)")
     ap.add_argument("--code", type=Path, help="measure another checkout's doantu (e.g. main's)")
     args = ap.parse_args()
