@@ -741,11 +741,8 @@ def bulk_key_load(new_records: int) -> Iterator[bool]:
             _build_key_index()
 
 
-HOME_FIELDS = (
-    "home_resolved",
-    "home_province_2025",
-    "home_codes",
-)  # what ``resolved_home`` gives, in its order
+# what ``resolved_home`` gives, in its order
+HOME_FIELDS = ("home_resolved", "home_province_2025", "home_codes")
 
 
 def refresh_homes(martyrs: Sequence, write) -> int:
