@@ -104,7 +104,9 @@ def test_ba_lan_on_slow_3g(browser, live, screenshots, tmp_path):
 
     # Fixed and sent: the photo is shrunk in the phone, progress is shown, the receipt follows.
     page.locator("#id_consent_processing").check()
-    page.locator("#submit-btn").click()
+    # the click starts an upload that takes as long as slow 3G makes it: the click does not wait for the page it
+    # leads to (by default it would, within the 10 s action timeout: CI, 1 Dec 2026), the receipt is waited for below
+    page.locator("#submit-btn").click(no_wait_after=True)
     expect(page.locator("#upload-progress")).to_be_visible()
     page.wait_for_url("**/bien-nhan/*/", timeout=90_000)
     code = page.locator("#receipt-code").inner_text().strip()
