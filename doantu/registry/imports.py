@@ -353,7 +353,7 @@ def parse_row(number: int, cells: list[str], mapping: dict[str, int]) -> ParsedR
 
 def martyr_values(values: dict[str, str]) -> dict[str, object]:
     """Model field values from a parsed row (derived fields included)."""
-    from .matching import resolved_home
+    from .matching import HOME_FIELDS, resolved_home
 
     out: dict[str, object] = {k: v for k, v in values.items() if k in FIELDS}
     # Derived fields follow their source, and only when the source is given (a re-import of a list without
@@ -365,9 +365,7 @@ def martyr_values(values: dict[str, str]) -> dict[str, object]:
         death = parse_date(values["death_date"])
         out["death_year"] = death.year if death else None
     if "home_place" in values:
-        out["home_resolved"], out["home_province_2025"], out["home_codes"] = resolved_home(
-            values["home_place"]
-        )
+        out.update(zip(HOME_FIELDS, resolved_home(values["home_place"]), strict=True))
     return out
 
 
