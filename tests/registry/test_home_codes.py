@@ -100,8 +100,7 @@ def _forget_prepared():
     engine_module._prepare_values.cache_clear()
     matching.resolved_home.cache_clear()
     places.resolve_home.cache_clear()
-    with matching._shared_lock:
-        matching._shared.update(model=None, lexicon=None, scorers={}, priors={}, rows={})
+    matching._shared.update(model=None)  # the next search starts a fresh lexicon and memory of rows
 
 
 def _shown(candidates):
