@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from . import gazetteer, normalize, place_lookup, place_resolution
 from .gazetteer import resolve as _gazetteer_resolve
@@ -49,9 +49,9 @@ _PLACE_KIND = re.compile(
 _PIECES = re.compile(r"[(),;/]|\s-\s|\s–\s")
 
 
-@dataclass(frozen=True, slots=True)
-class HomePlace:
-    """A resolved home place: the gazetteer's code sets and an explanation."""
+class HomePlace(NamedTuple):
+    """A resolved home place: the gazetteer's code sets and an explanation. A named tuple (made and hashed in C):
+    a search makes one for each new home-place text among its candidates (``home_from_codes``)."""
 
     province_2024: frozenset[str] = frozenset()
     province_2025: frozenset[str] = frozenset()
@@ -120,6 +120,7 @@ def _resolver_version() -> str:
 
 RESOLVER_VERSION = _resolver_version()
 _SETS = ("province_2024", "province_2025", "district_2024", "ward_2024", "ward_2025")
+assert HomePlace._fields[:6] == (*_SETS, "level")  # ``_decoded`` gives them positionally
 
 
 def home_codes(place: HomePlace) -> str:
@@ -134,11 +135,20 @@ def home_from_codes(codes: str, text: str) -> HomePlace | None:
     """The ``HomePlace`` kept as ``codes`` (``home_codes``) for the home place written ``text``; None when there are
     none, or when they were made by another version of the resolver. Its explanation is not kept with the codes
     (reading it back with every candidate cost more than the codes saved): ``explanation_of`` works it out."""
-    parts = codes.split("|")
-    if len(parts) != 2 + len(_SETS) or parts[0] != RESOLVER_VERSION:
+    if not codes.startswith(RESOLVER_VERSION + "|"):
         return None
-    sets = {s: frozenset(p.split(",")) if p else frozenset() for s, p in zip(_SETS, parts[2:], strict=True)}
-    return HomePlace(**sets, level=parts[1], text=text)
+    sets = _decoded(codes)
+    return None if sets is None else HomePlace(*sets, explanation="", text=text)
+
+
+@lru_cache(maxsize=50_000)
+def _decoded(codes: str) -> tuple | None:
+    """``home_codes``'s code sets and level (``HomePlace``'s first fields, in order), or None if malformed: one
+    decoding for every way of writing the same place."""
+    parts = codes.split("|")
+    if len(parts) != 2 + len(_SETS):
+        return None
+    return (*(frozenset(p.split(",")) if p else frozenset() for p in parts[2:]), parts[1])
 
 
 def explanation_of(place: HomePlace) -> str:
