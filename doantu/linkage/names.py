@@ -462,6 +462,9 @@ def _split_run_together(token: str) -> list[str]:
 
 def _repair_spacing(text: str) -> list[str]:
     """Re-split names whose spaces moved, using capitals as the real word starts (only for mixed case)."""
+    # every word capitalised and no capital inside one: nothing moved (most names, read at once)
+    if text.istitle():
+        return text.split()
     letters = [c for c in text if c.isalpha()]
     mixed = any(c.isupper() for c in letters) and any(c.islower() for c in letters)
     if not mixed:
@@ -575,11 +578,13 @@ def _words(text: str) -> _Words | None:
     canon: list[str] = []
     for t in toks:
         f = _fold_chars(t)
-        f = "".join(ch for ch in f if ch.isalnum())
+        if not f.isalnum():
+            f = "".join(ch for ch in f if ch.isalnum())
         if not f:
             continue
         c = canon_word(t)
-        c = "".join(ch for ch in c if ch.isalnum())
+        if not c.isalnum():
+            c = "".join(ch for ch in c if ch.isalnum())
         f2 = _yi(f)
         if f2 != f:  # keep canon consistent with the y→i rule: sỹ → sĩ
             base, tone = (c[:-1], c[-1]) if c[-1:].isdigit() else (c, "")
