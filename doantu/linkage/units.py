@@ -21,14 +21,18 @@ __all__ = ["LEVELS", "UNIT_KEY_LEVELS", "Unit", "parse_unit", "unit_keys"]
 
 LEVELS = ("a", "b", "c", "d", "e", "f")  # squad … division
 
-_SPELLED = [
-    (re.compile(r"\btieu doi\b"), " a"),
-    (re.compile(r"\btrung doi\b"), " b"),
-    (re.compile(r"\bdai doi\b"), " c"),
-    (re.compile(r"\btieu doan\b"), " d"),
-    (re.compile(r"\b(trung doan|lu doan|lu)\b"), " e"),  # a brigade (lữ đoàn) sits where a regiment would
-    (re.compile(r"\bsu doan\b"), " f"),
-]
+_SPELLED_LEVEL = {
+    "tieu doi": " a",
+    "trung doi": " b",
+    "dai doi": " c",
+    "tieu doan": " d",
+    "trung doan": " e",
+    "lu doan": " e",  # a brigade (lữ đoàn) sits where a regiment would
+    "lu": " e",
+    "su doan": " f",
+}
+# one pass over the text for every level's words (no two of them can overlap), the longer "lu doan" before "lu"
+_SPELLED = re.compile(r"\b(" + "|".join(sorted(_SPELLED_LEVEL, key=len, reverse=True)) + r")\b")
 _MAILBOX = re.compile(r"\b(?:kb|hom thu|hop thu|ht)\s*(?:so\s*)?(\d{2,6})\b")
 _PART = re.compile(r"(?<![a-z])([a-f])\s*(?:so\s*)?(\d{1,4})(?!\d)")
 
@@ -82,8 +86,7 @@ def parse_unit(text: str) -> Unit:
     if m:
         kb = m.group(1).lstrip("0") or "0"
         s = s[: m.start()] + " " + s[m.end() :]
-    for pat, repl in _SPELLED:
-        s = pat.sub(repl, s)
+    s = _SPELLED.sub(lambda m: _SPELLED_LEVEL[m.group(1)], s)
     found = {}
     for lv, num in _PART.findall(s):
         found.setdefault(lv, int(num))  # the first mention wins (later ones are usually a parent unit's)
