@@ -29,7 +29,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from . import constants as C
-from .normalize import _FOLD_TABLE, _SYLLABLE, canon_word, has_marks, nfc, repair_keystrokes
+from .normalize import _SYLLABLE, canon_word, fold_chars, has_marks, nfc, repair_keystrokes
 
 __all__ = [
     "BIRTH_ORDER",
@@ -409,7 +409,7 @@ def _yi(folded: str) -> str:
 
 def _fold_chars(token: str) -> str:
     # Length-preserving fold of one NFC token (letters map 1:1), so split positions carry over.
-    return token.lower().translate(_FOLD_TABLE)
+    return fold_chars(token.lower())
 
 
 def _valid_syllable(folded: str) -> bool:

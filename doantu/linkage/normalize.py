@@ -42,9 +42,14 @@ _DIGIT_TONE = {v: k for k, v in TONE_DIGIT.items()}
 _D_LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "Ɖ": "Đ", "ɖ": "đ"})
 
 
+_HAS_LOOKALIKE = re.compile("[" + "".join(map(chr, _D_LOOKALIKES)) + "]")
+
+
 def nfc(text: str) -> str:
     """NFC with look-alike letters for đ replaced, so every later step sees one spelling of each letter."""
-    return unicodedata.normalize("NFC", text.translate(_D_LOOKALIKES))
+    if _HAS_LOOKALIKE.search(text):  # rare; str.translate costs ~0.17 µs a character on Vietnamese text
+        text = text.translate(_D_LOOKALIKES)
+    return unicodedata.normalize("NFC", text)
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -62,6 +67,24 @@ def _build_fold_table() -> dict[int, str]:
 
 
 _FOLD_TABLE = _build_fold_table()
+assert min(_FOLD_TABLE) >= 128  # ASCII stays as it is: ``fold_chars`` relies on it
+
+
+def fold_chars(text: str) -> str:
+    """``text`` with each accented letter replaced by its ASCII base letter, one character for one (positions
+    kept; case as given, but đ/Đ both become d). Word by word through a cache: ``str.translate`` costs ~0.17 µs a
+    character on Vietnamese text (measured: 7 µs for a 44-character place), and the words of names, units and
+    places repeat far more than whole texts do."""
+    if text.isascii():
+        return text
+    return " ".join([_fold_piece(w) for w in text.split(" ")])
+
+
+@lru_cache(maxsize=100_000)
+def _fold_piece(piece: str) -> str:
+    return piece.translate(_FOLD_TABLE)
+
+
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
@@ -81,7 +104,7 @@ def fold_plain(text: str) -> str:
     """``fold`` without keystroke repair, for codes and numbers (``c3d1e141``, ``KB 12345``, dates)."""
     if not text:
         return ""
-    low = nfc(text).lower().translate(_FOLD_TABLE)
+    low = fold_chars(nfc(text).lower())
     # Whatever survives (combining marks in odd orders, other scripts) is stripped the slow way.
     if not low.isascii():
         low = "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
@@ -186,7 +209,7 @@ def _place_tone(letters: list[str], tone: str) -> str:
 
 
 def _valid(letters: list[str]) -> bool:
-    return bool(_SYLLABLE.match("".join(letters).translate(_FOLD_TABLE)))
+    return bool(_SYLLABLE.match(fold_chars("".join(letters))))
 
 
 def _apply_horn(letters: list[str], *, breve: bool) -> bool:
