@@ -12,6 +12,7 @@ class RegistryConfig(AppConfig):
         from . import services  # noqa: F401
 
         post_migrate.connect(_ensure_key_index, sender=self)
+        post_migrate.connect(_refresh_stale_homes, sender=self)
 
 
 def _ensure_key_index(sender, using="default", apps=None, **kwargs):
@@ -25,3 +26,17 @@ def _ensure_key_index(sender, using="default", apps=None, **kwargs):
         return
     if using == "default" and any(i.name == "matchkey_cover_idx" for i in model._meta.indexes):
         ensure_key_index()
+
+
+def _refresh_stale_homes(sender, using="default", apps=None, **kwargs):
+    """After ``migrate``: home-place codes stored by another version of the resolver written again (a new
+    version of the gazetteer or of its text handling changes the version), or a word to run the command when
+    there are many (``matching.refresh_stale_homes``). Only where the migrations applied define the codes."""
+    from .matching import refresh_stale_homes
+
+    try:
+        model = apps.get_model("registry", "Martyr")
+    except (AttributeError, LookupError):
+        return
+    if using == "default" and any(f.name == "home_codes" for f in model._meta.get_fields()):
+        refresh_stale_homes(model)

@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Lookup
 
+from doantu.linkage import places as linkage_places
 from doantu.linkage.engine import Candidate, Engine, _prepared
 from doantu.linkage.frequency import FrequencyModel, frequency_items
 from doantu.linkage.keys import record_keys
@@ -761,18 +762,48 @@ def refresh_homes(martyrs: Sequence, write) -> int:
     return len(changed)
 
 
-def refresh_all_homes(model=Martyr, chunk: int = 5000) -> int:
-    """``refresh_homes`` of every martyr with a home place, ``chunk`` at a time, each chunk its own transaction
-    (it can run while the system serves: a record without codes is only resolved again when searched).
-    ``model``: a migration's historical model. Returns how many changed. Measured at 1,000,000 records on
-    PostgreSQL: ~8 minutes, nearly all of it PostgreSQL rewriting each row with its indexes."""
-    rows = model.objects.exclude(home_place="").only("pk", "home_place", *HOME_FIELDS).order_by("pk")
+def refresh_all_homes(model=Martyr, chunk: int = 5000, only_stale: bool = False) -> int:
+    """``refresh_homes`` of every martyr with a home place (``only_stale``: of those whose codes are stale),
+    ``chunk`` at a time, each chunk its own transaction (it can run while the system serves: a record without
+    codes is only resolved again when searched). ``model``: a migration's historical model. Returns how many
+    changed. Measured at 1,000,000 records on PostgreSQL: ~8 minutes, nearly all of it PostgreSQL rewriting
+    each row with its indexes."""
+    rows = stale_homes(model) if only_stale else model.objects.exclude(home_place="")
+    rows = rows.only("pk", "home_place", *HOME_FIELDS).order_by("pk")
     changed, last = 0, 0
     while batch := list(rows.filter(pk__gt=last)[:chunk]):
         with transaction.atomic():
             changed += refresh_homes(batch, model.objects.bulk_update)
         last = batch[-1].pk
     return changed
+
+
+def stale_homes(model=Martyr):
+    """Martyrs whose home place's codes were made by another version of the resolver (``places.RESOLVER_VERSION``
+    changes with the gazetteer's modules and data): a search resolves their text again, as if they had none."""
+    return model.objects.exclude(home_codes="").exclude(
+        home_codes__startswith=f"{linkage_places.RESOLVER_VERSION}|"
+    )
+
+
+# Up to this many records with stale codes, ``migrate`` writes them again itself (``refresh_stale_homes``); above,
+# it says to run ``manage.py refresh_home_places``, which works while the system serves.
+HOMES_REFRESHED_BY_MIGRATE = 100_000  # judgement: under a minute at the measured ~470 µs a record
+
+
+def refresh_stale_homes(model=Martyr, out=print) -> int:
+    """After ``migrate`` (a new version may have changed the resolver): the stale codes written again when they
+    are few enough, else a word to run the command. Returns how many were written."""
+    stale = stale_homes(model).count()
+    if not stale:
+        return 0
+    if stale > HOMES_REFRESHED_BY_MIGRATE:
+        out(
+            f"\n  {stale:,} hồ sơ liệt sĩ lưu mã địa danh quê quán của phiên bản trước: chạy "
+            "`manage.py refresh_home_places` (tìm kiếm nhanh hơn; kết quả không đổi)."
+        )
+        return 0
+    return refresh_all_homes(model, only_stale=True)
 
 
 def rebuild_index() -> dict[str, int]:

@@ -184,10 +184,46 @@ def test_the_migration_gives_the_records_already_there_their_codes(users, monkey
 
     # a registry larger than the migration fills is filled by the command, chunk by chunk
     Martyr.objects.update(home_codes="")
-    monkeypatch.setattr(migration, "FILL_HERE", len(people) - 1)
+    monkeypatch.setattr(matching, "HOMES_REFRESHED_BY_MIGRATE", len(people) - 1)
     migration.fill_home_codes(apps, None)
     assert "Sổ liệt sĩ lớn" in capsys.readouterr().out
     assert not Martyr.objects.exclude(home_codes="").exists()
     monkeypatch.setattr(matching, "refresh_all_homes", partial(matching.refresh_all_homes, chunk=2))
     call_command("refresh_home_places")
     assert dict(Martyr.objects.values_list("pk", "home_codes")) == expected
+
+
+def test_codes_of_an_older_resolver_are_written_again_after_migrate(users, monkeypatch, capsys):
+    """A new version whose resolver changed (its digest): ``migrate`` writes the stale codes again itself when
+    they are few, else says to run the command; records without codes are left to the migration and the
+    command."""
+    from django.apps import apps
+
+    from doantu.registry.apps import _refresh_stale_homes
+
+    people = _people(users["campaign"])
+    with_codes = Martyr.objects.exclude(home_codes="")
+    n = with_codes.count()
+    assert n and not matching.stale_homes().exists()
+    old = {m.pk: m.home_codes for m in with_codes}
+
+    monkeypatch.setattr(places, "RESOLVER_VERSION", "f" * 12)  # as a new version's process starts with
+    places.home_from_codes.cache_clear()
+    matching.resolved_home.cache_clear()
+    assert matching.stale_homes().count() == n
+
+    monkeypatch.setattr(matching, "HOMES_REFRESHED_BY_MIGRATE", n - 1)  # too many: only a word
+    _refresh_stale_homes(None, apps=apps)
+    out = capsys.readouterr().out
+    assert f"{n:,} hồ sơ" in out and "refresh_home_places" in out
+    assert matching.stale_homes().count() == n
+
+    monkeypatch.setattr(matching, "HOMES_REFRESHED_BY_MIGRATE", n)
+    _refresh_stale_homes(None, apps=apps)
+    assert not matching.stale_homes().exists()
+    now = dict(Martyr.objects.exclude(home_codes="").values_list("pk", "home_codes"))
+    assert now.keys() == old.keys() and len(people) >= n
+    assert all(
+        c.startswith("f" * 12 + "|") and c.split("|", 1)[1] == old[pk].split("|", 1)[1]
+        for pk, c in now.items()
+    )

@@ -2,20 +2,19 @@
 # text again. Codes of an older resolver are never used (they carry its version); a record without codes is
 # resolved when searched, as before, so the codes only save time.
 #
-# The records already there get them here when there are at most FILL_HERE of them. A larger registry is not held
-# up by the migration (measured: ~8 minutes at 1,000,000 records on PostgreSQL): ``manage.py refresh_home_places``
-# fills them, chunk by chunk, while the system serves.
+# The records already there get them here when there are at most matching.HOMES_REFRESHED_BY_MIGRATE of them. A
+# larger registry is not held up by the migration (measured: ~8 minutes at 1,000,000 records on PostgreSQL):
+# ``manage.py refresh_home_places`` fills them, chunk by chunk, while the system serves.
 
 from django.db import migrations, models
 
-FILL_HERE = 100_000  # judgement: under a minute at the measured ~470 us a record
 
 
 def fill_home_codes(apps, schema_editor):
-    from doantu.registry.matching import refresh_all_homes
+    from doantu.registry.matching import HOMES_REFRESHED_BY_MIGRATE, refresh_all_homes
 
     Martyr = apps.get_model("registry", "Martyr")
-    if Martyr.objects.exclude(home_place="").count() <= FILL_HERE:
+    if Martyr.objects.exclude(home_place="").count() <= HOMES_REFRESHED_BY_MIGRATE:
         refresh_all_homes(Martyr)
     else:
         print(
