@@ -71,10 +71,10 @@ assert min(_FOLD_TABLE) >= 128  # ASCII stays as it is: ``fold_chars`` relies on
 
 
 def fold_chars(text: str) -> str:
-    """``text`` with each accented letter replaced by its ASCII base letter, one character for one (positions
-    kept; case as given, but đ/Đ both become d). Word by word through a cache: ``str.translate`` costs ~0.17 µs a
-    character on Vietnamese text (measured: 7 µs for a 44-character place), and the words of names, units and
-    places repeat far more than whole texts do."""
+    """``text`` with each accented letter replaced by its small ASCII base letter (Ấ → a, Đ → d), one character
+    for one (positions kept); ASCII letters keep their case (callers lower-case first). Word by word through a
+    cache: ``str.translate`` costs ~0.17 µs a character on Vietnamese text (measured: 7 µs for a 44-character
+    place), and the words of names, units and places repeat far more than whole texts do."""
     if text.isascii():
         return text
     return " ".join([_fold_piece(w) for w in text.split(" ")])

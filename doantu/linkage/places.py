@@ -10,6 +10,7 @@ country) and compared coarsely.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 from functools import lru_cache
@@ -103,17 +104,38 @@ def resolve_home(text: str) -> HomePlace:
 # back with the record (``Record.home_codes``): the search then reads them instead of resolving again, and works
 # out the explanation only for the candidates it shows (``explanation_of``).
 # The codes are stamped with the resolver's version: a digest of the modules and data that decide what a text
-# resolves to, and of ``_CODES_FORMAT``. Codes of another version are not used (the text is resolved afresh), so
-# stored codes do not disagree with what ``resolve_home`` gives today; they only stop saving time until they are
-# written again (``manage.py refresh_home_places``).
+# resolves to, and of ``_CODES_FORMAT``. Of the modules, their code as Python reads it (the syntax tree without
+# docstrings), so an edited comment, docstring or layout does not make every stored code stale; a new Python
+# whose syntax tree reads differently does (as its Unicode tables may change what a text folds to). Codes of
+# another version are not used (the text is resolved afresh), so stored codes do not disagree with what
+# ``resolve_home`` gives today; they only stop saving time until they are written again (after ``migrate``, or
+# ``manage.py refresh_home_places`` for a large registry).
 _RESOLVER_PARTS = (gazetteer, place_lookup, place_resolution, normalize)
 _CODES_FORMAT = b"1"  # change it with ``resolve_home`` or the layout of ``home_codes`` (this module)
 
 
+def _code_of(path: Path) -> bytes:
+    """A module's syntax tree without its docstrings, as text: what it does, not how it is written down."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree).encode()
+
+
 def _resolver_version() -> str:
     digest = hashlib.blake2b(_CODES_FORMAT, digest_size=6)
-    files = [Path(m.__file__) for m in _RESOLVER_PARTS]
-    for path in [*files, gazetteer._UNITS_FILE, gazetteer._HISTORICAL_FILE]:
+    for module in _RESOLVER_PARTS:
+        path = Path(module.__file__)
+        digest.update(path.name.encode() + b"\0" + _code_of(path))
+    for path in (gazetteer._UNITS_FILE, gazetteer._HISTORICAL_FILE):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

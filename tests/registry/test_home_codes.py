@@ -227,3 +227,17 @@ def test_codes_of_an_older_resolver_are_written_again_after_migrate(users, monke
         c.startswith("f" * 12 + "|") and c.split("|", 1)[1] == old[pk].split("|", 1)[1]
         for pk, c in now.items()
     )
+
+
+def test_the_resolver_version_follows_code_not_comments_or_docstrings(tmp_path):
+    """A comment, docstring or layout edited in a resolver module keeps the version (and every stored code);
+    a change to what the code does makes a new one."""
+    original = '"""Module."""\n\n\ndef f(x):\n    """Doc."""\n    return x + 1  # one\n'
+    reworded = '"""Module, reworded."""\n\n\ndef f(x):\n    """Other words."""\n    # a new comment\n    return x + 1\n'
+    changed = '"""Module."""\n\n\ndef f(x):\n    """Doc."""\n    return x + 2  # one\n'
+    codes = []
+    for n, text in enumerate((original, reworded, changed)):
+        path = tmp_path / f"m{n}.py"
+        path.write_text(text)
+        codes.append(places._code_of(path))
+    assert codes[0] == codes[1] != codes[2]
