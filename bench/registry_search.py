@@ -36,7 +36,7 @@ other work: compare within one run — run the code before and after side by sid
 ``--code DIR`` runs another checkout's ``doantu`` (its views, services and engine) with this script, on the same
 database (its schema must be that code's: ``manage.py migrate registry 0006`` before main's code, then ``migrate``
 again), and the same ``DOANTU_DATA_DIR`` (the tips' personal fields are encrypted with a key kept there).
-``--results FILE`` writes, for each request once (untimed, before the timed passes), what the page showed:
+``--results FILE`` writes, for each request once (untimed, after the timed passes), what the page showed:
 for a search each record's id, score, decision and reasons; for a tip each person's records and graves alike.
 ``compare A B`` says how many requests gave identical results in both files and prints the first differences.
 """
@@ -359,11 +359,6 @@ def measure(args) -> None:
             if k == 0 and args.show_sql:
                 for qd in ctx.captured_queries:
                     print(f"    {qd['time']}s {qd['sql'][:300]}")
-        if args.results is not None:  # each request once, untimed: what the page showed
-            for url in dict.fromkeys(urls):
-                resp = client.get(url, **headers)
-                assert resp.status_code == 200, (url, resp.status_code)
-                results[label][url] = shown(resp.context)
         for rnd in range(1, args.passes + 1):
             times, cpus = [], []
             for url in timed:
@@ -386,6 +381,13 @@ def measure(args) -> None:
             )
             print(line, flush=True)
             summary.append(line)
+        # each request once more, untimed, after the timed passes (before them, pass 1 would meet no candidate
+        # new to the process): what the page showed
+        if args.results is not None:
+            for url in dict.fromkeys(urls):
+                resp = client.get(url, **headers)
+                assert resp.status_code == 200, (url, resp.status_code)
+                results[label][url] = shown(resp.context)
     if args.results is not None:
         args.results.write_text(json.dumps({"code": str(CODE), "results": results}, ensure_ascii=False))
         print(f"results of {sum(map(len, results.values()))} requests written to {args.results}")
