@@ -333,11 +333,12 @@ SECURE_CSP = {
 }
 
 # Public intake limits. Sizes in megabytes. The totals bound one request, whatever the form says.
-# Python's cyclic garbage collector looks at its young objects after every GC_YOUNG_THRESHOLD new ones (Python's
-# default, 2,000, is from the 1990s). A search of a 1,000,000-record registry makes tens of thousands of objects
-# for the candidates it meets the first time (parsed names, units, places): at 2,000 the collector ran ~6 times a
-# request and a tip's candidates took ~30 ms more at p95 (bench/registry_search.py, 1 Dec 2026: 182-193 ms against
-# 144-156 ms with 10,000-100,000, which measured alike). Applied by doantu.ops when Django starts; 0 = the default.
+# Python's cyclic garbage collector looks at its young objects after every GC_YOUNG_THRESHOLD new ones (Python
+# 3.13's default: 2,000). A search of a 1,000,000-record registry makes tens of thousands of objects for the
+# candidates it meets the first time (parsed names, units, places): at 2,000 it made 584 young collections in a
+# process serving the bench's 215 tip requests, and a tip's candidates took ~30 ms more at p95
+# (bench/registry_search.py, 1 Dec 2026: 182-193 ms against 144-160 ms with 10,000-100,000, which measured
+# alike). Applied by doantu.ops when Django starts; 0 = the default.
 GC_YOUNG_THRESHOLD = env_int("GC_YOUNG_THRESHOLD", 10_000)
 TIP_MAX_FILES = env_int("TIP_MAX_FILES", 8)
 TIP_MAX_MB = {
