@@ -141,6 +141,23 @@ def open_tip_from_inbox(page, code):
     assert code in page.locator("h1").inner_text()
 
 
+def open_panel(page, scope: str, summary: str):
+    """Open the ``<details>`` panel inside ``scope`` whose summary reads ``summary``; returns it. The tip page fetches
+    its registry candidates after it shows (htmx, ``hx-trigger="load"``), and at phone width they sit above the
+    panels: their arrival can move a summary between Playwright finding it and clicking it (CI, 1 Dec 2026: the
+    click missed and the form stayed hidden). So wait for that fetch to be in, and click again while closed."""
+    expect(page.locator('[hx-trigger="load"]')).to_have_count(0)
+    details = page.locator(f"{scope} details").filter(has=page.locator("summary", has_text=summary))
+    for _ in range(3):
+        if details.get_attribute("open") is not None:
+            break
+        details.locator("summary").first.click()
+        with contextlib.suppress(AssertionError):
+            expect(details).to_have_attribute("open", re.compile(".*"), timeout=3000)
+    expect(details).to_have_attribute("open", re.compile(".*"))
+    return details
+
+
 OVERFLOW_JS = """async () => {
     // two frames: the layout the person sees, not one still settling after a navigation
     for (let i = 0; i < 2; i++) await new Promise(requestAnimationFrame);
@@ -297,7 +314,7 @@ def test_tip_from_phone_to_verified(browser, live, screenshots, tmp_path):
     page.get_by_role("button", name="Bắt đầu xem xét").click()
     expect(page.locator("#tip-status")).to_have_text("Đang xem xét")
 
-    page.locator("#actions summary", has_text="Chuyển xác minh").click()
+    open_panel(page, "#actions", "Chuyển xác minh")
     forward = page.locator("form[action$='/forward/']")
     forward.get_by_label("Chuyển cho").select_option(label="Ban Chỉ huy Quân sự phường")
     forward.get_by_label("Đề nghị xác minh").fill(
@@ -317,7 +334,7 @@ def test_tip_from_phone_to_verified(browser, live, screenshots, tmp_path):
     login(page, live, "bchqs-browser")
     open_tip_from_inbox(page, code)
     assert page.locator("#tip-status").inner_text() == "Đã chuyển xác minh"
-    page.locator("#forwards summary", has_text="Trả lời đề nghị xác minh").click()
+    open_panel(page, "#forwards", "Trả lời đề nghị xác minh")
     answer = page.locator("form[action$='/answer/']")
     answer.get_by_label("Đã xác minh", exact=True).check()
     answer.get_by_label("Nội dung trả lời").fill(
@@ -490,7 +507,7 @@ def concluded_tip_page(officer):
         code = api_tip(page.context, account="Nghe nói có mộ liệt sĩ gần bờ suối, không rõ chỗ nào.")
         assert page.goto("/staff/tips/").status == 200
         open_tip_from_inbox(page, code)
-        page.locator("#actions summary", has_text="Ghi kết luận").click()
+        open_panel(page, "#actions", "Ghi kết luận")
         conclude = page.locator("form[action$='/conclude/']")
         conclude.get_by_label("Không xác minh được", exact=True).check()
         conclude.get_by_label("Nội dung kết luận").fill("Đã hỏi tổ dân phố, không ai biết vị trí cụ thể.")

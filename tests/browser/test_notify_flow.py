@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from .test_intake_flow import PHONE, Console, horizontal_overflow, login, logout, new_page, read_notifications
+from .test_intake_flow import (
+    PHONE,
+    Console,
+    horizontal_overflow,
+    login,
+    logout,
+    new_page,
+    open_panel,
+    read_notifications,
+)
 
 try:
     from playwright.sync_api import expect
@@ -39,7 +48,7 @@ def test_a_notification_arrives(browser, live, screenshots):
     console = Console(page)
     login(page, live, "vhxh-browser")
     page.goto(page.get_by_role("link", name=code, exact=True).get_attribute("href"))
-    page.locator("#actions summary", has_text="Chuyển xác minh").click()
+    open_panel(page, "#actions", "Chuyển xác minh")
     form = page.locator("form[action$='/forward/']")
     form.get_by_label("Chuyển cho").select_option(label="Công an phường")
     form.get_by_label("Đề nghị xác minh").fill("Đề nghị Công an phường xác minh người làm chứng ở tổ 3.")

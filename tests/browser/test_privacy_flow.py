@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_intake_flow import Console, login, logout, new_page, open_tip_from_inbox
+from .test_intake_flow import Console, login, logout, new_page, open_panel, open_tip_from_inbox
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ def test_ward_only_choice_is_enforced_against_the_agency_asked(browser, live, sc
     assert "Chỉ cán bộ phường" in page.locator("#tip-privacy").inner_text()
     page.locator("#reveal-reporter").click()
     expect(page.locator("#reporter-name")).to_have_text(NAME)
-    page.locator("#actions summary", has_text="Chuyển xác minh").click()
+    open_panel(page, "#actions", "Chuyển xác minh")
     forward = page.locator("form[action$='/forward/']")
     assert "không thấy họ tên" in page.locator("#actions").inner_text()
     forward.get_by_label("Chuyển cho").select_option(label="Ban Chỉ huy Quân sự phường")
