@@ -31,12 +31,12 @@ def _ensure_key_index(sender, using="default", apps=None, **kwargs):
 def _refresh_stale_homes(sender, using="default", apps=None, **kwargs):
     """After ``migrate``: home-place codes stored by another version of the resolver written again (a new
     version of the gazetteer or of its text handling changes the version), or a word to run the command when
-    there are many (``matching.refresh_stale_homes``). Only where the migrations applied define the codes."""
-    from .matching import refresh_stale_homes
+    there are many (``matching.refresh_homes_when_few``). Only where the migrations applied define the codes."""
+    from .matching import refresh_homes_when_few
 
     try:
         model = apps.get_model("registry", "Martyr")
     except (AttributeError, LookupError):
         return
     if using == "default" and any(f.name == "home_codes" for f in model._meta.get_fields()):
-        refresh_stale_homes(model)
+        refresh_homes_when_few(model)

@@ -768,8 +768,7 @@ def refresh_all_homes(model=Martyr, chunk: int = 5000, only_stale: bool = False)
     codes is only resolved again when searched). ``model``: a migration's historical model. Returns how many
     changed. Measured at 1,000,000 records on PostgreSQL: ~8 minutes, nearly all of it PostgreSQL rewriting
     each row with its indexes."""
-    rows = stale_homes(model) if only_stale else model.objects.exclude(home_place="")
-    rows = rows.only("pk", "home_place", *HOME_FIELDS).order_by("pk")
+    rows = _homes(model, only_stale).only("pk", "home_place", *HOME_FIELDS).order_by("pk")
     changed, last = 0, 0
     while batch := list(rows.filter(pk__gt=last)[:chunk]):
         with transaction.atomic():
@@ -786,24 +785,31 @@ def stale_homes(model=Martyr):
     )
 
 
-# Up to this many records with stale codes, ``migrate`` writes them again itself (``refresh_stale_homes``); above,
-# it says to run ``manage.py refresh_home_places``, which works while the system serves.
+def _homes(model, only_stale: bool):
+    """The martyrs whose home-place fields ``refresh_all_homes`` works out again."""
+    return stale_homes(model) if only_stale else model.objects.exclude(home_place="")
+
+
+# Up to this many records, ``migrate`` writes the codes itself (``refresh_homes_when_few``: migration 0009 for the
+# records already there, every later ``migrate`` for stale ones); above, it says to run
+# ``manage.py refresh_home_places``, which works while the system serves.
 HOMES_REFRESHED_BY_MIGRATE = 100_000  # judgement: under a minute at the measured ~470 µs a record
 
 
-def refresh_stale_homes(model=Martyr, out=print) -> int:
-    """After ``migrate`` (a new version may have changed the resolver): the stale codes written again when they
-    are few enough, else a word to run the command. Returns how many were written."""
-    stale = stale_homes(model).count()
-    if not stale:
+def refresh_homes_when_few(model=Martyr, only_stale: bool = True, out=print) -> int:
+    """During ``migrate``: ``refresh_all_homes`` when at most ``HOMES_REFRESHED_BY_MIGRATE`` records need it (of
+    every martyr with a home place, or ``only_stale``: those whose codes are stale, after a new version changed
+    the resolver), else a word to run the command. Returns how many were written."""
+    need = _homes(model, only_stale).count()
+    if not need:
         return 0
-    if stale > HOMES_REFRESHED_BY_MIGRATE:
+    if need > HOMES_REFRESHED_BY_MIGRATE:
         out(
-            f"\n  {stale:,} hồ sơ liệt sĩ lưu mã địa danh quê quán của phiên bản trước: chạy "
-            "`manage.py refresh_home_places` (tìm kiếm nhanh hơn; kết quả không đổi)."
+            f"\n  Sổ liệt sĩ lớn: {need:,} hồ sơ chưa có mã địa danh quê quán của phiên bản này. Chạy "
+            "`manage.py refresh_home_places` để lưu (tìm kiếm nhanh hơn; kết quả không đổi)."
         )
         return 0
-    return refresh_all_homes(model, only_stale=True)
+    return refresh_all_homes(model, only_stale=only_stale)
 
 
 def rebuild_index() -> dict[str, int]:

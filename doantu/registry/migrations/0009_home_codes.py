@@ -11,16 +11,9 @@ from django.db import migrations, models
 
 
 def fill_home_codes(apps, schema_editor):
-    from doantu.registry.matching import HOMES_REFRESHED_BY_MIGRATE, refresh_all_homes
+    from doantu.registry.matching import refresh_homes_when_few
 
-    Martyr = apps.get_model("registry", "Martyr")
-    if Martyr.objects.exclude(home_place="").count() <= HOMES_REFRESHED_BY_MIGRATE:
-        refresh_all_homes(Martyr)
-    else:
-        print(
-            "\n  Sổ liệt sĩ lớn: chạy `manage.py refresh_home_places` để lưu mã địa danh quê quán"
-            " (tìm kiếm nhanh hơn; kết quả không đổi)."
-        )
+    refresh_homes_when_few(apps.get_model("registry", "Martyr"), only_stale=False)
 
 
 class Migration(migrations.Migration):
