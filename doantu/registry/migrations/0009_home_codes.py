@@ -9,7 +9,6 @@
 from django.db import migrations, models
 
 
-
 def fill_home_codes(apps, schema_editor):
     from doantu.registry.matching import refresh_homes_when_few
 
