@@ -17,7 +17,7 @@ from .places import HomePlace, coarse_place, home_from_codes, resolve_home
 from .ranks import parse_rank
 from .units import Unit, parse_unit
 
-__all__ = ["RECORD_FIELDS", "Features", "Record", "parse_sex", "prepare"]
+__all__ = ["RECORD_FIELDS", "Features", "Record", "birth_of", "home_of", "parse_sex", "prepare"]
 
 
 @dataclass(slots=True)
@@ -79,18 +79,29 @@ class Features:
     burial_place: frozenset[str]
 
 
+def birth_of(birth: str, death: PartialDate) -> PartialDate:
+    """The date of birth a record gives: its text read as a date, or a birth given as an age at death ("hy sinh
+    năm 34 tuổi") as the death year minus the age."""
+    return parse_date(birth) or birth_from_age(birth, death)
+
+
+def home_of(codes: str, text: str) -> HomePlace:
+    """A record's home place: its stored codes (``places.home_codes``) when this resolver version made them, else
+    its text resolved."""
+    return (codes and home_from_codes(codes, text)) or resolve_home(text)
+
+
 def prepare(record: Record) -> Features:
     """Parse every field of a record. Never raises on malformed text: what cannot be read is treated as missing.
-    A birth given as an age at death ("hy sinh năm 34 tuổi") becomes the death year minus the age."""
+    (``table.RowMaker`` makes a table's row from the same functions, field by field.)"""
     death = parse_date(record.death_date)
     return Features(
         id=record.id,
         name=parse_name(record.full_name),
         alias=parse_name(record.alias),
         sex=parse_sex(record.sex),
-        birth=parse_date(record.birth) or birth_from_age(record.birth, death),
-        home=(record.home_codes and home_from_codes(record.home_codes, record.home_place))
-        or resolve_home(record.home_place),
+        birth=birth_of(record.birth, death),
+        home=home_of(record.home_codes, record.home_place),
         home_text=record.home_place.strip(),
         enlistment=parse_date(record.enlistment),
         unit=parse_unit(record.unit),

@@ -21,20 +21,19 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import lru_cache
-from operator import attrgetter
 
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Lookup
 
 from doantu.linkage import places as linkage_places
-from doantu.linkage.engine import Candidate, Engine, _prepared
+from doantu.linkage.engine import Candidate, Engine
 from doantu.linkage.frequency import FrequencyModel, frequency_items
 from doantu.linkage.keys import record_keys
 from doantu.linkage.places import home_codes, resolve_home
-from doantu.linkage.records import RECORD_FIELDS, Features, Record, prepare
+from doantu.linkage.records import Features, Record, prepare
 from doantu.linkage.scoring import Scorer
-from doantu.linkage.table import FeatureTable, Lexicon
+from doantu.linkage.table import FeatureTable, Lexicon, RowMaker
 
 from .models import FrequencyCount, Grave, Martyr, MatchKey
 
@@ -846,14 +845,14 @@ def rebuild_index() -> dict[str, int]:
 # for the same records. Searches in one process take turns (``_shared_lock``): the lexicon and the scorer's
 # caches grow while a search runs, and a process serves one request at a time anyway (sync workers).
 LEXICON_MAX_NAMES = 200_000  # judgement: distinct names a process keeps interned (~100 MB at most), ~1,000 searches' candidates
-# The rows of the records searches met (their fields as fetched → their columns over the shared lexicon), kept
-# with the lexicon: a record met again is neither prepared nor interned again (measured at 100,000 records: the
-# bench's pass 2 prepared 3 of 4 candidates anew, the 20,000-record memory of ``engine._prepared`` being
-# smaller than 200 searches' candidates). Emptied when it passes ROWS_MAX, and with the lexicon.
-ROWS_MAX = 100_000  # judgement: ~1 KB a record (its 13 texts and its row), ≤ ~100 MB like the lexicon; ~250 searches' candidates
+# The rows of the records searches met, and the parts of rows their texts made (each field's text → its columns
+# over the shared lexicon: ``RowMaker``), kept with the lexicon: a record met again, or one whose name, places,
+# unit and dates were met in other records, is neither parsed nor interned again (at 1,000,000 records most of a
+# tip's ~700 candidates a person are records the process never met, with names and places it did). Emptied when
+# it holds more than ROWS_MAX records or texts of one field, and with the lexicon.
+ROWS_MAX = 100_000  # judgement: ~1 KB a record (its 13 texts, its row, its parts), ≤ ~100 MB like the lexicon
 _shared_lock = threading.RLock()
-_shared: dict = {"model": None, "lexicon": None, "scorers": {}, "priors": {}, "rows": {}}
-_fields_of = attrgetter(*RECORD_FIELDS[1:])  # a record's texts, its id aside (the row does not depend on it)
+_shared: dict = {"model": None, "lexicon": None, "scorers": {}, "priors": {}, "rows": None}
 
 
 def _shared_scoring(model: FrequencyModel, kind: str) -> tuple[Lexicon, Scorer]:
@@ -862,7 +861,8 @@ def _shared_scoring(model: FrequencyModel, kind: str) -> tuple[Lexicon, Scorer]:
     its prior. Call with ``_shared_lock`` held."""
     lexicon = _shared["lexicon"]
     if _shared["model"] is not model or lexicon is None or len(lexicon.name_objs) > LEXICON_MAX_NAMES:
-        _shared.update(model=model, lexicon=Lexicon(), scorers={}, priors={}, rows={})
+        lexicon = Lexicon()
+        _shared.update(model=model, lexicon=lexicon, scorers={}, priors={}, rows=RowMaker(lexicon))
     scorer = _shared["scorers"].get(kind)
     if scorer is None:
         scorer = _shared["scorers"][kind] = Scorer()
@@ -893,23 +893,20 @@ class SharedEngine(Engine):
     _lexicon: Lexicon | None = None
 
     def _table_of(self, records: Iterable[Record]) -> tuple[FeatureTable, list[str]]:
-        """``Engine._table_of`` over the shared lexicon during a search, the rows of records met before taken
-        from ``_shared["rows"]`` (same lexicon, so the same row) instead of preparing and interning them again,
-        and put in the table at once (``FeatureTable.extend_rows``). Outside a search (deduplication, no shared
-        lexicon) as ``Engine._table_of``."""
+        """``Engine._table_of`` over the shared lexicon during a search, each record's row made by the shared
+        ``RowMaker`` (the same row, from the parts of texts met before) and put in the table at once
+        (``FeatureTable.extend_rows``). Outside a search (deduplication, no shared lexicon) as
+        ``Engine._table_of``."""
         if self._lexicon is None:
             return super()._table_of(records)
         rt = FeatureTable(self._lexicon)
-        rows = _shared["rows"]
-        if len(rows) > ROWS_MAX:
-            rows.clear()
+        maker = _shared["rows"]
+        if len(maker) > ROWS_MAX:
+            maker.clear()
+        row = maker.row
         got, values = [], []
         for r in records:
-            key = _fields_of(r)
-            row = rows.get(key)
-            if row is None:
-                row = rows[key] = rt.values_of(_prepared(r))
-            values.append(row)
+            values.append(row(r))
             got.append(r.id)
         rt.extend_rows(got, values)
         return rt, got

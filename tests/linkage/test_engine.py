@@ -312,3 +312,40 @@ def test_rows_put_in_at_once_are_rows_put_in_one_by_one(records):
     assert many.ids == one.ids and many.row_of == one.row_of and (many.live() == one.live()).all()
     for col in one.cols.spec:
         assert (many[col] == one[col]).all(), col
+
+
+def test_a_row_made_field_by_field_is_the_row_of_the_prepared_record(records, tmp_path):
+    """``RowMaker`` (what a search over the shared lexicon uses) gives, record after record, exactly the row
+    ``values_of(prepare(record))`` gives over a lexicon fed the same records in the same order: on the conftest
+    registry, and on a noisy set it was never written for (the independent generator's registry and queries:
+    OCR, capitals, approximate dates, ages at death, aliases), with stored home codes current, stale and absent."""
+    import importlib.util
+    from dataclasses import replace
+    from pathlib import Path
+
+    from doantu.linkage.csvio import read_records
+    from doantu.linkage.places import home_codes, resolve_home
+    from doantu.linkage.table import FeatureTable, RowMaker
+
+    spec = importlib.util.spec_from_file_location(
+        "make_eval_set", Path(__file__).resolve().parents[2] / "bench" / "make_eval_set.py"
+    )
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    gen.generate(400, 200, 11, tmp_path)
+    noisy = [*read_records(tmp_path / "registry.csv"), *read_records(tmp_path / "queries.csv")]
+    coded = [replace(r, home_codes=home_codes(resolve_home(r.home_place))) for r in noisy[::3]]
+    stale = [replace(r, home_codes="0|ward|x|y") for r in noisy[1::7]]
+    ages = [replace(r, birth="34 tuổi", alias=records[0].full_name) for r in noisy[2::9]]
+    every = [*records, *noisy, *coded, *stale, *ages, *records[:50]]  # and records met again
+    assert any("tuổi" in r.birth for r in every) and any(r.alias for r in every)
+
+    by_prepare, maker = FeatureTable(), RowMaker(FeatureTable().lex)
+    expected = [by_prepare.values_of(prepare(r)) for r in every]
+    got = [maker.row(r) for r in every]
+    assert got == expected
+    assert len(maker) > 0
+    maker.clear()
+    assert (
+        len(maker) == 0 and [maker.row(r) for r in every[:40]] == expected[:40]
+    )  # the lexicon kept its rows

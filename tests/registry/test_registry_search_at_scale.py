@@ -173,18 +173,23 @@ def _shown(found):
     return [(c.record_id, c.score, c.decision, c.probability, [e.text_vi for e in c.evidence]) for c in found]
 
 
-def test_a_record_met_again_is_not_prepared_again_unless_its_text_changed(registry, monkeypatch):
+def test_a_text_met_before_is_not_parsed_again_only_a_changed_one(registry, monkeypatch):
+    from doantu.linkage import table
+
     query = Record("q", full_name="Nguyễn Văn Hùng", birth="1950", home_place="Bắc Kạn")
     first = matching.search_martyrs(query, top=5)
-    prepared = []
-    real = matching._prepared
-    monkeypatch.setattr(matching, "_prepared", lambda r: prepared.append(r.id) or real(r))
+    parsed = []
+    for name in ("parse_name", "parse_unit", "home_of"):
+        real = getattr(table, name)
+        monkeypatch.setattr(
+            table, name, lambda *a, real=real, name=name: parsed.append((name, a)) or real(*a)
+        )
     assert _shown(matching.search_martyrs(query, top=5)) == _shown(first)
-    assert prepared == []  # every candidate's row came from the process's memory
+    assert parsed == []  # every candidate's row made of the parts the process keeps
     hung = registry[1]
     Martyr.objects.filter(pk=hung.pk).update(unit="c5 d2 e88")  # its text changed, the counts did not
     again = matching.search_martyrs(query, top=5)
-    assert prepared == [str(hung.pk)]  # prepared anew, the others not
+    assert parsed == [("parse_unit", ("c5 d2 e88",))]  # that text parsed, nothing else
     matching._shared.update(model=None)  # a fresh lexicon and memory: the same results from scratch
     assert _shown(matching.search_martyrs(query, top=5)) == _shown(again)
 
