@@ -425,9 +425,9 @@ class RowMaker:
         self._coarse = _Parts(lambda t: lex.coarse_row(coarse_place(t)))
 
     def __len__(self) -> int:
-        """Records or texts of one field kept, the most of either."""
-        parts = (self._name, self._birth, self._home, self._unit, self._death, self._coarse)
-        return max(len(self._rows), *map(len, parts))
+        """Records kept. Every text a field's parts keep came with one of them (parts are made only for a record
+        ``row`` keeps, and ``clear`` empties both), so no field keeps more texts than this."""
+        return len(self._rows)
 
     def clear(self) -> None:
         for kept in vars(self).values():

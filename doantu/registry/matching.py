@@ -849,7 +849,7 @@ LEXICON_MAX_NAMES = 200_000  # judgement: distinct names a process keeps interne
 # over the shared lexicon: ``RowMaker``), kept with the lexicon: a record met again, or one whose name, places,
 # unit and dates were met in other records, is neither parsed nor interned again (at 1,000,000 records most of a
 # tip's ~700 candidates a person are records the process never met, with names and places it did). Emptied when
-# it holds more than ROWS_MAX records or texts of one field, and with the lexicon.
+# it holds more than ROWS_MAX records (no field keeps more texts than that), and with the lexicon.
 ROWS_MAX = 100_000  # judgement: ~1 KB a record (its 13 texts, its row, its parts), ≤ ~100 MB like the lexicon
 _shared_lock = threading.RLock()
 _shared: dict = {"model": None, "lexicon": None, "scorers": {}, "priors": {}, "rows": None}

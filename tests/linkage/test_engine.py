@@ -345,6 +345,8 @@ def test_a_row_made_field_by_field_is_the_row_of_the_prepared_record(records, tm
     got = [maker.row(r) for r in every]
     assert got == expected
     assert len(maker) > 0
+    kept = [d for d in vars(maker).values() if isinstance(d, dict)]
+    assert max(map(len, kept)) == len(maker)  # what bounds the records bounds every field's texts
     maker.clear()
     assert len(maker) == 0
     again = [maker.row(r) for r in every[:40]]  # made again, over the lexicon that kept its rows
